@@ -1,0 +1,17 @@
+/**
+ * The `warden` CLI. Each command lives in lib/cli/<command>.ts and registers itself here.
+ */
+import { Command } from 'commander';
+import { registerValidate } from '../lib/cli/validate';
+
+const program = new Command()
+  .name('warden')
+  .description('mcp-warden: validate manifests, run the MCP runtime locally, test redaction, report access and compliance')
+  .showHelpAfterError();
+
+registerValidate(program);
+
+program.parseAsync(process.argv).catch((err: unknown) => {
+  process.stderr.write(`warden: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exitCode = 1;
+});

@@ -1,0 +1,155 @@
+/**
+ * The shape of `warden.config.yaml`. Pure: no aws-cdk-lib, no I/O.
+ *
+ * Every object is `strict()`: an unknown key is an error, because a typo such as
+ * `clearence:` must never silently fall back to a default and weaken security.
+ * Cross-field rules (references, uniqueness, name lengths) live in `cross-checks.ts`.
+ */
+import { z } from 'zod';
+
+/** Lower-case, digits and hyphens; starts with a letter. Safe in IAM, CloudFormation, S3 and Cedar ids. */
+const NAME = /^[a-z][a-z0-9-]*[a-z0-9]$|^[a-z]$/;
+const name = (what: string, max: number) =>
+  z
+    .string({ error: `${what} must be a string` })
+    .min(1, `${what} must not be empty`)
+    .max(max, `${what} is longer than ${max} characters`)
+    .regex(NAME, `${what} must be lower-case letters, digits and hyphens, starting with a letter (e.g. "inventory-agent")`);
+
+/** ISO-8601 duration such as PT4H or P182D (Step Functions and the drill schedule take these). */
+const ISO_DURATION = /^P(?!$)(\d+Y)?(\d+M)?(\d+W)?(\d+D)?(T(?=\d)(\d+H)?(\d+M)?(\d+S)?)?$/;
+const duration = z.string().regex(ISO_DURATION, 'must be an ISO-8601 duration such as PT4H or P182D');
+
+export const ACCESS_LEVELS = ['read', 'write'] as const;
+export const SEVERITIES = ['low', 'medium', 'high', 'critical'] as const;
+export const COMPLIANCE_PACKS = ['AwsSolutions', 'NIST.800.53.R5', 'PCI.DSS.321', 'HIPAA.Security', 'ServerlessChecks'] as const;
+export const INJECTION_ACTIONS = ['flag', 'block'] as const;
+/** What the redaction engine recognises; each maps to the data class it belongs to. */
+export const REDACTION_TYPES = ['card', 'cvv', 'iban', 'ssn', 'email', 'phone', 'address', 'aws-access-key', 'aws-secret', 'jwt', 'private-key'] as const;
+
+export const toolSchema = z.strictObject({
+  name: z
+    .string()
+    .regex(/^[a-z][a-z0-9_]{0,63}$/, 'tool names are snake_case: lower-case letters, digits and underscores, starting with a letter (e.g. "get_order")'),
+  dataset: name('dataset', 40),
+  access: z.enum(ACCESS_LEVELS, { error: 'access must be "read" or "write"' }),
+  description: z.string().max(1024).optional(),
+});
+
+export const serverSchema = z.strictObject({
+  name: name('server name', 24),
+  /** Tool code (a module that default-exports `defineTools(...)`), relative to the manifest. */
+  entry: z.string().min(1).regex(/\.(ts|js|mts|mjs|cts|cjs)$/, 'entry must be a .ts or .js file'),
+  tools: z.array(toolSchema).min(1, 'a server needs at least one tool'),
+  /** @default 512 */
+  memorySize: z.number().int().min(128).max(10240).optional(),
+  /** Seconds. @default 29 (API Gateway's integration timeout) */
+  timeoutSeconds: z.number().int().min(1).max(29).optional(),
+  /** @default - unreserved */
+  reservedConcurrency: z.number().int().min(1).optional(),
+});
+
+export const datasetSchema = z.strictObject({
+  name: name('dataset name', 40),
+  class: z.string().min(1),
+  /** Bring your own table instead of creating one. */
+  tableArn: z
+    .string()
+    .regex(/^arn:aws[a-z-]*:dynamodb:[a-z0-9-]+:\d{12}:table\/[A-Za-z0-9_.-]{3,255}$/, 'tableArn must be a DynamoDB table ARN: arn:aws:dynamodb:REGION:ACCOUNT:table/NAME')
+    .optional(),
+  /** @default 'pk' */
+  partitionKey: z.string().regex(/^[A-Za-z0-9_.-]{1,255}$/).optional(),
+  /** @default - none */
+  sortKey: z.string().regex(/^[A-Za-z0-9_.-]{1,255}$/).optional(),
+});
+
+export const assumedBySchema = z.union(
+  [
+    z.strictObject({ service: z.string().regex(/^[a-z0-9.-]+\.amazonaws\.com(\.cn)?$/, 'service must be a service principal such as ecs-tasks.amazonaws.com') }),
+    z.strictObject({ roleArn: z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/, 'roleArn must be an IAM role ARN: arn:aws:iam::ACCOUNT:role/NAME') }),
+    z.strictObject({ accountId: z.string().regex(/^\d{12}$/, 'accountId must be 12 digits') }),
+  ],
+  { error: 'assumedBy must be exactly one of { service: ... }, { roleArn: ... } or { accountId: ... }' },
+);
+
+export const agentSchema = z.strictObject({
+  name: name('agent name', 32),
+  description: z.string().max(256).optional(),
+  owner: z.email({ error: 'owner must be an e-mail address (who answers for this agent)' }),
+  /** Date of the last access review, YYYY-MM-DD. */
+  reviewedOn: z.iso.date({ error: 'reviewedOn must be a date written YYYY-MM-DD' }),
+  clearance: z.string().min(1),
+  assumedBy: assumedBySchema,
+  /** `server/tool` references. */
+  tools: z.array(z.string()).min(1, 'an agent needs at least one tool (remove the agent instead)'),
+  rateLimit: z
+    .strictObject({
+      perMinute: z.number().int().min(1).max(100000),
+    })
+    .optional(),
+});
+
+export const alertsSchema = z.strictObject({
+  email: z.array(z.email({ error: 'alerts.email entries must be e-mail addresses' })).default([]),
+});
+
+export const incidentResponseSchema = z.strictObject({
+  /** Severities contained automatically, without waiting for a human. */
+  autoContain: z.array(z.enum(SEVERITIES)).default(['high', 'critical']),
+  approvalTimeout: duration.default('PT4H'),
+  drillEvery: duration.default('P182D'),
+});
+
+export const backupsSchema = z.strictObject({
+  schedule: z
+    .string()
+    .regex(/^(rate\(\d+ (minute|minutes|hour|hours|day|days)\)|cron\(.+\))$/, 'schedule must be an EventBridge expression such as rate(1 day) or cron(0 3 * * ? *)')
+    .default('rate(1 day)'),
+  retainDays: z.number().int().min(1).max(36500).default(365),
+});
+
+export const complianceSchema = z.strictObject({
+  packs: z.array(z.enum(COMPLIANCE_PACKS)).default(['AwsSolutions', 'NIST.800.53.R5', 'PCI.DSS.321', 'HIPAA.Security']),
+  reviewIntervalDays: z.number().int().min(1).max(366).default(90),
+});
+
+export const guardSchema = z.strictObject({
+  /** What to do with arguments that carry injection markers. @default 'block' */
+  injection: z.enum(INJECTION_ACTIONS).default('block'),
+  /** Extra Cedar policy files (relative to the manifest), e.g. team `forbid` rules. */
+  policies: z.array(z.string().regex(/\.cedar$/, 'policy files must end in .cedar')).default([]),
+  /**
+   * Data class of each redaction type, overriding the defaults (card, cvv, iban, ssn, secrets:
+   * the most sensitive class; email, phone, address: the class below it).
+   */
+  redaction: z.partialRecord(z.enum(REDACTION_TYPES), z.string()).default({}),
+  /** Largest request body in bytes. @default 1048576 */
+  maxBodyBytes: z.number().int().min(1024).max(6 * 1024 * 1024).default(1024 * 1024),
+});
+
+export const manifestSchema = z.strictObject({
+  project: name('project', 16),
+  environment: name('environment', 12),
+  dataClasses: z.array(name('data class', 24)).min(1, 'declare at least one data class, least to most sensitive'),
+  datasets: z.array(datasetSchema).min(1, 'declare at least one dataset'),
+  servers: z.array(serverSchema).min(1, 'declare at least one server'),
+  agents: z.array(agentSchema).min(1, 'declare at least one agent'),
+  alerts: alertsSchema.default({ email: [] }),
+  incidentResponse: incidentResponseSchema.default({ autoContain: ['high', 'critical'], approvalTimeout: 'PT4H', drillEvery: 'P182D' }),
+  backups: backupsSchema.default({ schedule: 'rate(1 day)', retainDays: 365 }),
+  compliance: complianceSchema.default({ packs: ['AwsSolutions', 'NIST.800.53.R5', 'PCI.DSS.321', 'HIPAA.Security'], reviewIntervalDays: 90 }),
+  guard: guardSchema.default({ injection: 'block', policies: [], redaction: {}, maxBodyBytes: 1024 * 1024 }),
+});
+
+export type ManifestInput = z.input<typeof manifestSchema>;
+export type Manifest = z.output<typeof manifestSchema>;
+export type DatasetSpec = Manifest['datasets'][number];
+export type ServerSpec = Manifest['servers'][number];
+export type ToolSpec = ServerSpec['tools'][number];
+export type AgentSpec = Manifest['agents'][number];
+export type AssumedBy = AgentSpec['assumedBy'];
+export type AccessLevel = (typeof ACCESS_LEVELS)[number];
+export type Severity = (typeof SEVERITIES)[number];
+export type CompliancePack = (typeof COMPLIANCE_PACKS)[number];
+export type DataClass = string;
+export type RedactionType = (typeof REDACTION_TYPES)[number];

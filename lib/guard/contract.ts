@@ -1,0 +1,123 @@
+/**
+ * The contract between the per-call guard and the transports that host it (the Lambda
+ * handler and the local dev server). The guard is pure: every effect (kill-switch status,
+ * rate-limit counters, audit output, metrics, clock) is an adapter passed in, so the same
+ * pipeline runs in AWS, in `npm run dev` and in tests.
+ */
+import type { AgentSpec, Manifest, ToolSpec } from '../config/schema';
+
+/** Who sent the request, as the transport saw it. Exactly one of the identities is set. */
+export interface CallerInfo {
+  /** AWS: the caller's IAM ARN from API Gateway's requestContext (assumed-role or role ARN). */
+  readonly principalArn?: string;
+  /** Dev: the agent a valid bearer token (or `--agent`) stands for. */
+  readonly devAgent?: string;
+}
+
+export interface RequestInfo {
+  readonly requestId: string;
+  /** W3C traceparent, passed through to the audit event (generated when absent). */
+  readonly traceparent?: string;
+  readonly sourceIp?: string;
+  readonly userAgent?: string;
+  /** MCP JSON-RPC method, e.g. `tools/call`. */
+  readonly method: string;
+}
+
+/** Kill switch: agent status, read with a short cache by the guard. */
+export interface AgentStatusStore {
+  /** Throws when the store can't be read; the guard then fails closed. */
+  getStatus(agent: string): Promise<AgentStatus>;
+}
+export type AgentStatus = 'active' | 'contained';
+
+export interface RateLimitDecision {
+  readonly allowed: boolean;
+  /** Seconds until the window resets; set when refused. */
+  readonly retryAfterSeconds: number;
+  readonly remaining: number;
+}
+
+/** Fixed-window counter per agent (DynamoDB in AWS, in memory in dev). */
+export interface RateLimiter {
+  take(agent: string, perMinute: number, nowMs: number): Promise<RateLimitDecision>;
+}
+
+/** Where audit events go: stdout JSON lines in Lambda (CloudWatch Logs), a buffer in tests. */
+export interface AuditSink {
+  emit(event: Record<string, unknown>): void;
+}
+
+/** CloudWatch EMF metrics, per agent. */
+export type MetricName = 'Calls' | 'Denied' | 'RateLimited' | 'InjectionFlagged' | 'Redactions' | 'Errors' | 'Latency';
+export interface MetricsSink {
+  put(agent: string, metrics: Partial<Record<MetricName, number>>, dimensions?: Record<string, string>): void;
+}
+
+export interface GuardAdapters {
+  readonly status: AgentStatusStore;
+  readonly rateLimiter: RateLimiter;
+  readonly audit: AuditSink;
+  readonly metrics: MetricsSink;
+  /** @default Date.now */
+  readonly now?: () => number;
+}
+
+export interface GuardOptions {
+  readonly manifest: Manifest;
+  /** Extra Cedar policy texts (team forbid/permit rules), already read from disk. */
+  readonly extraPolicies?: readonly string[];
+  readonly adapters: GuardAdapters;
+  /**
+   * Maps an IAM principal ARN to an agent name. AWS: caller role name
+   * `<project>-<environment>-<agent>-caller`. @default - that naming convention
+   */
+  readonly resolvePrincipal?: (principalArn: string) => string | undefined;
+}
+
+/** The agent the guard recognised; `undefined` means refuse the request (HTTP 403). */
+export interface Identified {
+  readonly agent: AgentSpec;
+}
+
+/** Result of a tool call as MCP returns it (`CallToolResult`). */
+export interface ToolCallResult {
+  readonly content: Array<{ type: 'text'; text: string }>;
+  readonly structuredContent?: Record<string, unknown>;
+  readonly isError?: boolean;
+  [key: string]: unknown;
+}
+
+/** What the transport hands the guard for one `tools/call`. */
+export interface ToolCallRequest {
+  readonly agent: AgentSpec;
+  /** The tool name as the client sent it (no server prefix: one MCP server per manifest server). */
+  readonly server: string;
+  readonly tool: string;
+  readonly args: unknown;
+  readonly request: RequestInfo;
+  /**
+   * Validates and parses arguments with the tool's zod schema; returns the parsed value or a
+   * message naming the offending argument (becomes JSON-RPC -32602 / isError).
+   */
+  readonly validate: (args: unknown) => { ok: true; value: unknown } | { ok: false; message: string };
+  /** Runs the tool code; the guard redacts and audits what it returns. */
+  readonly run: (args: unknown) => Promise<ToolCallResult>;
+}
+
+export interface Guard {
+  /** Identify the caller. Unknown principal, unknown agent → undefined (refuse, audited). */
+  identify(caller: CallerInfo, request: RequestInfo): Identified | undefined;
+  /** Kill switch: true when the agent is contained or its status can't be read (fail closed). */
+  isContained(agent: string): Promise<boolean>;
+  /** The tools of `server` that `agent` may call; `tools/list` shows only these. */
+  visibleTools(agent: string, server: string): ToolSpec[];
+  /**
+   * The whole per-call pipeline: kill switch → authorize (Cedar) → validate → screen →
+   * rate limit → run → redact → audit + metrics. Never throws for client input; a refusal
+   * is an `isError` result whose text names no other tool.
+   */
+  callTool(call: ToolCallRequest): Promise<ToolCallResult>;
+  /** Audit a request refused before it reached a tool (unknown caller, contained agent, bad protocol). */
+  auditRefusal(request: RequestInfo, reason: string, agent?: string): void;
+}

@@ -1,0 +1,77 @@
+/**
+ * A SigV4 verifier written straight from the AWS specification
+ * (https://docs.aws.amazon.com/IAM/latest/UserGuide/create-signed-request.html) with node:crypto
+ * only — independent of the signing library under test — standing in for API Gateway's IAM auth.
+ */
+import { createHash, createHmac, timingSafeEqual } from 'node:crypto';
+import type { IncomingHttpHeaders } from 'node:http';
+
+export interface VerifierKey {
+  readonly secretAccessKey: string;
+  readonly sessionToken?: string;
+}
+
+export interface Verified {
+  readonly ok: boolean;
+  readonly accessKeyId?: string;
+  readonly reason?: string;
+  readonly signedHeaders?: string[];
+}
+
+const AUTH = /^AWS4-HMAC-SHA256 Credential=([^/]+)\/(\d{8})\/([^/]+)\/([^/]+)\/aws4_request, SignedHeaders=([a-z0-9;-]+), Signature=([0-9a-f]{64})$/;
+
+const sha256 = (data: string | Buffer) => createHash('sha256').update(data).digest('hex');
+const hmac = (key: string | Buffer, data: string) => createHmac('sha256', key).update(data).digest();
+// RFC 3986 unreserved characters stay; everything else is percent-encoded (upper-case hex)
+const uriEncode = (s: string) => encodeURIComponent(s).replace(/[!'()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+
+export function verifySigV4(
+  req: { method: string; url: string; headers: IncomingHttpHeaders; body: Buffer },
+  keys: ReadonlyMap<string, VerifierKey>,
+  expect: { region: string; service: string; nowMs: number },
+): Verified {
+  const match = AUTH.exec(String(req.headers.authorization ?? ''));
+  if (!match) return { ok: false, reason: 'missing or malformed Authorization header' };
+  const [, accessKeyId, shortDate, region, service, signedHeaderList, signature] = match as unknown as string[];
+  const key = keys.get(accessKeyId!);
+  if (!key) return { ok: false, accessKeyId, reason: 'unknown access key' };
+  if (region !== expect.region || service !== expect.service) return { ok: false, accessKeyId, reason: `wrong scope ${region}/${service}` };
+
+  const amzDate = String(req.headers['x-amz-date'] ?? '');
+  if (!amzDate.startsWith(shortDate!)) return { ok: false, accessKeyId, reason: 'x-amz-date does not match the credential scope' };
+  const signedAt = Date.parse(amzDate.replace(/^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/, '$1-$2-$3T$4:$5:$6Z'));
+  if (!(Math.abs(expect.nowMs - signedAt) <= 5 * 60_000)) return { ok: false, accessKeyId, reason: 'signature expired' };
+
+  const signedHeaders = signedHeaderList!.split(';');
+  for (const required of ['host', 'x-amz-date']) {
+    if (!signedHeaders.includes(required)) return { ok: false, accessKeyId, reason: `${required} is not signed` };
+  }
+  if (key.sessionToken !== undefined && (req.headers['x-amz-security-token'] !== key.sessionToken || !signedHeaders.includes('x-amz-security-token'))) {
+    return { ok: false, accessKeyId, reason: 'session token missing or not signed' };
+  }
+
+  const url = new URL(req.url, 'http://placeholder');
+  const canonicalUri = url.pathname
+    .split('/')
+    .map((segment) => uriEncode(uriEncode(decodeURIComponent(segment))))
+    .join('/');
+  const canonicalQuery = [...url.searchParams.entries()]
+    .map(([k, v]) => [uriEncode(k), uriEncode(v)] as const)
+    .sort(([a, x], [b, y]) => (a === b ? (x < y ? -1 : 1) : a < b ? -1 : 1))
+    .map(([k, v]) => `${k}=${v}`)
+    .join('&');
+  const canonicalHeaders = signedHeaders
+    .map((name) => {
+      const raw = req.headers[name];
+      const value = Array.isArray(raw) ? raw.join(',') : (raw ?? '');
+      return `${name}:${value.trim().replace(/\s+/g, ' ')}\n`;
+    })
+    .join('');
+  const canonicalRequest = [req.method, canonicalUri, canonicalQuery, canonicalHeaders, signedHeaderList, sha256(req.body)].join('\n');
+  const scope = `${shortDate}/${region}/${service}/aws4_request`;
+  const stringToSign = ['AWS4-HMAC-SHA256', amzDate, scope, sha256(canonicalRequest)].join('\n');
+  const signingKey = hmac(hmac(hmac(hmac(`AWS4${key.secretAccessKey}`, shortDate!), region!), service!), 'aws4_request');
+  const expected = createHmac('sha256', signingKey).update(stringToSign).digest();
+  const ok = timingSafeEqual(expected, Buffer.from(signature!, 'hex'));
+  return ok ? { ok, accessKeyId, signedHeaders } : { ok, accessKeyId, signedHeaders, reason: 'signature does not match' };
+}

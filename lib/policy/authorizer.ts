@@ -1,0 +1,168 @@
+/**
+ * Cedar authorization for tool calls. The policy set (generated permits and forbids plus the
+ * teams' own policy files) is parsed and validated against the schema ONCE, when the
+ * authorizer is created (a Lambda cold start); each call then evaluates the preparsed set.
+ */
+import * as cedar from '@cedar-policy/cedar-wasm/nodejs';
+import type { Manifest } from '../config/schema';
+import type { AgentStatus } from '../guard/contract';
+import { AccessModel } from './access-model';
+import { ACTION_TYPE, AGENT_TYPE, cedarEntities, generatedPolicies, TOOL_TYPE, toolId, type CedarEntity } from './cedar-policies';
+import { CALL_TOOL_ACTION, CEDAR_SCHEMA } from './cedar-schema';
+
+export interface AuthorizeResult {
+  readonly allowed: boolean;
+  /** For the audit log (internal): which policy decided, or why nothing permitted. */
+  readonly reason: string;
+  /** Ids of the policies that determined the decision. */
+  readonly policies: string[];
+}
+
+export interface AuthorizeContext {
+  /** Kill-switch status. @default 'active' */
+  readonly agentStatus?: AgentStatus;
+}
+
+export interface Authorizer {
+  authorize(agent: string, server: string, tool: string, context?: AuthorizeContext): AuthorizeResult;
+  /** Ids of every policy in the set, generated and team-written. */
+  readonly policyIds: readonly string[];
+}
+
+export interface AuthorizerOptions {
+  /** Team policy texts (manifest `guard.policies`, read from disk), in manifest order. */
+  readonly extraPolicies?: readonly string[];
+  /** Names shown in errors for `extraPolicies[i]`. @default - `guard.policies[i]` with the manifest's file name */
+  readonly extraPolicyNames?: readonly string[];
+}
+
+/** A policy file that does not parse or does not match the Cedar schema. */
+export class PolicyValidationError extends Error {
+  constructor(public readonly problems: string[]) {
+    super(
+      `Cedar policies rejected (${problems.length} problem${problems.length === 1 ? '' : 's'}):\n` +
+        problems.map((p) => `  - ${p}`).join('\n') +
+        '\nFix the policy file(s) so they parse and use only the entities, attributes and action of the Warden schema (docs/policy.md), or remove them from guard.policies.',
+    );
+    this.name = 'PolicyValidationError';
+  }
+}
+
+let nextPolicySetId = 0;
+const SCHEMA_NAME = 'mcp-warden-schema-v1';
+
+function errorText(e: cedar.DetailedError): string {
+  return e.help ? `${e.message} (${e.help})` : e.message;
+}
+
+function lineCol(text: string, offset: number): string {
+  const before = text.slice(0, offset);
+  const line = before.split('\n').length;
+  return `line ${line}, column ${offset - before.lastIndexOf('\n')}`;
+}
+
+interface PolicySource {
+  readonly label: string;
+  /** The whole file text and where this policy starts in it (for line numbers). */
+  readonly file?: string;
+  readonly start?: number;
+  readonly text: string;
+}
+
+function teamPolicies(texts: readonly string[], names: readonly string[], into: Map<string, string>, sources: Map<string, PolicySource>, problems: string[]): void {
+  texts.forEach((file, i) => {
+    const label = names[i] ? `guard.policies[${i}] (${names[i]})` : `guard.policies[${i}]`;
+    const parts = cedar.policySetTextToParts(file);
+    if (parts.type === 'failure') {
+      for (const e of parts.errors) {
+        const at = e.sourceLocations?.[0];
+        problems.push(`${label}${at ? ` at ${lineCol(file, at.start)}` : ''}: ${errorText(e)}${at?.label ? ` — ${at.label}` : ''}`);
+      }
+      return;
+    }
+    if (parts.policy_templates.length > 0) problems.push(`${label}: policy templates (?principal/?resource slots) are not supported; write static policies`);
+    parts.policies.forEach((text, n) => {
+      const json = cedar.policyToJson(text);
+      const annotated = json.type === 'success' ? json.json.annotations?.id : undefined;
+      const id = annotated ?? `${label}#${n + 1}`;
+      if (into.has(id)) {
+        problems.push(`${label}: policy id "${id}" is already used${sources.get(id) ? ` by ${sources.get(id)!.label}` : ' by a generated policy'}; give it another @id`);
+        return;
+      }
+      into.set(id, text);
+      sources.set(id, { label, file, start: file.indexOf(text), text });
+    });
+  });
+}
+
+/**
+ * Builds the policy set for a manifest, validates it against the Cedar schema and preparses it.
+ * Throws PolicyValidationError listing every problem at once.
+ */
+export function createAuthorizer(manifest: Manifest, options: AuthorizerOptions = {}): Authorizer {
+  const model = new AccessModel(manifest);
+  const policies = generatedPolicies(manifest, model);
+  const sources = new Map<string, PolicySource>();
+  const problems: string[] = [];
+  const names = options.extraPolicyNames ?? manifest.guard.policies;
+  teamPolicies(options.extraPolicies ?? [], names, policies, sources, problems);
+  if (problems.length > 0) throw new PolicyValidationError(problems);
+
+  const staticPolicies = Object.fromEntries(policies);
+  const validation = cedar.validate({ schema: CEDAR_SCHEMA, policies: { staticPolicies }, validationSettings: { mode: 'strict' } });
+  if (validation.type === 'failure') throw new PolicyValidationError(validation.errors.map(errorText));
+  for (const v of validation.validationErrors) {
+    const src = sources.get(v.policyId);
+    const at = v.error.sourceLocations?.[0];
+    const where = src && at && src.file !== undefined && src.start !== undefined && src.start >= 0 ? ` at ${lineCol(src.file, src.start + at.start)}` : '';
+    problems.push(`${src?.label ?? 'generated policy'}${where}: policy "${v.policyId}": ${errorText(v.error)}`);
+  }
+  if (problems.length > 0) throw new PolicyValidationError(problems);
+
+  const psetId = `mcp-warden-${process.pid}-${nextPolicySetId++}`;
+  const parsed = cedar.preparsePolicySet(psetId, { staticPolicies });
+  if (parsed.type === 'failure') throw new PolicyValidationError(parsed.errors.map(errorText));
+  const schemaParsed = cedar.preparseSchema(SCHEMA_NAME, CEDAR_SCHEMA);
+  if (schemaParsed.type === 'failure') throw new PolicyValidationError(schemaParsed.errors.map(errorText));
+
+  const entities = cedarEntities(manifest);
+  const classEntities = [...entities.values()].filter((e) => e.uid.type.endsWith('::DataClass'));
+  const action = { type: ACTION_TYPE, id: CALL_TOOL_ACTION };
+
+  return {
+    policyIds: [...policies.keys()],
+    authorize(agent, server, tool, context = {}) {
+      const id = toolId(server, tool);
+      const agentEntity = entities.get(`${AGENT_TYPE}::${agent}`);
+      const toolEntity = entities.get(`${TOOL_TYPE}::${id}`);
+      // Unknown names never reach Cedar: a team's wildcard permit must not admit a tool or
+      // agent the manifest does not declare.
+      if (!agentEntity) return { allowed: false, reason: `unknown agent "${agent}"`, policies: [] };
+      if (!toolEntity) return { allowed: false, reason: `unknown tool "${id}"`, policies: [] };
+      const callEntities: CedarEntity[] = [...classEntities, agentEntity, toolEntity];
+      const answer = cedar.statefulIsAuthorized({
+        principal: { type: AGENT_TYPE, id: agent },
+        action,
+        resource: { type: TOOL_TYPE, id },
+        context: { agentStatus: context.agentStatus ?? 'active' },
+        preparsedPolicySetId: psetId,
+        preparsedSchemaName: SCHEMA_NAME,
+        validateRequest: true,
+        entities: callEntities as cedar.Entities,
+      });
+      if (answer.type === 'failure') {
+        return { allowed: false, reason: `authorization request rejected: ${answer.errors.map(errorText).join('; ')}`, policies: [] };
+      }
+      const { decision, diagnostics } = answer.response;
+      const errored = diagnostics.errors.map((e) => e.policyId);
+      // Cedar skips a policy whose evaluation errors; a skipped forbid must not turn into an
+      // allow, so any evaluation error refuses the call (fail closed).
+      if (errored.length > 0 && decision === 'allow') {
+        return { allowed: false, reason: `policy evaluation failed in ${errored.join(', ')}: refused (fail closed)`, policies: errored };
+      }
+      if (decision === 'allow') return { allowed: true, reason: `permitted by ${diagnostics.reason.join(', ')}`, policies: diagnostics.reason };
+      if (diagnostics.reason.length > 0) return { allowed: false, reason: `forbidden by ${diagnostics.reason.join(', ')}`, policies: diagnostics.reason };
+      return { allowed: false, reason: `no policy permits agent "${agent}" to call "${id}"`, policies: [] };
+    },
+  };
+}

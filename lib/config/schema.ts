@@ -77,7 +77,12 @@ export const agentSchema = z.strictObject({
   description: z.string().max(256).optional(),
   owner: z.email({ error: 'owner must be an e-mail address (who answers for this agent)' }),
   /** Date of the last access review, YYYY-MM-DD. */
-  reviewedOn: z.iso.date({ error: 'reviewedOn must be a date written YYYY-MM-DD' }),
+  reviewedOn: z.iso.date({
+    error: (issue) =>
+      typeof issue.input === 'string' && /^\d{4}-\d{2}-\d{2}$/.test(issue.input)
+        ? `reviewedOn ${issue.input} is not a date on the calendar — check the month and day`
+        : 'reviewedOn must be a date written YYYY-MM-DD',
+  }),
   clearance: z.string().min(1),
   assumedBy: assumedBySchema,
   /** `server/tool` references. */

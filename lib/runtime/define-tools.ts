@@ -1,0 +1,81 @@
+/**
+ * The tool-code API (`mcp-warden/runtime`). A team writes:
+ *
+ *   export default defineTools([
+ *     defineTool({
+ *       name: 'get_order',
+ *       description: 'One order with its lines',
+ *       input: z.strictObject({ orderId: z.string().regex(/^ORD-\d{6}$/) }),
+ *       handler: async ({ orderId }, ctx) => ctx.dataset.get(orderId),
+ *     }),
+ *   ]);
+ *
+ * The manifest decides which dataset each tool gets and whether it may write; the code
+ * only sees `ctx.dataset`, never a table name or credentials.
+ */
+import { z } from 'zod';
+import type { DatasetClient, JsonValue } from './dataset-client';
+import type { ToolLogger } from './tool-logger';
+
+export interface ToolContext {
+  /** The tool's own dataset; write methods throw when the tool is declared `access: read`. */
+  readonly dataset: DatasetClient;
+  /** Name of the calling agent (already authorized for this tool). */
+  readonly agent: string;
+  readonly logger: ToolLogger;
+  readonly requestId: string;
+  /** Aborted when the request deadline passes; pass it to anything that can be cancelled. */
+  readonly signal: AbortSignal;
+}
+
+/** What a handler returns: JSON (becomes text + structuredContent) or a string (text). */
+export type ToolOutput = JsonValue | undefined | Record<string, unknown> | readonly unknown[];
+
+export type ToolInputSchema = z.ZodObject;
+
+export interface ToolDefinition<S extends ToolInputSchema = ToolInputSchema> {
+  /** Must match a tool of this server in the manifest. */
+  readonly name: string;
+  readonly description: string;
+  /** A zod object; prefer `z.strictObject` with bounded strings and numbers. */
+  readonly input: S;
+  readonly handler: (args: z.output<S>, ctx: ToolContext) => Promise<ToolOutput> | ToolOutput;
+}
+
+/** The tools of one server, as a module default-exports them. */
+export interface ToolSet {
+  /** Marks the value so the runtime can tell a tool module from something else. */
+  readonly kind: 'mcp-warden/tools';
+  readonly tools: ReadonlyMap<string, ToolDefinition>;
+}
+
+/** An error whose message is safe and useful to show the agent (e.g. "stock would go negative"). */
+export class ToolError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ToolError';
+  }
+}
+
+/** Declares one tool; the generic lets `args` be typed from the schema. */
+export function defineTool<S extends ToolInputSchema>(definition: ToolDefinition<S>): ToolDefinition {
+  return definition as unknown as ToolDefinition;
+}
+
+/** Declares a server's tools. Throws on duplicate or malformed names. */
+export function defineTools(definitions: readonly ToolDefinition[]): ToolSet {
+  const tools = new Map<string, ToolDefinition>();
+  for (const def of definitions) {
+    if (!/^[a-z][a-z0-9_]{0,63}$/.test(def.name)) {
+      throw new Error(`tool name "${def.name}" is not snake_case: use lower-case letters, digits and underscores, starting with a letter`);
+    }
+    if (tools.has(def.name)) throw new Error(`tool "${def.name}" is defined twice: give each tool a distinct name`);
+    if (!(def.input instanceof z.ZodObject)) throw new Error(`tool "${def.name}": input must be a zod object schema (z.object or z.strictObject)`);
+    tools.set(def.name, def);
+  }
+  return Object.freeze({ kind: 'mcp-warden/tools' as const, tools });
+}
+
+export function isToolSet(value: unknown): value is ToolSet {
+  return typeof value === 'object' && value !== null && (value as { kind?: unknown }).kind === 'mcp-warden/tools' && (value as { tools?: unknown }).tools instanceof Map;
+}

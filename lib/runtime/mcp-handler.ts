@@ -1,0 +1,249 @@
+/**
+ * The MCP request handler shared by the Lambda and the dev server. Transport-neutral: it
+ * takes an HTTP-shaped request and an already-authenticated caller, and returns an
+ * HTTP-shaped response. Everything with an effect (guard adapters, datasets, logging) is
+ * injected.
+ *
+ * Per request: pre-checks (request-checks.ts) → identify → kill switch → a fresh, stateless
+ * MCP SDK server whose `tools/list` shows only the agent's tools and whose `tools/call`
+ * goes through `guard.callTool`. A server instance costs microseconds; sharing one across
+ * agents would risk leaking one agent's view into another's request.
+ *
+ * The low-level SDK `Server` is used rather than `McpServer` on purpose: McpServer validates
+ * arguments and answers "tool not found" itself, before the guard could authorize and audit
+ * the call. Here the guard decides first, then validates (see the contract).
+ */
+import { randomUUID } from 'node:crypto';
+import { Server } from '@modelcontextprotocol/sdk/server/index.js';
+import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
+import { CallToolRequestSchema, ListToolsRequestSchema } from '@modelcontextprotocol/sdk/types.js';
+import type { AgentSpec, DatasetSpec, Manifest, ServerSpec, ToolSpec } from '../config/schema';
+import type { CallerInfo, Guard, RequestInfo, ToolCallResult } from '../guard/contract';
+import { readOnlyDataset, DatasetAccessError, DatasetConflictError, type DatasetClient } from './dataset-client';
+import { ToolError, type ToolContext } from './define-tools';
+import { headerOf, type HttpRequestLike, type HttpResponseLike } from './http-types';
+import { JSON_RPC, jsonRpcError } from './json-rpc-errors';
+import { checkHttp, parseMessage } from './request-checks';
+import { buildCatalog, describeInvalidArguments, type CatalogServer, type CatalogTool } from './tool-catalog';
+import { jsonLogger, type ToolLogger } from './tool-logger';
+import { toolErrorResult, toToolResult } from './tool-result';
+
+/** What the dataset factory is asked for: one tool's dataset, on behalf of one agent. */
+export interface DatasetRequest {
+  readonly agent: AgentSpec;
+  readonly server: ServerSpec;
+  readonly tool: ToolSpec;
+  readonly dataset: DatasetSpec;
+}
+
+/**
+ * Gives a tool its dataset. Lambda: a DynamoDB client under the agent's data role. Dev: the
+ * in-memory dataset. The handler wraps the result read-only when the tool's access is `read`.
+ */
+export type DatasetFactory = (request: DatasetRequest) => DatasetClient | Promise<DatasetClient>;
+
+export interface McpHandlerOptions {
+  readonly manifest: Manifest;
+  readonly guard: Guard;
+  /** Each server's tool module export (`defineTools(...)`), by server name. */
+  readonly tools: Readonly<Record<string, unknown>>;
+  readonly datasets: DatasetFactory;
+  /** How to name the manifest in start-up errors. @default 'the manifest' */
+  readonly manifestFile?: string;
+  /**
+   * Time a request may take, tool included, in ms. A tool still running then gets its
+   * `ctx.signal` aborted and the agent an error. @default 25000 (under API Gateway's 29 s)
+   */
+  readonly deadlineMs?: number;
+  /** Tool and runtime logs. @default JSON lines on stderr */
+  readonly logger?: ToolLogger;
+  /** Reported as serverInfo.version. @default '0.1.0' */
+  readonly version?: string;
+}
+
+export interface McpCall {
+  /** Which manifest server the request is for. */
+  readonly server: string;
+  readonly caller: CallerInfo;
+  readonly request: HttpRequestLike;
+  /** @default - a random UUID (Lambda: the API Gateway request id) */
+  readonly requestId?: string;
+  readonly sourceIp?: string;
+}
+
+export interface McpHandler {
+  /** Names of the servers this handler serves, in manifest order. */
+  readonly servers: readonly string[];
+  handle(call: McpCall): Promise<HttpResponseLike>;
+}
+
+const DEFAULT_DEADLINE_MS = 25_000;
+/** After the tool deadline, how long the guard may take to redact and audit before the request is abandoned. */
+const FINISH_GRACE_MS = 2_000;
+
+/** @throws ToolBindingError when tool code and the manifest disagree (the runtime must not start). */
+export function createMcpHandler(options: McpHandlerOptions): McpHandler {
+  const catalog = buildCatalog(options.manifest, options.tools, options.manifestFile);
+  const datasets = new Map(options.manifest.datasets.map((d) => [d.name, d]));
+  const deadlineMs = options.deadlineMs ?? DEFAULT_DEADLINE_MS;
+  const logger = options.logger ?? jsonLogger();
+  const maxBodyBytes = options.manifest.guard.maxBodyBytes;
+  const { guard } = options;
+
+  async function handle(call: McpCall): Promise<HttpResponseLike> {
+    const requestId = call.requestId ?? randomUUID();
+    const info = (method: string): RequestInfo => ({
+      requestId,
+      method,
+      traceparent: headerOf(call.request.headers, 'traceparent'),
+      sourceIp: call.sourceIp,
+      userAgent: headerOf(call.request.headers, 'user-agent'),
+    });
+
+    const server = catalog.get(call.server);
+    if (!server) {
+      return jsonRpcError(404, JSON_RPC.SERVER_ERROR, `Unknown MCP server "${call.server}": this endpoint serves ${[...catalog.keys()].join(', ')}`);
+    }
+    const httpProblem = checkHttp(call.request, maxBodyBytes);
+    if (httpProblem) {
+      guard.auditRefusal(info('-'), `http ${httpProblem.status}`);
+      return httpProblem;
+    }
+    const parsed = parseMessage(call.request.body);
+    if (!parsed.ok) {
+      guard.auditRefusal(info(parsed.method ?? '-'), `invalid message (http ${parsed.response.status})`);
+      return parsed.response;
+    }
+    const requestInfo = info(parsed.method);
+    const identified = guard.identify(call.caller, requestInfo);
+    if (!identified) {
+      return jsonRpcError(403, JSON_RPC.SERVER_ERROR, 'Forbidden: the caller is not an agent of this manifest', parsed.id ?? null);
+    }
+    const agent = identified.agent;
+    if (await guard.isContained(agent.name)) {
+      guard.auditRefusal(requestInfo, 'agent contained', agent.name);
+      return jsonRpcError(403, JSON_RPC.SERVER_ERROR, `Forbidden: agent "${agent.name}" is contained by incident response`, parsed.id ?? null);
+    }
+
+    const deadline = new AbortController();
+    const timer = setTimeout(() => deadline.abort(new Error('deadline')), deadlineMs);
+    let abandon: NodeJS.Timeout | undefined;
+    try {
+      const abandoned = new Promise<HttpResponseLike>((resolve) => {
+        abandon = setTimeout(
+          () => resolve(jsonRpcError(504, JSON_RPC.INTERNAL_ERROR, `The request did not finish within ${Math.round((deadlineMs + FINISH_GRACE_MS) / 1000)} s (request id ${requestId})`, parsed.id ?? null)),
+          deadlineMs + FINISH_GRACE_MS,
+        );
+      });
+      return await Promise.race([dispatch(server, agent, parsed.message, call.request, requestInfo, deadline.signal), abandoned]);
+    } catch (err) {
+      logger.error('mcp request failed', { requestId, server: call.server, agent: agent.name, error: err });
+      return jsonRpcError(500, JSON_RPC.INTERNAL_ERROR, `Internal error (request id ${requestId})`, parsed.id ?? null);
+    } finally {
+      clearTimeout(timer);
+      if (abandon) clearTimeout(abandon);
+    }
+  }
+
+  async function dispatch(
+    server: CatalogServer,
+    agent: AgentSpec,
+    message: Record<string, unknown>,
+    request: HttpRequestLike,
+    requestInfo: RequestInfo,
+    deadline: AbortSignal,
+  ): Promise<HttpResponseLike> {
+    const mcp = new Server(
+      { name: `${options.manifest.project}-${server.spec.name}`, version: options.version ?? '0.1.0' },
+      { capabilities: { tools: { listChanged: false } } },
+    );
+    mcp.setRequestHandler(ListToolsRequestSchema, () => ({
+      tools: guard.visibleTools(agent.name, server.spec.name).flatMap((spec) => {
+        const tool = server.tools.get(spec.name);
+        if (!tool) return [];
+        return [
+          {
+            name: spec.name,
+            description: tool.definition.description || spec.description,
+            inputSchema: tool.inputSchema,
+            annotations: { readOnlyHint: spec.access === 'read', destructiveHint: false, openWorldHint: false },
+          },
+        ];
+      }),
+    }));
+    mcp.setRequestHandler(CallToolRequestSchema, async (req, extra) => {
+      const tool = server.tools.get(req.params.name);
+      const signal = AbortSignal.any([deadline, extra.signal]);
+      const result = await guard.callTool({
+        agent,
+        server: server.spec.name,
+        tool: req.params.name,
+        args: req.params.arguments ?? {},
+        request: requestInfo,
+        validate: (args) => {
+          if (!tool) return { ok: false, message: `unknown tool "${req.params.name}"` };
+          const checked = tool.definition.input.safeParse(args);
+          return checked.success ? { ok: true, value: checked.data } : { ok: false, message: describeInvalidArguments(checked.error) };
+        },
+        run: (args) => (tool ? runTool(server, tool, agent, args, requestInfo, signal) : Promise.resolve(toolErrorResult(`unknown tool "${req.params.name}"`))),
+      });
+      return result as { content: ToolCallResult['content']; structuredContent?: Record<string, unknown>; isError?: boolean };
+    });
+
+    const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
+    await mcp.connect(transport);
+    try {
+      const headers = new Headers({ accept: 'application/json, text/event-stream', 'content-type': 'application/json' });
+      const version = headerOf(request.headers, 'mcp-protocol-version');
+      if (version) headers.set('mcp-protocol-version', version);
+      const response = await transport.handleRequest(new Request(request.url ?? 'http://localhost/mcp', { method: 'POST', headers }), { parsedBody: message });
+      const body = await response.text();
+      const out: Record<string, string> = { 'cache-control': 'no-store' };
+      const contentType = response.headers.get('content-type');
+      if (contentType) out['content-type'] = contentType;
+      return { status: response.status, headers: out, body };
+    } finally {
+      await transport.close();
+      await mcp.close();
+    }
+  }
+
+  async function runTool(server: CatalogServer, tool: CatalogTool, agent: AgentSpec, args: unknown, requestInfo: RequestInfo, signal: AbortSignal): Promise<ToolCallResult> {
+    const name = tool.spec.name;
+    const toolLogger = logger.child({ requestId: requestInfo.requestId, agent: agent.name, server: server.spec.name, tool: name });
+    try {
+      const datasetSpec = datasets.get(tool.spec.dataset)!;
+      const client = await options.datasets({ agent, server: server.spec, tool: tool.spec, dataset: datasetSpec });
+      const dataset = tool.spec.access === 'write' ? client : readOnlyDataset(client, name);
+      const ctx: ToolContext = { dataset, agent: agent.name, logger: toolLogger, requestId: requestInfo.requestId, signal };
+      const output = await untilAborted(Promise.resolve().then(() => tool.definition.handler(args as never, ctx)), signal);
+      return toToolResult(output);
+    } catch (err) {
+      if (signal.aborted) return toolErrorResult(`tool "${name}" did not finish before the request deadline (${Math.round(deadlineMs / 1000)} s)`);
+      if (err instanceof ToolError || err instanceof DatasetAccessError || err instanceof DatasetConflictError) return toolErrorResult(err.message);
+      toolLogger.error('tool failed', { error: err });
+      return toolErrorResult(`tool "${name}" failed (request id ${requestInfo.requestId}); the server log has the details`);
+    }
+  }
+
+  return { servers: [...catalog.keys()], handle };
+}
+
+/** Rejects as soon as `signal` aborts, even if the work never settles (a hung tool). */
+function untilAborted<T>(work: Promise<T>, signal: AbortSignal): Promise<T> {
+  if (signal.aborted) return Promise.reject(signal.reason);
+  return new Promise<T>((resolve, reject) => {
+    const onAbort = () => reject(signal.reason);
+    signal.addEventListener('abort', onAbort, { once: true });
+    work.then(
+      (v) => {
+        signal.removeEventListener('abort', onAbort);
+        resolve(v);
+      },
+      (e: unknown) => {
+        signal.removeEventListener('abort', onAbort);
+        reject(e);
+      },
+    );
+  });
+}

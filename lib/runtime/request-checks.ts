@@ -1,0 +1,155 @@
+/**
+ * Checks every request passes before the MCP SDK sees it. Pure: no I/O, no globals.
+ *
+ * Why here and not only in the SDK: the SDK accepts batches, null ids and any nesting depth,
+ * and it parses before it rejects. These checks refuse hostile input early, cheaply and
+ * uniformly, as JSON-RPC errors with 4xx statuses (never a 5xx for client input).
+ */
+import { SUPPORTED_PROTOCOL_VERSIONS } from '@modelcontextprotocol/sdk/types.js';
+import { headerOf, type HttpRequestLike, type HttpResponseLike } from './http-types';
+import { JSON_RPC, jsonRpcError, type JsonRpcId } from './json-rpc-errors';
+
+/** Deepest nesting of objects/arrays accepted in a message (the envelope counts as 1). */
+export const MAX_JSON_DEPTH = 32;
+/** Keys that could reach an object's prototype if any code merged them; refused wherever they appear. */
+export const FORBIDDEN_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
+/** What a tools-only MCP server answers; anything else is -32601. */
+export const SUPPORTED_METHODS: ReadonlySet<string> = new Set(['initialize', 'ping', 'tools/list', 'tools/call']);
+/** Notifications accepted (and ignored): the client's lifecycle and cancellation messages. */
+export const SUPPORTED_NOTIFICATIONS: ReadonlySet<string> = new Set(['notifications/initialized', 'notifications/cancelled']);
+export { SUPPORTED_PROTOCOL_VERSIONS };
+
+export interface ValidMessage {
+  readonly ok: true;
+  readonly method: string;
+  /** Absent for notifications. */
+  readonly id?: string | number;
+  readonly params?: Record<string, unknown>;
+  /** The parsed message, as the SDK transport should receive it. */
+  readonly message: Record<string, unknown>;
+}
+export interface Refused {
+  readonly ok: false;
+  readonly response: HttpResponseLike;
+  /** Method name when it could be read, for the audit event. */
+  readonly method?: string;
+}
+
+/** HTTP-level checks: method, size, content type, Accept, protocol version. */
+export function checkHttp(req: HttpRequestLike, maxBodyBytes: number): HttpResponseLike | undefined {
+  if (req.method.toUpperCase() !== 'POST') {
+    // Stateless server: no SSE stream to GET and no session to DELETE.
+    return jsonRpcError(405, JSON_RPC.SERVER_ERROR, `Method not allowed: this MCP endpoint accepts POST only`, null, { allow: 'POST' });
+  }
+  const size = bodySize(req.body);
+  const declared = Number(headerOf(req.headers, 'content-length') ?? 0);
+  if (size > maxBodyBytes || declared > maxBodyBytes) {
+    return jsonRpcError(413, JSON_RPC.SERVER_ERROR, `Request body too large: the limit is ${maxBodyBytes} bytes (guard.maxBodyBytes in the manifest)`);
+  }
+  if (!isJsonContentType(headerOf(req.headers, 'content-type'))) {
+    return jsonRpcError(415, JSON_RPC.SERVER_ERROR, 'Unsupported Media Type: Content-Type must be application/json');
+  }
+  const accept = headerOf(req.headers, 'accept') ?? '';
+  if (!accept.includes('application/json') || !accept.includes('text/event-stream')) {
+    // Streamable HTTP: the client MUST accept both (the response here is always JSON).
+    return jsonRpcError(406, JSON_RPC.SERVER_ERROR, 'Not Acceptable: Accept must list both application/json and text/event-stream');
+  }
+  const version = headerOf(req.headers, 'mcp-protocol-version');
+  if (version !== undefined && !SUPPORTED_PROTOCOL_VERSIONS.includes(version)) {
+    return jsonRpcError(400, JSON_RPC.SERVER_ERROR, `Unsupported MCP-Protocol-Version "${printable(version)}": supported versions are ${SUPPORTED_PROTOCOL_VERSIONS.join(', ')}`);
+  }
+  return undefined;
+}
+
+/** Parses and checks one JSON-RPC message. */
+export function parseMessage(body: string | Uint8Array | null | undefined): ValidMessage | Refused {
+  const text = typeof body === 'string' ? body : body ? new TextDecoder('utf-8', { fatal: false }).decode(body) : '';
+  let parsed: unknown;
+  try {
+    parsed = JSON.parse(text);
+  } catch {
+    return refuse(JSON_RPC.PARSE_ERROR, 'Parse error: the body is not valid JSON');
+  }
+  // JSON.parse creates "__proto__" as an own data property (it never sets the prototype), so
+  // walking the parsed value finds it without anything having been evaluated.
+  const shape = inspectShape(parsed);
+  if (shape) return refuse(JSON_RPC.INVALID_REQUEST, `Invalid Request: ${shape}`);
+  if (Array.isArray(parsed)) return refuse(JSON_RPC.INVALID_REQUEST, 'Invalid Request: batches (JSON arrays) are not supported; send one JSON-RPC message per request');
+  if (parsed === null || typeof parsed !== 'object') return refuse(JSON_RPC.INVALID_REQUEST, 'Invalid Request: the body must be a JSON-RPC object');
+  const msg = parsed as Record<string, unknown>;
+  const hasId = Object.hasOwn(msg, 'id');
+  const idValid = hasId && (typeof msg.id === 'string' || (typeof msg.id === 'number' && Number.isFinite(msg.id)));
+  const id: JsonRpcId = idValid ? (msg.id as string | number) : null;
+  if (msg.jsonrpc !== '2.0') return refuse(JSON_RPC.INVALID_REQUEST, 'Invalid Request: "jsonrpc" must be exactly "2.0"', id);
+  if (hasId && !idValid) return refuse(JSON_RPC.INVALID_REQUEST, 'Invalid Request: "id" must be a string or a number');
+  if (typeof msg.id === 'string' && msg.id.length > 256) return refuse(JSON_RPC.INVALID_REQUEST, 'Invalid Request: "id" is longer than 256 characters');
+  if (Object.hasOwn(msg, 'result') || Object.hasOwn(msg, 'error')) {
+    return refuse(JSON_RPC.INVALID_REQUEST, 'Invalid Request: this server sends no requests, so it accepts no responses', id);
+  }
+  if (typeof msg.method !== 'string' || msg.method.length === 0 || msg.method.length > 128) {
+    return refuse(JSON_RPC.INVALID_REQUEST, 'Invalid Request: "method" must be a non-empty string', id);
+  }
+  const method = msg.method;
+  if (Object.hasOwn(msg, 'params') && (msg.params === null || typeof msg.params !== 'object' || Array.isArray(msg.params))) {
+    return { ...refuse(JSON_RPC.INVALID_REQUEST, 'Invalid Request: "params" must be an object when present', id), method };
+  }
+  const params = msg.params as Record<string, unknown> | undefined;
+  if (!hasId) {
+    if (!SUPPORTED_NOTIFICATIONS.has(method) && !SUPPORTED_METHODS.has(method)) {
+      return { ...refuse(JSON_RPC.METHOD_NOT_FOUND, `Method not found: ${printable(method)}`), method };
+    }
+    return { ok: true, method, params, message: msg };
+  }
+  if (!SUPPORTED_METHODS.has(method)) {
+    // A well-formed request for a method this server lacks: per MCP Streamable HTTP the
+    // answer is a JSON-RPC error in a normal response (the SDK client surfaces it as McpError -32601).
+    return {
+      ok: false,
+      method,
+      response: jsonRpcError(200, JSON_RPC.METHOD_NOT_FOUND, `Method not found: ${printable(method)} (this server offers ${[...SUPPORTED_METHODS].join(', ')})`, id),
+    };
+  }
+  return { ok: true, method, id: id as string | number, params, message: msg };
+}
+
+/** Returns a description of the first problem, or undefined when depth and keys are fine. Iterative: hostile depth can't overflow the stack. */
+export function inspectShape(value: unknown, maxDepth = MAX_JSON_DEPTH): string | undefined {
+  const stack: Array<{ v: unknown; depth: number }> = [{ v: value, depth: 1 }];
+  while (stack.length > 0) {
+    const { v, depth } = stack.pop()!;
+    if (v === null || typeof v !== 'object') continue;
+    if (depth > maxDepth) return `nesting deeper than ${maxDepth} levels`;
+    if (Array.isArray(v)) {
+      for (const item of v) stack.push({ v: item, depth: depth + 1 });
+      continue;
+    }
+    for (const key of Object.keys(v)) {
+      if (FORBIDDEN_KEYS.has(key)) return `the key "${key}" is not allowed anywhere in a message`;
+      stack.push({ v: (v as Record<string, unknown>)[key], depth: depth + 1 });
+    }
+  }
+  return undefined;
+}
+
+export function isJsonContentType(value: string | undefined): boolean {
+  if (!value) return false;
+  const [type, ...parameters] = value.split(';').map((s) => s.trim().toLowerCase());
+  if (type !== 'application/json') return false;
+  const charset = parameters.find((p) => p.startsWith('charset='));
+  return !charset || ['charset=utf-8', 'charset="utf-8"'].includes(charset);
+}
+
+function refuse(code: number, message: string, id: JsonRpcId = null): Refused {
+  return { ok: false, response: jsonRpcError(400, code, message, id) };
+}
+
+function bodySize(body: HttpRequestLike['body']): number {
+  if (!body) return 0;
+  return typeof body === 'string' ? Buffer.byteLength(body, 'utf8') : body.byteLength;
+}
+
+/** Echo untrusted text only as short printable ASCII (no control characters into logs or clients). */
+function printable(text: string): string {
+  const clean = text.replace(/[^\x20-\x7e]/g, '?');
+  return clean.length > 64 ? `${clean.slice(0, 64)}…` : clean;
+}

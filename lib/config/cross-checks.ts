@@ -31,17 +31,17 @@ export function crossCheck(raw: RawManifest, ctx: CrossCheckContext): ManifestIs
   };
 
   // Unique names: each becomes a resource or policy id, and a duplicate would silently merge two.
-  const unique = <T extends { index: number }>(items: readonly T[], nameOf: (item: T) => string | undefined, pathOf: (item: T) => PropertyKey[], what: string) => {
+  const unique = <T extends { index: number }>(items: readonly T[], nameOf: (item: T) => string | undefined, pathOf: (item: T) => PropertyKey[], what: string, whats = `${what}s`) => {
     const first = new Map<string, T>();
     for (const item of items) {
       const name = nameOf(item);
       if (name === undefined) continue;
       const earlier = first.get(name);
-      if (earlier) report(pathOf(item), `duplicate ${what} "${name}" (already declared at ${formatPath(pathOf(earlier))}) — ${what}s must be unique; rename or remove one`);
+      if (earlier) report(pathOf(item), `duplicate ${what} "${name}" (already declared at ${formatPath(pathOf(earlier))}) — ${whats} must be unique; rename or remove one`);
       else first.set(name, item);
     }
   };
-  unique(raw.dataClasses, (c) => c.name, (c) => ['dataClasses', c.index], 'data class');
+  unique(raw.dataClasses, (c) => c.name, (c) => ['dataClasses', c.index], 'data class', 'data classes');
   unique(raw.datasets, (d) => d.name, (d) => ['datasets', d.index, 'name'], 'dataset name');
   unique(raw.servers, (s) => s.name, (s) => ['servers', s.index, 'name'], 'server name');
   unique(raw.agents, (a) => a.name, (a) => ['agents', a.index, 'name'], 'agent name');
@@ -61,7 +61,7 @@ export function crossCheck(raw: RawManifest, ctx: CrossCheckContext): ManifestIs
   const datasets = raw.datasets.flatMap((d) => (d.name === undefined ? [] : [d.name]));
   for (const server of raw.servers) {
     for (const tool of server.tools) {
-      if (tool.dataset === undefined || datasets.includes(tool.dataset)) continue;
+      if (tool.dataset === undefined || datasets.length === 0 || datasets.includes(tool.dataset)) continue;
       report(['servers', server.index, 'tools', tool.index, 'dataset'], `unknown dataset "${tool.dataset}"${suggestion(tool.dataset, datasets, `declare it under datasets or use one of ${quotedList(datasets)}`)}`);
     }
   }

@@ -1,0 +1,110 @@
+/**
+ * Credentials of each agent's data role, for running that agent's tools. The server's own role
+ * has no access to any dataset: it can only become the calling agent's data role, so a bug in
+ * tool code reaches at most what that agent was granted (DESIGN.md, "Isolation is IAM first").
+ *
+ * Sessions are cached per agent and access level until `refreshMarginMs` before expiry; callers
+ * arriving while an AssumeRole is in flight share it, so a burst costs one STS call.
+ */
+import { AssumeRoleCommand, type STSClient } from '@aws-sdk/client-sts';
+
+export interface DataRoleSession {
+  readonly accessKeyId: string;
+  readonly secretAccessKey: string;
+  readonly sessionToken: string;
+  readonly expiration: Date;
+}
+
+export type DataAccess = 'read' | 'write';
+
+export interface DataRoleCredentialsOptions {
+  readonly sts: STSClient;
+  /** ARN of an agent's data role, e.g. `arn:aws:iam::123456789012:role/shop-prod-inventory-agent-data`. */
+  readonly roleArnOf: (agent: string) => string;
+  /** Session length. Short, because a contained agent's sessions should die soon. @default 900 (the STS minimum) */
+  readonly sessionSeconds?: number;
+  /** Refresh this long before expiry, so no call starts with credentials about to lapse. @default 300000 (5 min) */
+  readonly refreshMarginMs?: number;
+  /** @default Date.now */
+  readonly now?: () => number;
+}
+
+/**
+ * Read tools get a session narrowed by this session policy: even when the agent's data role may
+ * write (because another of its tools writes), a read tool's credentials cannot.
+ * Effective permissions are the intersection with the role's policies, so `*` here grants nothing new.
+ */
+export const READ_ONLY_SESSION_POLICY = JSON.stringify({
+  Version: '2012-10-17',
+  Statement: [
+    {
+      Effect: 'Allow',
+      Action: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:Scan', 'dynamodb:DescribeTable', 'kms:Decrypt', 'kms:DescribeKey'],
+      Resource: '*',
+    },
+  ],
+});
+
+export class DataRoleCredentials {
+  private readonly cache = new Map<string, DataRoleSession>();
+  private readonly inFlight = new Map<string, Promise<DataRoleSession>>();
+  private readonly sessionSeconds: number;
+  private readonly refreshMarginMs: number;
+  private readonly now: () => number;
+
+  constructor(private readonly options: DataRoleCredentialsOptions) {
+    this.sessionSeconds = options.sessionSeconds ?? 900;
+    this.refreshMarginMs = options.refreshMarginMs ?? 5 * 60_000;
+    this.now = options.now ?? Date.now;
+    if (this.sessionSeconds * 1000 <= this.refreshMarginMs) {
+      throw new Error(`sessionSeconds (${this.sessionSeconds}) must be longer than the refresh margin (${this.refreshMarginMs / 1000}s), or every call would assume the role again`);
+    }
+  }
+
+  /** Credentials for `agent`'s data role, narrowed to reads when `access` is 'read'. */
+  public get(agent: string, access: DataAccess): Promise<DataRoleSession> {
+    const key = `${agent}\n${access}`;
+    const cached = this.cache.get(key);
+    if (cached && cached.expiration.getTime() - this.refreshMarginMs > this.now()) return Promise.resolve(cached);
+    const pending = this.inFlight.get(key);
+    if (pending) return pending;
+    const call = this.assume(agent, access)
+      .then((session) => {
+        this.cache.set(key, session);
+        return session;
+      })
+      .finally(() => this.inFlight.delete(key));
+    this.inFlight.set(key, call);
+    return call;
+  }
+
+  /** Forget every cached session (e.g. after a containment). */
+  public clear(): void {
+    this.cache.clear();
+  }
+
+  private async assume(agent: string, access: DataAccess): Promise<DataRoleSession> {
+    const { Credentials } = await this.options.sts.send(
+      new AssumeRoleCommand({
+        RoleArn: this.options.roleArnOf(agent),
+        // shows up in CloudTrail on every data access: who, and with which access
+        RoleSessionName: `warden-${access}-${agent}`.slice(0, 64),
+        DurationSeconds: this.sessionSeconds,
+        Tags: [
+          { Key: 'warden:agent', Value: agent },
+          { Key: 'warden:access', Value: access },
+        ],
+        Policy: access === 'read' ? READ_ONLY_SESSION_POLICY : undefined,
+      }),
+    );
+    if (!Credentials?.AccessKeyId || !Credentials.SecretAccessKey || !Credentials.SessionToken || !Credentials.Expiration) {
+      throw new Error(`STS returned no credentials for the data role of agent "${agent}"`);
+    }
+    return {
+      accessKeyId: Credentials.AccessKeyId,
+      secretAccessKey: Credentials.SecretAccessKey,
+      sessionToken: Credentials.SessionToken,
+      expiration: Credentials.Expiration,
+    };
+  }
+}

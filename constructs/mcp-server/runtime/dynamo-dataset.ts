@@ -1,0 +1,223 @@
+/**
+ * `DatasetClient` over a DynamoDB table, for tool code running in the server Lambda. Each
+ * method is one DynamoDB operation (scan may page). The client it is given was built with
+ * the calling agent's data-role credentials; this class never sees the server's own role.
+ */
+import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
+import { DeleteCommand, GetCommand, PutCommand, QueryCommand, ScanCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import {
+  DatasetConflictError,
+  MAX_PAGE_SIZE,
+  resolveKey,
+  type AttributeCondition,
+  type DatasetClient,
+  type DatasetItem,
+  type DatasetKey,
+  type KeyInput,
+  type Page,
+  type QueryOptions,
+  type ScanOptions,
+  type UpdateOptions,
+} from '../../../lib/runtime/dataset-client';
+
+/** Most 1 MB pages one `scan` reads looking for matches, bounding the latency and cost of one tool call. */
+const MAX_SCAN_PAGES = 10;
+
+export interface DynamoDatasetOptions {
+  readonly client: DynamoDBDocumentClient;
+  readonly tableName: string;
+  /** The dataset's name in the manifest. */
+  readonly name: string;
+  /** @default 'pk' */
+  readonly partitionKey?: string;
+  readonly sortKey?: string;
+}
+
+/** Builds expression placeholders (`#n0`, `:v0`) so attribute names never clash with reserved words. */
+class Expression {
+  public readonly names: Record<string, string> = {};
+  public readonly values: Record<string, unknown> = {};
+
+  public name(attribute: string): string {
+    const existing = Object.entries(this.names).find(([, a]) => a === attribute);
+    if (existing) return existing[0];
+    const placeholder = `#n${Object.keys(this.names).length}`;
+    this.names[placeholder] = attribute;
+    return placeholder;
+  }
+
+  public value(value: unknown): string {
+    const placeholder = `:v${Object.keys(this.values).length}`;
+    this.values[placeholder] = value;
+    return placeholder;
+  }
+
+  /** The attribute maps DynamoDB expects, omitting empty ones (DynamoDB rejects empty maps). */
+  public attributes(): { ExpressionAttributeNames?: Record<string, string>; ExpressionAttributeValues?: Record<string, unknown> } {
+    return {
+      ...(Object.keys(this.names).length ? { ExpressionAttributeNames: this.names } : {}),
+      ...(Object.keys(this.values).length ? { ExpressionAttributeValues: this.values } : {}),
+    };
+  }
+}
+
+export class DynamoDataset implements DatasetClient {
+  public readonly name: string;
+  public readonly partitionKey: string;
+  public readonly sortKey?: string;
+  public readonly writable = true;
+  private readonly client: DynamoDBDocumentClient;
+  private readonly tableName: string;
+
+  constructor(options: DynamoDatasetOptions) {
+    this.client = options.client;
+    this.tableName = options.tableName;
+    this.name = options.name;
+    this.partitionKey = options.partitionKey ?? 'pk';
+    this.sortKey = options.sortKey;
+  }
+
+  public async get(key: KeyInput): Promise<DatasetItem | undefined> {
+    const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: this.key(key) }));
+    return Item as DatasetItem | undefined;
+  }
+
+  public async query(options: QueryOptions): Promise<Page> {
+    const expr = new Expression();
+    const conditions = [`${expr.name(this.partitionKey)} = ${expr.value(options.partition)}`];
+    if (options.sortKey && this.sortKey) {
+      const sk = expr.name(this.sortKey);
+      const cond = options.sortKey;
+      if ('eq' in cond) conditions.push(`${sk} = ${expr.value(cond.eq)}`);
+      else if ('beginsWith' in cond) conditions.push(`begins_with(${sk}, ${expr.value(cond.beginsWith)})`);
+      else conditions.push(`${sk} BETWEEN ${expr.value(cond.between[0])} AND ${expr.value(cond.between[1])}`);
+    }
+    const { Items, LastEvaluatedKey } = await this.client.send(
+      new QueryCommand({
+        TableName: this.tableName,
+        KeyConditionExpression: conditions.join(' AND '),
+        ...expr.attributes(),
+        Limit: pageSize(options.limit),
+        ScanIndexForward: options.ascending !== false,
+        ExclusiveStartKey: options.cursor ? this.decodeCursor(options.cursor) : undefined,
+      }),
+    );
+    return this.page((Items ?? []) as DatasetItem[], LastEvaluatedKey);
+  }
+
+  public async scan(options: ScanOptions = {}): Promise<Page> {
+    const limit = pageSize(options.limit);
+    const expr = new Expression();
+    const filter = Object.entries(options.filter ?? {})
+      .map(([attribute, cond]) => condition(expr, attribute, cond))
+      .join(' AND ');
+    const items: DatasetItem[] = [];
+    let startKey = options.cursor ? this.decodeCursor(options.cursor) : undefined;
+    // a filtered scan may return few matches per page: keep reading, within a bound
+    for (let pages = 0; pages < MAX_SCAN_PAGES; pages++) {
+      const { Items, LastEvaluatedKey } = await this.client.send(
+        new ScanCommand({ TableName: this.tableName, ...(filter ? { FilterExpression: filter } : {}), ...expr.attributes(), ExclusiveStartKey: startKey }),
+      );
+      const found = (Items ?? []) as DatasetItem[];
+      const room = limit - items.length;
+      if (found.length > room) {
+        items.push(...found.slice(0, room));
+        // continue after the last item returned; scan order within a table is stable
+        return this.page(items, this.keyOf(items[items.length - 1]!));
+      }
+      items.push(...found);
+      startKey = LastEvaluatedKey;
+      if (!startKey || items.length === limit) break;
+    }
+    return this.page(items, startKey);
+  }
+
+  public async put(item: DatasetItem): Promise<void> {
+    this.keyOf(item); // refuses an item without its key attributes, before DynamoDB does less clearly
+    await this.client.send(new PutCommand({ TableName: this.tableName, Item: item }));
+  }
+
+  public async update(key: KeyInput, patch: DatasetItem, options: UpdateOptions = {}): Promise<DatasetItem> {
+    const resolved = this.key(key);
+    for (const attribute of Object.keys(patch)) {
+      if (attribute === this.partitionKey || attribute === this.sortKey) throw new TypeError(`update may not change the key attribute "${attribute}"`);
+    }
+    const expr = new Expression();
+    const conditions = [`attribute_exists(${expr.name(this.partitionKey)})`];
+    for (const [attribute, expected] of Object.entries(options.ifMatch ?? {})) conditions.push(`${expr.name(attribute)} = ${expr.value(expected)}`);
+    const assignments = Object.entries(patch).map(([attribute, value]) => `${expr.name(attribute)} = ${expr.value(value)}`);
+    if (assignments.length === 0) {
+      // nothing to write: still honour the existence and ifMatch contract
+      const current = await this.get(resolved);
+      const changed = Object.entries(options.ifMatch ?? {}).find(([attribute, expected]) => current?.[attribute] !== expected);
+      if (!current || changed) throw this.conflict(resolved, options);
+      return current;
+    }
+    try {
+      const { Attributes } = await this.client.send(
+        new UpdateCommand({
+          TableName: this.tableName,
+          Key: resolved,
+          UpdateExpression: `SET ${assignments.join(', ')}`,
+          ConditionExpression: conditions.join(' AND '),
+          ...expr.attributes(),
+          ReturnValues: 'ALL_NEW',
+        }),
+      );
+      return Attributes as DatasetItem;
+    } catch (err) {
+      if (err instanceof ConditionalCheckFailedException) throw this.conflict(resolved, options);
+      throw err;
+    }
+  }
+
+  public async delete(key: KeyInput): Promise<void> {
+    await this.client.send(new DeleteCommand({ TableName: this.tableName, Key: this.key(key) }));
+  }
+
+  private key(key: KeyInput): DatasetKey {
+    return resolveKey(key, this.partitionKey, this.sortKey);
+  }
+
+  private keyOf(item: DatasetItem): DatasetKey {
+    const key: Record<string, unknown> = { [this.partitionKey]: item[this.partitionKey] };
+    if (this.sortKey) key[this.sortKey] = item[this.sortKey];
+    return resolveKey(key as DatasetKey, this.partitionKey, this.sortKey);
+  }
+
+  private conflict(key: DatasetKey, options: UpdateOptions): DatasetConflictError {
+    return new DatasetConflictError(
+      options.ifMatch
+        ? `item ${JSON.stringify(key)} in dataset "${this.name}" does not exist or no longer matches ${JSON.stringify(options.ifMatch)}`
+        : `no item with key ${JSON.stringify(key)} in dataset "${this.name}"`,
+    );
+  }
+
+  private page(items: DatasetItem[], lastKey: Record<string, unknown> | undefined): Page {
+    return lastKey ? { items, cursor: Buffer.from(JSON.stringify(lastKey)).toString('base64url') } : { items };
+  }
+
+  /** A cursor is a primary key; anything else (a forged cursor) is refused. */
+  private decodeCursor(cursor: string): DatasetKey {
+    try {
+      const parsed: unknown = JSON.parse(Buffer.from(cursor, 'base64url').toString('utf8'));
+      if (parsed === null || typeof parsed !== 'object' || Array.isArray(parsed)) throw new TypeError('not a key');
+      return this.key(parsed as DatasetKey); // exactly the key attributes, nothing else
+
+    } catch {
+      throw new TypeError('invalid cursor: pass back the cursor of the previous page unchanged');
+    }
+  }
+}
+
+function pageSize(limit: number | undefined): number {
+  return Math.max(1, Math.min(Math.floor(limit ?? MAX_PAGE_SIZE), MAX_PAGE_SIZE));
+}
+
+function condition(expr: Expression, attribute: string, cond: AttributeCondition): string {
+  const name = expr.name(attribute);
+  if (cond !== null && typeof cond === 'object') {
+    return 'contains' in cond ? `contains(${name}, ${expr.value(cond.contains)})` : `begins_with(${name}, ${expr.value(cond.beginsWith)})`;
+  }
+  return `${name} = ${expr.value(cond)}`;
+}

@@ -120,23 +120,24 @@ function nodeAt(doc: Document, path: readonly PropertyKey[], wantKey: boolean): 
   return found;
 }
 
-/** The path of the key or value that contains `offset` (used for yaml's own errors, which carry only an offset). */
+/**
+ * The path of the key or value at `offset` (yaml's own errors carry only an offset). The first
+ * entry ending after `offset` is taken, so a tag or anchor written before a value counts as part of it.
+ */
 function pathAtOffset(doc: Document, offset: number): PropertyKey[] {
   const path: PropertyKey[] = [];
-  const within = (node: unknown): boolean => {
-    const range = (node as YamlNode | null)?.range;
-    return !!range && range[0] <= offset && offset < Math.max(range[1], range[0] + 1);
-  };
+  const end = (node: unknown): number => (node as YamlNode | null)?.range?.[2] ?? -1;
+  const start = (node: unknown): number => (node as YamlNode | null)?.range?.[0] ?? Infinity;
   let node: unknown = doc.contents;
   for (;;) {
     if (isMap(node)) {
-      const pair = node.items.find((p) => isPair(p) && (within(p.key) || within(p.value)));
-      if (!pair) return path;
+      const pair = node.items.find((p) => isPair(p) && offset < Math.max(end(p.key), end(p.value)));
+      if (!pair || offset < start(pair.key) - 1) return path;
       path.push(keyOf(pair.key));
-      if (within(pair.key)) return path;
+      if (offset < end(pair.key)) return path;
       node = pair.value;
     } else if (isSeq(node)) {
-      const index = node.items.findIndex((item) => within(item));
+      const index = node.items.findIndex((item) => offset < end(item));
       if (index < 0) return path;
       path.push(index);
       node = node.items[index];

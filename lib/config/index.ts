@@ -2,6 +2,6 @@
 export * from './schema';
 export { DEFAULT_MANIFEST_FILE, loadManifest, parseManifest, type LoadedManifest, type LoadOptions, type ParseOptions } from './load-manifest';
 export { formatIssue, formatIssues, formatPath, ManifestError, ROOT_PATH, type FormatOptions, type ManifestIssue } from './manifest-issue';
-export { agentRoleNames, IAM_ROLE_NAME_MAX, type AgentRoleNames } from './role-names';
+export { agentRoleNames, IAM_ROLE_NAME_MAX, roleNameLengthProblem, type AgentRoleNames } from './role-names';
 export { overdueReviewMessage, parseCalendarDate, reviewStatus, type ReviewStatus } from './access-review';
 export { closestMatch } from './did-you-mean';

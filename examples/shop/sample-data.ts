@@ -8,6 +8,7 @@
  * random otherwise.
  */
 import { Faker, base, de, en, en_US, fr } from '@faker-js/faker';
+import { composeIBAN } from 'ibantools';
 import type { DatasetItem } from '../../lib/runtime';
 
 export interface Address {
@@ -147,7 +148,7 @@ function generate(seed: number): SampleData {
       address: addressOf(f, country),
       since: f.date.past({ years: 4 }).toISOString().slice(0, 10),
     };
-    if (region === 'EU') customer.refundIban = f.finance.iban({ formatted: false, countryCode: country });
+    if (region === 'EU') customer.refundIban = country === 'FR' ? frenchIban(f) : f.finance.iban({ formatted: false, countryCode: country });
     return customer;
   });
 
@@ -209,6 +210,18 @@ function cardFor(f: Faker, holder: string): CardDetails {
   while (body.length < length - 1) body += String(f.number.int({ min: 0, max: 9 }));
   const expiry = `${String(f.number.int({ min: 1, max: 12 })).padStart(2, '0')}/${f.number.int({ min: 27, max: 31 })}`;
   return { brand, number: body + luhnCheckDigit(body), expiry, cvv: f.string.numeric(brand === 'american-express' ? 4 : 3), holder };
+}
+
+/**
+ * faker's French IBANs fail the national RIB key check that validators (and our redaction)
+ * apply, so build one: bank(5) branch(5) account(11) key(2), key = 97 − (89·bank + 15·branch + 3·account) mod 97.
+ */
+function frenchIban(f: Faker): string {
+  const bank = f.string.numeric(5);
+  const branch = f.string.numeric(5);
+  const account = f.string.numeric(11);
+  const key = 97 - Number((89n * BigInt(bank) + 15n * BigInt(branch) + 3n * BigInt(account)) % 97n);
+  return composeIBAN({ countryCode: 'FR', bban: `${bank}${branch}${account}${String(key).padStart(2, '0')}` })!;
 }
 
 /** The digit that makes `digits + d` pass the Luhn check. */

@@ -1,0 +1,27 @@
+/**
+ * Origin validation for the dev server (the SDK's middleware checks Host only). A browser
+ * page on any site can POST to 127.0.0.1; its Origin header gives it away. Allowed: no
+ * Origin (CLI clients, SDKs) or the dev server's own loopback origins. Refused: every other
+ * origin, including the opaque `null` (sandboxed frames, file:// pages) and `file://`.
+ */
+import type { RequestHandler } from 'express';
+import { JSON_RPC } from '../runtime/json-rpc-errors';
+
+export function allowedOrigins(port: number): Set<string> {
+  return new Set([`http://127.0.0.1:${port}`, `http://localhost:${port}`, `http://[::1]:${port}`]);
+}
+
+export function isAllowedOrigin(origin: string | undefined, port: number): boolean {
+  return origin === undefined || allowedOrigins(port).has(origin.toLowerCase());
+}
+
+/** @param port a function because with `--port 0` the port is known only after listen(). */
+export function originValidation(port: () => number): RequestHandler {
+  return (req, res, next) => {
+    const origin = req.headers.origin;
+    if (isAllowedOrigin(origin, port())) return next();
+    res
+      .status(403)
+      .json({ jsonrpc: '2.0', error: { code: JSON_RPC.SERVER_ERROR, message: 'Forbidden Origin: the dev server accepts requests from local clients only' }, id: null });
+  };
+}

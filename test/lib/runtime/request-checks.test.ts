@@ -1,0 +1,120 @@
+import { checkHttp, inspectShape, MAX_JSON_DEPTH, parseMessage, SUPPORTED_PROTOCOL_VERSIONS } from '../../../lib/runtime/request-checks';
+import type { HttpRequestLike } from '../../../lib/runtime/http-types';
+
+const LIMIT = 1024 * 1024;
+const post = (body: string, headers: Record<string, string> = {}): HttpRequestLike => ({
+  method: 'POST',
+  headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', ...headers },
+  body,
+});
+const errorOf = (body: string) => JSON.parse(body) as { jsonrpc: string; id: unknown; error: { code: number; message: string } };
+const nested = (depth: number) => '{"a":'.repeat(depth) + '1' + '}'.repeat(depth);
+
+describe('checkHttp', () => {
+  it.each(['GET', 'PUT', 'DELETE', 'PATCH'])('answers %s with 405 and Allow: POST', (method) => {
+    const res = checkHttp({ ...post('{}'), method }, LIMIT)!;
+    expect(res.status).toBe(405);
+    expect(res.headers.allow).toBe('POST');
+    expect(errorOf(res.body).error.code).toBe(-32000);
+  });
+
+  it('refuses a body over the limit with 413, counting UTF-8 bytes', () => {
+    expect(checkHttp(post('x'.repeat(LIMIT)), LIMIT)).toBeUndefined();
+    expect(checkHttp(post('é'.repeat(LIMIT / 2 + 1)), LIMIT)!.status).toBe(413);
+  });
+
+  it('refuses a declared Content-Length over the limit before anything is read', () => {
+    expect(checkHttp(post('{}', { 'content-length': String(LIMIT + 1) }), LIMIT)!.status).toBe(413);
+  });
+
+  it.each([['text/plain'], ['application/jsonp'], ['application/json; charset=latin1'], ['']])('refuses content type %j with 415', (type) => {
+    expect(checkHttp(post('{}', { 'content-type': type }), LIMIT)!.status).toBe(415);
+  });
+
+  it('accepts application/json with a UTF-8 charset', () => {
+    expect(checkHttp(post('{}', { 'content-type': 'Application/JSON; charset=utf-8' }), LIMIT)).toBeUndefined();
+  });
+
+  it('refuses a client that does not accept both JSON and SSE with 406', () => {
+    expect(checkHttp(post('{}', { accept: 'application/json' }), LIMIT)!.status).toBe(406);
+  });
+
+  it('refuses an unsupported MCP-Protocol-Version with 400 listing the supported ones', () => {
+    const res = checkHttp(post('{}', { 'mcp-protocol-version': '1999-01-01' }), LIMIT)!;
+    expect(res.status).toBe(400);
+    expect(errorOf(res.body).error.message).toContain(SUPPORTED_PROTOCOL_VERSIONS[0]);
+  });
+
+  it('accepts every protocol version the SDK supports', () => {
+    for (const v of SUPPORTED_PROTOCOL_VERSIONS) expect(checkHttp(post('{}', { 'mcp-protocol-version': v }), LIMIT)).toBeUndefined();
+  });
+});
+
+describe('parseMessage', () => {
+  const refused = (body: string) => {
+    const r = parseMessage(body);
+    if (r.ok) throw new Error('expected a refusal');
+    return { status: r.response.status, ...errorOf(r.response.body) };
+  };
+
+  it('accepts a tools/call request and returns its id, method and params', () => {
+    const r = parseMessage('{"jsonrpc":"2.0","id":7,"method":"tools/call","params":{"name":"get_order","arguments":{"orderId":"ORD-000001"}}}');
+    expect(r).toMatchObject({ ok: true, id: 7, method: 'tools/call', params: { name: 'get_order' } });
+  });
+
+  it('accepts the initialized notification (no id)', () => {
+    expect(parseMessage('{"jsonrpc":"2.0","method":"notifications/initialized"}')).toMatchObject({ ok: true, method: 'notifications/initialized' });
+  });
+
+  it.each(['{', '{"jsonrpc":"2.0",', '', 'nul', '{"a":1}}'])('answers malformed JSON %j with -32700 and HTTP 400', (body) => {
+    expect(refused(body)).toMatchObject({ status: 400, id: null, error: { code: -32700 } });
+  });
+
+  it('refuses batches', () => {
+    expect(refused('[{"jsonrpc":"2.0","id":1,"method":"ping"}]')).toMatchObject({ status: 400, error: { code: -32600 } });
+  });
+
+  it.each(['"1.0"', '2', 'null'])('refuses jsonrpc %s and echoes a valid id', (version) => {
+    expect(refused(`{"jsonrpc":${version},"id":"a","method":"ping"}`)).toMatchObject({ id: 'a', error: { code: -32600 } });
+  });
+
+  it.each(['null', '{}', 'true', '[1]', '1e999'])('refuses id %s and answers with id null', (id) => {
+    expect(refused(`{"jsonrpc":"2.0","id":${id},"method":"ping"}`)).toMatchObject({ status: 400, id: null, error: { code: -32600 } });
+  });
+
+  it.each(['[]', '"x"', '1', 'null'])('refuses params %s', (params) => {
+    expect(refused(`{"jsonrpc":"2.0","id":1,"method":"tools/list","params":${params}}`)).toMatchObject({ id: 1, error: { code: -32600 } });
+  });
+
+  it.each(['__proto__', 'constructor', 'prototype'])('refuses the key %s anywhere, without it touching any prototype', (key) => {
+    const body = `{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"get_order","arguments":{"a":[{"${key}":{"isAdmin":true}}]}}}`;
+    expect(refused(body)).toMatchObject({ error: { code: -32600, message: expect.stringContaining(key) } });
+    expect(({} as Record<string, unknown>).isAdmin).toBeUndefined();
+  });
+
+  it(`accepts nesting up to ${MAX_JSON_DEPTH} levels and refuses deeper`, () => {
+    expect(inspectShape(JSON.parse(nested(MAX_JSON_DEPTH)))).toBeUndefined();
+    expect(inspectShape(JSON.parse(nested(MAX_JSON_DEPTH + 1)))).toMatch(/nesting/);
+    const deep = `{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"x","arguments":${'['.repeat(5000)}${']'.repeat(5000)}}}`;
+    expect(refused(deep)).toMatchObject({ error: { code: -32600, message: expect.stringMatching(/nesting/) } });
+  });
+
+  it('answers an unknown method with -32601 in a normal JSON-RPC response', () => {
+    const r = parseMessage('{"jsonrpc":"2.0","id":3,"method":"resources/list"}');
+    expect(r.ok).toBe(false);
+    if (!r.ok) {
+      expect(r.response.status).toBe(200);
+      expect(errorOf(r.response.body)).toMatchObject({ id: 3, error: { code: -32601 } });
+    }
+  });
+
+  it('refuses responses (result/error) since the server sends no requests', () => {
+    expect(refused('{"jsonrpc":"2.0","id":1,"result":{}}')).toMatchObject({ error: { code: -32600 } });
+  });
+
+  it('never echoes control characters from a method name', () => {
+    const r = parseMessage('{"jsonrpc":"2.0","id":1,"method":"evil\\u001b[31m\\n"}');
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.response.body).not.toMatch(/\\u001b|\\n/);
+  });
+});

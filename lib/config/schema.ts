@@ -58,9 +58,9 @@ export const datasetSchema = z.strictObject({
     .regex(/^arn:aws[a-z-]*:dynamodb:[a-z0-9-]+:\d{12}:table\/[A-Za-z0-9_.-]{3,255}$/, 'tableArn must be a DynamoDB table ARN: arn:aws:dynamodb:REGION:ACCOUNT:table/NAME')
     .optional(),
   /** @default 'pk' */
-  partitionKey: z.string().regex(/^[A-Za-z0-9_.-]{1,255}$/).optional(),
+  partitionKey: z.string().regex(/^[A-Za-z0-9_.-]{1,255}$/, 'partitionKey must be a DynamoDB attribute name: 1-255 letters, digits, "_", "-" or "."').optional(),
   /** @default - none */
-  sortKey: z.string().regex(/^[A-Za-z0-9_.-]{1,255}$/).optional(),
+  sortKey: z.string().regex(/^[A-Za-z0-9_.-]{1,255}$/, 'sortKey must be a DynamoDB attribute name: 1-255 letters, digits, "_", "-" or "."').optional(),
 });
 
 export const assumedBySchema = z.union(

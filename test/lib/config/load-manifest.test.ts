@@ -235,6 +235,18 @@ const bad: BadCase[] = [
     errors: [`${F}: agents: missing required field "agents"`, `${F}: agent: unknown field "agent" — did you mean "agents"?`],
   },
   {
+    it: 'rejects a partition key that is not a DynamoDB attribute name',
+    yaml: change('{ name: orders, class: confidential }', '{ name: orders, class: confidential, partitionKey: "order id" }'),
+    errors: [`${F}: datasets[1].partitionKey: partitionKey must be a DynamoDB attribute name: 1-255 letters, digits, "_", "-" or "."`],
+    line: 7,
+  },
+  {
+    it: 'rejects a tableArn that is not a DynamoDB table ARN',
+    yaml: change('{ name: payments, class: restricted }', '{ name: payments, class: restricted, tableArn: "arn:aws:s3:::payments" }'),
+    errors: [`${F}: datasets[2].tableArn: tableArn must be a DynamoDB table ARN: arn:aws:dynamodb:REGION:ACCOUNT:table/NAME`],
+    line: 8,
+  },
+  {
     it: 'rejects a key written twice in one mapping, with its path',
     yaml: change('    clearance: confidential\n', '    clearance: confidential\n    clearance: restricted\n'),
     errors: [`${F}: agents[1].clearance: duplicate key "clearance" — each field may appear only once in a mapping; remove or merge one of them`],

@@ -1,0 +1,61 @@
+/**
+ * Street addresses. Three shapes cover the US/UK and most of the EU:
+ * - number first, street type last: `1600 Pennsylvania Avenue NW`, `221B Main St., Apt 4`, `10 Downing Street`;
+ * - one compound word then the number (German, Dutch, Nordic): `Hauptstraße 5`, `Keizersgracht 123`;
+ * - street type first (French, Spanish, Italian, Portuguese): `Rue de Rivoli 12`, `12 rue de Rivoli`,
+ *   `Calle Mayor 3`, `Via Roma 10`;
+ * each optionally followed by a unit and a locality with a postal code (`Springfield, IL 62704`,
+ * `London SW1A 2AA`, `10115 Berlin`, `1015 CJ Amsterdam`). Street names must be capitalised,
+ * which keeps prose like "sent via email 2 times" out.
+ */
+import type { Detector } from './finding';
+
+const WORD = String.raw`\p{Lu}[\p{L}'’\-]*\.?`;
+const NAME_WORD = String.raw`(?:${WORD}|\d{1,3}(?:st|nd|rd|th))`;
+const HOUSE_NUMBER = String.raw`\d{1,5}[A-Za-z]?(?:[\-/]\d{1,4}[A-Za-z]?)?`;
+const US_UK_TYPE =
+  'Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Lane|Ln|Drive|Dr|Court|Ct|Way|Place|Pl|Terrace|Parkway|Pkwy|Highway|Hwy|Circle|Cir|Square|Sq|Crescent|Close|Gardens|Grove|Mews|Trail|Plaza|Alley|Row|Hill|Walk|Parade|Embankment';
+const DIRECTION = String.raw`(?:\s{1,2}(?:NW|NE|SW|SE|N|S|E|W)\b\.?)?`;
+const UNIT = String.raw`(?:,?\s{1,2}(?:(?:Apt|Apartment|Suite|Ste|Unit|Flat|Floor|Fl|Room|Rm|Bldg)\.?\s{0,2}#?|#\s?)[A-Za-z0-9\-]{1,6})?`;
+const CITY = String.raw`\p{Lu}[\p{L}'’\-]*(?:\s\p{Lu}[\p{L}'’\-]*){0,2}`;
+const UK_POSTCODE = String.raw`[A-Z]{1,2}\d[A-Z\d]?\s?\d[A-Z]{2}`;
+const EU_POSTCODE = String.raw`(?:[A-Z]{1,2}-)?\d{4,5}(?:\s?[A-Z]{2}(?=\s))?`;
+/** City with state + ZIP or a UK postcode; a postal code + city (EU); or just the city. */
+const LOCALITY = String.raw`(?:,\s{0,2}${CITY}(?:,\s{0,2}|\s{1,2})(?:[A-Z]{2}\s{1,2}\d{5}(?:-\d{4})?|${UK_POSTCODE})(?![\p{L}\p{N}])|,?\s{1,2}${EU_POSTCODE}\s{1,2}${CITY}|,\s{0,2}${UK_POSTCODE}(?![\p{L}\p{N}])|,\s{0,2}${CITY})?`;
+
+const NUMBER_FIRST = new RegExp(
+  String.raw`(?<![\p{L}\p{N}_.,\-/])${HOUSE_NUMBER},?\s{1,3}(?:${NAME_WORD}\s{1,3}){1,4}(?:${US_UK_TYPE})\b\.?${DIRECTION}${UNIT}${LOCALITY}`,
+  'gu',
+);
+
+const COMPOUND_TYPE =
+  'straße|strasse|str\\.|Straße|Strasse|weg|Weg|gasse|Gasse|platz|Platz|allee|Allee|damm|Damm|gracht|straat|laan|plein|kade|singel|steeg|dijk|vej|gatan|vägen|veien|gata';
+const COMPOUND = new RegExp(
+  String.raw`(?<![\p{L}\p{N}_])(?:\p{Lu}\p{Ll}+\s)?\p{Lu}[\p{L}\-]{1,40}\.?(?<=${COMPOUND_TYPE})\s{1,2}${HOUSE_NUMBER}(?![\p{L}\p{N}])${UNIT}${LOCALITY}`,
+  'gu',
+);
+
+const ROMANCE_TYPE =
+  'Rue|Avenue|Boulevard|Bd|Place|Chemin|Allée|Impasse|Quai|Calle|Avenida|Avda\\.|Plaza|Paseo|Carrer|Camino|Ronda|Via|Viale|Piazza|Piazzale|Corso|Largo|Vicolo|Rua|Praça|Travessa';
+const CONNECTOR = String.raw`(?:(?:de|del|de la|des|du|di|della|delle|dello|dei|degli|da|do|dos|das|la|le|les|el|los|las|dal|al)\s{1,2}|[lLdD]['’])`;
+const ROMANCE_NAME = String.raw`${CONNECTOR}{0,2}\p{Lu}[\p{L}'’\-]*(?:\s{1,2}${CONNECTOR}{0,2}\p{Lu}[\p{L}'’\-]*){0,3}`;
+const TYPE_FIRST = new RegExp(
+  String.raw`(?<![\p{L}\p{N}_])(?:${ROMANCE_TYPE})\s{1,2}${ROMANCE_NAME},?\s{1,2}${HOUSE_NUMBER}(?![\p{L}\p{N}])${UNIT}${LOCALITY}`,
+  'gu',
+);
+const NUMBER_THEN_TYPE = new RegExp(
+  String.raw`(?<![\p{L}\p{N}_.,\-/])\d{1,4}[A-Za-z]?(?:\s?(?:bis|ter))?,?\s{1,2}(?:${ROMANCE_TYPE}|rue|avenue|boulevard|place|chemin|allée|impasse|quai|calle|avenida|plaza|paseo|carrer|piazza|corso|viale|rua)\s{1,2}${ROMANCE_NAME}${LOCALITY}`,
+  'gu',
+);
+const PO_BOX = /(?<![\p{L}\p{N}_])P\.?\s?O\.?\s?Box\s{1,2}\d{1,6}(?![\p{L}\p{N}])/gu;
+
+const SHAPES = [NUMBER_FIRST, COMPOUND, TYPE_FIRST, NUMBER_THEN_TYPE, PO_BOX];
+
+export const findAddresses: Detector = (text, out) => {
+  for (const shape of SHAPES) {
+    shape.lastIndex = 0;
+    for (let m = shape.exec(text); m !== null; m = shape.exec(text)) {
+      out.push({ start: m.index, end: m.index + m[0].length, type: 'address' });
+    }
+  }
+};

@@ -1,0 +1,38 @@
+/**
+ * IBANs in any country, electronic (`DE89370400440532013000`) or grouped (`DE89 3704 0044 …`):
+ * the country's registered length and the ISO 13616 mod-97 check, both from `ibantools`.
+ */
+import { countrySpecs, isValidIBAN } from 'ibantools';
+import { isWordChar } from './context';
+import type { Detector } from './finding';
+
+/** Country code, check digits, then up to 30 characters with optional single separators. */
+const IBAN_CANDIDATE = /(?<![A-Za-z0-9])[A-Za-z]{2}\d{2}(?:[ \u00A0-]?[A-Za-z0-9]){8,30}/g;
+
+export const findIbans: Detector = (text, out) => {
+  IBAN_CANDIDATE.lastIndex = 0;
+  for (let m = IBAN_CANDIDATE.exec(text); m !== null; m = IBAN_CANDIDATE.exec(text)) {
+    const country = m[0].slice(0, 2).toUpperCase();
+    const length = countrySpecs[country]?.chars;
+    const end = length ? ibanEnd(m[0], length) : -1;
+    if (end > 0 && !isWordChar(text[m.index + end])) {
+      const iban = m[0].slice(0, end).replace(/[ \u00A0-]/g, '').toUpperCase();
+      if (isValidIBAN(iban)) {
+        out.push({ start: m.index, end: m.index + end, type: 'iban' });
+        IBAN_CANDIDATE.lastIndex = m.index + end;
+        continue;
+      }
+    }
+    // The greedy candidate may have swallowed the start of a real IBAN ("ref AB12 DE89 …").
+    IBAN_CANDIDATE.lastIndex = m.index + 1;
+  }
+};
+
+/** Offset just past the `length`-th alphanumeric character of `candidate`, or -1. */
+function ibanEnd(candidate: string, length: number): number {
+  let seen = 0;
+  for (let k = 0; k < candidate.length; k++) {
+    if (candidate[k] !== ' ' && candidate[k] !== '\u00A0' && candidate[k] !== '-' && ++seen === length) return k + 1;
+  }
+  return -1;
+}

@@ -1,0 +1,139 @@
+/**
+ * Phone numbers: international (`+44 20 7946 0958`, `0049 30 123456`), North American
+ * (`(555) 123-4567`, `1-800-555-0199`) and European national forms with a trunk 0
+ * (`06 12 34 56 78`, `020 7946 0958`). A layout rule finds candidates, libphonenumber-js
+ * decides whether the digits can be a number there; dates, IPs, versions, prices and ids
+ * are rejected by layout and by what they are glued to. Bare digit strings count only next
+ * to a phone word ("tel", "mobile", ...), because order ids and timestamps look the same.
+ */
+import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js';
+import { isWordChar, keywordBefore } from './context';
+import type { Detector, Finding } from './finding';
+
+/** Runs of digits with single separators and parentheses, optionally led by `+` or `(`. */
+const PHONE_RUN = /(?<![\p{L}\p{N}_+.\/\-#$€£@\\])(?:\+|\(\+?)?\d(?:\d|[ \u00A0.\-]\(?\d|\)[ \u00A0.\-]?\d|\(\d){5,30}\)?/gu;
+const PHONE_WORD = /phone|\btel\b|tel:|mobile|\bcell|\bfax|\bcall|\bsms\b|whatsapp|\bph\b|\bmob\b|contact/i;
+/** Countries whose national numbers start with a trunk 0 (or, for Italy, a leading 0). */
+const TRUNK_ZERO_COUNTRIES: readonly CountryCode[] = ['GB', 'FR', 'DE', 'IT', 'NL', 'BE', 'AT', 'CH', 'IE', 'PL', 'SE', 'FI', 'PT'];
+const NANP_AREA = /^[2-9]\d\d$/;
+
+interface Group {
+  /** Offsets in the whole text. */
+  readonly start: number;
+  readonly end: number;
+  /** `(` right before the digits. */
+  readonly open: boolean;
+  /** `)` right after the digits. */
+  readonly close: boolean;
+}
+
+export const findPhones: Detector = (text, out) => {
+  PHONE_RUN.lastIndex = 0;
+  for (let m = PHONE_RUN.exec(text); m !== null; m = PHONE_RUN.exec(text)) {
+    const groups = splitGroups(text, m.index, m.index + m[0].length);
+    scan(text, groups, out);
+  }
+};
+
+function splitGroups(text: string, from: number, to: number): Group[] {
+  const groups: Group[] = [];
+  let k = from;
+  while (k < to) {
+    const c = text.charCodeAt(k);
+    if (c < 48 || c > 57) {
+      k++;
+      continue;
+    }
+    const start = k;
+    while (k < to && text.charCodeAt(k) >= 48 && text.charCodeAt(k) <= 57) k++;
+    groups.push({ start, end: k, open: text[start - 1] === '(', close: text[k] === ')' });
+  }
+  return groups;
+}
+
+/** Tries the whole run, then shorter runs of its groups split at whitespace. */
+function scan(text: string, groups: readonly Group[], out: Finding[]): void {
+  let a = 0;
+  while (a < groups.length) {
+    let found = -1;
+    if (a === 0 || /^\s+$/.test(text.slice(groups[a - 1].end, groups[a].start))) {
+      for (let b = groups.length - 1; b >= a; b--) {
+        if (b < groups.length - 1 && !/^\s+$/.test(text.slice(groups[b].end, groups[b + 1].start))) continue;
+        if (isPhone(text, groups.slice(a, b + 1))) {
+          found = b;
+          break;
+        }
+      }
+    }
+    if (found >= 0) {
+      const first = groups[a];
+      const last = groups[found];
+      let start = first.open ? first.start - 1 : first.start;
+      if (text[start - 1] === '+') start--;
+      out.push({ start, end: last.close ? last.end + 1 : last.end, type: 'phone' });
+      a = found + 1;
+    } else a++;
+  }
+}
+
+function isPhone(text: string, groups: readonly Group[]): boolean {
+  const first = groups[0];
+  const last = groups[groups.length - 1];
+  const start = first.open ? first.start - 1 : first.start;
+  const plus = text[start - 1] === '+';
+  const end = last.close ? last.end + 1 : last.end;
+  if (glued(text, plus ? start - 1 : start, end)) return false;
+
+  const lens = groups.map((g) => g.end - g.start);
+  let digits = '';
+  for (const g of groups) digits += text.slice(g.start, g.end);
+  if (digits.length < 7 || digits.length > 15) return false;
+
+  const seps = new Set<string>();
+  for (let k = 1; k < groups.length; k++) {
+    const sep = text.slice(groups[k - 1].end, groups[k].start).replace(/[()]/g, '');
+    seps.add(sep.length === 0 ? '' : /\s/.test(sep) ? ' ' : sep);
+  }
+  if (seps.has('.') && seps.size > 1) return false;
+  if (seps.has('.') && lens.length === 4 && lens.every((n) => n <= 3)) return false; // an IPv4 address
+  const parens = groups.some((g) => g.open || g.close);
+  if (!plus && !parens && looksLikeDate(lens)) return false;
+
+  if (plus) return possible(`+${digits}`);
+  if (digits.startsWith('00') && digits[2] !== '0') return groups.length > 1 && possible(`+${digits.slice(2)}`);
+  if (groups.length === 1 && !keywordBefore(text, start, PHONE_WORD, 32)) return false;
+  if (isNorthAmerican(digits, lens, groups)) return true;
+  if (digits[0] === '0' && digits.length >= 9 && digits.length <= 12) {
+    return TRUNK_ZERO_COUNTRIES.some((country) => parsePhoneNumberFromString(digits, country)?.isValid() === true);
+  }
+  return false;
+}
+
+function isNorthAmerican(digits: string, lens: readonly number[], groups: readonly Group[]): boolean {
+  const shape = lens.join('-');
+  if (digits.length === 10 && (shape === '3-3-4' || shape === '10')) return NANP_AREA.test(digits.slice(0, 3)) && (shape === '10' || !groups[1].open);
+  if (digits.length === 11 && digits[0] === '1' && (shape === '1-3-3-4' || shape === '11')) return NANP_AREA.test(digits.slice(1, 4));
+  return false;
+}
+
+/** 2024-01-15, 15.01.2024, 01 02 2024, 2024 01 15: dates, not numbers to call. */
+function looksLikeDate(lens: readonly number[]): boolean {
+  if (lens.length !== 3) return false;
+  const [a, b, c] = lens;
+  return (a === 4 && b <= 2 && c <= 2) || (a <= 2 && b <= 2 && (c === 4 || c === 2));
+}
+
+function possible(e164: string): boolean {
+  return parsePhoneNumberFromString(e164)?.isPossible() === true;
+}
+
+/** Digits glued to a word, a decimal, a time or a range on either side. */
+function glued(text: string, start: number, end: number): boolean {
+  const before = text[start - 1];
+  if (isWordChar(before)) return true;
+  if ((before === '-' || before === '.' || before === ':' || before === '/') && isWordChar(text[start - 2])) return true;
+  const after = text[end];
+  if (isWordChar(after)) return true;
+  if ((after === '-' || after === '_') && isWordChar(text[end + 1])) return true;
+  return (after === '.' || after === ',' || after === ':' || after === '/') && /\d/.test(text[end + 1] ?? '');
+}

@@ -1,0 +1,48 @@
+/**
+ * US Social Security numbers. Dashed or spaced `AAA-GG-SSSS` with the SSA validity rules (area
+ * not 000, 666 or 900-999; group not 00; serial not 0000); bare 9 digits only next to an SSN
+ * word, because 9-digit order ids and zip+4 codes are everywhere.
+ */
+import { isWordChar, keywordBefore } from './context';
+import type { Detector } from './finding';
+
+const SSN_GROUPED = /(?<![\p{L}\p{N}_])(\d{3})([- ])(\d{2})\2(\d{4})(?![\p{L}\p{N}_])/gu;
+const SSN_BARE = /(?<![\p{L}\p{N}_])\d{9}(?![\p{L}\p{N}_])/gu;
+const SSN_WORD = /\bssn|social[ _-]?security|\bss ?#|\bsoc\.? ?sec|\bssa\b|\btax ?id|\btin\b/i;
+
+/** Voided numbers: the Woolworth wallet-insert sample and the SSA's 1990s advertising sample. */
+const NEVER_ISSUED = new Set(['078051120', '219099999']);
+
+export function ssnValid(area: string, group: string, serial: string): boolean {
+  if (area === '000' || area === '666' || area[0] === '9') return false;
+  if (group === '00' || serial === '0000') return false;
+  return !NEVER_ISSUED.has(area + group + serial);
+}
+
+export const findSsns: Detector = (text, out) => {
+  SSN_GROUPED.lastIndex = 0;
+  for (let m = SSN_GROUPED.exec(text); m !== null; m = SSN_GROUPED.exec(text)) {
+    const start = m.index;
+    const end = start + m[0].length;
+    if (!ssnValid(m[1], m[3], m[4]) || partOfLongerNumber(text, start, end)) continue;
+    out.push({ start, end, type: 'ssn' });
+  }
+  SSN_BARE.lastIndex = 0;
+  for (let m = SSN_BARE.exec(text); m !== null; m = SSN_BARE.exec(text)) {
+    const start = m.index;
+    const end = start + 9;
+    const n = m[0];
+    if (!ssnValid(n.slice(0, 3), n.slice(3, 5), n.slice(5)) || partOfLongerNumber(text, start, end)) continue;
+    if (keywordBefore(text, start, SSN_WORD, 40)) out.push({ start, end, type: 'ssn' });
+  }
+};
+
+/** `+1 212-55-1234 5`, `2024-01-1234`, `12.345-67-8901`: digits continuing on either side. */
+function partOfLongerNumber(text: string, start: number, end: number): boolean {
+  const before = text[start - 1];
+  if ((before === '-' || before === '.' || before === '/' || before === '+') && (isWordChar(text[start - 2]) || before === '+')) return true;
+  if ((before === ' ' || before === '-') && /\d/.test(text[start - 2] ?? '') && /[+\d]/.test(text[start - 3] ?? '')) return true;
+  const after = text[end];
+  if ((after === '-' || after === '.' || after === '/') && isWordChar(text[end + 1])) return true;
+  return after === ' ' && /\d/.test(text[end + 1] ?? '') && /\d/.test(text[end + 2] ?? '');
+}

@@ -73,6 +73,8 @@ export interface GuardOptions {
    * `<project>-<environment>-<agent>-caller`. @default - that naming convention
    */
   readonly resolvePrincipal?: (principalArn: string) => string | undefined;
+  /** Upper bound on one tool run, on top of the transport's deadline. @default - none */
+  readonly toolTimeoutMs?: number;
 }
 
 /** The agent the guard recognised; `undefined` means refuse the request (HTTP 403). */
@@ -103,6 +105,8 @@ export interface ToolCallRequest {
   readonly validate: (args: unknown) => { ok: true; value: unknown } | { ok: false; message: string };
   /** Runs the tool code; the guard redacts and audits what it returns. */
   readonly run: (args: unknown) => Promise<ToolCallResult>;
+  /** Who called, for the audit event's actor. @default - what identify() saw for this request id */
+  readonly caller?: CallerInfo;
 }
 
 export interface Guard {

@@ -1,0 +1,52 @@
+/**
+ * The CDK app (`cdk.json` runs it): loads the manifest, builds the stacks, registers the
+ * compliance packs as validation plugins and synthesizes. Any unsuppressed finding fails synth
+ * with a non-zero exit (the CDK does that); a bad manifest exits 1 listing every problem.
+ *
+ *   npx cdk synth                          # ./warden.config.yaml
+ *   npx cdk synth -c config=path/to/x.yaml # another manifest (relative to the working folder)
+ */
+import { resolve } from 'node:path';
+import { App, Validations } from 'aws-cdk-lib';
+import { compliancePacks, listSuppressions } from '../constructs/compliance';
+import { DEFAULT_MANIFEST_FILE, formatIssues, loadManifest, type LoadedManifest, ManifestError } from '../lib/config';
+import { buildWardenStacks } from '../lib/stacks';
+import { synthSummary } from '../lib/stacks/synth-summary';
+
+function main(): number {
+  // The App takes its outdir (`-o DIR`) and context (`-c config=...`) from the CDK CLI.
+  const app = new App();
+  const configured: unknown = app.node.tryGetContext('config');
+  const file = typeof configured === 'string' && configured.trim() !== '' ? configured : DEFAULT_MANIFEST_FILE;
+
+  let loaded: LoadedManifest;
+  try {
+    loaded = loadManifest(resolve(file));
+  } catch (err) {
+    if (err instanceof ManifestError) {
+      process.stderr.write(`mcp-warden: ${file} has ${err.issues.length} problem${err.issues.length === 1 ? '' : 's'}; nothing was synthesized.\n${err.message}\n`);
+      return 1;
+    }
+    throw err;
+  }
+
+  const { model } = buildWardenStacks(app, loaded);
+  const packs = compliancePacks(app, loaded.manifest.compliance.packs);
+  Validations.of(app).addPlugins(...packs);
+  const assembly = app.synth();
+
+  process.stderr.write(
+    synthSummary({
+      assembly,
+      manifestFile: file,
+      agents: model.manifest.agents.map((a) => a.name),
+      packs: packs.map((p) => p.name),
+      suppressions: listSuppressions(app).length,
+      warnings: loaded.warnings.length > 0 ? formatIssues(loaded.warnings).split('\n') : [],
+    }),
+  );
+  return 0;
+}
+
+const code = main();
+if (code !== 0) process.exitCode = code;

@@ -1,0 +1,216 @@
+/**
+ * `AgentIdentity`: the two IAM roles of one agent.
+ *
+ * - The *caller role* is what the agent's runtime assumes (as the manifest's `assumedBy` says).
+ *   It starts with no permissions; the MCP server grants it `execute-api:Invoke` on its route
+ *   with `grantInvoke`.
+ * - The *data role* is assumed (with session tags) only by the MCP server acting for this agent.
+ *   It may use exactly the agent's datasets: the DynamoDB actions its tools need on those tables
+ *   and their indexes, and the class keys only through DynamoDB for those table names.
+ *
+ * Both roles have one-hour sessions, the warden permissions boundary, and `warden:*` tags that
+ * the compliance rules and incident response rely on.
+ */
+import { Duration, Stack, Tags } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { Construct } from 'constructs';
+import type { AgentSpec, AssumedBy } from '../../lib/config/schema';
+import type { AccessModel } from '../../lib/policy/access-model';
+import { suppress, wildcardResourceFinding } from '../compliance';
+import { type IDataset, tableIndexArn } from '../data-plane';
+import { ManagedPolicyPrincipal } from './managed-policy-principal';
+import { WardenPermissionsBoundary } from './permissions-boundary';
+import { agentRoleNames, roleNameLengthProblem, serverFunctionRoleName } from './role-names';
+
+/** One hour: IAM's default and the warden maximum for agent sessions. */
+export const AGENT_MAX_SESSION = Duration.hours(1);
+
+/** The two roles of an agent, created here or imported by name. */
+export interface IAgentIdentity {
+  readonly agentName: string;
+  readonly callerRole: iam.IRole;
+  readonly dataRole: iam.IRole;
+  /** Lets `grantee` assume the data role with session tags (its trust policy must admit it too). */
+  grantAssumeData(grantee: iam.IGrantable): iam.Grant;
+}
+
+export interface AgentIdentityProps {
+  /** The manifest's access model; the agent's grants are read from it, never re-derived. */
+  readonly model: AccessModel;
+  /** The agent as declared in the manifest. */
+  readonly agent: AgentSpec;
+  /** The datasets of the manifest (at least every dataset the agent's tools use). */
+  readonly datasets: readonly IDataset[];
+  /**
+   * Boundary applied to both roles.
+   * @default - the warden boundary of this stack (`WardenPermissionsBoundary.of`)
+   */
+  readonly permissionsBoundary?: iam.IManagedPolicy;
+  /**
+   * Who may assume the data role. `sts:TagSession` is added to the trust automatically.
+   * @default - the function roles (`serverFunctionRoleName`) of the MCP servers this agent's
+   * tools are on, in this account, matched by `aws:PrincipalArn` so the trust needs no
+   * deploy order and survives a server role being re-created
+   */
+  readonly dataRoleTrustedBy?: iam.IPrincipal;
+}
+
+export interface AgentIdentityLookup {
+  readonly project: string;
+  readonly environment: string;
+  readonly agent: string;
+}
+
+export class AgentIdentity extends Construct implements IAgentIdentity {
+  /** The roles of an agent deployed elsewhere, found by their deterministic names. */
+  public static fromAgentName(scope: Construct, id: string, lookup: AgentIdentityLookup): IAgentIdentity {
+    return new ImportedAgentIdentity(scope, id, lookup);
+  }
+
+  public readonly agentName: string;
+  public readonly callerRole: iam.Role;
+  public readonly dataRole: iam.Role;
+  /** The only policy of the data role: the agent's datasets and their keys. */
+  public readonly dataPolicy: iam.ManagedPolicy;
+  /** Datasets the data role reaches, with the access its tools need. */
+  public readonly datasetAccess: ReadonlyMap<string, 'read' | 'write'>;
+  private callerPolicy?: iam.ManagedPolicy;
+
+  constructor(scope: Construct, id: string, props: AgentIdentityProps) {
+    super(scope, id);
+    const { model, agent } = props;
+    const { project, environment } = model.manifest;
+    const where = `AgentIdentity ${agent.name}`;
+    if (!model.manifest.agents.some((a) => a.name === agent.name)) {
+      throw new Error(`${where}: agent "${agent.name}" is not in the manifest of the access model; build the model from the manifest that declares it.`);
+    }
+    const tooLong = roleNameLengthProblem(project, environment, agent.name);
+    if (tooLong) throw new Error(`${where}: ${tooLong}.`);
+
+    const grants = model.datasetGrantsOf(agent.name);
+    if (grants.length === 0) {
+      throw new Error(`${where}: the agent has no dataset grants; give it at least one tool in the manifest, or remove it.`);
+    }
+    const byName = new Map(props.datasets.map((d) => [d.datasetName, d]));
+    const datasets = grants.map((g) => {
+      const dataset = byName.get(g.dataset.name);
+      if (!dataset) {
+        throw new Error(`${where}: no Dataset for "${g.dataset.name}" (used by ${g.tools.join(', ')}); pass it in \`datasets\`.`);
+      }
+      if (dataset.dataClass !== g.dataset.class) {
+        throw new Error(`${where}: Dataset "${g.dataset.name}" is of class "${dataset.dataClass}" but the manifest says "${g.dataset.class}"; build both from the same manifest.`);
+      }
+      return { dataset, access: g.access };
+    });
+    this.agentName = agent.name;
+    this.datasetAccess = new Map(datasets.map((d) => [d.dataset.datasetName, d.access]));
+
+    const boundary = props.permissionsBoundary ?? WardenPermissionsBoundary.of(this, { project, environment }).managedPolicy;
+    const names = agentRoleNames(project, environment, agent.name);
+
+    this.callerRole = new iam.Role(this, 'CallerRole', {
+      roleName: names.caller,
+      description: `mcp-warden ${project}-${environment}: ${agent.name} calls its MCP servers with this role`,
+      assumedBy: callerPrincipal(agent.assumedBy),
+      maxSessionDuration: AGENT_MAX_SESSION,
+      permissionsBoundary: boundary,
+    });
+
+    const trustedBy = props.dataRoleTrustedBy ?? this.serverRolesPrincipal(model);
+    this.dataRole = new iam.Role(this, 'DataRole', {
+      roleName: names.data,
+      description: `mcp-warden ${project}-${environment}: the MCP server uses ${agent.name}'s datasets with this role`,
+      assumedBy: new iam.SessionTagsPrincipal(trustedBy),
+      maxSessionDuration: AGENT_MAX_SESSION,
+      permissionsBoundary: boundary,
+    });
+
+    this.dataPolicy = new iam.ManagedPolicy(this, 'DataPolicy', {
+      description: `mcp-warden ${project}-${environment}: datasets of ${agent.name} (${datasets.map((d) => `${d.dataset.datasetName}:${d.access}`).join(', ')})`,
+      statements: datasets.flatMap((d) => d.dataset.accessStatements(this, d.access)),
+      roles: [this.dataRole],
+    });
+    suppress(this.dataPolicy, {
+      rule: 'AwsSolutions-IAM5',
+      reason:
+        'Only the secondary indexes of tables this agent is granted: a Query on an index needs the index ARN, and the wildcard stays inside that one table.',
+      appliesTo: datasets.map((d) => wildcardResourceFinding(this, tableIndexArn(d.dataset.tableArnIn(this)))),
+    });
+
+    for (const [role, kind] of [
+      [this.callerRole, 'caller'],
+      [this.dataRole, 'data'],
+    ] as const) {
+      const tags = Tags.of(role);
+      tags.add('warden:project', project);
+      tags.add('warden:agent', agent.name);
+      tags.add('warden:role', kind);
+      tags.add('warden:owner', agent.owner);
+      tags.add('warden:reviewed-on', agent.reviewedOn);
+    }
+  }
+
+  /**
+   * Grants the caller role `execute-api:Invoke` on one route of an API (the MCP server's).
+   * Goes into the caller role's managed policy, never an inline one.
+   */
+  public grantInvoke(api: { arnForExecuteApi(method?: string, path?: string, stage?: string): string }, route: { method?: string; path?: string; stage?: string } = {}): iam.Grant {
+    return this.grantInvokeArns(api.arnForExecuteApi(route.method ?? 'POST', route.path ?? '/mcp', route.stage));
+  }
+
+  /** Grants the caller role `execute-api:Invoke` on exactly these execute-api ARNs. */
+  public grantInvokeArns(...executeApiArns: string[]): iam.Grant {
+    if (executeApiArns.length === 0) throw new Error(`AgentIdentity ${this.agentName}: grantInvokeArns needs at least one execute-api ARN.`);
+    return iam.Grant.addToPrincipal({ grantee: this.callerGrantee(), actions: ['execute-api:Invoke'], resourceArns: executeApiArns });
+  }
+
+  /** The caller role as a grantee whose grants land in its managed policy (for other `grant*` methods). */
+  public callerGrantee(): iam.IGrantable {
+    return new ManagedPolicyPrincipal(this.callerRole, () => {
+      this.callerPolicy ??= new iam.ManagedPolicy(this, 'CallerPolicy', {
+        description: `mcp-warden: what ${this.agentName}'s caller role may invoke`,
+        roles: [this.callerRole],
+      });
+      return this.callerPolicy;
+    });
+  }
+
+  public grantAssumeData(grantee: iam.IGrantable): iam.Grant {
+    return iam.Grant.addToPrincipal({ grantee, actions: ['sts:AssumeRole', 'sts:TagSession'], resourceArns: [this.dataRole.roleArn] });
+  }
+
+  /** The default data-role trust: this account's function roles of the agent's servers. */
+  private serverRolesPrincipal(model: AccessModel): iam.IPrincipal {
+    const { project, environment } = model.manifest;
+    const stack = Stack.of(this);
+    const servers = [...new Set(model.grantsOf(this.agentName).map((g) => g.server))].sort();
+    const arns = servers.map((s) => stack.formatArn({ service: 'iam', region: '', resource: 'role', resourceName: serverFunctionRoleName(project, environment, s) }));
+    return new iam.AccountPrincipal(stack.account).withConditions({ ArnEquals: { 'aws:PrincipalArn': arns } });
+  }
+}
+
+function callerPrincipal(assumedBy: AssumedBy): iam.IPrincipal {
+  if ('service' in assumedBy) return new iam.ServicePrincipal(assumedBy.service);
+  if ('roleArn' in assumedBy) return new iam.ArnPrincipal(assumedBy.roleArn);
+  return new iam.AccountPrincipal(assumedBy.accountId);
+}
+
+class ImportedAgentIdentity extends Construct implements IAgentIdentity {
+  public readonly agentName: string;
+  public readonly callerRole: iam.IRole;
+  public readonly dataRole: iam.IRole;
+
+  constructor(scope: Construct, id: string, lookup: AgentIdentityLookup) {
+    super(scope, id);
+    const tooLong = roleNameLengthProblem(lookup.project, lookup.environment, lookup.agent);
+    if (tooLong) throw new Error(`AgentIdentity.fromAgentName ${lookup.agent}: ${tooLong}.`);
+    const names = agentRoleNames(lookup.project, lookup.environment, lookup.agent);
+    this.agentName = lookup.agent;
+    this.callerRole = iam.Role.fromRoleName(this, 'CallerRole', names.caller);
+    this.dataRole = iam.Role.fromRoleName(this, 'DataRole', names.data);
+  }
+
+  public grantAssumeData(grantee: iam.IGrantable): iam.Grant {
+    return iam.Grant.addToPrincipal({ grantee, actions: ['sts:AssumeRole', 'sts:TagSession'], resourceArns: [this.dataRole.roleArn] });
+  }
+}

@@ -1,0 +1,6 @@
+export { AgentIdentity, AGENT_MAX_SESSION } from './agent-identity';
+export type { AgentIdentityProps, AgentIdentityLookup, IAgentIdentity } from './agent-identity';
+export { WardenPermissionsBoundary, KMS_ADMINISTRATION_ACTIONS, AUDIT_TAMPERING_ACTIONS } from './permissions-boundary';
+export type { WardenPermissionsBoundaryProps } from './permissions-boundary';
+export { ManagedPolicyPrincipal } from './managed-policy-principal';
+export { agentRoleNames, serverFunctionRoleName, wardenRoleNamePattern } from './role-names';

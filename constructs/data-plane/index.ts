@@ -1,0 +1,19 @@
+export { DataClassKeys } from './data-class-keys';
+export type { DataClassKeysProps } from './data-class-keys';
+export { Dataset } from './dataset';
+export type { DatasetProps, IDataset } from './dataset';
+export {
+  datasetAccessStatements,
+  tableIndexArn,
+  DYNAMODB_READ_ACTIONS,
+  DYNAMODB_WRITE_ACTIONS,
+  KMS_READ_ACTIONS,
+  KMS_WRITE_ACTIONS,
+  TABLE_NAME_CONTEXT_KEY,
+} from './dataset-access';
+export type { DatasetAccessTarget } from './dataset-access';
+export { DatasetBackupPlan } from './dataset-backup-plan';
+export type { DatasetBackupPlanProps } from './dataset-backup-plan';
+export { classKeyPolicy, serviceOnlyKeyPolicy, dynamoDbViaService, KEY_ADMIN_ACTIONS, DYNAMODB_KEY_USE_ACTIONS } from './class-key-policy';
+export { datasetTableName, classKeyAlias } from './names';
+export { defaultRemovalPolicy, isEphemeralEnvironment, EPHEMERAL_ENVIRONMENTS } from './retention';

@@ -1,0 +1,26 @@
+/** `<project>-<environment>-data`: the class keys and the dataset tables. */
+import type { Construct } from 'constructs';
+import { DataClassKeys, Dataset, DatasetBackupPlan } from '../../constructs/data-plane';
+import { WardenStack, type WardenStackProps } from './warden-stack';
+
+export type WardenDataStackProps = Omit<WardenStackProps, 'part' | 'shard'>;
+
+export class WardenDataStack extends WardenStack {
+  public readonly keys: DataClassKeys;
+  /** One per manifest dataset, in manifest order. */
+  public readonly datasets: readonly Dataset[];
+  /** Backups of the created tables; undefined when every dataset is a brought table. */
+  public readonly backups?: DatasetBackupPlan;
+
+  constructor(scope: Construct, props: WardenDataStackProps) {
+    super(scope, { ...props, part: 'data' });
+    const { project, environment, dataClasses } = props.manifest;
+    this.keys = new DataClassKeys(this, 'ClassKeys', { project, environment, dataClasses });
+    this.datasets = props.manifest.datasets.map(
+      (dataset) => new Dataset(this, `Dataset-${dataset.name}`, { project, environment, dataset, encryptionKey: this.keys.key(dataset.class) }),
+    );
+    if (this.datasets.some((d) => !d.imported)) {
+      this.backups = new DatasetBackupPlan(this, 'Backups', { project, environment, datasets: this.datasets });
+    }
+  }
+}

@@ -1,0 +1,10 @@
+export { buildWardenStacks } from './warden-stacks';
+export type { BuildWardenStacksOptions, WardenStacks } from './warden-stacks';
+export { WardenStack } from './warden-stack';
+export type { WardenStackProps } from './warden-stack';
+export { WardenDataStack } from './data-stack';
+export type { WardenDataStackProps } from './data-stack';
+export { WardenIdentityStack } from './identity-stack';
+export type { WardenIdentityStackProps } from './identity-stack';
+export { wardenStackName } from './stack-names';
+export { shard, DEFAULT_AGENTS_PER_STACK, MAX_AGENTS_PER_STACK } from './shard';

@@ -1,0 +1,47 @@
+/**
+ * The one-screen summary `bin/warden-app.ts` prints to stderr after synth. Findings are not
+ * repeated here: the CDK prints them itself (and fails synth on any unsuppressed one).
+ */
+import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
+
+export interface SynthSummaryInput {
+  readonly assembly: CloudAssembly;
+  readonly manifestFile: string;
+  readonly agents: readonly string[];
+  readonly packs: readonly string[];
+  readonly suppressions: number;
+  /** Manifest warnings, already formatted (e.g. overdue access reviews). */
+  readonly warnings: readonly string[];
+}
+
+export interface StackCount {
+  readonly name: string;
+  readonly resources: number;
+  readonly roles: number;
+  readonly templateBytes: number;
+}
+
+/** Resources, roles and template size per stack of the assembly. */
+export function stackCounts(assembly: CloudAssembly): StackCount[] {
+  return assembly.stacks.map((s) => {
+    const resources = Object.values((s.template as { Resources?: Record<string, { Type: string }> }).Resources ?? {});
+    return { name: s.stackName, resources: resources.length, roles: resources.filter((r) => r.Type === 'AWS::IAM::Role').length, templateBytes: JSON.stringify(s.template).length };
+  });
+}
+
+export function synthSummary(input: SynthSummaryInput): string {
+  const counts = stackCounts(input.assembly);
+  const width = Math.max(...counts.map((c) => c.name.length), 5);
+  const lines = [
+    `mcp-warden: synthesized ${input.manifestFile}`,
+    `  templates    ${input.assembly.directory}`,
+    `  stacks       ${counts.length}`,
+    ...counts.map((c) => `    ${c.name.padEnd(width)}  ${String(c.resources).padStart(4)} resources  ${(c.templateBytes / 1024).toFixed(0).padStart(5)} KB`),
+    `  agents       ${input.agents.length}${input.agents.length <= 8 ? ` (${input.agents.join(', ')})` : ''}`,
+    `  roles        ${counts.reduce((n, c) => n + c.roles, 0)}`,
+    `  packs        ${input.packs.join(', ')}`,
+    `  suppressions ${input.suppressions} (each with its reason in validation-report.json; list them with \`npx warden compliance\`)`,
+  ];
+  if (input.warnings.length > 0) lines.push(`  warnings     ${input.warnings.length}`, ...input.warnings.map((w) => `    ${w}`));
+  return `${lines.join('\n')}\n`;
+}

@@ -3,6 +3,7 @@
  */
 import { Command } from 'commander';
 import { registerValidate } from '../lib/cli/validate';
+import { registerDev } from '../lib/cli/dev';
 
 const program = new Command()
   .name('warden')
@@ -10,6 +11,7 @@ const program = new Command()
   .showHelpAfterError();
 
 registerValidate(program);
+registerDev(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   process.stderr.write(`warden: ${err instanceof Error ? err.message : String(err)}\n`);

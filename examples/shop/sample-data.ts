@@ -61,6 +61,8 @@ export interface Order {
   total: number;
   currency: 'USD';
   shippingAddress: Address;
+  /** Free text from the customer; some paste their card number here, which redaction must catch. */
+  customerNote?: string;
 }
 export interface CardDetails {
   brand: 'visa' | 'mastercard' | 'american-express';
@@ -186,6 +188,7 @@ function generate(seed: number): SampleData {
     };
     if (sepa) payment.iban = customer.refundIban ?? us.finance.iban({ formatted: false, countryCode: 'DE' });
     else payment.card = cardFor(us, customer.name);
+    if (payment.card && i % 10 === 3) order.customerNote = `Please charge my card ${payment.card.number} exp ${payment.card.expiry} again, same as last time`;
     return payment;
   });
 

@@ -135,7 +135,7 @@ export function createMcpHandler(options: McpHandlerOptions): McpHandler {
           deadlineMs + FINISH_GRACE_MS,
         );
       });
-      return await Promise.race([dispatch(server, agent, parsed.message, call.request, requestInfo, deadline.signal), abandoned]);
+      return await Promise.race([dispatch(server, agent, call.caller, parsed.message, call.request, requestInfo, deadline.signal), abandoned]);
     } catch (err) {
       logger.error('mcp request failed', { requestId, server: call.server, agent: agent.name, error: err });
       return jsonRpcError(500, JSON_RPC.INTERNAL_ERROR, `Internal error (request id ${requestId})`, parsed.id ?? null);
@@ -148,6 +148,7 @@ export function createMcpHandler(options: McpHandlerOptions): McpHandler {
   async function dispatch(
     server: CatalogServer,
     agent: AgentSpec,
+    caller: CallerInfo,
     message: Record<string, unknown>,
     request: HttpRequestLike,
     requestInfo: RequestInfo,
@@ -176,6 +177,7 @@ export function createMcpHandler(options: McpHandlerOptions): McpHandler {
       const signal = AbortSignal.any([deadline, extra.signal]);
       const result = await guard.callTool({
         agent,
+        caller,
         server: server.spec.name,
         tool: req.params.name,
         args: req.params.arguments ?? {},

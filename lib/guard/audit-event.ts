@@ -1,0 +1,196 @@
+/**
+ * The audit event: one per request, shaped as an OCSF 1.8 API Activity event (class 6003,
+ * category 6 Application Activity) so a SIEM (Security Lake, Splunk, OpenSearch) ingests it
+ * without a custom parser. Warden-specific fields live in `unmapped`. Arguments are never
+ * logged, only their SHA-256 over canonical JSON: enough to prove what was sent, no PII in logs.
+ */
+import { createHash, randomBytes, randomUUID } from 'node:crypto';
+import type { AccessLevel, RedactionType } from '../config/schema';
+
+export const OCSF_VERSION = '1.8.0';
+export const API_ACTIVITY_CLASS_UID = 6003;
+export const APPLICATION_CATEGORY_UID = 6;
+export const PRODUCT = { name: 'mcp-warden', vendor_name: 'mcp-warden' } as const;
+
+/** Per OCSF 6003: a read tool is a Read (2), a write tool an Update (3); no known tool: Other (99). */
+export const ACTIVITY = { read: { id: 2, name: 'Read' }, write: { id: 3, name: 'Update' } } as const;
+export const OTHER_ACTIVITY_ID = 99;
+
+export type AuditDecision = 'allowed' | 'denied' | 'refused' | 'error';
+
+/** Short machine-readable outcome, in `api.response.error` and the metrics. */
+export type AuditOutcome =
+  | 'ok'
+  | 'tool_error'
+  | 'forbidden'
+  | 'contained'
+  | 'unknown_caller'
+  | 'invalid_arguments'
+  | 'injection_blocked'
+  | 'arguments_too_large'
+  | 'rate_limited'
+  | 'tool_failed'
+  | 'status_unavailable'
+  | 'rate_limiter_unavailable'
+  | 'protocol';
+
+const RESPONSE_CODE: Record<AuditOutcome, number> = {
+  ok: 200,
+  tool_error: 200,
+  forbidden: 403,
+  contained: 403,
+  unknown_caller: 403,
+  status_unavailable: 403,
+  invalid_arguments: 400,
+  injection_blocked: 400,
+  arguments_too_large: 400,
+  protocol: 400,
+  rate_limited: 429,
+  rate_limiter_unavailable: 503,
+  tool_failed: 500,
+};
+
+/** OCSF severity_id: 1 Informational, 2 Low, 3 Medium, 4 High. */
+const SEVERITY: Record<AuditOutcome, number> = {
+  ok: 1,
+  tool_error: 1,
+  invalid_arguments: 2,
+  protocol: 2,
+  rate_limited: 2,
+  tool_failed: 2,
+  rate_limiter_unavailable: 2,
+  forbidden: 3,
+  contained: 3,
+  unknown_caller: 3,
+  status_unavailable: 3,
+  arguments_too_large: 3,
+  injection_blocked: 4,
+};
+
+export interface AuditRecord {
+  readonly time: number;
+  readonly requestId: string;
+  readonly method: string;
+  readonly traceparent: string;
+  readonly sourceIp?: string;
+  readonly userAgent?: string;
+  readonly agent?: string;
+  readonly principalArn?: string;
+  readonly server?: string;
+  /** As requested (possibly a tool that does not exist). */
+  readonly tool?: string;
+  /** Set when the tool exists on the server. */
+  readonly toolSpec?: { readonly dataset: string; readonly dataClass: string; readonly access: AccessLevel };
+  readonly decision: AuditDecision;
+  readonly outcome: AuditOutcome;
+  readonly reason: string;
+  readonly policies?: readonly string[];
+  readonly argsSha256?: string;
+  readonly redactions?: Partial<Record<RedactionType, number>>;
+  readonly latencyMs: number;
+  readonly injection?: { readonly action: 'flag' | 'block'; readonly findings: readonly string[] };
+}
+
+const TRACEPARENT = /^[0-9a-f]{2}-([0-9a-f]{32})-([0-9a-f]{16})-[0-9a-f]{2}$/;
+
+/** The incoming W3C traceparent if well-formed, else a fresh sampled one. */
+export function ensureTraceparent(traceparent: string | undefined): string {
+  if (traceparent && TRACEPARENT.test(traceparent) && !/^[0-9a-f]{2}-0{32}-/.test(traceparent)) return traceparent;
+  return `00-${randomBytes(16).toString('hex')}-${randomBytes(8).toString('hex')}-01`;
+}
+
+/** Deepest nesting serialised exactly; deeper input is refused by screening anyway. */
+const MAX_CANONICAL_DEPTH = 1000;
+
+/**
+ * Canonical JSON (RFC 8785 style): object keys sorted by UTF-16 code units, no whitespace,
+ * `undefined` members dropped, so equal arguments always hash equal whatever their key order.
+ */
+export function canonicalJson(value: unknown, depth = 0): string {
+  if (depth > MAX_CANONICAL_DEPTH) return '"[nested too deep]"';
+  if (value === null || typeof value !== 'object') {
+    const s = JSON.stringify(value);
+    return s === undefined ? 'null' : s;
+  }
+  if (Array.isArray(value)) return `[${value.map((v) => canonicalJson(v, depth + 1)).join(',')}]`;
+  const obj = value as Record<string, unknown>;
+  const keys = Object.keys(obj)
+    .filter((k) => obj[k] !== undefined)
+    .sort();
+  return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(obj[k], depth + 1)}`).join(',')}}`;
+}
+
+export function argsSha256(args: unknown): string {
+  return createHash('sha256').update(canonicalJson(args), 'utf8').digest('hex');
+}
+
+const bounded = (s: string, max = 128): string => (s.length > max ? `${s.slice(0, max)}…` : s);
+
+/** The OCSF API Activity event for one request. */
+export function ocsfApiActivity(r: AuditRecord): Record<string, unknown> {
+  const activity = r.toolSpec ? ACTIVITY[r.toolSpec.access] : { id: OTHER_ACTIVITY_ID, name: r.method };
+  const success = r.decision === 'allowed';
+  const code = RESPONSE_CODE[r.outcome];
+  const session = r.principalArn?.match(/:assumed-role\/[^/]+\/(.+)$/)?.[1];
+  const traceId = TRACEPARENT.exec(r.traceparent)?.[1];
+  const user: Record<string, unknown> = {};
+  if (r.agent) user.name = r.agent;
+  if (r.principalArn) user.uid = r.principalArn;
+  if (!r.agent && !r.principalArn) user.name = 'unidentified';
+  return {
+    class_uid: API_ACTIVITY_CLASS_UID,
+    class_name: 'API Activity',
+    category_uid: APPLICATION_CATEGORY_UID,
+    category_name: 'Application Activity',
+    activity_id: activity.id,
+    activity_name: activity.name,
+    type_uid: API_ACTIVITY_CLASS_UID * 100 + activity.id,
+    type_name: `API Activity: ${activity.name}`,
+    severity_id: SEVERITY[r.outcome],
+    status_id: success ? 1 : 2,
+    status: success ? 'Success' : 'Failure',
+    status_code: String(code),
+    status_detail: r.reason,
+    time: r.time,
+    duration: r.latencyMs,
+    message: `${r.agent ?? 'unidentified caller'} ${r.method}${r.tool ? ` ${r.server}/${bounded(r.tool, 64)}` : ''}: ${r.decision}`,
+    metadata: { version: OCSF_VERSION, product: PRODUCT, uid: randomUUID(), profiles: ['trace'], log_name: 'mcp-warden-audit' },
+    actor: { user, ...(session ? { session: { uid: session, issuer: r.principalArn } } : {}) },
+    api: {
+      operation: r.method,
+      ...(r.server ? { service: { name: r.server } } : {}),
+      request: { uid: r.requestId },
+      response: { code, ...(success ? {} : { error: r.outcome, error_message: r.reason }) },
+    },
+    src_endpoint: r.sourceIp ? { ip: r.sourceIp } : { name: 'unknown' },
+    ...(r.userAgent ? { http_request: { user_agent: bounded(r.userAgent, 256) } } : {}),
+    ...(r.tool
+      ? {
+          resources: [
+            {
+              name: bounded(r.tool, 64),
+              uid: `${r.server}/${bounded(r.tool, 64)}`,
+              type: 'mcp-tool',
+              ...(r.toolSpec ? { data: { dataset: r.toolSpec.dataset, data_class: r.toolSpec.dataClass, access: r.toolSpec.access } } : {}),
+            },
+          ],
+        }
+      : {}),
+    ...(traceId ? { trace: { uid: traceId } } : {}),
+    unmapped: {
+      agent: r.agent ?? null,
+      server: r.server ?? null,
+      tool: r.tool === undefined ? null : bounded(r.tool, 64),
+      args_sha256: r.argsSha256 ?? null,
+      decision: r.decision,
+      outcome: r.outcome,
+      reason: r.reason,
+      policies: r.policies ?? [],
+      redactions: r.redactions ?? {},
+      latency_ms: r.latencyMs,
+      request_id: r.requestId,
+      traceparent: r.traceparent,
+      injection: r.injection ?? null,
+    },
+  };
+}

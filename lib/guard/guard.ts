@@ -1,0 +1,274 @@
+/**
+ * The per-call guard: identify → kill switch → authorize (Cedar) → validate → screen → rate
+ * limit → run → redact → audit + metrics. Pure: every effect is an injected adapter. Every
+ * request produces exactly one audit event, emitted here and never by tool code.
+ */
+import type { AgentSpec, ServerSpec, ToolSpec } from '../config/schema';
+import { createAuthorizer } from '../policy/authorizer';
+import { argsSha256, ensureTraceparent, ocsfApiActivity, type AuditDecision, type AuditOutcome, type AuditRecord } from './audit-event';
+import type { CallerInfo, Guard, GuardOptions, Identified, MetricName, RequestInfo, ToolCallRequest, ToolCallResult } from './contract';
+import { principalResolver } from './identify';
+import { KillSwitch } from './kill-switch';
+import { DEFAULT_PER_MINUTE } from './rate-limit';
+import { redact, redactionPolicy, redactJson, type RedactionCounts } from './redact';
+import { screenArguments } from './screen';
+
+/** Principals remembered from identify() for the audit of the same request (bounded). */
+const MAX_REMEMBERED_REQUESTS = 1024;
+
+/** A tool name as echoed back to the client: bounded, so the refusal can't be used as a mirror. */
+const shownToolName = (tool: string): string => JSON.stringify(tool.length > 64 ? `${tool.slice(0, 64)}…` : tool);
+
+export const notAvailableText = (tool: string): string => `tool ${shownToolName(tool)} is not available to this agent`;
+
+function errorResult(text: string): ToolCallResult {
+  return { content: [{ type: 'text', text }], isError: true };
+}
+
+function isToolCallResult(value: unknown): value is ToolCallResult {
+  if (value === null || typeof value !== 'object') return false;
+  const content = (value as { content?: unknown }).content;
+  return Array.isArray(content) && content.every((c) => c !== null && typeof c === 'object' && (c as { type?: unknown }).type === 'text' && typeof (c as { text?: unknown }).text === 'string');
+}
+
+function addCounts(into: Record<string, number>, counts: RedactionCounts): void {
+  for (const [type, n] of Object.entries(counts) as Array<[string, number | undefined]>) if (n) into[type] = (into[type] ?? 0) + n;
+}
+
+class ToolTimeout extends Error {}
+
+export function createGuard(options: GuardOptions): Guard {
+  const { manifest, adapters } = options;
+  const now = adapters.now ?? Date.now;
+  const authorizer = createAuthorizer(manifest, { extraPolicies: options.extraPolicies });
+  const policy = redactionPolicy(manifest);
+  const resolvePrincipal = options.resolvePrincipal ?? principalResolver(manifest);
+  const killSwitch = new KillSwitch(adapters.status, now);
+  const agents = new Map(manifest.agents.map((a) => [a.name, a]));
+  const servers = new Map<string, ServerSpec>(manifest.servers.map((s) => [s.name, s]));
+  const datasetClass = new Map(manifest.datasets.map((d) => [d.name, d.class]));
+  const injectionAction = manifest.guard.injection;
+  const visible = new Map<string, ToolSpec[]>();
+  /** requestId → principal ARN seen by identify(), for the audit event of the same request. */
+  const principals = new Map<string, string>();
+  /** requestIds identify() already audited as refused: a second auditRefusal is a no-op. */
+  const refusedByIdentify = new Set<string>();
+
+  const remember = <T>(map: Map<string, T> | Set<string>, key: string, value?: T) => {
+    if (map instanceof Map) map.set(key, value as T);
+    else map.add(key);
+    if (map.size > MAX_REMEMBERED_REQUESTS) map.delete(map.keys().next().value as string);
+  };
+
+  const emit = (record: Omit<AuditRecord, 'traceparent' | 'time'> & { traceparent?: string }) => {
+    adapters.audit.emit(ocsfApiActivity({ ...record, traceparent: ensureTraceparent(record.traceparent), time: now() }));
+  };
+
+  const putMetrics = (agent: string, decision: AuditDecision, outcome: AuditOutcome, extra: { tool?: string; latencyMs: number; redactions: number; injection: boolean }) => {
+    const metrics: Partial<Record<MetricName, number>> = {
+      Calls: 1,
+      Denied: decision === 'denied' || (decision === 'refused' && outcome !== 'rate_limited' && outcome !== 'invalid_arguments') ? 1 : 0,
+      RateLimited: outcome === 'rate_limited' ? 1 : 0,
+      InjectionFlagged: extra.injection ? 1 : 0,
+      Redactions: extra.redactions,
+      Errors: decision === 'error' || outcome === 'invalid_arguments' ? 1 : 0,
+      Latency: extra.latencyMs,
+    };
+    adapters.metrics.put(agent, metrics, extra.tool ? { Tool: extra.tool } : undefined);
+  };
+
+  const auditRefusal = (request: RequestInfo, reason: string, agent?: string): void => {
+    if (refusedByIdentify.has(request.requestId)) return;
+    const outcome: AuditOutcome = /contain/i.test(reason) ? 'contained' : agent ? 'forbidden' : /unknown caller/i.test(reason) ? 'unknown_caller' : 'protocol';
+    emit({
+      requestId: request.requestId,
+      method: request.method,
+      traceparent: request.traceparent,
+      sourceIp: request.sourceIp,
+      userAgent: request.userAgent,
+      agent,
+      principalArn: principals.get(request.requestId),
+      decision: 'refused',
+      outcome,
+      reason,
+      latencyMs: 0,
+    });
+    putMetrics(agent ?? '(unidentified)', 'refused', outcome, { latencyMs: 0, redactions: 0, injection: false });
+  };
+
+  const identify = (caller: CallerInfo, request: RequestInfo): Identified | undefined => {
+    let agent: AgentSpec | undefined;
+    let why = 'unknown caller: no identity';
+    if (caller.principalArn !== undefined && caller.devAgent !== undefined) {
+      why = 'unknown caller: both an IAM principal and a dev agent were given';
+    } else if (caller.principalArn !== undefined) {
+      remember(principals, request.requestId, caller.principalArn);
+      const name = resolvePrincipal(caller.principalArn);
+      agent = name === undefined ? undefined : agents.get(name);
+      why = `unknown caller: ${caller.principalArn.length > 256 ? 'an over-long principal' : `"${caller.principalArn}"`} is not a caller role of ${manifest.project}-${manifest.environment}`;
+    } else if (caller.devAgent !== undefined) {
+      agent = agents.get(caller.devAgent);
+      why = `unknown caller: dev agent "${caller.devAgent.slice(0, 64)}" is not in the manifest`;
+    }
+    if (agent) return { agent };
+    auditRefusal(request, why);
+    remember(refusedByIdentify, request.requestId);
+    return undefined;
+  };
+
+  const isContained = async (agent: string): Promise<boolean> => (await killSwitch.status(agent)) !== 'active';
+
+  const visibleTools = (agent: string, server: string): ToolSpec[] => {
+    const key = `${agent}\u0000${server}`;
+    let tools = visible.get(key);
+    if (!tools) {
+      tools = (servers.get(server)?.tools ?? []).filter((t) => authorizer.authorize(agent, server, t.name).allowed);
+      visible.set(key, tools);
+    }
+    return tools;
+  };
+
+  async function runWithTimeout(call: ToolCallRequest, args: unknown): Promise<ToolCallResult> {
+    const timeoutMs = options.toolTimeoutMs;
+    if (!timeoutMs) return call.run(args);
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    try {
+      return await Promise.race([
+        call.run(args),
+        new Promise<never>((_, reject) => {
+          timer = setTimeout(() => reject(new ToolTimeout()), timeoutMs);
+        }),
+      ]);
+    } finally {
+      clearTimeout(timer);
+    }
+  }
+
+  const callTool = async (call: ToolCallRequest): Promise<ToolCallResult> => {
+    const started = now();
+    const { agent, server, tool, request } = call;
+    const toolSpec = servers.get(server)?.tools.find((t) => t.name === tool);
+    const principalArn = call.caller?.principalArn ?? principals.get(request.requestId);
+    let argsHash: string | undefined;
+    try {
+      argsHash = argsSha256(call.args);
+    } catch {
+      argsHash = undefined; // non-JSON input (a BigInt): nothing to hash, the call is refused by validation
+    }
+    let policies: readonly string[] = [];
+    let injection: AuditRecord['injection'];
+    const redactions: Record<string, number> = {};
+
+    const finish = (decision: AuditDecision, outcome: AuditOutcome, reason: string, result: ToolCallResult): ToolCallResult => {
+      const latencyMs = Math.max(0, now() - started);
+      try {
+        emit({
+          requestId: request.requestId,
+          method: request.method,
+          traceparent: request.traceparent,
+          sourceIp: request.sourceIp,
+          userAgent: request.userAgent,
+          agent: agent.name,
+          principalArn,
+          server,
+          tool,
+          toolSpec: toolSpec ? { dataset: toolSpec.dataset, dataClass: datasetClass.get(toolSpec.dataset) ?? 'unknown', access: toolSpec.access } : undefined,
+          decision,
+          outcome,
+          reason,
+          policies,
+          argsSha256: argsHash,
+          redactions,
+          latencyMs,
+          injection,
+        });
+        const redactionTotal = Object.values(redactions).reduce((a, b) => a + b, 0);
+        putMetrics(agent.name, decision, outcome, { tool: toolSpec ? tool : undefined, latencyMs, redactions: redactionTotal, injection: injection !== undefined });
+      } catch {
+        // No audit, no answer: a result that could not be recorded is not released.
+        return errorResult(`the call could not be audited and was withheld (request id ${request.requestId})`);
+      }
+      return result;
+    };
+
+    try {
+      // 1. kill switch (cached ≤ 5 s; a failed read counts as contained)
+      const status = await killSwitch.status(agent.name);
+      // 2. authorize: Cedar sees the status too, so its structural forbid is a second lock
+      const decision = authorizer.authorize(agent.name, server, tool, { agentStatus: status });
+      policies = decision.policies;
+      if (status !== 'active') {
+        return finish('refused', 'contained', `agent contained (kill switch); ${decision.reason}`, errorResult(`calls are refused: this agent is contained by incident response (request id ${request.requestId})`));
+      }
+      if (!decision.allowed || !toolSpec) {
+        // the same answer for a forbidden and a nonexistent tool: no probing for tool names
+        return finish('denied', 'forbidden', decision.reason, errorResult(notAvailableText(tool)));
+      }
+      // 3. validate with the tool's schema
+      let validated: ReturnType<ToolCallRequest['validate']>;
+      try {
+        validated = call.validate(call.args);
+      } catch {
+        validated = { ok: false, message: 'the arguments could not be validated' };
+      }
+      if (!validated.ok) return finish('refused', 'invalid_arguments', `invalid arguments: ${validated.message}`, errorResult(`invalid arguments: ${validated.message}`));
+      // 4. screen what the client sent (unknown keys included)
+      const screen = screenArguments(call.args);
+      if (screen.structural) {
+        const f = screen.findings.find((x) => x.kind === 'too-deep' || x.kind === 'too-many-keys' || x.kind === 'oversize-string' || x.kind === 'forbidden-key')!;
+        injection = { action: 'block', findings: [...new Set(screen.findings.map((x) => x.kind))] };
+        return finish('refused', 'arguments_too_large', `arguments refused: ${f.detail} at ${f.path}`, errorResult(`arguments refused: ${f.detail} at ${f.path}`));
+      }
+      if (screen.verdict === 'flagged') {
+        const kinds = [...new Set(screen.findings.map((x) => x.kind))];
+        injection = { action: injectionAction, findings: kinds };
+        if (injectionAction === 'block') {
+          const paths = [...new Set(screen.findings.map((x) => x.path))].slice(0, 5).join(', ');
+          const text = `arguments refused: possible prompt injection (${kinds.join(', ')}) in ${paths}; remove instruction-like text, hidden characters and markup, then retry (request id ${request.requestId})`;
+          return finish('refused', 'injection_blocked', `injection markers: ${screen.findings.map((x) => `${x.kind} at ${x.path}: ${x.detail}`).join('; ')}`, errorResult(text));
+        }
+      }
+      // 5. rate limit (fail closed when the counter store is down)
+      const perMinute = agent.rateLimit?.perMinute ?? DEFAULT_PER_MINUTE;
+      let limit;
+      try {
+        limit = await adapters.rateLimiter.take(agent.name, perMinute, now());
+      } catch {
+        return finish('refused', 'rate_limiter_unavailable', 'rate limiter unavailable: refused (fail closed)', errorResult(`the rate limiter is unavailable; retry shortly (request id ${request.requestId})`));
+      }
+      if (!limit.allowed) {
+        return finish('refused', 'rate_limited', `rate limit ${perMinute}/min exceeded`, errorResult(`rate limit exceeded (${perMinute} calls per minute); retry after ${limit.retryAfterSeconds} s`));
+      }
+      // 6. run
+      let raw: unknown;
+      try {
+        raw = await runWithTimeout(call, validated.value);
+      } catch (err) {
+        const why = err instanceof ToolTimeout ? `tool timed out after ${options.toolTimeoutMs} ms` : `tool threw ${err instanceof Error ? err.name : typeof err}`;
+        return finish('error', 'tool_failed', why, errorResult(`tool failed (request id ${request.requestId})`));
+      }
+      if (!isToolCallResult(raw)) return finish('error', 'tool_failed', 'tool returned a malformed result', errorResult(`tool failed (request id ${request.requestId})`));
+      // 7. redact by clearance; only known fields leave (an unknown one could carry data unredacted)
+      const content = raw.content.map((c) => {
+        const r = redact(c.text, agent.clearance, policy);
+        addCounts(redactions, r.counts);
+        return { type: 'text' as const, text: r.text };
+      });
+      const out: { content: typeof content; isError?: boolean; structuredContent?: Record<string, unknown> } = { content };
+      if (raw.structuredContent !== undefined) {
+        const r = redactJson(raw.structuredContent, agent.clearance, policy);
+        addCounts(redactions, r.counts);
+        out.structuredContent = r.value as Record<string, unknown>;
+      }
+      if (raw.isError) {
+        out.isError = true;
+        return finish('error', 'tool_error', 'tool returned an error result', out);
+      }
+      return finish('allowed', 'ok', decision.reason, out);
+    } catch {
+      return finish('error', 'tool_failed', 'guard pipeline error', errorResult(`tool failed (request id ${request.requestId})`));
+    }
+  };
+
+  return { identify, isContained, visibleTools, callTool, auditRefusal };
+}

@@ -1,0 +1,11 @@
+/** The per-call guard and its pure building blocks. No AWS calls: effects are adapters. */
+export * from './contract';
+export { createGuard, notAvailableText } from './guard';
+export { screenArguments, STRUCTURAL_FINDINGS, DEFAULT_SCREEN_LIMITS, type ScreenResult, type ScreenFinding, type ScreenLimits, type FindingKind } from './screen';
+export { InMemoryRateLimiter, windowKey, windowStart, retryAfter, decide as rateLimitDecision, DEFAULT_PER_MINUTE, WINDOW_MS } from './rate-limit';
+export { InMemoryAgentStatusStore } from './status-store';
+export { KillSwitch, STATUS_CACHE_MS, STATUS_ERROR_CACHE_MS } from './kill-switch';
+export { agentFromPrincipal, principalResolver, callerRoleName, roleNameOf } from './identify';
+export { ocsfApiActivity, argsSha256, canonicalJson, ensureTraceparent, OCSF_VERSION, API_ACTIVITY_CLASS_UID, type AuditRecord, type AuditDecision, type AuditOutcome } from './audit-event';
+export { memoryAuditSink, jsonLinesAuditSink, type MemoryAuditSink } from './audit-sinks';
+export { emfMetricsSink, METRICS_NAMESPACE } from './metrics-emf';

@@ -20,8 +20,9 @@ interface Statement {
 export function DataRoleNoWildcards(node: CfnResource): NagRuleCompliance {
   if (node instanceof CfnRole) {
     if (tagsOf(node)[ROLE_TAG] !== 'data') return NagRuleCompliance.NOT_APPLICABLE;
-    const inline = (Stack.of(node).resolve(node.policies) ?? []) as { PolicyDocument?: { Statement?: Statement[] } }[];
-    return verdict(inline.flatMap((p) => p.PolicyDocument?.Statement ?? []));
+    // L1 properties resolve in their camelCase (pre-render) form.
+    const inline = (Stack.of(node).resolve(node.policies) ?? []) as { policyDocument?: { Statement?: Statement[] } }[];
+    return verdict(inline.flatMap((p) => p.policyDocument?.Statement ?? []));
   }
   if (node instanceof CfnManagedPolicy || node instanceof CfnPolicy) {
     if (!attachedToDataRole(node)) return NagRuleCompliance.NOT_APPLICABLE;

@@ -1,0 +1,102 @@
+import { Duration, Stack, Tags, Validations } from 'aws-cdk-lib';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import { MCP_WARDEN_RULES, McpWardenChecks, suppress } from '../../../constructs/compliance';
+import { newTestApp } from '../../lib/stacks/warden-test-app';
+
+/** Rule ids of the findings McpWardenChecks reports for the app (after aspects such as Tags ran). */
+function findings(build: (stack: Stack) => void): string[] {
+  const app = newTestApp();
+  const stack = new Stack(app, 'S');
+  build(stack);
+  app.synth();
+  return new McpWardenChecks().validateScope(app).violations.map((v) => v.ruleName);
+}
+
+const boundary = (stack: Stack) => new iam.ManagedPolicy(stack, 'Boundary', { statements: [new iam.PolicyStatement({ actions: ['*'], resources: ['*'] })] });
+
+function wardenRole(stack: Stack, kind: 'caller' | 'data', props: Partial<iam.RoleProps> = {}): iam.Role {
+  const role = new iam.Role(stack, `Role-${kind}`, { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'), ...props });
+  Tags.of(role).add('warden:role', kind);
+  return role;
+}
+
+describe(`${MCP_WARDEN_RULES.roleBoundary}`, () => {
+  it('passes a warden role with a permissions boundary', () => {
+    expect(findings((s) => wardenRole(s, 'caller', { permissionsBoundary: boundary(s) }))).not.toContain(MCP_WARDEN_RULES.roleBoundary);
+  });
+  it('flags a warden role without one', () => {
+    expect(findings((s) => wardenRole(s, 'caller'))).toContain(MCP_WARDEN_RULES.roleBoundary);
+  });
+  it('ignores roles that are not warden roles', () => {
+    expect(findings((s) => new iam.Role(s, 'Other', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') }))).toEqual([]);
+  });
+});
+
+describe(`${MCP_WARDEN_RULES.roleSession}`, () => {
+  it('passes one hour and the unset IAM default', () => {
+    expect(findings((s) => wardenRole(s, 'caller', { permissionsBoundary: boundary(s), maxSessionDuration: Duration.hours(1) }))).toEqual([]);
+  });
+  it('flags a warden role allowing two-hour sessions', () => {
+    expect(findings((s) => wardenRole(s, 'caller', { permissionsBoundary: boundary(s), maxSessionDuration: Duration.hours(2) }))).toEqual([MCP_WARDEN_RULES.roleSession]);
+  });
+});
+
+describe(`${MCP_WARDEN_RULES.tableCmk}`, () => {
+  const table = (s: Stack, encryption: Partial<dynamodb.TableProps>) => {
+    const t = new dynamodb.Table(s, 'Table', { partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING }, ...encryption });
+    Tags.of(t).add('warden:class', 'restricted');
+    return t;
+  };
+  it('passes a classified table encrypted with a customer-managed key', () => {
+    expect(findings((s) => table(s, { encryption: dynamodb.TableEncryption.CUSTOMER_MANAGED, encryptionKey: new kms.Key(s, 'Key', { enableKeyRotation: true }) }))).toEqual([]);
+  });
+  it('flags a classified table with the AWS-owned or AWS-managed key', () => {
+    expect(findings((s) => table(s, {}))).toEqual([MCP_WARDEN_RULES.tableCmk]);
+    expect(findings((s) => table(s, { encryption: dynamodb.TableEncryption.AWS_MANAGED }))).toEqual([MCP_WARDEN_RULES.tableCmk]);
+  });
+  it('ignores untagged tables', () => {
+    expect(findings((s) => new dynamodb.Table(s, 'Plain', { partitionKey: { name: 'pk', type: dynamodb.AttributeType.STRING } }))).toEqual([]);
+  });
+});
+
+describe(`${MCP_WARDEN_RULES.dataRoleWildcards}`, () => {
+  const tableArn = 'arn:aws:dynamodb:eu-west-1:111122223333:table/orders';
+  const dataPolicy = (s: Stack, statement: iam.PolicyStatement, kind: 'data' | 'caller' = 'data') =>
+    new iam.ManagedPolicy(s, 'DataPolicy', { statements: [statement], roles: [wardenRole(s, kind, { permissionsBoundary: boundary(s) })] });
+
+  it('passes a data policy naming its table and that table\'s indexes', () => {
+    expect(findings((s) => dataPolicy(s, new iam.PolicyStatement({ actions: ['dynamodb:GetItem'], resources: [tableArn, `${tableArn}/index/*`] })))).toEqual([]);
+  });
+  it.each([
+    ['a * resource', new iam.PolicyStatement({ actions: ['dynamodb:GetItem'], resources: ['*'] })],
+    ['a service-wide action', new iam.PolicyStatement({ actions: ['dynamodb:*'], resources: [tableArn] })],
+    ['an account-wide ARN', new iam.PolicyStatement({ actions: ['kms:Decrypt'], resources: ['arn:aws:kms:eu-west-1:111122223333:*'] })],
+    ['NotResource', new iam.PolicyStatement({ actions: ['dynamodb:GetItem'], notResources: [tableArn] })],
+  ])('flags %s in a policy attached to a data role', (_what, statement) => {
+    expect(findings((s) => dataPolicy(s, statement))).toEqual([MCP_WARDEN_RULES.dataRoleWildcards]);
+  });
+  it('flags a wildcard in an inline policy of a data role', () => {
+    expect(
+      findings((s) => wardenRole(s, 'data', { permissionsBoundary: boundary(s), inlinePolicies: { p: new iam.PolicyDocument({ statements: [new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: ['*'] })] }) } })),
+    ).toEqual([MCP_WARDEN_RULES.dataRoleWildcards]);
+  });
+  it('ignores the same wildcard on a caller role (the boundary and other rules cover it)', () => {
+    expect(findings((s) => dataPolicy(s, new iam.PolicyStatement({ actions: ['dynamodb:GetItem'], resources: ['*'] }), 'caller'))).toEqual([]);
+  });
+  it('ignores Deny statements', () => {
+    expect(findings((s) => dataPolicy(s, new iam.PolicyStatement({ effect: iam.Effect.DENY, actions: ['*'], resources: ['*'] })))).toEqual([]);
+  });
+});
+
+describe('McpWardenChecks with suppress()', () => {
+  it('drops a finding acknowledged through suppress() from the synth report', () => {
+    const app = newTestApp();
+    const stack = new Stack(app, 'S');
+    const role = wardenRole(stack, 'caller', { permissionsBoundary: boundary(stack), maxSessionDuration: Duration.hours(2) });
+    suppress(role.node.defaultChild!, { rule: MCP_WARDEN_RULES.roleSession, reason: 'A batch agent whose jobs run two hours; its owner re-reviews monthly.' });
+    Validations.of(app).addPlugins(new McpWardenChecks(app));
+    expect(() => app.synth()).not.toThrow();
+  });
+});

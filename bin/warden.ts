@@ -4,6 +4,7 @@
 import { Command } from 'commander';
 import { registerValidate } from '../lib/cli/validate';
 import { registerDev } from '../lib/cli/dev';
+import { registerAccessMatrix } from '../lib/cli/access-matrix';
 
 const program = new Command()
   .name('warden')
@@ -12,6 +13,7 @@ const program = new Command()
 
 registerValidate(program);
 registerDev(program);
+registerAccessMatrix(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   process.stderr.write(`warden: ${err instanceof Error ? err.message : String(err)}\n`);

@@ -3,6 +3,7 @@
  * AccessModel that generates IAM and Cedar, so the report cannot disagree with enforcement.
  */
 import { REDACTION_TYPES, type Manifest, type RedactionType } from '../config/schema';
+import { redactionPolicy } from '../guard/redact/policy';
 import { AccessModel } from './access-model';
 
 export interface AccessMatrixRow {
@@ -19,23 +20,16 @@ export interface AccessMatrixRow {
 
 export interface AccessMatrixOptions {
   /**
-   * Data class of each redaction type. @default - the manifest's `guard.redaction`, else the
-   * documented defaults: secrets and payment/identity numbers in the most sensitive class,
-   * contact details (email, phone, address) in the class below it.
+   * Data class of each redaction type. @default - the redaction engine's policy for the manifest
+   * (`guard.redaction`, else secrets and payment/identity numbers in the most sensitive class,
+   * contact details in the class below it)
    */
   readonly redactionClasses?: Partial<Record<RedactionType, string>>;
 }
 
-const CONTACT_TYPES: ReadonlySet<RedactionType> = new Set(['email', 'phone', 'address']);
-
-/** Data class of every redaction type, per the manifest (see schema `guard.redaction`). */
+/** Data class of every redaction type: the redaction engine's own policy, so the report matches it. */
 export function redactionClasses(manifest: Manifest): Record<RedactionType, string> {
-  const classes = manifest.dataClasses;
-  const top = classes[classes.length - 1]!;
-  const below = classes[Math.max(0, classes.length - 2)]!;
-  const out = {} as Record<RedactionType, string>;
-  for (const t of REDACTION_TYPES) out[t] = manifest.guard.redaction[t] ?? (CONTACT_TYPES.has(t) ? below : top);
-  return out;
+  return { ...redactionPolicy(manifest).classOf };
 }
 
 export function accessMatrix(manifest: Manifest, options: AccessMatrixOptions = {}): AccessMatrixRow[] {

@@ -13,8 +13,18 @@ import type { Detector } from './finding';
 const WORD = String.raw`\p{Lu}[\p{L}'’\-]*\.?`;
 const NAME_WORD = String.raw`(?:${WORD}|\d{1,3}(?:st|nd|rd|th))`;
 const HOUSE_NUMBER = String.raw`\d{1,5}[A-Za-z]?(?:[\-/]\d{1,4}[A-Za-z]?)?`;
-const US_UK_TYPE =
-  'Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Lane|Ln|Drive|Dr|Court|Ct|Way|Place|Pl|Terrace|Parkway|Pkwy|Highway|Hwy|Circle|Cir|Square|Sq|Crescent|Close|Gardens|Grove|Mews|Trail|Plaza|Alley|Row|Hill|Walk|Parade|Embankment';
+/** Street types (USPS Publication 28 suffixes and their common abbreviations, plus UK ones). */
+const US_UK_TYPE = [
+  'Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Lane|Ln|Drive|Dr|Court|Ct|Way|Place|Pl|Terrace|Ter|Parkway|Pkwy|Highway|Hwy|Circle|Cir',
+  'Square|Sq|Crescent|Close|Gardens|Grove|Mews|Trail|Trl|Plaza|Alley|Row|Hill|Walk|Parade|Embankment|Causeway|Landing|Crossing|Pike',
+  'Ridge|Heights|Loop|Expressway|Freeway|Turnpike|Commons|Estates|Creek|Park|Valley|Village|Ville|Camp|Station|Summit|Shore|Shores',
+  'Springs|Harbor|Junction|Meadow|Meadows|Mission|Oval|Glen|Point|Port|Run|Path|Pass|Knoll|Knolls|Manor|Fort|Ferry|Falls|Forge',
+  'Green|Haven|Isle|Lake|Lakes|Mall|Mill|Mills|Orchard|Prairie|Ranch|Route|Spur|Trace|Tunnel|Underpass|Overpass|Union|Vista|Well|Wells',
+  'Wharf|Quay|Hollow|Field|Fields|Flat|Flats|Plain|Plains|Rapids|Ramp|Radial|Pines|Key|Gateway|Divide|Dale|Dam|Curve|Corner|Corners',
+  'Cove|Cliff|Cliffs|Burg|Brook|Brooks|Branch|Bluff|Bluffs|Bend|Beach|Bayou|Arcade|Annex|Extension|Cape|Center|Centre|Club|Common',
+  'Crest|Mount|Mountain|Motorway|Lock|Locks|Lodge|Neck|Rest|Shoal|Skyway|Stravenue|Stream|Throughway|Trafficway|Viaduct|View|Views',
+  'Fork|Forks|Ford|Fords|Garden|Grove|Harbour|Island|Islands|Light|Lights|Loaf|Mews|Motorway|Pointe|Ridge|Row|Squares|Sound',
+].join('|');
 const DIRECTION = String.raw`(?:\s{1,2}(?:NW|NE|SW|SE|N|S|E|W)\b\.?)?`;
 const UNIT = String.raw`(?:,?\s{1,2}(?:(?:Apt|Apartment|Suite|Ste|Unit|Flat|Floor|Fl|Room|Rm|Bldg)\.?\s{0,2}#?|#\s?)[A-Za-z0-9\-]{1,6})?`;
 const CITY = String.raw`\p{Lu}[\p{L}'’\-]*(?:\s\p{Lu}[\p{L}'’\-]*){0,2}`;

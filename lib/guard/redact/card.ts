@@ -13,7 +13,7 @@ import type { Detector, Finding } from './finding';
 const DIGIT_RUN = /(?<!\d)\d(?:\d|[ \u00A0\u2009\u202F.\-]{1,2}\d)*/g;
 
 const CARD_WORD = /card|credit|debit|visa|master ?card|amex|american express|discover|diners|jcb|maestro|union ?pay|\b(?:cc|pan|mir|elo|troy|acct)\b|cc_?num/i;
-const NOT_CARD_WORD = /imei|iccid|\bmeid|\bean\b|ean-?13|gtin|\bupc|sscc|isbn|barcode|tracking|parcel|serial|\bsim\b/i;
+const DEVICE_WORD = /imei|\bmeid|serial no|serial number|s\/n/i;
 
 /** Luhn (mod 10) over a digit string. */
 export function luhnValid(digits: string): boolean {
@@ -126,9 +126,11 @@ function isCard(text: string, groups: readonly Group[], i: number, j: number): b
   if (!luhnValid(digits)) return false;
   const issuer = cardIssuer(digits);
   if (issuer === undefined) return false;
-  const cardWord = keywordBefore(text, start, CARD_WORD);
-  if (!cardWord && keywordBefore(text, start, NOT_CARD_WORD, 32)) return false;
-  return cardWord || unambiguous(issuer, lens, total);
+  if (keywordBefore(text, start, CARD_WORD)) return true;
+  // A device serial (IMEISV is 16 digits) labelled as such is not a card; other labels
+  // (barcode, SSCC, tracking) only rule out lengths that cards rarely have.
+  if (unambiguous(issuer, lens, total)) return !keywordBefore(text, start, DEVICE_WORD, 32);
+  return false;
 }
 
 /** `ORD4111…`, `ORD-4111…`, `0.4111…`: part of an id or a decimal. */

@@ -14,6 +14,8 @@ export const findEmails: Detector = (text, out) => {
   EMAIL.lastIndex = 0;
   for (let m = EMAIL.exec(text); m !== null; m = EMAIL.exec(text)) {
     if (ASSET_EXTENSION.test(m[1])) continue;
+    // `git@github.com:org/repo.git` is an SSH remote, not a person's address.
+    if (m[0].startsWith('git@') && text[m.index + m[0].length] === ':') continue;
     out.push({ start: m.index, end: m.index + m[0].length, type: 'email' });
   }
 };

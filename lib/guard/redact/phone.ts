@@ -56,7 +56,9 @@ function scan(text: string, groups: readonly Group[], out: Finding[]): void {
   let a = 0;
   while (a < groups.length) {
     let found = -1;
-    if (a === 0 || /^\s+$/.test(text.slice(groups[a - 1].end, groups[a].start))) {
+    // A leading group may be dropped ("qty 2 +44 20 …") only before a clear start: `+` or `(`.
+    const clearStart = text[groups[a].start - 1] === '+' || text[groups[a].start - 1] === '(';
+    if (a === 0 || (clearStart && /^\s+\(?\+?$/.test(text.slice(groups[a - 1].end, groups[a].start)))) {
       for (let b = groups.length - 1; b >= a; b--) {
         if (b < groups.length - 1 && !/^\s+$/.test(text.slice(groups[b].end, groups[b + 1].start))) continue;
         if (isPhone(text, groups.slice(a, b + 1))) {
@@ -103,7 +105,7 @@ function isPhone(text: string, groups: readonly Group[]): boolean {
   if (digits.startsWith('00') && digits[2] !== '0') return groups.length > 1 && possible(`+${digits.slice(2)}`);
   if (groups.length === 1 && !keywordBefore(text, start, PHONE_WORD, 32)) return false;
   if (isNorthAmerican(digits, lens, groups)) return true;
-  if (digits[0] === '0' && digits.length >= 9 && digits.length <= 12) {
+  if (digits[0] === '0' && digits.length >= 9 && digits.length <= 11) {
     return TRUNK_ZERO_COUNTRIES.some((country) => parsePhoneNumberFromString(digits, country)?.isValid() === true);
   }
   return false;

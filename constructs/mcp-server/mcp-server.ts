@@ -1,0 +1,527 @@
+/**
+ * `McpServer`: one manifest server as a VPC Lambda behind a PRIVATE REST API.
+ *
+ * Network: isolated subnets only (no NAT, no internet gateway); the function's security group
+ * sends HTTPS to the interface endpoints' security group and the DynamoDB gateway endpoint,
+ * nothing else. Gateway endpoint policies admit only warden tables and buckets.
+ * Authentication: `AWS_IAM` on the only method (`POST /mcp`), and a resource policy that admits
+ * the caller roles of agents granted a tool here, only through the VPC endpoint.
+ * Isolation: the function role may assume exactly those agents' data roles (with session tags)
+ * and touches no dataset table itself.
+ */
+import { readFileSync } from 'node:fs';
+import { isAbsolute, join, resolve } from 'node:path';
+import { ArnFormat, Duration, Names, RemovalPolicy, Stack, Tags } from 'aws-cdk-lib';
+import * as apigw from 'aws-cdk-lib/aws-apigateway';
+import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import type { Manifest, ServerSpec } from '../../lib/config/schema';
+import { AccessModel } from '../../lib/policy/access-model';
+import { agentRoleNames, serverFunctionRoleName, WardenPermissionsBoundary } from '../agent-identity';
+import { suppress } from '../compliance';
+import { datasetTableName } from '../data-plane';
+import { writeHandlerEntry } from './handler-entry';
+import { AGENT_STATUS_TABLE, RATE_LIMIT_TABLE } from './runtime/table-schemas';
+import { RUNTIME_ENV } from './runtime/runtime-env';
+import { serverMetric, type ServerMetricName, type ServerMetricOptions } from './server-metrics';
+
+export interface McpServerProps {
+  /** The validated manifest. */
+  readonly manifest: Manifest;
+  /** Name of the server in the manifest. */
+  readonly server: string;
+  /** Folder the manifest's `entry` and policy paths are relative to. */
+  readonly manifestDir: string;
+  /**
+   * VPC to run in; its isolated subnets are used.
+   * @default - a new two-AZ VPC with isolated subnets only and flow logs
+   */
+  readonly vpc?: ec2.IVpc;
+  /**
+   * The kill-switch table (partition key `agent`), written only by incident response.
+   * @default - a new table, encrypted with `encryptionKey`
+   */
+  readonly agentStatusTable?: dynamodb.ITable;
+  /**
+   * Key for the log groups and the tables created here.
+   * @default - a new key with rotation
+   */
+  readonly encryptionKey?: kms.IKey;
+  /**
+   * ARNs of execute-api VPC endpoints in other VPCs that agents may also call through.
+   * @default - only the endpoint created in this server's VPC
+   */
+  readonly additionalApiEndpoints?: readonly ec2.IInterfaceVpcEndpoint[];
+  /**
+   * ID of the AWS-managed prefix list of DynamoDB in this region (`com.amazonaws.REGION.dynamodb`),
+   * to narrow the function's HTTPS egress to it.
+   * @default - HTTPS to any address: in isolated subnets the only routes out are the gateway endpoints
+   */
+  readonly dynamoDbPrefixListId?: string;
+  /** Address range of the VPC created here; agents inside it may reach the API. @default '10.0.0.0/16' */
+  readonly vpcCidr?: string;
+  /**
+   * Who may open HTTPS connections to the interface endpoints (agents calling the API).
+   * @default - the CIDR of the VPC created here; with your own `vpc`, only the function
+   */
+  readonly apiClients?: readonly ec2.IPeer[];
+  /** @default logs.RetentionDays.ONE_YEAR */
+  readonly logRetention?: logs.RetentionDays;
+  /** Steady-state requests per second the API stage admits. @default 50 */
+  readonly throttlingRateLimit?: number;
+  /** @default 100 */
+  readonly throttlingBurstLimit?: number;
+  /** Permissions boundary of the function role. @default - the warden boundary of the stack */
+  readonly permissionsBoundary?: iam.IManagedPolicy;
+  /** @default - RETAIN, or DESTROY for dev/test/sandbox environments */
+  readonly removalPolicy?: RemovalPolicy;
+}
+
+/** Where an agent's caller role may send requests. */
+const MCP_PATH = 'mcp';
+const STAGE_NAME = 'v1';
+/** Throw-away environments whose data need not survive `cdk destroy`. */
+const EPHEMERAL = new Set(['dev', 'test', 'sandbox']);
+
+export class McpServer extends Construct {
+  public readonly serverName: string;
+  public readonly vpc: ec2.IVpc;
+  public readonly function: nodejs.NodejsFunction;
+  public readonly functionRole: iam.Role;
+  public readonly functionPolicy: iam.ManagedPolicy;
+  public readonly functionSecurityGroup: ec2.SecurityGroup;
+  public readonly endpointSecurityGroup: ec2.SecurityGroup;
+  public readonly apiEndpoint: ec2.InterfaceVpcEndpoint;
+  public readonly api: apigw.RestApi;
+  public readonly agentStatusTable: dynamodb.ITable;
+  public readonly rateLimitTable: dynamodb.Table;
+  public readonly encryptionKey: kms.IKey;
+  public readonly logGroup: logs.LogGroup;
+  public readonly accessLogGroup: logs.LogGroup;
+  /** Agents the API admits: those granted at least one tool on this server. */
+  public readonly agents: readonly string[];
+  private readonly manifest: Manifest;
+
+  constructor(scope: Construct, id: string, props: McpServerProps) {
+    super(scope, id);
+    const { manifest } = props;
+    const { project, environment } = manifest;
+    const model = new AccessModel(manifest);
+    const spec = manifest.servers.find((s) => s.name === props.server);
+    if (!spec) {
+      throw new Error(`McpServer ${id}: server "${props.server}" is not in the manifest (servers: ${manifest.servers.map((s) => s.name).join(', ')}); use one of those names.`);
+    }
+    this.manifest = manifest;
+    this.serverName = spec.name;
+    this.agents = model.agentsOfServer(spec.name).map((a) => a.name);
+    if (this.agents.length === 0) {
+      throw new Error(`McpServer ${spec.name}: no agent is granted a tool on this server, so nobody could call it; grant one in the manifest (agents[].tools) or remove the server.`);
+    }
+    const stack = Stack.of(this);
+    const ephemeral = EPHEMERAL.has(environment);
+    const removalPolicy = props.removalPolicy ?? (ephemeral ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN);
+    const retention = props.logRetention ?? logs.RetentionDays.ONE_YEAR;
+
+    this.encryptionKey = props.encryptionKey ?? this.createKey(spec, removalPolicy);
+
+    // ---- network
+    const vpcCidr = props.vpcCidr ?? '10.0.0.0/16';
+    this.vpc = props.vpc ?? this.createVpc(vpcCidr, retention, removalPolicy);
+    const subnets: ec2.SubnetSelection = { subnetType: ec2.SubnetType.PRIVATE_ISOLATED };
+    this.endpointSecurityGroup = new ec2.SecurityGroup(this, 'EndpointSecurityGroup', {
+      vpc: this.vpc,
+      description: `mcp-warden ${spec.name}: interface endpoints, HTTPS from inside the VPC only`,
+      allowAllOutbound: false,
+    });
+    // agents reach the private API; the function reaches STS, KMS and Logs (rule added below)
+    for (const peer of props.apiClients ?? (props.vpc ? [] : [ec2.Peer.ipv4(vpcCidr)])) {
+      this.endpointSecurityGroup.addIngressRule(peer, ec2.Port.tcp(443), 'HTTPS from agents');
+    }
+    this.functionSecurityGroup = new ec2.SecurityGroup(this, 'FunctionSecurityGroup', {
+      vpc: this.vpc,
+      description: `mcp-warden ${spec.name}: MCP function, HTTPS to VPC endpoints only`,
+      allowAllOutbound: false,
+    });
+    this.functionSecurityGroup.addEgressRule(this.endpointSecurityGroup, ec2.Port.tcp(443), 'HTTPS to interface endpoints');
+    this.endpointSecurityGroup.addIngressRule(this.functionSecurityGroup, ec2.Port.tcp(443), 'HTTPS from the MCP function');
+    this.functionSecurityGroup.addEgressRule(
+      props.dynamoDbPrefixListId ? ec2.Peer.prefixList(props.dynamoDbPrefixListId) : ec2.Peer.anyIpv4(),
+      ec2.Port.tcp(443),
+      'HTTPS to DynamoDB through its gateway endpoint',
+    );
+
+    const interfaceEndpoint = (name: string, service: ec2.InterfaceVpcEndpointAwsService) =>
+      this.vpc.addInterfaceEndpoint(name, { service, subnets, privateDnsEnabled: true, securityGroups: [this.endpointSecurityGroup], open: false });
+    this.apiEndpoint = interfaceEndpoint('ExecuteApiEndpoint', ec2.InterfaceVpcEndpointAwsService.APIGATEWAY);
+    interfaceEndpoint('StsEndpoint', ec2.InterfaceVpcEndpointAwsService.STS);
+    interfaceEndpoint('KmsEndpoint', ec2.InterfaceVpcEndpointAwsService.KMS);
+    interfaceEndpoint('LogsEndpoint', ec2.InterfaceVpcEndpointAwsService.CLOUDWATCH_LOGS);
+
+    // ---- tables
+    this.agentStatusTable = props.agentStatusTable ?? this.createTable('AgentStatusTable', AGENT_STATUS_TABLE.partitionKey, removalPolicy, ephemeral);
+    this.rateLimitTable = this.createTable('RateLimitTable', RATE_LIMIT_TABLE.partitionKey, removalPolicy, ephemeral, RATE_LIMIT_TABLE.ttlAttribute);
+    for (const pack of ['NIST.800.53.R5', 'HIPAA.Security']) {
+      suppress(this.rateLimitTable, {
+        rule: `${pack}-DynamoDBInBackupPlan`,
+        reason: 'Holds only per-minute call counters that expire by TTL within minutes; restoring them would have no value, and point-in-time recovery is on regardless.',
+      });
+      if (!props.agentStatusTable) {
+        suppress(this.agentStatusTable, {
+          rule: `${pack}-DynamoDBInBackupPlan`,
+          reason:
+            'Point-in-time recovery keeps 35 days of continuous backups of the kill-switch flags, and every status change is also recorded by incident response; pass agentStatusTable to use a table in your backup plan.',
+        });
+      }
+    }
+
+    const datasetTableArns = model.datasetsOfServer(spec.name).map(
+      (d) => d.tableArn ?? stack.formatArn({ service: 'dynamodb', resource: 'table', resourceName: datasetTableName(project, environment, d.name) }),
+    );
+    const wardenTableArns = [this.agentStatusTable.tableArn, this.rateLimitTable.tableArn, ...datasetTableArns];
+    const dynamoEndpoint = this.vpc.addGatewayEndpoint('DynamoDbEndpoint', { service: ec2.GatewayVpcEndpointAwsService.DYNAMODB, subnets: [subnets] });
+    dynamoEndpoint.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'OnlyWardenTables',
+        principals: [new iam.AnyPrincipal()],
+        actions: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:Scan', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:DescribeTable', 'dynamodb:ConditionCheckItem'],
+        resources: wardenTableArns.flatMap((arn) => [arn, `${arn}/index/*`]),
+      }),
+    );
+    const s3Endpoint = this.vpc.addGatewayEndpoint('S3Endpoint', { service: ec2.GatewayVpcEndpointAwsService.S3, subnets: [subnets] });
+    s3Endpoint.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'OnlyWardenBuckets',
+        principals: [new iam.AnyPrincipal()],
+        actions: ['s3:GetObject', 's3:PutObject', 's3:ListBucket'],
+        resources: [`arn:${stack.partition}:s3:::${project}-${environment}-*`, `arn:${stack.partition}:s3:::${project}-${environment}-*/*`],
+      }),
+    );
+
+    // ---- function role: assume the agents' data roles, read the kill switch, count calls
+    this.functionRole = new iam.Role(this, 'FunctionRole', {
+      roleName: serverFunctionRoleName(project, environment, spec.name),
+      description: `mcp-warden ${project}-${environment}: MCP server ${spec.name}; acts for agents only through their data roles`,
+      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      maxSessionDuration: Duration.hours(1),
+      permissionsBoundary: props.permissionsBoundary ?? WardenPermissionsBoundary.of(this, { project, environment }).policy,
+    });
+    Tags.of(this.functionRole).add('warden:role', 'server');
+    Tags.of(this.functionRole).add('warden:server', spec.name);
+    const dataRoleArns = this.agents.map((a) => stack.formatArn({ service: 'iam', region: '', resource: 'role', resourceName: agentRoleNames(project, environment, a).data }));
+
+    this.logGroup = new logs.LogGroup(this, 'FunctionLogs', { encryptionKey: this.encryptionKey, retention, removalPolicy });
+    this.accessLogGroup = new logs.LogGroup(this, 'AccessLogs', { encryptionKey: this.encryptionKey, retention, removalPolicy });
+
+    this.functionPolicy = new iam.ManagedPolicy(this, 'FunctionPolicy', {
+      description: `mcp-warden ${spec.name}: data roles of its agents, kill switch, rate limits, logs, traces`,
+      roles: [this.functionRole],
+      statements: [
+        new iam.PolicyStatement({ sid: 'ActAsItsAgents', actions: ['sts:AssumeRole', 'sts:TagSession'], resources: dataRoleArns }),
+        new iam.PolicyStatement({ sid: 'ReadKillSwitch', actions: ['dynamodb:GetItem'], resources: [this.agentStatusTable.tableArn] }),
+        new iam.PolicyStatement({ sid: 'CountCalls', actions: ['dynamodb:UpdateItem'], resources: [this.rateLimitTable.tableArn] }),
+        new iam.PolicyStatement({ sid: 'UseTableAndLogKey', actions: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey'], resources: [this.encryptionKey.keyArn] }),
+        new iam.PolicyStatement({ sid: 'WriteOwnLogs', actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [this.logGroup.logGroupArn] }),
+        // The next two APIs have no resource-level permissions (Service Authorization Reference).
+        new iam.PolicyStatement({ sid: 'Traces', actions: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'], resources: ['*'] }),
+        new iam.PolicyStatement({
+          sid: 'VpcNetworkInterfaces',
+          actions: ['ec2:CreateNetworkInterface', 'ec2:DescribeNetworkInterfaces', 'ec2:DescribeSubnets', 'ec2:DeleteNetworkInterface', 'ec2:AssignPrivateIpAddresses', 'ec2:UnassignPrivateIpAddresses'],
+          resources: ['*'],
+        }),
+      ],
+    });
+    suppress(this.functionPolicy, {
+      rule: 'AwsSolutions-IAM5',
+      reason:
+        'X-Ray trace submission and the ENI actions Lambda needs to run in a VPC accept only Resource "*" (Service Authorization Reference); no data or identity action is wildcarded.',
+      appliesTo: ['Resource::*'],
+    });
+
+    // ---- function
+    const toolModule = isAbsolute(spec.entry) ? spec.entry : resolve(props.manifestDir, spec.entry);
+    const extraPolicies = manifest.guard.policies.map((p) => readFileSync(resolve(props.manifestDir, p), 'utf8'));
+    // NodejsFunction bundles entries under the project root only (the folder of cdk.json and the lockfile)
+    const entryDir = join(process.cwd(), 'node_modules', '.cache', 'mcp-warden', `${Names.uniqueId(Stack.of(this))}-${Names.uniqueId(this)}`);
+    const entry = writeHandlerEntry(entryDir, { manifest, server: spec.name, toolModule, extraPolicies });
+
+    this.function = new nodejs.NodejsFunction(this, 'Function', {
+      entry,
+      handler: 'handler',
+      runtime: lambda.Runtime.NODEJS_24_X,
+      architecture: lambda.Architecture.ARM_64,
+      memorySize: spec.memorySize ?? 512,
+      timeout: Duration.seconds(spec.timeoutSeconds ?? 29),
+      reservedConcurrentExecutions: spec.reservedConcurrency,
+      tracing: lambda.Tracing.ACTIVE,
+      role: this.functionRole.withoutPolicyUpdates(),
+      vpc: this.vpc,
+      vpcSubnets: subnets,
+      securityGroups: [this.functionSecurityGroup],
+      logGroup: this.logGroup,
+      loggingFormat: lambda.LoggingFormat.JSON,
+      description: `mcp-warden ${project}-${environment}: MCP server ${spec.name}`,
+      environment: {
+        [RUNTIME_ENV.server]: spec.name,
+        [RUNTIME_ENV.agentStatusTable]: this.agentStatusTable.tableName,
+        [RUNTIME_ENV.rateLimitTable]: this.rateLimitTable.tableName,
+        [RUNTIME_ENV.dataRoleArnPrefix]: stack.formatArn({ service: 'iam', region: '', resource: 'role', resourceName: '' }),
+        NODE_OPTIONS: '--enable-source-maps',
+      },
+      bundling: {
+        minify: true,
+        sourceMap: true,
+        target: 'node24',
+        // the Node.js 24 runtime ships AWS SDK v3; @smithy/* too (feature flag sdkV3ExcludeSmithyPackages)
+        externalModules: ['@aws-sdk/*', '@smithy/*'],
+        commandHooks: {
+          beforeBundling: () => [],
+          beforeInstall: () => [],
+          // cedar-wasm loads its WebAssembly from next to the module: ship it next to the bundle
+          afterBundling: (inputDir: string, outputDir: string) => [
+            `cp "${join(inputDir, 'node_modules/@cedar-policy/cedar-wasm/nodejs/cedar_wasm_bg.wasm')}" "${outputDir}/cedar_wasm_bg.wasm"`,
+          ],
+        },
+      },
+    });
+    this.function.node.addDependency(this.functionPolicy);
+    Tags.of(this.function).add('warden:server', spec.name);
+    suppress(this.function, {
+      rule: 'NIST.800.53.R5-LambdaDLQ',
+      reason: 'Invoked only synchronously by API Gateway: a failed call is returned to the agent and audited, there is no asynchronous event to park in a dead-letter queue.',
+    });
+    suppress(this.function, {
+      rule: 'PCI.DSS.321-LambdaDLQ',
+      reason: 'Invoked only synchronously by API Gateway: a failed call is returned to the agent and audited, there is no asynchronous event to park in a dead-letter queue.',
+    });
+    suppress(this.function, {
+      rule: 'HIPAA.Security-LambdaDLQ',
+      reason: 'Invoked only synchronously by API Gateway: a failed call is returned to the agent and audited, there is no asynchronous event to park in a dead-letter queue.',
+    });
+    if (spec.reservedConcurrency === undefined) {
+      for (const pack of ['NIST.800.53.R5', 'PCI.DSS.321', 'HIPAA.Security']) {
+        suppress(this.function, {
+          rule: `${pack}-LambdaConcurrency`,
+          reason:
+            'Concurrency is bounded by the API stage throttle and the per-agent rate limit; reserving concurrency by default would fail deployment in accounts with the minimum concurrency quota. Set servers[].reservedConcurrency to reserve.',
+        });
+      }
+    }
+
+    // ---- API
+    this.api = new apigw.RestApi(this, 'Api', {
+      restApiName: `${project}-${environment}-${spec.name}-mcp`,
+      description: `mcp-warden ${project}-${environment}: MCP server ${spec.name} (private, IAM auth)`,
+      endpointConfiguration: { types: [apigw.EndpointType.PRIVATE], vpcEndpoints: [this.apiEndpoint, ...(props.additionalApiEndpoints ?? [])] },
+      policy: this.resourcePolicy(stack, [this.apiEndpoint, ...(props.additionalApiEndpoints ?? [])]),
+      cloudWatchRole: false,
+      deploy: true,
+      deployOptions: {
+        stageName: STAGE_NAME,
+        accessLogDestination: new apigw.LogGroupLogDestination(this.accessLogGroup),
+        accessLogFormat: apigw.AccessLogFormat.jsonWithStandardFields({
+          caller: true,
+          httpMethod: true,
+          ip: true,
+          protocol: true,
+          requestTime: true,
+          resourcePath: true,
+          responseLength: true,
+          status: true,
+          user: true,
+        }),
+        tracingEnabled: true,
+        throttlingRateLimit: props.throttlingRateLimit ?? 50,
+        throttlingBurstLimit: props.throttlingBurstLimit ?? 100,
+        metricsEnabled: true,
+      },
+      disableExecuteApiEndpoint: false,
+    });
+    Tags.of(this.api).add('warden:server', spec.name);
+    const messageModel = this.api.addModel('JsonRpcMessage', {
+      contentType: 'application/json',
+      modelName: 'JsonRpcMessage',
+      schema: {
+        schema: apigw.JsonSchemaVersion.DRAFT4,
+        type: apigw.JsonSchemaType.OBJECT,
+        required: ['jsonrpc'],
+        properties: { jsonrpc: { type: apigw.JsonSchemaType.STRING, enum: ['2.0'] }, method: { type: apigw.JsonSchemaType.STRING, maxLength: 128 } },
+      },
+    });
+    const validator = this.api.addRequestValidator('BodyValidator', { validateRequestBody: true, validateRequestParameters: true });
+    this.api.root.addResource(MCP_PATH).addMethod('POST', new apigw.LambdaIntegration(this.function, { proxy: true }), {
+      authorizationType: apigw.AuthorizationType.IAM,
+      requestValidator: validator,
+      requestModels: { 'application/json': messageModel },
+    });
+    this.suppressApiFindings();
+  }
+
+  /** The URL agents connect to (`SigV4StreamableHTTPClientTransport(new URL(url))`). */
+  public get mcpUrl(): string {
+    return this.api.urlForPath(`/${MCP_PATH}`);
+  }
+
+  /** Lets `grantee` call `POST /mcp` (the resource policy must admit it too: only the manifest's agents). */
+  public grantInvoke(grantee: iam.IGrantable): iam.Grant {
+    return iam.Grant.addToPrincipal({ grantee, actions: ['execute-api:Invoke'], resourceArns: [this.api.arnForExecuteApi('POST', `/${MCP_PATH}`, STAGE_NAME)] });
+  }
+
+  /** A metric the guard emits (EMF, namespace `McpWarden`), for one agent or summed over this server's agents. */
+  public metric(name: ServerMetricName, options: ServerMetricOptions = {}): cloudwatch.IMetric {
+    return serverMetric(this.agents, name, options);
+  }
+  public metricCalls(options: ServerMetricOptions = {}): cloudwatch.IMetric {
+    return this.metric('Calls', options);
+  }
+  public metricDenied(options: ServerMetricOptions = {}): cloudwatch.IMetric {
+    return this.metric('Denied', options);
+  }
+  public metricRateLimited(options: ServerMetricOptions = {}): cloudwatch.IMetric {
+    return this.metric('RateLimited', options);
+  }
+  public metricInjectionFlagged(options: ServerMetricOptions = {}): cloudwatch.IMetric {
+    return this.metric('InjectionFlagged', options);
+  }
+  public metricRedactions(options: ServerMetricOptions = {}): cloudwatch.IMetric {
+    return this.metric('Redactions', options);
+  }
+  public metricLatency(options: ServerMetricOptions = {}): cloudwatch.IMetric {
+    return this.metric('Latency', options);
+  }
+  /** Tool and runtime errors the guard counted. */
+  public metricErrors(options: ServerMetricOptions = {}): cloudwatch.IMetric {
+    return this.metric('Errors', options);
+  }
+  /** Lambda's own error count (crashes, timeouts). */
+  public metricFunctionErrors(options: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
+    return this.function.metricErrors(options);
+  }
+  /** API Gateway 4XX responses (refused signatures and resource-policy denials show up here). */
+  public metricApiClientErrors(options: cloudwatch.MetricOptions = {}): cloudwatch.Metric {
+    return this.api.metricClientError(options);
+  }
+
+  /**
+   * Allow: the caller roles of this server's agents, `POST /mcp`, only through the endpoint(s).
+   * Deny: anything not through the endpoint(s), whoever signs it.
+   */
+  private resourcePolicy(stack: Stack, endpoints: readonly ec2.IInterfaceVpcEndpoint[]): iam.PolicyDocument {
+    const { project, environment } = this.manifest;
+    const callerRoles = this.agents.map((a) => new iam.ArnPrincipal(stack.formatArn({ service: 'iam', region: '', resource: 'role', resourceName: agentRoleNames(project, environment, a).caller })));
+    const endpointIds = endpoints.map((e) => e.vpcEndpointId);
+    return new iam.PolicyDocument({
+      statements: [
+        new iam.PolicyStatement({
+          sid: 'OnlyItsAgentsThroughTheEndpoint',
+          principals: callerRoles,
+          actions: ['execute-api:Invoke'],
+          resources: [`execute-api:/${STAGE_NAME}/POST/${MCP_PATH}`],
+          conditions: { StringEquals: { 'aws:SourceVpce': endpointIds } },
+        }),
+        new iam.PolicyStatement({
+          sid: 'NothingFromOutsideTheEndpoint',
+          effect: iam.Effect.DENY,
+          principals: [new iam.AnyPrincipal()],
+          actions: ['execute-api:Invoke'],
+          resources: ['execute-api:/*'],
+          conditions: { StringNotEquals: { 'aws:SourceVpce': endpointIds } },
+        }),
+      ],
+    });
+  }
+
+  private createKey(spec: ServerSpec, removalPolicy: RemovalPolicy): kms.Key {
+    const stack = Stack.of(this);
+    const key = new kms.Key(this, 'Key', {
+      description: `mcp-warden ${this.manifest.project}-${this.manifest.environment}: logs and tables of MCP server ${spec.name}`,
+      enableKeyRotation: true,
+      removalPolicy,
+    });
+    // CloudWatch Logs encrypts this server's log groups (and only log groups of this account/region)
+    key.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'CloudWatchLogsOfThisAccount',
+        principals: [new iam.ServicePrincipal(`logs.${stack.region}.amazonaws.com`)],
+        actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
+        resources: ['*'],
+        conditions: { ArnLike: { 'kms:EncryptionContext:aws:logs:arn': stack.formatArn({ service: 'logs', resource: 'log-group', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME }) } },
+      }),
+    );
+    return key;
+  }
+
+  private createVpc(cidr: string, retention: logs.RetentionDays, removalPolicy: RemovalPolicy): ec2.Vpc {
+    const vpc = new ec2.Vpc(this, 'Vpc', {
+      ipAddresses: ec2.IpAddresses.cidr(cidr),
+      maxAzs: 2,
+      natGateways: 0,
+      subnetConfiguration: [{ name: 'isolated', subnetType: ec2.SubnetType.PRIVATE_ISOLATED, cidrMask: 24 }],
+      restrictDefaultSecurityGroup: true,
+    });
+    const flowLogs = new logs.LogGroup(this, 'FlowLogs', { encryptionKey: this.encryptionKey, retention, removalPolicy });
+    // our own role and managed policy: the default role gets an inline policy, which the NIST/PCI/HIPAA packs refuse
+    const flowLogRole = new iam.Role(this, 'FlowLogRole', {
+      assumedBy: new iam.ServicePrincipal('vpc-flow-logs.amazonaws.com'),
+      description: 'VPC flow logs of an mcp-warden server VPC',
+    });
+    new iam.ManagedPolicy(this, 'FlowLogPolicy', {
+      roles: [flowLogRole],
+      statements: [
+        new iam.PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'], resources: [flowLogs.logGroupArn] }),
+      ],
+    });
+    vpc.addFlowLog('FlowLog', {
+      destination: ec2.FlowLogDestination.toCloudWatchLogs(flowLogs, flowLogRole.withoutPolicyUpdates()),
+      trafficType: ec2.FlowLogTrafficType.ALL,
+    });
+    return vpc;
+  }
+
+  private createTable(id: string, partitionKey: string, removalPolicy: RemovalPolicy, ephemeral: boolean, ttl?: string): dynamodb.Table {
+    return new dynamodb.Table(this, id, {
+      partitionKey: { name: partitionKey, type: dynamodb.AttributeType.STRING },
+      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+      encryption: dynamodb.TableEncryption.CUSTOMER_MANAGED,
+      encryptionKey: this.encryptionKey,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      deletionProtection: !ephemeral,
+      timeToLiveAttribute: ttl,
+      removalPolicy,
+    });
+  }
+
+  private suppressApiFindings(): void {
+    const stage = this.api.deploymentStage;
+    const method = this.api.root.getResource(MCP_PATH)!.node.findChild('POST');
+    suppress(method, {
+      rule: 'AwsSolutions-COG4',
+      reason: 'Agents are AWS workloads authenticated with SigV4 (AWS_IAM authorization) and admitted by role in the resource policy; Cognito user pools are for human users.',
+    });
+    const waf = 'Private API reachable only through the VPC endpoint by the caller roles named in the resource policy; abuse is bounded by stage throttling, per-agent rate limits and argument screening in the guard.';
+    suppress(stage, { rule: 'AwsSolutions-APIG3', reason: waf });
+    const executionLogs =
+      'Every request is access-logged (caller ARN, status, latency) to a KMS-encrypted log group and the function writes an audit event per call; execution logging would need an account-wide API Gateway CloudWatch role outside this stack.';
+    suppress(stage, { rule: 'AwsSolutions-APIG6', reason: executionLogs });
+    for (const pack of ['NIST.800.53.R5', 'PCI.DSS.321', 'HIPAA.Security']) {
+      suppress(stage, { rule: `${pack}-APIGWExecutionLoggingEnabled`, reason: executionLogs });
+      suppress(stage, {
+        rule: `${pack}-APIGWCacheEnabledAndEncrypted`,
+        reason: 'MCP responses are per agent and per call (and may carry redacted data); caching them could serve one agent another agent\'s result, so caching stays off.',
+      });
+      suppress(stage, {
+        rule: `${pack}-APIGWSSLEnabled`,
+        reason: 'Client certificates authenticate API Gateway to HTTP backends; this API integrates with Lambda directly over the AWS API, so there is no backend TLS endpoint to present one to.',
+      });
+    }
+    for (const pack of ['NIST.800.53.R5', 'PCI.DSS.321']) suppress(stage, { rule: `${pack}-APIGWAssociatedWithWAF`, reason: waf });
+  }
+}
+
+export type { ServerMetricName, ServerMetricOptions };

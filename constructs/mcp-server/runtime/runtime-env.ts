@@ -1,0 +1,9 @@
+/** Environment variables the McpServer construct sets and the Lambda handler reads (small values only). */
+export const RUNTIME_ENV = {
+  /** The manifest server this function serves. */
+  server: 'WARDEN_SERVER',
+  agentStatusTable: 'WARDEN_AGENT_STATUS_TABLE',
+  rateLimitTable: 'WARDEN_RATE_LIMIT_TABLE',
+  /** `arn:aws:iam::ACCOUNT:role/`; the data role name follows the `<project>-<env>-<agent>-data` convention. */
+  dataRoleArnPrefix: 'WARDEN_DATA_ROLE_ARN_PREFIX',
+} as const;

@@ -1,0 +1,203 @@
+import { resolve } from 'node:path';
+import { App, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import { McpServer } from '../../../constructs/mcp-server';
+import { shopManifest } from './shop-manifest';
+
+const ROOT = resolve(__dirname, '../../..');
+const manifest = shopManifest();
+
+function synth(server = 'commerce') {
+  const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+  const stack = new Stack(app, 'Servers', { env: { account: '123456789012', region: 'eu-west-1' } });
+  const mcp = new McpServer(stack, 'Server', { manifest, server, manifestDir: ROOT });
+  return { stack, mcp, template: Template.fromStack(stack) };
+}
+
+describe('McpServer', () => {
+  const { mcp, template, stack } = synth('commerce');
+  const resolveJson = (v: unknown) => JSON.stringify(stack.resolve(v));
+
+  it('builds a VPC of isolated subnets only: no NAT gateway, no internet gateway', () => {
+    template.resourceCountIs('AWS::EC2::NatGateway', 0);
+    template.resourceCountIs('AWS::EC2::InternetGateway', 0);
+    template.allResourcesProperties('AWS::EC2::Subnet', { MapPublicIpOnLaunch: false });
+    expect(mcp.vpc.isolatedSubnets).toHaveLength(2);
+    expect(mcp.vpc.publicSubnets).toHaveLength(0);
+    expect(mcp.vpc.privateSubnets).toHaveLength(0);
+  });
+
+  it('logs all VPC traffic to a KMS-encrypted log group', () => {
+    template.hasResourceProperties('AWS::EC2::FlowLog', { TrafficType: 'ALL', LogDestinationType: 'cloud-watch-logs' });
+    template.allResourcesProperties('AWS::Logs::LogGroup', { KmsKeyId: Match.anyValue(), RetentionInDays: 365 });
+  });
+
+  it('runs the function on Node.js 24, ARM, traced, in the isolated subnets with the endpoint-only security group', () => {
+    template.hasResourceProperties('AWS::Lambda::Function', {
+      Runtime: 'nodejs24.x',
+      Architectures: ['arm64'],
+      TracingConfig: { Mode: 'Active' },
+      MemorySize: 512,
+      Timeout: 29,
+      VpcConfig: {
+        SubnetIds: mcp.vpc.isolatedSubnets.map((s) => stack.resolve(s.subnetId)),
+        SecurityGroupIds: [stack.resolve(mcp.functionSecurityGroup.securityGroupId)],
+      },
+    });
+  });
+
+  it('lets the function send only HTTPS, to the endpoints security group and the DynamoDB gateway', () => {
+    const sg = template.findResources('AWS::EC2::SecurityGroup', { Properties: { GroupDescription: Match.stringLikeRegexp('MCP function') } });
+    const [props] = Object.values(sg).map((r) => r.Properties);
+    const egress = [...(props.SecurityGroupEgress ?? [])];
+    const separate = template.findResources('AWS::EC2::SecurityGroupEgress');
+    egress.push(...Object.values(separate).map((r) => r.Properties));
+    expect(egress.length).toBe(2);
+    for (const rule of egress) expect(rule).toMatchObject({ IpProtocol: 'tcp', FromPort: 443, ToPort: 443 });
+    expect(egress.some((r) => JSON.stringify(r.DestinationSecurityGroupId ?? '') === resolveJson(mcp.endpointSecurityGroup.securityGroupId))).toBe(true);
+  });
+
+  it('creates private-DNS interface endpoints for execute-api, STS, KMS and CloudWatch Logs', () => {
+    for (const service of ['execute-api', 'sts', 'kms', 'logs']) {
+      template.hasResourceProperties('AWS::EC2::VPCEndpoint', {
+        VpcEndpointType: 'Interface',
+        PrivateDnsEnabled: true,
+        ServiceName: Match.stringLikeRegexp(`\\.${service}$`),
+      });
+    }
+  });
+
+  it('limits the DynamoDB gateway endpoint to warden tables', () => {
+    const endpoints = template.findResources('AWS::EC2::VPCEndpoint', { Properties: { VpcEndpointType: 'Gateway' } });
+    const dynamo = Object.values(endpoints).find((e) => JSON.stringify(e.Properties.ServiceName).includes('dynamodb'))!;
+    const text = JSON.stringify(dynamo.Properties.PolicyDocument);
+    for (const table of ['shop-prod-catalog', 'shop-prod-inventory', 'shop-prod-orders', 'shop-prod-customers']) expect(text).toContain(`table/${table}`);
+    expect(text).not.toContain('shop-prod-payments'); // not a dataset of the commerce server
+    expect(text).not.toMatch(/"Resource":"\*"/);
+  });
+
+  it('limits the S3 gateway endpoint to buckets of this project and environment', () => {
+    const endpoints = template.findResources('AWS::EC2::VPCEndpoint', { Properties: { VpcEndpointType: 'Gateway' } });
+    const s3 = Object.values(endpoints).find((e) => JSON.stringify(e.Properties.ServiceName).includes('s3'))!;
+    expect(JSON.stringify(s3.Properties.PolicyDocument)).toContain(':s3:::shop-prod-*');
+  });
+
+  it('serves a PRIVATE REST API tagged with the server name', () => {
+    template.hasResourceProperties('AWS::ApiGateway::RestApi', {
+      EndpointConfiguration: { Types: ['PRIVATE'], VpcEndpointIds: [stack.resolve(mcp.apiEndpoint.vpcEndpointId)] },
+      Tags: Match.arrayWith([{ Key: 'warden:server', Value: 'commerce' }]),
+    });
+  });
+
+  it('has exactly one method, POST /mcp, with AWS_IAM auth and request validation', () => {
+    template.resourceCountIs('AWS::ApiGateway::Method', 1);
+    template.hasResourceProperties('AWS::ApiGateway::Method', { HttpMethod: 'POST', AuthorizationType: 'AWS_IAM', RequestValidatorId: Match.anyValue() });
+    template.hasResourceProperties('AWS::ApiGateway::Resource', { PathPart: 'mcp' });
+    template.hasResourceProperties('AWS::ApiGateway::RequestValidator', { ValidateRequestBody: true });
+  });
+
+  it("admits only the commerce agents' caller roles, only through the VPC endpoint, and denies everything else not from it", () => {
+    const [api] = Object.values(template.findResources('AWS::ApiGateway::RestApi'));
+    const statements = api!.Properties.Policy.Statement as Array<Record<string, any>>;
+    const allow = statements.find((s) => s.Effect === 'Allow')!;
+    const deny = statements.find((s) => s.Effect === 'Deny')!;
+    const principals = JSON.stringify(allow.Principal.AWS);
+    for (const agent of ['inventory-agent', 'pricing-agent', 'support-agent', 'fraud-agent']) expect(principals).toContain(`role/shop-prod-${agent}-caller`);
+    expect(allow).toMatchObject({ Action: 'execute-api:Invoke', Resource: 'execute-api:/v1/POST/mcp' });
+    expect(allow.Condition).toEqual({ StringEquals: { 'aws:SourceVpce': [stack.resolve(mcp.apiEndpoint.vpcEndpointId)] } });
+    expect(deny).toMatchObject({ Principal: { AWS: '*' }, Action: 'execute-api:Invoke', Resource: 'execute-api:/*' });
+    expect(deny.Condition).toEqual({ StringNotEquals: { 'aws:SourceVpce': [stack.resolve(mcp.apiEndpoint.vpcEndpointId)] } });
+  });
+
+  it('admits on the payments server only the agent granted a payments tool', () => {
+    const payments = synth('payments');
+    expect(payments.mcp.agents).toEqual(['fraud-agent']);
+    const [api] = Object.values(payments.template.findResources('AWS::ApiGateway::RestApi'));
+    const allow = (api!.Properties.Policy.Statement as Array<Record<string, any>>).find((s) => s.Effect === 'Allow')!;
+    expect(JSON.stringify(allow.Principal)).toContain('shop-prod-fraud-agent-caller');
+    expect(JSON.stringify(allow.Principal)).not.toMatch(/inventory-agent|support-agent|pricing-agent/);
+  });
+
+  it('access-logs the stage to an encrypted log group and throttles it', () => {
+    template.hasResourceProperties('AWS::ApiGateway::Stage', {
+      StageName: 'v1',
+      AccessLogSetting: { DestinationArn: stack.resolve(mcp.accessLogGroup.logGroupArn), Format: Match.stringLikeRegexp('caller') },
+      TracingEnabled: true,
+      MethodSettings: Match.arrayWith([Match.objectLike({ ThrottlingRateLimit: 50, ThrottlingBurstLimit: 100 })]),
+    });
+  });
+
+  it("lets the function role assume exactly its agents' data roles, with session tags", () => {
+    const policy = Object.values(template.findResources('AWS::IAM::ManagedPolicy')).find((p) => JSON.stringify(p.Properties.Description).includes('data roles of its agents'))!;
+    const statement = (policy.Properties.PolicyDocument.Statement as Array<Record<string, any>>).find((s) => s.Sid === 'ActAsItsAgents')!;
+    expect(statement.Action).toEqual(['sts:AssumeRole', 'sts:TagSession']);
+    const resources = JSON.stringify(statement.Resource);
+    expect(statement.Resource).toHaveLength(4);
+    for (const agent of ['inventory-agent', 'pricing-agent', 'support-agent', 'fraud-agent']) expect(resources).toContain(`role/shop-prod-${agent}-data`);
+  });
+
+  it('gives the function role no access to any dataset table', () => {
+    const documents = JSON.stringify([
+      ...Object.values(template.findResources('AWS::IAM::ManagedPolicy')).map((p) => p.Properties.PolicyDocument),
+      ...Object.values(template.findResources('AWS::IAM::Policy')).map((p) => p.Properties.PolicyDocument),
+    ]);
+    for (const dataset of manifest.datasets) expect(documents).not.toContain(`table/shop-prod-${dataset.name}`);
+    template.resourceCountIs('AWS::IAM::Policy', 0); // no inline policies at all
+  });
+
+  it('reads the kill switch and counts calls, nothing more on its own tables', () => {
+    const policy = Object.values(template.findResources('AWS::IAM::ManagedPolicy')).find((p) => JSON.stringify(p.Properties.Description).includes('data roles of its agents'))!;
+    const statements = policy.Properties.PolicyDocument.Statement as Array<Record<string, any>>;
+    expect(statements.find((s) => s.Sid === 'ReadKillSwitch')).toMatchObject({ Action: 'dynamodb:GetItem', Resource: stack.resolve(mcp.agentStatusTable.tableArn) });
+    expect(statements.find((s) => s.Sid === 'CountCalls')).toMatchObject({ Action: 'dynamodb:UpdateItem', Resource: stack.resolve(mcp.rateLimitTable.tableArn) });
+  });
+
+  it('names the function role as agent data roles trust it, with the warden boundary and tags', () => {
+    template.hasResourceProperties('AWS::IAM::Role', {
+      RoleName: 'shop-prod-commerce-server',
+      PermissionsBoundary: Match.anyValue(),
+      MaxSessionDuration: 3600,
+      Tags: Match.arrayWith([{ Key: 'warden:role', Value: 'server' }]),
+    });
+  });
+
+  it('encrypts the kill-switch and rate-limit tables with a rotating CMK and keeps point-in-time recovery', () => {
+    template.allResourcesProperties('AWS::DynamoDB::Table', {
+      SSESpecification: { SSEEnabled: true, SSEType: 'KMS', KMSMasterKeyId: Match.anyValue() },
+      PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+    });
+    template.hasResourceProperties('AWS::DynamoDB::Table', { TimeToLiveSpecification: { AttributeName: 'expiresAt', Enabled: true } });
+    template.hasResourceProperties('AWS::KMS::Key', { EnableKeyRotation: true });
+  });
+
+  it('passes table names and the server to the function in small environment variables', () => {
+    const [fn] = Object.values(template.findResources('AWS::Lambda::Function', { Properties: { Runtime: 'nodejs24.x' } }));
+    const variables = fn!.Properties.Environment.Variables;
+    expect(variables.WARDEN_SERVER).toBe('commerce');
+    expect(Object.keys(variables)).toEqual(expect.arrayContaining(['WARDEN_AGENT_STATUS_TABLE', 'WARDEN_RATE_LIMIT_TABLE', 'WARDEN_DATA_ROLE_ARN_PREFIX']));
+    expect(JSON.stringify(variables).length).toBeLessThan(4096);
+  });
+
+  it('offers per-agent and whole-server metrics in the McpWarden namespace', () => {
+    const metric = mcp.metricDenied({ agent: 'support-agent' }).toMetricConfig().metricStat!;
+    expect(metric).toMatchObject({ namespace: 'McpWarden', metricName: 'Denied', dimensions: [{ name: 'Agent', value: 'support-agent' }] });
+    const all = mcp.metricCalls().toMetricConfig().mathExpression!;
+    expect(all.expression).toMatch(/^SUM\(\[a0, a1, a2, a3\]\)$/);
+    expect(() => mcp.metricCalls({ agent: 'nobody' })).toThrow(/has no tool on this server/);
+  });
+
+  it('refuses a server the manifest does not declare, naming the ones it does', () => {
+    const stack2 = new Stack(new App(), 'Other');
+    expect(() => new McpServer(stack2, 'X', { manifest, server: 'billing', manifestDir: ROOT })).toThrow(/server "billing" is not in the manifest \(servers: commerce, payments\)/);
+  });
+
+  it('grants invoke on POST /mcp only', () => {
+    const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+    const s = new Stack(app, 'G', { env: { account: '123456789012', region: 'eu-west-1' } });
+    const server = new McpServer(s, 'Server', { manifest, server: 'payments', manifestDir: ROOT });
+    const { Role, AccountPrincipal } = jest.requireActual('aws-cdk-lib/aws-iam');
+    const role = new Role(s, 'Tester', { assumedBy: new AccountPrincipal('123456789012') });
+    server.grantInvoke(role);
+    expect(JSON.stringify(Template.fromStack(s).toJSON())).toMatch(/"execute-api:Invoke".*\/v1\/POST\/mcp/);
+  });
+});

@@ -5,6 +5,7 @@ import { Command } from 'commander';
 import { registerValidate } from '../lib/cli/validate';
 import { registerDev } from '../lib/cli/dev';
 import { registerAccessMatrix } from '../lib/cli/access-matrix';
+import { registerRedact } from '../lib/cli/redact';
 
 const program = new Command()
   .name('warden')
@@ -14,6 +15,7 @@ const program = new Command()
 registerValidate(program);
 registerDev(program);
 registerAccessMatrix(program);
+registerRedact(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   process.stderr.write(`warden: ${err instanceof Error ? err.message : String(err)}\n`);

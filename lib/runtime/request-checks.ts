@@ -109,6 +109,16 @@ export function parseMessage(body: string | Uint8Array | null | undefined): Vali
       response: jsonRpcError(200, JSON_RPC.METHOD_NOT_FOUND, `Method not found: ${printable(method)} (this server offers ${[...SUPPORTED_METHODS].join(', ')})`, id),
     };
   }
+  if (method === 'tools/call') {
+    // The SDK would reject these with -32603 and a zod dump; answer plainly instead.
+    if (typeof params?.name !== 'string' || params.name.length === 0) {
+      return { ...refuse(JSON_RPC.INVALID_PARAMS, 'Invalid params: tools/call needs "name", the tool name as a string', id), method };
+    }
+    const args = params.arguments;
+    if (args !== undefined && (args === null || typeof args !== 'object' || Array.isArray(args))) {
+      return { ...refuse(JSON_RPC.INVALID_PARAMS, 'Invalid params: tools/call "arguments" must be an object of named arguments', id), method };
+    }
+  }
   return { ok: true, method, id: id as string | number, params, message: msg };
 }
 

@@ -108,6 +108,14 @@ describe('parseMessage', () => {
     }
   });
 
+  it.each([['[]'], ['"ORD-000001"'], ['null']])('refuses tools/call arguments %s with -32602', (args) => {
+    expect(refused(`{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"get_order","arguments":${args}}}`)).toMatchObject({ id: 1, error: { code: -32602 } });
+  });
+
+  it('refuses a tools/call without a string tool name', () => {
+    expect(refused('{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":{"$ne":""}}}')).toMatchObject({ error: { code: -32602 } });
+  });
+
   it('refuses responses (result/error) since the server sends no requests', () => {
     expect(refused('{"jsonrpc":"2.0","id":1,"result":{}}')).toMatchObject({ error: { code: -32600 } });
   });

@@ -1,0 +1,162 @@
+import { Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { AgentIdentity, AUDIT_TAMPERING_ACTIONS, KMS_ADMINISTRATION_ACTIONS, WardenPermissionsBoundary } from '../../../constructs/agent-identity';
+import { DataClassKeys, Dataset } from '../../../constructs/data-plane';
+import type { Manifest } from '../../../lib/config/schema';
+import { AccessModel } from '../../../lib/policy/access-model';
+import { buildWardenStacks } from '../../../lib/stacks';
+import { defaultManifest, newTestApp, testManifest } from '../../lib/stacks/warden-test-app';
+
+/** The data stack and one identity stack built by hand from `manifest`. */
+function identities(manifest: Manifest) {
+  const app = newTestApp();
+  const data = new Stack(app, 'Data');
+  const keys = new DataClassKeys(data, 'Keys', { project: manifest.project, environment: manifest.environment, dataClasses: manifest.dataClasses });
+  const datasets = manifest.datasets.map((d) => new Dataset(data, d.name, { project: manifest.project, environment: manifest.environment, dataset: d, encryptionKey: keys.key(d.class) }));
+  const stack = new Stack(app, 'Identity');
+  const model = new AccessModel(manifest);
+  return { app, stack, model, datasets, keys };
+}
+
+const boundaryStatements = (template: Template) => {
+  const policies = template.findResources('AWS::IAM::ManagedPolicy', { Properties: { Description: Match.stringLikeRegexp('permissions boundary') } });
+  expect(Object.keys(policies)).toHaveLength(1);
+  return Object.values(policies)[0]!.Properties.PolicyDocument.Statement as { Sid: string; Effect: string; Action: string | string[]; NotResource?: unknown; Condition?: unknown }[];
+};
+
+describe('AgentIdentity on the default manifest', () => {
+  const loaded = defaultManifest();
+  const stacks = buildWardenStacks(newTestApp(), loaded);
+  const template = Template.fromStack(stacks.identities[0]!);
+  const boundaryId = stacks.identities[0]!.getLogicalId(WardenPermissionsBoundary.of(stacks.identities[0]!, { project: 'shop', environment: 'prod' }).policy.node.defaultChild as never);
+
+  it.each(loaded.manifest.agents.map((a) => [a.name, a] as const))('gives %s a caller role trusted as assumedBy says, capped and tagged', (name, agent) => {
+    const principal = 'service' in agent.assumedBy ? { Service: agent.assumedBy.service } : Match.anyValue();
+    template.hasResourceProperties('AWS::IAM::Role', {
+      RoleName: `shop-prod-${name}-caller`,
+      MaxSessionDuration: 3600,
+      PermissionsBoundary: { Ref: boundaryId },
+      AssumeRolePolicyDocument: { Statement: [{ Action: 'sts:AssumeRole', Effect: 'Allow', Principal: principal }] },
+      Tags: Match.arrayWith([
+        { Key: 'warden:agent', Value: name },
+        { Key: 'warden:environment', Value: 'prod' },
+        { Key: 'warden:managed-by', Value: 'mcp-warden' },
+        { Key: 'warden:owner', Value: agent.owner },
+        { Key: 'warden:project', Value: 'shop' },
+        { Key: 'warden:reviewed-on', Value: agent.reviewedOn },
+        { Key: 'warden:role', Value: 'caller' },
+      ]),
+    });
+  });
+
+  it.each(loaded.manifest.agents.map((a) => [a.name, a] as const))('gives %s a data role only its servers\' roles may assume, with session tags', (name) => {
+    const servers = [...new Set(stacks.model.grantsOf(name).map((g) => g.server))].sort();
+    template.hasResourceProperties('AWS::IAM::Role', {
+      RoleName: `shop-prod-${name}-data`,
+      MaxSessionDuration: 3600,
+      PermissionsBoundary: { Ref: boundaryId },
+      AssumeRolePolicyDocument: {
+        Statement: [
+          Match.objectLike({
+            Action: ['sts:AssumeRole', 'sts:TagSession'],
+            Condition: { ArnEquals: { 'aws:PrincipalArn': servers.map((s) => ({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::', { Ref: 'AWS::AccountId' }, `:role/shop-prod-${s}-server`]] })) } },
+          }),
+        ],
+      },
+      Tags: Match.arrayWith([{ Key: 'warden:role', Value: 'data' }]),
+    });
+  });
+
+  it('gives caller roles no permissions at all', () => {
+    const callerIds = Object.keys(template.findResources('AWS::IAM::Role', { Properties: { RoleName: Match.stringLikeRegexp('-caller$') } }));
+    const attached = Object.values(template.findResources('AWS::IAM::ManagedPolicy')).flatMap((p) => (p.Properties.Roles ?? []) as { Ref: string }[]);
+    expect(attached.filter((r) => callerIds.includes(r.Ref))).toEqual([]);
+    template.resourceCountIs('AWS::IAM::Policy', 0);
+  });
+
+  it('has one boundary per stack that denies IAM, account, KMS administration, audit tampering and foreign roles', () => {
+    const statements = boundaryStatements(template);
+    const denied = (sid: string) => [statements.find((s) => s.Sid === sid && s.Effect === 'Deny')!.Action].flat();
+    expect(denied('NoIdentityOrAccountAdministration')).toEqual(expect.arrayContaining(['iam:*', 'organizations:*', 'account:*']));
+    expect(denied('NoKeyAdministration')).toEqual([...KMS_ADMINISTRATION_ACTIONS]);
+    expect(denied('NoAuditTampering')).toEqual(expect.arrayContaining(['cloudtrail:StopLogging', 'cloudtrail:DeleteTrail', 'cloudtrail:UpdateTrail', ...AUDIT_TAMPERING_ACTIONS]));
+    expect(statements.find((s) => s.Sid === 'AssumeOnlyWardenRolesByName')).toEqual(
+      expect.objectContaining({ Effect: 'Deny', Action: 'sts:AssumeRole', NotResource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::', { Ref: 'AWS::AccountId' }, ':role/shop-prod-*']] } }),
+    );
+    expect(statements.find((s) => s.Sid === 'AssumeOnlyWardenRolesByTag')).toEqual(
+      expect.objectContaining({ Effect: 'Deny', Condition: { StringNotEquals: { 'aws:ResourceTag/warden:project': 'shop' } } }),
+    );
+    expect(statements.find((s) => s.Effect === 'Allow')).toEqual(expect.objectContaining({ Action: '*', Resource: '*' }));
+  });
+});
+
+describe('AgentIdentity', () => {
+  it('trusts a role ARN or a whole account when assumedBy says so', () => {
+    const manifest = testManifest();
+    const { stack, model, datasets } = identities(manifest);
+    new AgentIdentity(stack, 'Writer', { model, agent: model.agent('writer'), datasets });
+    new AgentIdentity(stack, 'Other', { model, agent: { ...model.agent('reader'), name: 'reader', assumedBy: { accountId: '444455556666' } }, datasets });
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::IAM::Role', { RoleName: 'shop-prod-writer-caller', AssumeRolePolicyDocument: { Statement: [Match.objectLike({ Principal: { AWS: 'arn:aws:iam::111122223333:role/runner' } })] } });
+    template.hasResourceProperties('AWS::IAM::Role', {
+      RoleName: 'shop-prod-reader-caller',
+      AssumeRolePolicyDocument: { Statement: [Match.objectLike({ Principal: { AWS: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::444455556666:root']] } } })] },
+    });
+  });
+
+  it('trusts the data role to a principal passed in, adding sts:TagSession', () => {
+    const { stack, model, datasets } = identities(testManifest());
+    const server = new iam.Role(stack, 'Server', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+    const identity = new AgentIdentity(stack, 'Reader', { model, agent: model.agent('reader'), datasets, dataRoleTrustedBy: server });
+    identity.grantAssumeData(server);
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::IAM::Role', {
+      RoleName: 'shop-prod-reader-data',
+      AssumeRolePolicyDocument: { Statement: [Match.objectLike({ Action: ['sts:AssumeRole', 'sts:TagSession'], Principal: { AWS: { 'Fn::GetAtt': [stack.getLogicalId(server.node.defaultChild as never), 'Arn'] } } })] },
+    });
+    template.hasResourceProperties('AWS::IAM::Policy', {
+      PolicyDocument: { Statement: [Match.objectLike({ Action: ['sts:AssumeRole', 'sts:TagSession'], Resource: { 'Fn::GetAtt': [stack.getLogicalId(identity.dataRole.node.defaultChild as never), 'Arn'] } })] },
+    });
+  });
+
+  it('grantInvoke puts execute-api:Invoke on the route into a managed caller policy, never an inline one', () => {
+    const { stack, model, datasets } = identities(testManifest());
+    const identity = new AgentIdentity(stack, 'Reader', { model, agent: model.agent('reader'), datasets });
+    identity.grantInvoke({ arnForExecuteApi: (method, path, stage) => `arn:aws:execute-api:eu-west-1:111122223333:abc123/${stage ?? '*'}/${method}${path}` });
+    const template = Template.fromStack(stack);
+    template.resourceCountIs('AWS::IAM::Policy', 0);
+    template.hasResourceProperties('AWS::IAM::ManagedPolicy', {
+      PolicyDocument: { Statement: [{ Action: 'execute-api:Invoke', Effect: 'Allow', Resource: 'arn:aws:execute-api:eu-west-1:111122223333:abc123/*/POST/mcp' }] },
+      Roles: [{ Ref: stack.getLogicalId(identity.callerRole.node.defaultChild as never) }],
+    });
+    expect(() => identity.grantInvokeArns()).toThrow(/at least one execute-api ARN/);
+  });
+
+  it('imports both roles of a deployed agent by their deterministic names', () => {
+    const stack = new Stack(newTestApp(), 'Consumer');
+    const imported = AgentIdentity.fromAgentName(stack, 'Fraud', { project: 'shop', environment: 'prod', agent: 'fraud-agent' });
+    expect(imported.callerRole.roleName).toBe('shop-prod-fraud-agent-caller');
+    expect(imported.dataRole.roleName).toBe('shop-prod-fraud-agent-data');
+    expect(stack.resolve(imported.dataRole.roleArn)).toEqual({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::', { Ref: 'AWS::AccountId' }, ':role/shop-prod-fraud-agent-data']] });
+  });
+
+  it('rejects an agent unknown to the model, a missing dataset and a role name over 64 characters', () => {
+    const manifest = testManifest();
+    const { stack, model, datasets } = identities(manifest);
+    const reader = model.agent('reader');
+    expect(() => new AgentIdentity(stack, 'Ghost', { model, agent: { ...reader, name: 'ghost' }, datasets })).toThrow(/agent "ghost" is not in the manifest/);
+    expect(() => new AgentIdentity(stack, 'NoData', { model, agent: reader, datasets: datasets.filter((d) => d.datasetName !== 'catalog') })).toThrow(
+      /no Dataset for "catalog" \(used by commerce\/search_products\); pass it in `datasets`/,
+    );
+    // 16 + 12 + 32 characters of names, plus hyphens and "-caller": 69.
+    expect(() => AgentIdentity.fromAgentName(stack, 'Long', { project: 'p'.repeat(16), environment: 'e'.repeat(12), agent: 'a'.repeat(32) })).toThrow(/69 characters, 5 over the 64-character limit/);
+  });
+
+  it('refuses a second boundary for another project in the same stack', () => {
+    const stack = new Stack(newTestApp(), 'S');
+    WardenPermissionsBoundary.of(stack, { project: 'shop', environment: 'prod' });
+    expect(WardenPermissionsBoundary.of(stack, { project: 'shop', environment: 'prod' })).toBe(WardenPermissionsBoundary.of(stack, { project: 'shop', environment: 'prod' }));
+    expect(() => WardenPermissionsBoundary.of(stack, { project: 'bank', environment: 'prod' })).toThrow(/already has the boundary of shop-prod/);
+  });
+});

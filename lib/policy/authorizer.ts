@@ -34,6 +34,12 @@ export interface AuthorizerOptions {
   readonly extraPolicies?: readonly string[];
   /** Names shown in errors for `extraPolicies[i]`. @default - `guard.policies[i]` with the manifest's file name */
   readonly extraPolicyNames?: readonly string[];
+  /**
+   * Memoise decisions. Policies and entities are fixed for the authorizer's life and the
+   * context is only the kill-switch status, so a decision is a pure function of
+   * (agent, tool, status); the cache holds at most agents × tools × 2 entries. @default true
+   */
+  readonly cache?: boolean;
 }
 
 /** A policy file that does not parse or does not match the Cedar schema. */
@@ -129,40 +135,54 @@ export function createAuthorizer(manifest: Manifest, options: AuthorizerOptions 
   const classEntities = [...entities.values()].filter((e) => e.uid.type.endsWith('::DataClass'));
   const action = { type: ACTION_TYPE, id: CALL_TOOL_ACTION };
 
+  const decisions = new Map<string, AuthorizeResult>();
+  const useCache = options.cache ?? true;
+
+  function evaluate(agent: string, server: string, tool: string, context: AuthorizeContext): AuthorizeResult {
+    const id = toolId(server, tool);
+    const agentEntity = entities.get(`${AGENT_TYPE}::${agent}`);
+    const toolEntity = entities.get(`${TOOL_TYPE}::${id}`);
+    // Unknown names never reach Cedar: a team's wildcard permit must not admit a tool or
+    // agent the manifest does not declare.
+    if (!agentEntity) return { allowed: false, reason: `unknown agent "${agent}"`, policies: [] };
+    if (!toolEntity) return { allowed: false, reason: `unknown tool "${id}"`, policies: [] };
+    const callEntities: CedarEntity[] = [...classEntities, agentEntity, toolEntity];
+    const answer = cedar.statefulIsAuthorized({
+      principal: { type: AGENT_TYPE, id: agent },
+      action,
+      resource: { type: TOOL_TYPE, id },
+      context: { agentStatus: context.agentStatus ?? 'active' },
+      preparsedPolicySetId: psetId,
+      preparsedSchemaName: SCHEMA_NAME,
+      validateRequest: true,
+      entities: callEntities as cedar.Entities,
+    });
+    if (answer.type === 'failure') {
+      return { allowed: false, reason: `authorization request rejected: ${answer.errors.map(errorText).join('; ')}`, policies: [] };
+    }
+    const { decision, diagnostics } = answer.response;
+    const errored = diagnostics.errors.map((e) => e.policyId);
+    // Cedar skips a policy whose evaluation errors; a skipped forbid must not turn into an
+    // allow, so any evaluation error refuses the call (fail closed).
+    if (errored.length > 0 && decision === 'allow') {
+      return { allowed: false, reason: `policy evaluation failed in ${errored.join(', ')}: refused (fail closed)`, policies: errored };
+    }
+    if (decision === 'allow') return { allowed: true, reason: `permitted by ${diagnostics.reason.join(', ')}`, policies: diagnostics.reason };
+    if (diagnostics.reason.length > 0) return { allowed: false, reason: `forbidden by ${diagnostics.reason.join(', ')}`, policies: diagnostics.reason };
+    return { allowed: false, reason: `no policy permits agent "${agent}" to call "${id}"`, policies: [] };
+  }
+
   return {
     policyIds: [...policies.keys()],
     authorize(agent, server, tool, context = {}) {
-      const id = toolId(server, tool);
-      const agentEntity = entities.get(`${AGENT_TYPE}::${agent}`);
-      const toolEntity = entities.get(`${TOOL_TYPE}::${id}`);
-      // Unknown names never reach Cedar: a team's wildcard permit must not admit a tool or
-      // agent the manifest does not declare.
-      if (!agentEntity) return { allowed: false, reason: `unknown agent "${agent}"`, policies: [] };
-      if (!toolEntity) return { allowed: false, reason: `unknown tool "${id}"`, policies: [] };
-      const callEntities: CedarEntity[] = [...classEntities, agentEntity, toolEntity];
-      const answer = cedar.statefulIsAuthorized({
-        principal: { type: AGENT_TYPE, id: agent },
-        action,
-        resource: { type: TOOL_TYPE, id },
-        context: { agentStatus: context.agentStatus ?? 'active' },
-        preparsedPolicySetId: psetId,
-        preparsedSchemaName: SCHEMA_NAME,
-        validateRequest: true,
-        entities: callEntities as cedar.Entities,
-      });
-      if (answer.type === 'failure') {
-        return { allowed: false, reason: `authorization request rejected: ${answer.errors.map(errorText).join('; ')}`, policies: [] };
-      }
-      const { decision, diagnostics } = answer.response;
-      const errored = diagnostics.errors.map((e) => e.policyId);
-      // Cedar skips a policy whose evaluation errors; a skipped forbid must not turn into an
-      // allow, so any evaluation error refuses the call (fail closed).
-      if (errored.length > 0 && decision === 'allow') {
-        return { allowed: false, reason: `policy evaluation failed in ${errored.join(', ')}: refused (fail closed)`, policies: errored };
-      }
-      if (decision === 'allow') return { allowed: true, reason: `permitted by ${diagnostics.reason.join(', ')}`, policies: diagnostics.reason };
-      if (diagnostics.reason.length > 0) return { allowed: false, reason: `forbidden by ${diagnostics.reason.join(', ')}`, policies: diagnostics.reason };
-      return { allowed: false, reason: `no policy permits agent "${agent}" to call "${id}"`, policies: [] };
+      if (!useCache) return evaluate(agent, server, tool, context);
+      const key = `${agent}\u0000${server}\u0000${tool}\u0000${context.agentStatus ?? 'active'}`;
+      const cached = decisions.get(key);
+      if (cached) return { ...cached, policies: [...cached.policies] };
+      const decision = evaluate(agent, server, tool, context);
+      // only declared agents and tools reach Cedar; unknown names are not cached (unbounded)
+      if (entities.has(`${AGENT_TYPE}::${agent}`) && entities.has(`${TOOL_TYPE}::${toolId(server, tool)}`)) decisions.set(key, decision);
+      return { ...decision, policies: [...decision.policies] };
     },
   };
 }

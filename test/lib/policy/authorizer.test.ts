@@ -26,6 +26,17 @@ describe('createAuthorizer (Cedar)', () => {
     expect(checked).toBe(manifest.agents.length * allTools.length);
   });
 
+  it('gives the same decisions with and without memoisation, for active and contained agents', () => {
+    const uncached = createAuthorizer(manifest, { cache: false });
+    for (const agent of manifest.agents) {
+      for (const { server, tool } of allTools) {
+        for (const agentStatus of ['active', 'contained'] as const) {
+          expect(authorizer.authorize(agent.name, server, tool, { agentStatus })).toEqual(uncached.authorize(agent.name, server, tool, { agentStatus }));
+        }
+      }
+    }
+  });
+
   it('names the permit that allowed a call', () => {
     const decision = authorizer.authorize('support-agent', 'commerce', 'get_order');
     expect(decision.allowed).toBe(true);

@@ -1,0 +1,116 @@
+/**
+ * Guard overhead: the whole per-call pipeline (kill switch, Cedar, validate, screen, rate
+ * limit, redact, OCSF audit + EMF serialisation) around a tool that returns at once, against
+ * calling the tool directly; and Cedar authorization and argument screening alone.
+ * `npx tsx bench/guard.ts` prints one JSON object per line; `npm run bench` runs it with the rest.
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { parse } from 'yaml';
+import { manifestSchema } from '../lib/config/schema';
+import { jsonLinesAuditSink } from '../lib/guard/audit-sinks';
+import type { ToolCallRequest, ToolCallResult } from '../lib/guard/contract';
+import { createGuard } from '../lib/guard/guard';
+import { emfMetricsSink } from '../lib/guard/metrics-emf';
+import { InMemoryRateLimiter } from '../lib/guard/rate-limit';
+import { screenArguments } from '../lib/guard/screen';
+import { InMemoryAgentStatusStore } from '../lib/guard/status-store';
+import { createAuthorizer } from '../lib/policy/authorizer';
+
+const N = Number(process.env.BENCH_GUARD_CALLS ?? 5000);
+
+function stats(samplesNs: number[]): { p50_us: number; p99_us: number; mean_us: number } {
+  const sorted = [...samplesNs].sort((a, b) => a - b);
+  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]! / 1000;
+  const mean = sorted.reduce((a, b) => a + b, 0) / sorted.length / 1000;
+  const r = (x: number) => Math.round(x * 10) / 10;
+  return { p50_us: r(at(0.5)), p99_us: r(at(0.99)), mean_us: r(mean) };
+}
+
+async function timeAsync(n: number, fn: (i: number) => Promise<unknown>): Promise<number[]> {
+  const out: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const t0 = process.hrtime.bigint();
+    await fn(i);
+    out.push(Number(process.hrtime.bigint() - t0));
+  }
+  return out;
+}
+
+function timeSync(n: number, fn: (i: number) => unknown): number[] {
+  const out: number[] = [];
+  for (let i = 0; i < n; i++) {
+    const t0 = process.hrtime.bigint();
+    fn(i);
+    out.push(Number(process.hrtime.bigint() - t0));
+  }
+  return out;
+}
+
+export async function run(): Promise<object[]> {
+  const manifest = manifestSchema.parse(parse(readFileSync(join(__dirname, '..', 'warden.config.yaml'), 'utf8')));
+  // no rate limit in the way of the measurement
+  const unlimited = { ...manifest, agents: manifest.agents.map((a) => ({ ...a, rateLimit: { perMinute: 100_000 } })) };
+  const discard = () => undefined;
+  const guard = createGuard({
+    manifest: unlimited,
+    adapters: { status: new InMemoryAgentStatusStore(), rateLimiter: new InMemoryRateLimiter(), audit: jsonLinesAuditSink(discard), metrics: emfMetricsSink(discard) },
+  });
+  const agent = unlimited.agents.find((a) => a.name === 'support-agent')!;
+  const args = { orderId: 'ord-2026-000123', include: ['lines', 'shipping'], note: 'Customer asked about the Ignore-proof jacket, size M' };
+  const result: ToolCallResult = {
+    content: [{ type: 'text', text: JSON.stringify({ orderId: 'ord-2026-000123', total: 129.9, card: '4111 1111 1111 1111', email: 'ana@example.com', lines: [{ sku: 'SKU-JKT-M', qty: 1 }] }) }],
+  };
+  const toolRun = async (): Promise<ToolCallResult> => result;
+  const call = (i: number): ToolCallRequest => ({
+    agent,
+    server: 'commerce',
+    tool: 'get_order',
+    args,
+    request: { requestId: `bench-${i}`, method: 'tools/call', sourceIp: '10.0.0.1' },
+    validate: (a) => ({ ok: true, value: a }),
+    run: toolRun,
+  });
+
+  // warm up the JIT and the caches
+  for (let i = 0; i < 500; i++) await guard.callTool(call(i));
+
+  const direct = stats(await timeAsync(N, () => toolRun()));
+  const guarded = stats(await timeAsync(N, (i) => guard.callTool(call(i))));
+  const authorizer = createAuthorizer(manifest);
+  const uncached = createAuthorizer(manifest, { cache: false });
+  const authorize = stats(timeSync(N, (i) => authorizer.authorize(i % 2 ? 'support-agent' : 'inventory-agent', 'commerce', 'get_order')));
+  const evaluate = stats(timeSync(N, (i) => uncached.authorize(i % 2 ? 'support-agent' : 'inventory-agent', 'commerce', 'get_order')));
+  const screen = stats(timeSync(N, () => screenArguments(args)));
+  const big = { text: `${'Lorem ipsum dolor sit amet, order SKU-1234 shipped. '.repeat(1200)}` }; // ~60 KB
+  const screenBig = stats(timeSync(200, () => screenArguments(big)));
+
+  const rows: object[] = [
+    { measure: 'tool called directly', calls: N, ...direct },
+    { measure: 'tool called through the guard (full pipeline)', calls: N, ...guarded },
+    { measure: 'Cedar authorize alone (memoised decision)', calls: N, ...authorize },
+    { measure: 'Cedar authorize alone (evaluated by cedar-wasm every call)', calls: N, ...evaluate },
+    { measure: 'screenArguments alone (typical args)', calls: N, ...screen },
+    { measure: 'screenArguments alone (60 KB string)', calls: 200, bytes: big.text.length, ...screenBig },
+  ];
+  rows.push({
+    summary: 'guard overhead per call',
+    overhead_p50_us: Math.round((guarded.p50_us - direct.p50_us) * 10) / 10,
+    overhead_p99_us: Math.round((guarded.p99_us - direct.p99_us) * 10) / 10,
+    authorize_p50_us: authorize.p50_us,
+    cedar_evaluation_p50_us: evaluate.p50_us,
+    screen_p50_us: screen.p50_us,
+  });
+  return rows;
+}
+
+if (require.main === module) {
+  run()
+    .then((rows) => {
+      for (const row of rows) process.stdout.write(`${JSON.stringify(row)}\n`);
+    })
+    .catch((err: unknown) => {
+      process.stderr.write(`bench failed: ${err instanceof Error ? err.stack : String(err)}\n`);
+      process.exitCode = 1;
+    });
+}

@@ -1,0 +1,127 @@
+/**
+ * The server Lambda: API Gateway REST proxy event → the shared MCP handler → proxy result.
+ *
+ * Everything expensive (Cedar policy set, tool catalog, SDK clients) is built once per cold
+ * start in `createLambdaHandler`; each invocation only adapts the event. The caller is the IAM
+ * principal API Gateway verified (`requestContext.identity.userArn`); the guard maps it to an
+ * agent or refuses with 403. Responses never carry stack traces or file paths: unexpected
+ * errors become a JSON-RPC internal error naming only the request id.
+ */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { STSClient } from '@aws-sdk/client-sts';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
+import { agentRoleNames } from '../../../lib/config/role-names';
+import type { Manifest } from '../../../lib/config/schema';
+import { createGuard } from '../../../lib/guard/guard';
+import { jsonLinesAuditSink } from '../../../lib/guard/audit-sinks';
+import { emfMetricsSink } from '../../../lib/guard/metrics-emf';
+import type { AuditSink, MetricsSink } from '../../../lib/guard/contract';
+import { createMcpHandler } from '../../../lib/runtime/mcp-handler';
+import { JSON_RPC, jsonRpcError } from '../../../lib/runtime/json-rpc-errors';
+import type { HttpResponseLike } from '../../../lib/runtime/http-types';
+import { jsonLogger, type ToolLogger } from '../../../lib/runtime/tool-logger';
+import { DynamoAgentStatusStore } from './agent-status-store';
+import { DataRoleCredentials } from './data-role-credentials';
+import { defaultDocumentClient, DynamoDatasetFactory, type CredentialsProvider } from './dynamo-dataset-factory';
+import { DynamoRateLimiter } from './rate-limiter';
+import { RUNTIME_ENV } from './runtime-env';
+import { datasetTableName } from './dataset-table-name';
+
+export interface LambdaHandlerOptions {
+  /** The validated manifest, inlined into the bundle at synth. */
+  readonly manifest: Manifest;
+  /** The manifest server this function serves. */
+  readonly server: string;
+  /** The server's tool module export (`defineTools(...)`). */
+  readonly tools: unknown;
+  readonly extraPolicies?: readonly string[];
+  /** @default process.env */
+  readonly env?: NodeJS.ProcessEnv;
+  /** SDK clients and sinks; tests inject them. @default - real clients in the Lambda's region, stdout sinks */
+  readonly clients?: {
+    readonly dynamodb?: DynamoDBDocumentClient;
+    readonly sts?: STSClient;
+    readonly documentClient?: (credentials: CredentialsProvider) => DynamoDBDocumentClient;
+  };
+  readonly audit?: AuditSink;
+  readonly metrics?: MetricsSink;
+  readonly logger?: ToolLogger;
+  /** @default Date.now */
+  readonly now?: () => number;
+}
+
+export type LambdaHandler = (event: APIGatewayProxyEvent) => Promise<APIGatewayProxyResult>;
+
+export function createLambdaHandler(options: LambdaHandlerOptions): LambdaHandler {
+  const env = options.env ?? process.env;
+  const { manifest, server } = options;
+  const required = (name: string) => {
+    const value = env[name];
+    if (!value) throw new Error(`environment variable ${name} is not set; deploy this function with the McpServer construct`);
+    return value;
+  };
+  if (env[RUNTIME_ENV.server] !== undefined && env[RUNTIME_ENV.server] !== server) {
+    throw new Error(`this bundle serves "${server}" but ${RUNTIME_ENV.server} says "${env[RUNTIME_ENV.server]}"; redeploy the stack`);
+  }
+  const stdout = (line: string) => void process.stdout.write(line);
+  const logger = options.logger ?? jsonLogger({ write: stdout });
+  const dynamodb = options.clients?.dynamodb ?? DynamoDBDocumentClient.from(new DynamoDBClient({}));
+  const sts = options.clients?.sts ?? new STSClient({});
+  const roleArnPrefix = required(RUNTIME_ENV.dataRoleArnPrefix);
+
+  const guard = createGuard({
+    manifest,
+    extraPolicies: options.extraPolicies,
+    adapters: {
+      status: new DynamoAgentStatusStore({ client: dynamodb, tableName: required(RUNTIME_ENV.agentStatusTable) }),
+      rateLimiter: new DynamoRateLimiter({ client: dynamodb, tableName: required(RUNTIME_ENV.rateLimitTable) }),
+      audit: options.audit ?? jsonLinesAuditSink(stdout),
+      metrics: options.metrics ?? emfMetricsSink(stdout),
+      now: options.now,
+    },
+  });
+  const credentials = new DataRoleCredentials({
+    sts,
+    roleArnOf: (agent) => `${roleArnPrefix}${agentRoleNames(manifest.project, manifest.environment, agent).data}`,
+    now: options.now,
+  });
+  const serverSpec = manifest.servers.find((s) => s.name === server);
+  const tables = Object.fromEntries(
+    manifest.datasets.filter((d) => serverSpec?.tools.some((t) => t.dataset === d.name)).map((d) => [d.name, datasetTableName(manifest, d)]),
+  );
+  const datasets = new DynamoDatasetFactory({ manifest, server, tables, credentials, documentClient: options.clients?.documentClient ?? defaultDocumentClient });
+  if (!serverSpec) throw new Error(`server "${server}" is not in the bundled manifest; redeploy the stack`);
+  const mcp = createMcpHandler({
+    // this function holds only its own server's tool code
+    manifest: { ...manifest, servers: [serverSpec] },
+    guard,
+    tools: { [server]: options.tools },
+    datasets: ({ agent, tool }) => datasets.forTool(agent.name, tool),
+    logger,
+    // leave API Gateway's 29 s integration timeout room for redaction and audit
+    deadlineMs: 25_000,
+  });
+
+  return async (event) => {
+    const requestId = event.requestContext?.requestId ?? 'unknown';
+    try {
+      const body = event.body == null ? undefined : event.isBase64Encoded ? Buffer.from(event.body, 'base64') : event.body;
+      const response = await mcp.handle({
+        server,
+        caller: { principalArn: event.requestContext?.identity?.userArn ?? undefined },
+        request: { method: event.httpMethod, headers: event.headers ?? {}, body, url: 'https://lambda.internal/mcp' },
+        requestId,
+        sourceIp: event.requestContext?.identity?.sourceIp,
+      });
+      return toProxyResult(response);
+    } catch (err) {
+      logger.error('unhandled error', { requestId, error: err instanceof Error ? err.message : String(err) });
+      return toProxyResult(jsonRpcError(500, JSON_RPC.INTERNAL_ERROR, `Internal error (request id ${requestId})`));
+    }
+  };
+}
+
+function toProxyResult(response: HttpResponseLike): APIGatewayProxyResult {
+  return { statusCode: response.status, headers: response.headers, body: response.body, isBase64Encoded: false };
+}

@@ -1,0 +1,153 @@
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { STSClient } from '@aws-sdk/client-sts';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { APIGatewayProxyEvent } from 'aws-lambda';
+import { mockClient } from 'aws-sdk-client-mock';
+import { createLambdaHandler, type LambdaHandler } from '../../../../constructs/mcp-server/runtime/handler';
+import { memoryAuditSink, type MemoryAuditSink } from '../../../../lib/guard/audit-sinks';
+import shopTools from '../../../../examples/shop/tools';
+import { sampleData } from '../../../../examples/shop/sample-data';
+import { shopManifest, shopTables } from '../shop-manifest';
+import { FakeDataRoles } from './fake-data-roles';
+import { FakeDynamoDB } from './fake-dynamodb';
+
+const ddbMock = mockClient(DynamoDBDocumentClient);
+const stsMock = mockClient(STSClient);
+const manifest = shopManifest();
+const tables = shopTables(manifest);
+const ENV = {
+  WARDEN_SERVER: 'commerce',
+  WARDEN_AGENT_STATUS_TABLE: 'shop-prod-agent-status',
+  WARDEN_RATE_LIMIT_TABLE: 'shop-prod-commerce-rate-limit',
+  WARDEN_DATA_ROLE_ARN_PREFIX: 'arn:aws:iam::123456789012:role/',
+};
+const callerArn = (agent: string) => `arn:aws:sts::123456789012:assumed-role/shop-prod-${agent}-caller/session-1`;
+
+let requests = 0;
+function event(body: unknown, options: { caller?: string | null; base64?: boolean; method?: string } = {}): APIGatewayProxyEvent {
+  const text = typeof body === 'string' ? body : JSON.stringify(body);
+  return {
+    httpMethod: options.method ?? 'POST',
+    path: '/mcp',
+    resource: '/mcp',
+    headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'mcp-protocol-version': '2025-06-18' },
+    multiValueHeaders: {},
+    queryStringParameters: null,
+    multiValueQueryStringParameters: null,
+    pathParameters: null,
+    stageVariables: null,
+    body: options.base64 ? Buffer.from(text).toString('base64') : text,
+    isBase64Encoded: options.base64 ?? false,
+    requestContext: {
+      requestId: `req-${++requests}`,
+      identity: { userArn: options.caller === undefined ? callerArn('support-agent') : options.caller, sourceIp: '10.0.1.20' },
+    } as unknown as APIGatewayProxyEvent['requestContext'],
+  };
+}
+const rpc = (method: string, params: Record<string, unknown> = {}) => ({ jsonrpc: '2.0', id: requests + 1, method, params });
+
+describe('Lambda handler', () => {
+  let fake: FakeDynamoDB;
+  let audit: MemoryAuditSink;
+  let handler: LambdaHandler;
+
+  beforeEach(() => {
+    ddbMock.reset();
+    stsMock.reset();
+    fake = new FakeDynamoDB();
+    fake.createTable(ENV.WARDEN_AGENT_STATUS_TABLE, { partitionKey: 'agent' }, [{ agent: 'pricing-agent', status: 'contained' }]);
+    fake.createTable(ENV.WARDEN_RATE_LIMIT_TABLE, { partitionKey: 'pk' });
+    for (const d of manifest.datasets) fake.createTable(tables[d.name]!, { partitionKey: 'pk' });
+    fake.createTable(tables.catalog!, { partitionKey: 'pk' }, sampleData().products.map((p) => ({ ...p })) as Record<string, unknown>[]);
+    const roles = new FakeDataRoles(manifest, tables);
+    roles.install(stsMock);
+    // the Lambda's own role reads status and counts calls; dataset tables only with data-role sessions
+    fake.authorize = (call) => {
+      if (call.table === ENV.WARDEN_AGENT_STATUS_TABLE || call.table === ENV.WARDEN_RATE_LIMIT_TABLE) return;
+      roles.authorize(call);
+    };
+    fake.install(ddbMock);
+    audit = memoryAuditSink();
+    const region = { region: 'eu-west-1', credentials: { accessKeyId: 'AKIDLAMBDAROLE', secretAccessKey: 'x' } };
+    handler = createLambdaHandler({
+      manifest,
+      server: 'commerce',
+      tools: shopTools,
+      env: ENV,
+      audit,
+      metrics: { put: () => undefined },
+      logger: { debug() {}, info() {}, warn() {}, error() {}, child() { return this; } },
+      clients: {
+        dynamodb: DynamoDBDocumentClient.from(new DynamoDBClient(region)),
+        sts: new STSClient(region),
+        documentClient: (credentials) => DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'eu-west-1', credentials })),
+      },
+    });
+  });
+
+  it('shows each agent only its own tools', async () => {
+    const list = async (agent: string) => JSON.parse((await handler(event(rpc('tools/list'), { caller: callerArn(agent) }))).body).result.tools.map((t: { name: string }) => t.name).sort();
+    expect(await list('inventory-agent')).toEqual(['get_stock', 'search_products', 'update_stock']);
+    expect(await list('support-agent')).toEqual(['get_customer', 'get_order', 'list_customer_orders', 'search_products']);
+    expect(await list('fraud-agent')).toEqual(['get_order']);
+  });
+
+  it("runs a tool on the agent's data-role session and returns its result", async () => {
+    const response = await handler(event(rpc('tools/call', { name: 'search_products', arguments: { limit: 3 } }), { caller: callerArn('inventory-agent') }));
+    const result = JSON.parse(response.body).result;
+    expect(response.statusCode).toBe(200);
+    expect(result.isError).toBeFalsy();
+    expect(result.structuredContent ?? JSON.parse(result.content[0].text)).toBeDefined();
+    const catalogCalls = fake.calls.filter((c) => c.table === tables.catalog);
+    expect(catalogCalls.length).toBeGreaterThan(0);
+    expect(catalogCalls.every((c) => c.accessKeyId?.startsWith('ASIAFAKE'))).toBe(true);
+  });
+
+  it('refuses an unknown caller with a 403 JSON-RPC error', async () => {
+    for (const caller of ['arn:aws:sts::123456789012:assumed-role/someone-else/s', null, 'arn:aws:iam::123456789012:user/alice']) {
+      const response = await handler(event(rpc('tools/list'), { caller }));
+      expect(response.statusCode).toBe(403);
+      expect(JSON.parse(response.body)).toMatchObject({ jsonrpc: '2.0', error: { code: expect.any(Number), message: expect.stringMatching(/Forbidden/) } });
+    }
+  });
+
+  it('refuses a contained agent', async () => {
+    const response = await handler(event(rpc('tools/list'), { caller: callerArn('pricing-agent') }));
+    expect(response.statusCode).toBe(403);
+    expect(response.body).toMatch(/contained/);
+  });
+
+  it("denies a tool the agent isn't granted without naming other tools", async () => {
+    const response = await handler(event(rpc('tools/call', { name: 'get_customer', arguments: { customerId: 'CUS-000001' } }), { caller: callerArn('inventory-agent') }));
+    const result = JSON.parse(response.body).result;
+    expect(result.isError).toBe(true);
+    expect(fake.calls.some((c) => c.table === tables.customers)).toBe(false);
+  });
+
+  it('decodes base64 bodies API Gateway passes through', async () => {
+    const response = await handler(event(rpc('tools/list'), { base64: true, caller: callerArn('fraud-agent') }));
+    expect(response.statusCode).toBe(200);
+  });
+
+  it('answers 413 above guard.maxBodyBytes', async () => {
+    const big = rpc('tools/call', { name: 'search_products', arguments: { query: 'x'.repeat(manifest.guard.maxBodyBytes) } });
+    expect((await handler(event(big))).statusCode).toBe(413);
+    expect((await handler(event(big, { base64: true }))).statusCode).toBe(413);
+  });
+
+  it('answers GET with 405 and never leaks stack traces or paths on errors', async () => {
+    expect((await handler(event('', { method: 'GET' }))).statusCode).toBe(405);
+    ddbMock.reset(); // every DynamoDB call now fails
+    const response = await handler(event(rpc('tools/call', { name: 'search_products', arguments: {} }), { caller: callerArn('inventory-agent') }));
+    expect(response.body).not.toMatch(/\/work\/|node_modules|\.ts:\d+|at .*\(/);
+  });
+
+  it('audits each call', async () => {
+    await handler(event(rpc('tools/call', { name: 'search_products', arguments: { limit: 1 } }), { caller: callerArn('support-agent') }));
+    expect(JSON.stringify(audit.events)).toContain('support-agent');
+  });
+
+  it('refuses to start without its table environment variables', () => {
+    expect(() => createLambdaHandler({ manifest, server: 'commerce', tools: shopTools, env: {} })).toThrow(/environment variable WARDEN_DATA_ROLE_ARN_PREFIX is not set/);
+  });
+});

@@ -1,0 +1,119 @@
+/**
+ * The transport-neutral handler with the real guard, called as the Lambda will call it:
+ * an HTTP-shaped request plus the caller's IAM principal.
+ */
+import { z } from 'zod';
+import commerceTools from '../../../examples/shop/tools';
+import paymentTools from '../../../examples/shop/payment-tools';
+import { sampleData, sampleDatasets } from '../../../examples/shop/sample-data';
+import { loadManifest } from '../../../lib/config';
+import { createGuard, InMemoryAgentStatusStore, InMemoryRateLimiter, memoryAuditSink } from '../../../lib/guard';
+import type { MetricsSink } from '../../../lib/guard/contract';
+import { createMcpHandler, defineTool, defineTools, InMemoryDataset, jsonLogger, type DatasetRequest, type HttpRequestLike } from '../../../lib/runtime';
+
+const { manifest } = loadManifest('warden.config.yaml');
+const data = sampleData();
+const role = (agent: string) => `arn:aws:sts::123456789012:assumed-role/shop-prod-${agent}-caller/session-1`;
+const noMetrics: MetricsSink = { put: () => undefined };
+
+function setup(tools: Record<string, unknown> = { commerce: commerceTools, payments: paymentTools }) {
+  const audit = memoryAuditSink();
+  const status = new InMemoryAgentStatusStore();
+  const guard = createGuard({ manifest, adapters: { status, rateLimiter: new InMemoryRateLimiter(), audit, metrics: noMetrics } });
+  const seeds = sampleDatasets();
+  const datasets = Object.fromEntries(manifest.datasets.map((d) => [d.name, new InMemoryDataset({ name: d.name, items: seeds[d.name] })]));
+  const asked: DatasetRequest[] = [];
+  const logs: string[] = [];
+  const handler = createMcpHandler({
+    manifest,
+    guard,
+    tools,
+    datasets: (req) => {
+      asked.push(req);
+      return datasets[req.dataset.name]!;
+    },
+    logger: jsonLogger({ write: (l) => logs.push(l) }),
+  });
+  return { handler, audit, status, asked, logs, datasets };
+}
+
+const post = (message: unknown, headers: Record<string, string> = {}): HttpRequestLike => ({
+  method: 'POST',
+  headers: { 'Content-Type': 'application/json', Accept: 'application/json, text/event-stream', ...headers },
+  body: JSON.stringify(message),
+});
+const callTool = (name: string, args: unknown) => post({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name, arguments: args } });
+
+describe('createMcpHandler', () => {
+  it('identifies a Lambda caller by its IAM role and lists only its tools', async () => {
+    const { handler } = setup();
+    const res = await handler.handle({ server: 'commerce', caller: { principalArn: role('pricing-agent') }, request: post({ jsonrpc: '2.0', id: 1, method: 'tools/list' }) });
+    expect(res.status).toBe(200);
+    expect(JSON.parse(res.body).result.tools.map((t: { name: string }) => t.name)).toEqual(['search_products', 'update_price']);
+  });
+
+  it('refuses an unknown IAM principal with 403 and a JSON-RPC error', async () => {
+    const { handler } = setup();
+    const res = await handler.handle({ server: 'commerce', caller: { principalArn: 'arn:aws:sts::123456789012:assumed-role/intruder/x' }, request: post({ jsonrpc: '2.0', id: 9, method: 'tools/list' }) });
+    expect(res.status).toBe(403);
+    expect(JSON.parse(res.body)).toMatchObject({ jsonrpc: '2.0', id: 9, error: { code: -32000 } });
+  });
+
+  it('refuses a contained agent with 403 before any tool runs, and audits it', async () => {
+    const { handler, status, audit, asked } = setup();
+    status.contain('fraud-agent');
+    const res = await handler.handle({ server: 'payments', caller: { principalArn: role('fraud-agent') }, request: callTool('get_payment', { orderId: data.orders[0]!.id }) });
+    expect(res.status).toBe(403);
+    expect(asked).toHaveLength(0);
+    expect(JSON.stringify(audit.events)).toMatch(/contained/);
+  });
+
+  it("asks the dataset factory for exactly the tool's dataset, on behalf of the agent", async () => {
+    const { handler, asked } = setup();
+    await handler.handle({ server: 'commerce', caller: { principalArn: role('support-agent') }, request: callTool('get_customer', { customerId: data.customers[0]!.id }) });
+    expect(asked.map((a) => [a.agent.name, a.tool.name, a.dataset.name])).toEqual([['support-agent', 'get_customer', 'customers']]);
+  });
+
+  it('gives a read tool a dataset whose writes fail, with a message naming the fix', async () => {
+    const sneaky = defineTools([
+      ...[...commerceTools.tools.values()].filter((t) => t.name !== 'get_stock'),
+      defineTool({ name: 'get_stock', description: 'tries to write', input: z.strictObject({ sku: z.string() }), handler: async ({ sku }, ctx) => ctx.dataset.update(sku, { warehouses: {} }) }),
+    ]);
+    const { handler, datasets } = setup({ commerce: sneaky, payments: paymentTools });
+    const sku = data.stock[0]!;
+    const res = await handler.handle({ server: 'commerce', caller: { principalArn: role('inventory-agent') }, request: callTool('get_stock', { sku: sku.id }) });
+    expect(JSON.parse(res.body).result).toMatchObject({ isError: true, content: [{ text: expect.stringMatching(/read access to dataset "inventory".*access: write/) }] });
+    expect(await datasets.inventory!.get(sku.id)).toMatchObject({ warehouses: sku.warehouses });
+  });
+
+  it('hides a crashing tool behind a generic message and logs the details with the request id', async () => {
+    const crashing = defineTools([
+      ...[...commerceTools.tools.values()].filter((t) => t.name !== 'get_stock'),
+      defineTool({ name: 'get_stock', description: 'crashes', input: z.strictObject({ sku: z.string() }), handler: () => { throw new Error('connect ECONNREFUSED /var/run/secret.sock'); } }),
+    ]);
+    const { handler, logs } = setup({ commerce: crashing, payments: paymentTools });
+    const res = await handler.handle({ server: 'commerce', requestId: 'req-42', caller: { principalArn: role('inventory-agent') }, request: callTool('get_stock', { sku: 'SKU-10001' }) });
+    expect(res.status).toBe(200);
+    expect(res.body).not.toMatch(/ECONNREFUSED|secret\.sock/);
+    expect(JSON.parse(res.body).result.content[0].text).toContain('req-42');
+    expect(logs.join('')).toMatch(/"requestId":"req-42".*ECONNREFUSED/);
+  });
+
+  it('accepts the initialized notification with 202 and no body', async () => {
+    const { handler } = setup();
+    const res = await handler.handle({ server: 'commerce', caller: { principalArn: role('support-agent') }, request: post({ jsonrpc: '2.0', method: 'notifications/initialized' }) });
+    expect(res.status).toBe(202);
+    expect(res.body).toBe('');
+  });
+
+  it('answers an unknown server with 404 listing the servers', async () => {
+    const { handler } = setup();
+    const res = await handler.handle({ server: 'billing', caller: { principalArn: role('support-agent') }, request: post({ jsonrpc: '2.0', id: 1, method: 'ping' }) });
+    expect(res.status).toBe(404);
+    expect(JSON.parse(res.body).error.message).toContain('commerce, payments');
+  });
+
+  it('refuses to build when the code of a server is missing', () => {
+    expect(() => setup({ commerce: commerceTools })).toThrow(/payment-tools.ts: does not default-export defineTools.*server "payments"/);
+  });
+});

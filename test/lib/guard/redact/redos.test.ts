@@ -1,0 +1,40 @@
+/**
+ * The engine runs on every tool result in Lambda: it must stay linear on hostile input. Each
+ * 1 MB input below targets one pattern's worst case (long runs, many near-misses).
+ */
+import { redact } from '../../../../lib/guard/redact';
+import { shopPolicy } from './shop-policy';
+
+const MB = 1_000_000;
+const fill = (unit: string) => unit.repeat(Math.ceil(MB / unit.length)).slice(0, MB);
+
+const HOSTILE: Record<string, string> = {
+  'one digit run': fill('1'),
+  'digits and spaces': fill('1 '),
+  'card-like groups': fill('4111 '),
+  'dashed digits': fill('12-'),
+  'one letter run': fill('a'),
+  'local parts without domains': fill('a@'),
+  'one endless domain': `x@${fill('a.')}`,
+  'base64 run': fill('Ab1/'),
+  'JWT near-misses': fill('eyJhbGciOi.'),
+  'BEGIN lines without END': fill('-----BEGIN PRIVATE KEY-----'),
+  'opening parentheses': fill('(1'),
+  'street-like words': fill('1 Main Main Main '),
+  'compound street stems': fill('Hauptstrass'),
+  'Romance connectors': fill('Via de la '),
+  'IBAN-like groups': fill('DE89 '),
+  'SSN-like groups': fill('123-45-'),
+  'dense real PII': fill('Call +44 20 7946 0958 or 4111 1111 1111 1111, mail a@b.co, 10 Downing Street. '),
+};
+
+describe('linear time on hostile input', () => {
+  it.each(Object.keys(HOSTILE))('redacts 1 MB of %s in well under a second', (name) => {
+    const started = performance.now();
+    const r = redact(HOSTILE[name], 'public', shopPolicy);
+    const ms = performance.now() - started;
+    expect(typeof r.text).toBe('string');
+    // Measured locally at 10-500 ms; a quadratic pattern would take minutes.
+    expect(ms).toBeLessThan(3000);
+  });
+});

@@ -1,0 +1,35 @@
+import { buildWardenStacks } from '../../../lib/stacks';
+import { stackCounts, synthSummary } from '../../../lib/stacks/synth-summary';
+import { defaultManifest, newTestApp } from './warden-test-app';
+
+describe('synthSummary', () => {
+  const app = newTestApp();
+  buildWardenStacks(app, defaultManifest());
+  const assembly = app.synth();
+
+  it('counts resources and roles per stack from the assembly', () => {
+    const counts = stackCounts(assembly);
+    expect(counts.map((c) => c.name)).toEqual(['shop-prod-data', 'shop-prod-identity']);
+    const identity = counts.find((c) => c.name === 'shop-prod-identity')!;
+    expect(identity.roles).toBe(8);
+    expect(identity.resources).toBe(Object.keys((assembly.getStackByName('shop-prod-identity').template as { Resources: object }).Resources).length);
+  });
+
+  it('prints the outdir, stacks, agents, packs, suppressions and warnings on one screen', () => {
+    const text = synthSummary({
+      assembly,
+      manifestFile: 'warden.config.yaml',
+      agents: ['inventory-agent', 'fraud-agent'],
+      packs: ['AwsSolutions', 'McpWarden'],
+      suppressions: 3,
+      warnings: ['warden.config.yaml: agents[1].reviewedOn: access review overdue'],
+    });
+    expect(text).toContain(`templates    ${assembly.directory}`);
+    expect(text).toMatch(/shop-prod-identity\s+\d+ resources/);
+    expect(text).toContain('agents       2 (inventory-agent, fraud-agent)');
+    expect(text).toContain('packs        AwsSolutions, McpWarden');
+    expect(text).toContain('suppressions 3');
+    expect(text).toContain('access review overdue');
+    expect(text.split('\n').length).toBeLessThan(25);
+  });
+});

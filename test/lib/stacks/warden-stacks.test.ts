@@ -1,0 +1,67 @@
+import { Template } from 'aws-cdk-lib/assertions';
+import { buildWardenStacks, DEFAULT_AGENTS_PER_STACK, MAX_AGENTS_PER_STACK, shard, wardenStackName } from '../../../lib/stacks';
+import { defaultManifest, newTestApp, testManifest } from './warden-test-app';
+
+describe('buildWardenStacks', () => {
+  const loaded = defaultManifest();
+  const stacks = buildWardenStacks(newTestApp(), loaded);
+
+  it('names stacks <project>-<environment>-<part> and deploys data before identities', () => {
+    expect(stacks.all.map((s) => s.stackName)).toEqual(['shop-prod-data', 'shop-prod-identity']);
+    expect(stacks.identities[0]!.dependencies).toContain(stacks.data);
+  });
+
+  it('is environment-agnostic, so synth needs no credentials or lookups', () => {
+    for (const stack of stacks.all) {
+      expect(stack.environment).toBe('aws://unknown-account/unknown-region');
+      expect(stack.node.tryGetContext('availability-zones:unknown-account:unknown-region')).toBeUndefined();
+    }
+  });
+
+  it('tags every stack and its taggable resources with project, environment and managed-by', () => {
+    for (const stack of stacks.all) {
+      expect(stack.tags.tagValues()).toEqual(expect.objectContaining({ 'warden:project': 'shop', 'warden:environment': 'prod', 'warden:managed-by': 'mcp-warden' }));
+      const template = Template.fromStack(stack);
+      for (const type of ['AWS::IAM::Role', 'AWS::KMS::Key', 'AWS::DynamoDB::Table']) {
+        for (const resource of Object.values(template.findResources(type))) {
+          expect(resource.Properties.Tags).toEqual(expect.arrayContaining([{ Key: 'warden:managed-by', Value: 'mcp-warden' }, { Key: 'warden:project', Value: 'shop' }]));
+        }
+      }
+    }
+  });
+
+  it('creates one table per dataset and one key per data class in the data stack', () => {
+    const template = Template.fromStack(stacks.data);
+    template.resourceCountIs('AWS::DynamoDB::Table', loaded.manifest.datasets.length);
+    template.resourceCountIs('AWS::KMS::Key', loaded.manifest.dataClasses.length + 1); // + the backup vault key
+  });
+
+  it('finds each agent\'s identity wherever its shard is', () => {
+    expect(stacks.identityOf('fraud-agent').dataRole.roleName).toBeDefined();
+    expect(() => stacks.identityOf('nobody')).toThrow(/no identity for agent "nobody"/);
+  });
+
+  it('shards identities in manifest order: shop-prod-identity, then -2, -3', () => {
+    const manifest = testManifest();
+    const agents = Array.from({ length: 5 }, (_, i) => ({ ...manifest.agents[0]!, name: `agent-${i}` }));
+    const sharded = buildWardenStacks(newTestApp(), { manifest: { ...manifest, agents } }, { agentsPerStack: 2 });
+    expect(sharded.identities.map((s) => [s.stackName, s.identities.map((i) => i.agentName)])).toEqual([
+      ['shop-prod-identity', ['agent-0', 'agent-1']],
+      ['shop-prod-identity-2', ['agent-2', 'agent-3']],
+      ['shop-prod-identity-3', ['agent-4']],
+    ]);
+    // each shard has its own boundary
+    for (const s of sharded.identities) Template.fromStack(s).resourceCountIs('AWS::IAM::ManagedPolicy', s.identities.length + 1);
+  });
+
+  it('rejects shard sizes that would break the 500-resource limit', () => {
+    expect(() => shard([1, 2, 3], MAX_AGENTS_PER_STACK + 1)).toThrow(/agentsPerStack must be a whole number from 1 to 120/);
+    expect(() => shard([1], 0)).toThrow(/agentsPerStack/);
+    expect(DEFAULT_AGENTS_PER_STACK).toBeLessThanOrEqual(MAX_AGENTS_PER_STACK);
+  });
+
+  it('names a stack for any later part the same way', () => {
+    expect(wardenStackName('shop', 'prod', 'incident-response')).toBe('shop-prod-incident-response');
+    expect(wardenStackName('shop', 'prod', 'identity', 3)).toBe('shop-prod-identity-4');
+  });
+});

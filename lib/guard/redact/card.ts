@@ -3,7 +3,8 @@
  * length that issuer uses (IIN ranges from `credit-card-type`), and a layout people write cards
  * in (contiguous, 4-4-4-4, 4-4-4-4-3, Amex 4-6-5, Diners 4-6-4). Lengths only some niche issuers
  * use (12-15 and 17-19 digits, where barcodes, SSCC pallet labels and IMEIs live) also need a
- * card word nearby; a 16-digit Luhn-valid number with a card prefix is a card even without one.
+ * card word nearby; a 16-digit Luhn-valid number with a card prefix is a card even without one,
+ * unless it is labelled as a device serial (IMEISV is 16 digits).
  */
 import creditCardType from 'credit-card-type';
 import { isWordChar, keywordBefore } from './context';

@@ -1,0 +1,73 @@
+/**
+ * Redaction throughput and per-call latency on tool results of 1 KB and 64 KB, clean (no
+ * sensitive values: the common case) and dirty (a card, an email, a phone, an address and an
+ * IBAN every ~200 bytes), at the clearance that hides them all. One JSON object per line; the
+ * last one is the summary. `npx tsx bench/redact.ts`, or through `npm run bench`.
+ */
+import { redact, redactionPolicy } from '../lib/guard/redact';
+
+const policy = redactionPolicy({ dataClasses: ['public', 'internal', 'confidential', 'restricted'], guard: { injection: 'block', policies: [], redaction: {}, maxBodyBytes: 1048576 } });
+
+const CLEAN_UNIT = '{"sku":"SKU-123-456-7890","name":"Trail shoe, size 42","stock":[{"warehouse":7,"units":42}],"price":129.99,"updated":"2024-01-15T10:30:00Z","v":"1.2.3"},';
+const DIRTY_UNIT = '{"customer":"Jane","email":"jane.doe@shop.example","phone":"+44 20 7946 0958","ship":"10 Downing Street, London SW1A 2AA","card":"4111 1111 1111 1111","iban":"DE89 3704 0044 0532 0130 00"},';
+
+function sized(unit: string, bytes: number): string {
+  return unit.repeat(Math.ceil(bytes / unit.length)).slice(0, bytes);
+}
+
+function percentile(sorted: number[], p: number): number {
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+function measure(name: string, text: string): Record<string, unknown> {
+  const budgetMs = 400;
+  for (let i = 0; i < 20; i++) redact(text, 'public', policy); // warm up the JIT
+  const times: number[] = [];
+  let redactions = 0;
+  const started = performance.now();
+  while (performance.now() - started < budgetMs || times.length < 20) {
+    const t = performance.now();
+    const r = redact(text, 'public', policy);
+    times.push(performance.now() - t);
+    redactions = Object.values(r.counts).reduce((n, c) => n + (c ?? 0), 0);
+  }
+  const total = times.reduce((a, b) => a + b, 0);
+  times.sort((a, b) => a - b);
+  const round = (n: number) => Math.round(n * 1000) / 1000;
+  return {
+    case: name,
+    bytes: Buffer.byteLength(text),
+    calls: times.length,
+    redactionsPerCall: redactions,
+    mbPerSecond: round(Buffer.byteLength(text) * times.length / (total / 1000) / 1e6),
+    p50Ms: round(percentile(times, 50)),
+    p99Ms: round(percentile(times, 99)),
+  };
+}
+
+export async function run(): Promise<object[]> {
+  const rows = [
+    measure('clean-1KB', sized(CLEAN_UNIT, 1024)),
+    measure('dirty-1KB', sized(DIRTY_UNIT, 1024)),
+    measure('clean-64KB', sized(CLEAN_UNIT, 64 * 1024)),
+    measure('dirty-64KB', sized(DIRTY_UNIT, 64 * 1024)),
+  ] as Array<Record<string, number | string>>;
+  const by = (name: string) => rows.find((r) => r.case === name)!;
+  rows.push({
+    summary: 'redact',
+    cleanMbPerSecond: by('clean-64KB').mbPerSecond,
+    dirtyMbPerSecond: by('dirty-64KB').mbPerSecond,
+    p99Ms1KB: Math.max(by('clean-1KB').p99Ms as number, by('dirty-1KB').p99Ms as number),
+    p99Ms64KB: Math.max(by('clean-64KB').p99Ms as number, by('dirty-64KB').p99Ms as number),
+  } as Record<string, number | string>);
+  return rows;
+}
+
+if (require.main === module) {
+  run()
+    .then((rows) => rows.forEach((row) => process.stdout.write(`${JSON.stringify(row)}\n`)))
+    .catch((err: unknown) => {
+      process.stderr.write(`bench failed: ${err instanceof Error ? err.stack : String(err)}\n`);
+      process.exitCode = 1;
+    });
+}

@@ -104,7 +104,7 @@ const cache = new Map<number, SampleData>();
 export function sampleData(seed = DEFAULT_SEED): SampleData {
   const hit = cache.get(seed);
   if (hit) return hit;
-  const data = generate(seed);
+  const data = generateSampleData(seed);
   cache.set(seed, data);
   return data;
 }
@@ -116,7 +116,8 @@ function fakerFor(locale: Faker['rawDefinitions'][], seed: number): Faker {
   return f;
 }
 
-function generate(seed: number): SampleData {
+/** Generates the data afresh (not memoised). */
+export function generateSampleData(seed = DEFAULT_SEED): SampleData {
   const us = fakerFor([en_US, en, base], seed);
   const eu = { DE: fakerFor([de, en, base], seed + 1), FR: fakerFor([fr, en, base], seed + 2) };
   const pad = (n: number, width: number) => String(n).padStart(width, '0');

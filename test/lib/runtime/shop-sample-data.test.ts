@@ -1,16 +1,15 @@
 // examples/shop is the runtime's reference tool code; its tests live with the runtime's.
 import creditCardType from 'credit-card-type';
 import { isValidIBAN } from 'ibantools';
-import { DEFAULT_SEED, luhnCheckDigit, sampleData, sampleDatasets } from '../../../examples/shop/sample-data';
+import { DEFAULT_SEED, generateSampleData, luhnCheckDigit, sampleData, sampleDatasets } from '../../../examples/shop/sample-data';
 
 const luhnValid = (n: string) => luhnCheckDigit(n.slice(0, -1)) === n.slice(-1);
 
 describe('sample data', () => {
   it('is deterministic: the same seed gives the same data, another seed different data', () => {
-    const a = JSON.stringify(sampleData(DEFAULT_SEED));
-    // bypass the memo by asking for another seed first, then compare against a fresh generation of a third seed
-    expect(JSON.stringify(sampleData(7))).not.toEqual(a);
-    expect(JSON.stringify(sampleData(DEFAULT_SEED))).toEqual(a);
+    const a = JSON.stringify(generateSampleData(DEFAULT_SEED));
+    expect(JSON.stringify(generateSampleData(DEFAULT_SEED))).toEqual(a);
+    expect(JSON.stringify(generateSampleData(7))).not.toEqual(a);
     expect(sampleData().orders[0]!.id).toBe('ORD-000001');
   });
 

@@ -1,0 +1,60 @@
+/**
+ * The default manifest synthesizes with every compliance pack as CDK validation plugins, with
+ * bundling and validation on, and leaves zero unsuppressed findings; every suppression in the
+ * validation report carries the reason given to suppress().
+ */
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { Validations } from 'aws-cdk-lib';
+import { compliancePacks, listSuppressions } from '../../constructs/compliance';
+import { COMPLIANCE_PACKS } from '../../lib/config/schema';
+import { buildWardenStacks } from '../../lib/stacks';
+import { defaultManifest, newTestApp } from '../lib/stacks/warden-test-app';
+
+interface PluginReport {
+  pluginName: string;
+  conclusion: string;
+  violations?: { ruleName: string }[];
+  suppressedViolations?: { ruleName: string; reason: string; acknowledgedId: string; violatingConstructs: { constructPath: string }[] }[];
+}
+
+describe('synthesizing the default app with every pack', () => {
+  const previous = process.env.CDK_VALIDATION;
+  beforeAll(() => delete process.env.CDK_VALIDATION);
+  afterAll(() => (previous === undefined ? delete process.env.CDK_VALIDATION : (process.env.CDK_VALIDATION = previous)));
+
+  it('passes validation with zero unsuppressed findings and reasons for every suppression', () => {
+    const app = newTestApp({ bundling: true });
+    expect(app.node.tryGetContext('aws:cdk:bundling-stacks')).toBeUndefined();
+    buildWardenStacks(app, defaultManifest());
+    const packs = compliancePacks(app, COMPLIANCE_PACKS);
+    expect(packs.map((p) => p.name)).toEqual(['AwsSolutions', 'NIST.800.53.R5', 'PCI.DSS.321', 'HIPAA.Security', 'Serverless', 'McpWarden']);
+    Validations.of(app).addPlugins(...packs);
+
+    // An unsuppressed finding makes synth throw with the report.
+    const assembly = app.synth();
+
+    const report = JSON.parse(readFileSync(join(assembly.directory, 'validation-report.json'), 'utf8')) as { pluginReports: PluginReport[] };
+    // Packs with nothing to report are left out of the report.
+    expect(report.pluginReports.map((r) => r.conclusion).filter((c) => c !== 'success')).toEqual([]);
+    const unsuppressed = report.pluginReports.flatMap((r) => (r.violations ?? []).map((v) => `${r.pluginName}: ${v.ruleName}`));
+    expect(unsuppressed).toEqual([]);
+
+    // Each pack run directly over the tree: what it finds is exactly what suppress() acknowledged.
+    const recorded = listSuppressions(app);
+    for (const pack of packs) {
+      const open = pack
+        .validateScope(app)
+        .violations.flatMap((v) => v.violatingResources.map((r) => ({ id: `${pack.name}::${v.ruleName}`, path: r.constructPath ?? '' })))
+        .filter((f) => !recorded.some((rec) => rec.acknowledgedId === f.id && f.path.startsWith(rec.path)));
+      expect({ pack: pack.name, open }).toEqual({ pack: pack.name, open: [] });
+    }
+
+    const suppressed = report.pluginReports.flatMap((r) => r.suppressedViolations ?? []);
+    expect(suppressed.length).toBeGreaterThan(0);
+    for (const s of suppressed) {
+      const match = recorded.find((r) => r.acknowledgedId === s.acknowledgedId && s.violatingConstructs.some((c) => c.constructPath.startsWith(r.path)));
+      expect({ rule: s.ruleName, reason: match?.reason }).toEqual({ rule: s.ruleName, reason: s.reason });
+    }
+  });
+});

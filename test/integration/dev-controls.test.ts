@@ -2,6 +2,9 @@
  * Controls that need their own server: rate limits (a test manifest with a low limit), the
  * kill switch, the request deadline, unknown callers, --agent and invalid tokens.
  */
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { z } from 'zod';
 import commerceTools from '../../examples/shop/tools';
 import paymentTools from '../../examples/shop/payment-tools';
@@ -77,6 +80,18 @@ it('answers a hung tool with an error at the deadline instead of hanging', async
   // the server keeps serving
   expect(await client.toolNames()).toContain('get_stock');
   await client.close();
+});
+
+it('appends one JSON audit line per request to the --audit file', async () => {
+  const file = join(mkdtempSync(join(tmpdir(), 'warden-audit-')), 'audit.jsonl');
+  const dev = await startDevServer({ config: 'warden.config.yaml', port: 0, audit: { file }, log: () => {} });
+  const client = await connectAgent(dev.urls.commerce!, dev.tokens['support-agent']);
+  await client.call('get_order', { orderId: data.orders[0]!.id });
+  await client.close();
+  await dev.close();
+  const events = readFileSync(file, 'utf8').trim().split('\n').map((l) => JSON.parse(l) as Record<string, unknown>);
+  expect(events.length).toBe(dev.auditEvents.length);
+  expect(JSON.stringify(events)).toContain('get_order');
 });
 
 it('refuses to start when tool code and manifest disagree, naming the tool', async () => {

@@ -5,3 +5,4 @@
 export * from './agent-identity';
 export * from './data-plane';
 export * from './compliance';
+export * from './mcp-server';

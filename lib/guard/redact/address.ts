@@ -25,6 +25,8 @@ const US_UK_TYPE = [
   'Crest|Mount|Mountain|Motorway|Lock|Locks|Lodge|Neck|Rest|Shoal|Skyway|Stravenue|Stream|Throughway|Trafficway|Viaduct|View|Views',
   'Fork|Forks|Ford|Fords|Garden|Grove|Harbour|Island|Islands|Light|Lights|Loaf|Mews|Motorway|Pointe|Ridge|Row|Squares|Sound',
 ].join('|');
+/** The dot of `St.` belongs to the address; the full stop after `Street.` does not. */
+const ABBREVIATION_DOT = String.raw`(?:(?<=\b(?:St|Ave|Rd|Blvd|Ln|Dr|Ct|Pl|Ter|Pkwy|Hwy|Cir|Sq|Trl))\.)?`;
 const DIRECTION = String.raw`(?:\s{1,2}(?:NW|NE|SW|SE|N|S|E|W)\b\.?)?`;
 const UNIT = String.raw`(?:,?\s{1,2}(?:(?:Apt|Apartment|Suite|Ste|Unit|Flat|Floor|Fl|Room|Rm|Bldg)\.?\s{0,2}#?|#\s?)[A-Za-z0-9\-]{1,6})?`;
 const CITY = String.raw`\p{Lu}[\p{L}'’\-]*(?:\s\p{Lu}[\p{L}'’\-]*){0,2}`;
@@ -34,7 +36,7 @@ const EU_POSTCODE = String.raw`(?:[A-Z]{1,2}-)?\d{4,5}(?:\s?[A-Z]{2}(?=\s))?`;
 const LOCALITY = String.raw`(?:,\s{0,2}${CITY}(?:,\s{0,2}|\s{1,2})(?:[A-Z]{2}\s{1,2}\d{5}(?:-\d{4})?|${UK_POSTCODE})(?![\p{L}\p{N}])|,?\s{1,2}${EU_POSTCODE}\s{1,2}${CITY}|,\s{0,2}${UK_POSTCODE}(?![\p{L}\p{N}])|,\s{0,2}${CITY})?`;
 
 const NUMBER_FIRST = new RegExp(
-  String.raw`(?<![\p{L}\p{N}_.,\-/])${HOUSE_NUMBER},?\s{1,3}(?:${NAME_WORD}\s{1,3}){1,4}(?:${US_UK_TYPE})\b\.?${DIRECTION}${UNIT}${LOCALITY}`,
+  String.raw`(?<![\p{L}\p{N}_.,\-/])${HOUSE_NUMBER},?\s{1,3}(?:${NAME_WORD}\s{1,3}){1,4}(?:${US_UK_TYPE})\b${ABBREVIATION_DOT}${DIRECTION}${UNIT}${LOCALITY}`,
   'gu',
 );
 

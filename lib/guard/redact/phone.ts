@@ -11,7 +11,7 @@ import { isWordChar, keywordBefore } from './context';
 import type { Detector, Finding } from './finding';
 
 /** Runs of digits with single separators and parentheses, optionally led by `+` or `(`. */
-const PHONE_RUN = /(?<![\p{L}\p{N}_+.\/\-#$€£@\\])(?:\+|\(\+?)?\d(?:\d|[ \u00A0.\-]\(?\d|\)[ \u00A0.\-]?\d|\(\d){5,30}\)?/gu;
+const PHONE_RUN = /(?<![\p{L}\p{N}_+.\/\-#$€£@\\]|\d:)(?:\+|\(\+?)?\d(?:\d|[ \u00A0.\-]\(?\d|\)[ \u00A0.\-]?\d|\(\d){5,30}\)?/gu;
 const PHONE_WORD = /phone|\btel\b|tel:|mobile|\bcell|\bfax|\bcall|\bsms\b|whatsapp|\bph\b|\bmob\b|contact/i;
 /** Countries whose national numbers start with a trunk 0 (or, for Italy, a leading 0). */
 const TRUNK_ZERO_COUNTRIES: readonly CountryCode[] = ['GB', 'FR', 'DE', 'IT', 'NL', 'BE', 'AT', 'CH', 'IE', 'PL', 'SE', 'FI', 'PT'];
@@ -133,7 +133,8 @@ function possible(e164: string): boolean {
 function glued(text: string, start: number, end: number): boolean {
   const before = text[start - 1];
   if (isWordChar(before)) return true;
-  if ((before === '-' || before === '.' || before === ':' || before === '/') && isWordChar(text[start - 2])) return true;
+  if ((before === '-' || before === '.' || before === '/') && isWordChar(text[start - 2])) return true;
+  if (before === ':' && /\d/.test(text[start - 2] ?? '')) return true; // 10:30, not tel:+1…
   const after = text[end];
   if (isWordChar(after)) return true;
   if ((after === '-' || after === '_') && isWordChar(text[end + 1])) return true;

@@ -28,6 +28,8 @@ export type AuditOutcome =
   | 'invalid_arguments'
   | 'injection_blocked'
   | 'arguments_too_large'
+  /** A prototype-pollution or NoSQL-operator key in the arguments. */
+  | 'arguments_refused'
   | 'rate_limited'
   | 'tool_failed'
   | 'status_unavailable'
@@ -44,6 +46,7 @@ const RESPONSE_CODE: Record<AuditOutcome, number> = {
   invalid_arguments: 400,
   injection_blocked: 400,
   arguments_too_large: 400,
+  arguments_refused: 400,
   protocol: 400,
   rate_limited: 429,
   rate_limiter_unavailable: 503,
@@ -64,6 +67,7 @@ const SEVERITY: Record<AuditOutcome, number> = {
   unknown_caller: 3,
   status_unavailable: 3,
   arguments_too_large: 3,
+  arguments_refused: 4,
   injection_blocked: 4,
 };
 

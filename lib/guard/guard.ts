@@ -11,7 +11,7 @@ import { principalResolver } from './identify';
 import { KillSwitch } from './kill-switch';
 import { DEFAULT_PER_MINUTE } from './rate-limit';
 import { redact, redactionPolicy, redactJson, type RedactionCounts } from './redact';
-import { screenArguments } from './screen';
+import { screenArguments, STRUCTURAL_FINDINGS } from './screen';
 
 /** Principals remembered from identify() for the audit of the same request (bounded). */
 const MAX_REMEMBERED_REQUESTS = 1024;
@@ -215,9 +215,11 @@ export function createGuard(options: GuardOptions): Guard {
       // 4. screen what the client sent (unknown keys included)
       const screen = screenArguments(call.args);
       if (screen.structural) {
-        const f = screen.findings.find((x) => x.kind === 'too-deep' || x.kind === 'too-many-keys' || x.kind === 'oversize-string' || x.kind === 'forbidden-key')!;
+        const f = screen.findings.find((x) => STRUCTURAL_FINDINGS.has(x.kind))!;
         injection = { action: 'block', findings: [...new Set(screen.findings.map((x) => x.kind))] };
-        return finish('refused', 'arguments_too_large', `arguments refused: ${f.detail} at ${f.path}`, errorResult(`arguments refused: ${f.detail} at ${f.path}`));
+        // a prototype or query-operator key is an attack on the data layer, not a size problem
+        const outcome = f.kind === 'forbidden-key' || f.kind === 'operator-key' ? 'arguments_refused' : 'arguments_too_large';
+        return finish('refused', outcome, `arguments refused: ${f.detail} at ${f.path}`, errorResult(`arguments refused: ${f.detail} at ${f.path}`));
       }
       if (screen.verdict === 'flagged') {
         const kinds = [...new Set(screen.findings.map((x) => x.kind))];

@@ -5,6 +5,15 @@
  * function here is a single linear pass (or a fixed number of them).
  */
 
+/**
+ * Characters that render as nothing (or as blank) but are not classed as format characters, so
+ * `\p{Cf}` misses them: Hangul fillers are letters (`ignoreㅤprevious` would read as one word)
+ * and the Mongolian vowel separator is a separator. They serve as invisible spaces in bypasses.
+ * (The braille blank is folded to a space too, but not reported: braille text may hold it.)
+ */
+const INVISIBLE_FILLERS: ReadonlySet<number> = new Set([0x115f, 0x1160, 0x3164, 0xffa0, 0x180e]);
+const INVISIBLE_FILLER_RUN = /[\u115F\u1160\u3164\uFFA0\u180E\u2800]+/g;
+
 /** Invisible or direction-changing characters that have no business in tool arguments. */
 export function hiddenCharacterName(cp: number): string | undefined {
   if (cp >= 0x200b && cp <= 0x200f) return ['ZERO WIDTH SPACE', 'ZERO WIDTH NON-JOINER', 'ZERO WIDTH JOINER', 'LEFT-TO-RIGHT MARK', 'RIGHT-TO-LEFT MARK'][cp - 0x200b];
@@ -14,6 +23,7 @@ export function hiddenCharacterName(cp: number): string | undefined {
   if (cp === 0xfeff) return 'ZERO WIDTH NO-BREAK SPACE';
   if (cp >= 0xe0000 && cp <= 0xe007f) return 'TAG CHARACTER';
   if (cp >= 0xe0100 && cp <= 0xe01ef) return 'VARIATION SELECTOR SUPPLEMENT';
+  if (INVISIBLE_FILLERS.has(cp)) return 'INVISIBLE FILLER';
   return undefined;
 }
 
@@ -63,6 +73,11 @@ const HOMOGLYPHS: Record<string, string> = {
   ѕ: 's', і: 'i', ї: 'i', ј: 'j', ԁ: 'd', һ: 'h', ӏ: 'l', ԛ: 'q', ԝ: 'w', ɡ: 'g', ı: 'i', ł: 'l',
   α: 'a', β: 'b', γ: 'y', ε: 'e', η: 'n', ι: 'i', κ: 'k', μ: 'u', ν: 'v', ο: 'o', ρ: 'p', σ: 'o', ς: 's', τ: 't', υ: 'u', χ: 'x', ω: 'w', ϲ: 'c',
 };
+/** Latin small capitals and IPA lookalikes, which NFKD leaves alone ("ɪɢɴᴏʀᴇ"). */
+const SMALL_CAPITALS: Record<string, string> = {
+  ᴀ: 'a', ʙ: 'b', ᴄ: 'c', ᴅ: 'd', ᴇ: 'e', ꜰ: 'f', ɢ: 'g', ʜ: 'h', ɪ: 'i', ᴊ: 'j', ᴋ: 'k', ʟ: 'l', ᴍ: 'm',
+  ɴ: 'n', ᴏ: 'o', ᴘ: 'p', ǫ: 'q', ʀ: 'r', ꜱ: 's', ᴛ: 't', ᴜ: 'u', ᴠ: 'v', ᴡ: 'w', ʏ: 'y', ᴢ: 'z',
+};
 /** Leetspeak basics. */
 const LEET: Record<string, string> = { '0': 'o', '1': 'i', '3': 'e', '4': 'a', '5': 's', '7': 't' };
 /** Symbols used as letters only when they sit between letters ("p@$$word" but not "now!"). */
@@ -75,6 +90,7 @@ const LEET_SYMBOLS: Record<string, string> = { '@': 'a', $: 's', '!': 'i', '|': 
  */
 export function foldText(text: string): string {
   const base = text
+    .replace(INVISIBLE_FILLER_RUN, ' ')
     .normalize('NFKD')
     .replace(/[\p{Mn}\p{Cf}\u{E0100}-\u{E01EF}\uFE00-\uFE0F]/gu, '')
     .toLowerCase();
@@ -84,7 +100,7 @@ export function foldText(text: string): string {
     const ch = chars[i]!;
     const symbol = LEET_SYMBOLS[ch];
     if (symbol && i > 0 && i < chars.length - 1 && /[a-z]/.test(chars[i - 1]!) && /[a-z]/.test(chars[i + 1]!)) out += symbol;
-    else out += HOMOGLYPHS[ch] ?? LEET[ch] ?? ch;
+    else out += HOMOGLYPHS[ch] ?? SMALL_CAPITALS[ch] ?? LEET[ch] ?? ch;
   }
   return out;
 }
@@ -118,18 +134,58 @@ export function decodeEscapes(text: string): string {
 }
 
 const BASE64_RUN = /[A-Za-z0-9+/_-]{16,}={0,2}/g;
+/**
+ * Base64 wrapped over lines or split by spaces (MIME wraps at 76 characters): chunks of 4+
+ * alphabet characters separated by whitespace. The lookbehind starts a match only where a run
+ * starts: without it every position inside a long run would rescan the run (quadratic).
+ */
+const BASE64_CHUNKED = /(?<![A-Za-z0-9+/_=-])[A-Za-z0-9+/_-]{4,}={0,2}(?:\s+[A-Za-z0-9+/_-]{4,}={0,2})+/g;
+/** Hex-encoded text: an even run of 16+ hex digits. */
+const HEX_RUN = /(?:[0-9a-f]{2}){8,}/gi;
 const PRINTABLE = /[\p{L}\p{N}\p{P}\p{S}\p{Zs}\t\r\n]/u;
 
-/** Decodes base64 / base64url runs that turn out to be text; binary and noise are skipped. */
+/** `decoded` when it is text (not binary or noise), else undefined. */
+function asText(bytes: Buffer): string | undefined {
+  const decoded = bytes.toString('utf8');
+  if (decoded.length < 8 || decoded.includes('\uFFFD')) return undefined;
+  let printable = 0;
+  for (const ch of decoded) if (PRINTABLE.test(ch)) printable++;
+  return printable / decoded.length >= 0.9 ? decoded : undefined;
+}
+
+const fromBase64 = (run: string): Buffer => Buffer.from(run.replace(/-/g, '+').replace(/_/g, '/'), 'base64');
+
+/** Decodes base64 / base64url runs (also when split by whitespace) that turn out to be text. */
 export function decodeBase64Runs(text: string): string[] {
   const out: string[] = [];
   for (const match of text.matchAll(BASE64_RUN)) {
-    const run = match[0].replace(/-/g, '+').replace(/_/g, '/');
-    const decoded = Buffer.from(run, 'base64').toString('utf8');
-    if (decoded.length < 8 || decoded.includes('\uFFFD')) continue;
-    let printable = 0;
-    for (const ch of decoded) if (PRINTABLE.test(ch)) printable++;
-    if (printable / decoded.length >= 0.9) out.push(decoded);
+    const decoded = asText(fromBase64(match[0]));
+    if (decoded !== undefined) out.push(decoded);
+  }
+  for (const match of text.matchAll(BASE64_CHUNKED)) {
+    const joined = match[0].replace(/\s+/g, '');
+    if (joined.length < 16) continue;
+    const decoded = asText(fromBase64(joined));
+    if (decoded !== undefined && !out.includes(decoded)) out.push(decoded);
   }
   return out;
+}
+
+/** Decodes runs of hex digits that turn out to be text (`69676e6f7265…`). */
+export function decodeHexRuns(text: string): string[] {
+  const out: string[] = [];
+  for (const match of text.matchAll(HEX_RUN)) {
+    const decoded = asText(Buffer.from(match[0], 'hex'));
+    if (decoded !== undefined) out.push(decoded);
+  }
+  return out;
+}
+
+/**
+ * Whitespace runs collapsed to one character (a newline if the run held one). The tag patterns
+ * allow `\s*` around their parts; on a raw run of 100k spaces such a pattern backtracks
+ * quadratically (`<` + spaces took seconds), on a collapsed run it cannot.
+ */
+export function collapseWhitespace(text: string): string {
+  return text.replace(/\s+/g, (run) => (run.includes('\n') ? '\n' : ' '));
 }

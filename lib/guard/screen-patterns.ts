@@ -56,6 +56,13 @@ export const COMPACT_PHRASES: readonly string[] = [
   'new instructions',
 ].map((p) => p.replace(/[^a-z]/g, '').replace(/l/g, 'i'));
 
+/**
+ * The compact phrases long enough (18+ letters) to look for in the compact form of the whole
+ * text, wherever the word breaks fall ("ig no re pre vi ous in struc tions"): at that length a
+ * match in business text is not a coincidence. Short ones ("system prompt") stay near spaced letters.
+ */
+export const LONG_COMPACT_PHRASES: readonly string[] = COMPACT_PHRASES.filter((p) => p.length >= 18);
+
 export interface TagPattern {
   readonly kind: 'chat-template' | 'poisoning-tag';
   readonly name: string;
@@ -72,7 +79,24 @@ export const TAG_PATTERNS: readonly TagPattern[] = [
   { kind: 'poisoning-tag', name: 'tool-poisoning tag', regex: /<\s*\/?\s*(?:important|tool_call|tool_calls|tool_use|tool_result|function_calls?|instructions?|secret|hidden|admin|override|antml:[a-z_]+)\s*>/ },
 ];
 
-/** An HTML comment, bounded so a missing `-->` can't make the match quadratic. */
-export const HTML_COMMENT = /<!--([\s\S]{0,4000}?)-->/g;
+/** How much of an HTML comment is screened for instructions. */
+export const HTML_COMMENT_MAX = 4000;
+
+/**
+ * The bodies of the HTML comments in `text`. Two `indexOf` scans rather than a lazy regex: the
+ * regex rescanned up to its bound after every `<!--` (a string of 60k unclosed `<!--` cost
+ * 250M steps); here an unclosed comment ends the search, since no later one can close either.
+ */
+export function* htmlCommentBodies(text: string): Generator<string> {
+  let from = 0;
+  for (;;) {
+    const open = text.indexOf('<!--', from);
+    if (open < 0) return;
+    const close = text.indexOf('-->', open + 4);
+    if (close < 0) return;
+    yield text.slice(open + 4, Math.min(close, open + 4 + HTML_COMMENT_MAX));
+    from = close + 3;
+  }
+}
 /** Words that make an HTML comment an instruction to a model rather than markup. */
 export const COMMENT_INSTRUCTION_WORDS = /\b(?:ignore|instruction|instructions|assistant|model|agent|prompt|important|must|always|never|do not|tool|call|send|execute|run)\b/;

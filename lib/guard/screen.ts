@@ -4,8 +4,8 @@
  * string is normalised and decoded a bounded number of times, so the cost is linear in the
  * size of the input.
  */
-import { compactForm, decodeBase64Runs, decodeEscapes, findHiddenCharacters, foldText, spacedForm } from './screen-normalize';
-import { COMMENT_INSTRUCTION_WORDS, COMPACT_PHRASES, HTML_COMMENT, INSTRUCTION_PATTERNS, TAG_PATTERNS } from './screen-patterns';
+import { collapseWhitespace, compactForm, decodeBase64Runs, decodeEscapes, decodeHexRuns, findHiddenCharacters, foldText, spacedForm } from './screen-normalize';
+import { COMMENT_INSTRUCTION_WORDS, COMPACT_PHRASES, htmlCommentBodies, INSTRUCTION_PATTERNS, LONG_COMPACT_PHRASES, TAG_PATTERNS } from './screen-patterns';
 
 export type FindingKind =
   | 'instruction'
@@ -15,10 +15,11 @@ export type FindingKind =
   | 'too-deep'
   | 'too-many-keys'
   | 'oversize-string'
-  | 'forbidden-key';
+  | 'forbidden-key'
+  | 'operator-key';
 
 /** Findings that refuse the call whatever `guard.injection` says. */
-export const STRUCTURAL_FINDINGS: ReadonlySet<FindingKind> = new Set(['too-deep', 'too-many-keys', 'oversize-string', 'forbidden-key']);
+export const STRUCTURAL_FINDINGS: ReadonlySet<FindingKind> = new Set(['too-deep', 'too-many-keys', 'oversize-string', 'forbidden-key', 'operator-key']);
 
 export interface ScreenFinding {
   readonly kind: FindingKind;
@@ -48,6 +49,11 @@ export const DEFAULT_SCREEN_LIMITS: Required<ScreenLimits> = { maxDepth: 32, max
 
 /** Keys that reach Object.prototype in naive merges (prototype pollution). */
 const FORBIDDEN_KEYS = new Set(['__proto__', 'constructor', 'prototype']);
+/**
+ * NoSQL query operators (`{"$ne": null}`, `$where`, `$regex`): a tool whose schema lets a
+ * free-form object through must still never hand a query operator to a data store.
+ */
+const OPERATOR_KEY = /^\$[A-Za-z]/;
 /** How many times decoded text is decoded again (base64 of URL-encoded text, …). */
 const MAX_DECODE_LEVELS = 2;
 
@@ -81,10 +87,10 @@ function textMarkers(text: string): Array<{ kind: FindingKind; detail: string }>
   const hidden = findHiddenCharacters(text);
   if (hidden.count > 0) out.push({ kind: 'hidden-unicode', detail: `${hidden.count} hidden character(s): ${hidden.names.join(', ')}` });
 
-  const visible = text.normalize('NFKC').replace(/[\p{Cf}\u{E0100}-\u{E01EF}]/gu, '').toLowerCase();
+  const visible = collapseWhitespace(text.normalize('NFKC').replace(/[\p{Cf}\u{E0100}-\u{E01EF}]/gu, '').toLowerCase());
   for (const tag of TAG_PATTERNS) if (tag.regex.test(visible)) out.push({ kind: tag.kind, detail: tag.name });
-  for (const m of visible.matchAll(HTML_COMMENT)) {
-    const inner = spacedForm(foldText(m[1] ?? ''));
+  for (const body of htmlCommentBodies(visible)) {
+    const inner = spacedForm(foldText(body));
     if (COMMENT_INSTRUCTION_WORDS.test(inner) || INSTRUCTION_PATTERNS.some((p) => p.regex.test(inner))) {
       out.push({ kind: 'poisoning-tag', detail: 'HTML comment with instructions' });
       break;
@@ -97,6 +103,12 @@ function textMarkers(text: string): Array<{ kind: FindingKind; detail: string }>
   if (phrases.length === 0) {
     const spacedOut = letterSpacedPhrase(spaced);
     if (spacedOut) out.push({ kind: 'instruction', detail: `letter-spaced "${spacedOut}"` });
+    else {
+      // "ig no re pre vi ous" has no single-letter run; long phrases are safe to seek anywhere
+      const compact = compactForm(spaced);
+      const hit = LONG_COMPACT_PHRASES.find((p) => compact.includes(p));
+      if (hit) out.push({ kind: 'instruction', detail: `split words "${hit}"` });
+    }
   }
   return out;
 }
@@ -108,12 +120,13 @@ function stringMarkers(text: string, level = 0, via = ''): Array<{ kind: Finding
   const unescaped = decodeEscapes(text);
   if (unescaped !== text) out.push(...stringMarkers(unescaped, level + 1, via ? `${via}, escape-decoded` : 'escape-decoded'));
   for (const decoded of decodeBase64Runs(text)) out.push(...stringMarkers(decoded, level + 1, via ? `${via}, base64-decoded` : 'base64-decoded'));
+  for (const decoded of decodeHexRuns(text)) out.push(...stringMarkers(decoded, level + 1, via ? `${via}, hex-decoded` : 'hex-decoded'));
   return out;
 }
 
 /**
  * Screens tool arguments. `flagged` with `structural: true` means the input breaks a hard limit
- * (too deep, too many keys, a huge string, a prototype key) and is refused; other findings are
+ * (too deep, too many keys, a huge string, a prototype key, a NoSQL operator key) and is refused; other findings are
  * injection markers whose handling (`block`/`flag`) the guard decides.
  */
 export function screenArguments(value: unknown, limits: ScreenLimits = {}): ScreenResult {
@@ -161,6 +174,7 @@ export function screenArguments(value: unknown, limits: ScreenLimits = {}): Scre
       const p = childPath(path, key);
       if (typeof key === 'string') {
         if (FORBIDDEN_KEYS.has(key)) add('forbidden-key', p, `key "${key}" is not allowed`);
+        else if (OPERATOR_KEY.test(key)) add('operator-key', p, `query operator key "${key.slice(0, 32)}" is not allowed`);
         else screenString(key, `${p}{key}`);
       }
       stack.push({ value: child, path: p, depth: depth + 1 });

@@ -1,7 +1,8 @@
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import { mockClient } from 'aws-sdk-client-mock';
-import { DynamoRateLimiter, fixedWindow } from '../../../../constructs/mcp-server/runtime';
+import { DynamoRateLimiter } from '../../../../constructs/mcp-server/runtime';
+import { InMemoryRateLimiter, WINDOW_MS, windowKey, windowStart } from '../../../../lib/guard';
 import { FakeDynamoDB } from './fake-dynamodb';
 
 const TABLE = 'shop-prod-commerce-rate-limit';
@@ -38,9 +39,9 @@ describe('DynamoRateLimiter', () => {
 
   it('does not count refused calls against the next window', async () => {
     for (let i = 0; i < 10; i++) await limiter.take('fraud-agent', 3, T0);
-    const nextMinute = fixedWindow(T0).endsAtMs;
+    const nextMinute = windowStart(T0) + WINDOW_MS;
     await expect(limiter.take('fraud-agent', 3, nextMinute)).resolves.toMatchObject({ allowed: true, remaining: 2 });
-    expect(fake.items(TABLE).find((i) => i.pk === `fraud-agent#${fixedWindow(T0).index}`)?.calls).toBe(3);
+    expect(fake.items(TABLE).find((i) => i.pk === windowKey('fraud-agent', T0))?.calls).toBe(3);
   });
 
   it('keeps a separate budget for each agent', async () => {
@@ -56,8 +57,16 @@ describe('DynamoRateLimiter', () => {
   it('marks each window with a TTL after it ends, so DynamoDB deletes old counters', async () => {
     await limiter.take('pricing-agent', 60, T0);
     const [counter] = fake.items(TABLE);
-    const windowEndSeconds = fixedWindow(T0).endsAtMs / 1000;
+    const windowEndSeconds = (windowStart(T0) + WINDOW_MS) / 1000;
     expect(counter?.expiresAt).toBeGreaterThan(windowEndSeconds);
     expect(counter?.expiresAt).toBeLessThanOrEqual(windowEndSeconds + 300);
+  });
+
+  it('decides every call exactly as the guard\'s in-memory limiter does, across a window boundary', async () => {
+    const memory = new InMemoryRateLimiter();
+    const times = Array.from({ length: 12 }, (_, i) => T0 + i * 5_000); // 12:00:15 .. 12:01:10
+    for (const t of times) {
+      await expect(limiter.take('support-agent', 7, t)).resolves.toEqual(await memory.take('support-agent', 7, t));
+    }
   });
 });

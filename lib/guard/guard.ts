@@ -76,10 +76,17 @@ export function createGuard(options: GuardOptions): Guard {
     };
     adapters.metrics.put(agent, metrics, extra.tool ? { Tool: extra.tool } : undefined);
   };
+  /** Metrics are best effort: a failing sink must not withhold a result the audit already recorded. */
+  const safeMetrics = (...args: Parameters<typeof putMetrics>): void => {
+    try {
+      putMetrics(...args);
+    } catch {
+      // the audit event carries the same facts; CloudWatch can rebuild the metric from it
+    }
+  };
 
-  const auditRefusal = (request: RequestInfo, reason: string, agent?: string): void => {
-    if (refusedByIdentify.has(request.requestId)) return;
-    const outcome: AuditOutcome = /contain/i.test(reason) ? 'contained' : agent ? 'forbidden' : /unknown caller/i.test(reason) ? 'unknown_caller' : 'protocol';
+  /** Audits a request refused before any tool ran; `outcome` is decided by the caller, never read from `reason`. */
+  const refuse = (request: RequestInfo, reason: string, outcome: AuditOutcome, agent?: string): void => {
     emit({
       requestId: request.requestId,
       method: request.method,
@@ -93,7 +100,18 @@ export function createGuard(options: GuardOptions): Guard {
       reason,
       latencyMs: 0,
     });
-    putMetrics(agent ?? '(unidentified)', 'refused', outcome, { latencyMs: 0, redactions: 0, injection: false });
+    safeMetrics(agent ?? '(unidentified)', 'refused', outcome, { latencyMs: 0, redactions: 0, injection: false });
+  };
+
+  /**
+   * Transports name the refusal in `reason` ("agent contained", "http 413"). Only the start of
+   * the reason classifies it: a dev agent or principal named "container-bot" appears later in
+   * the text and must not turn an unknown caller into a containment.
+   */
+  const auditRefusal = (request: RequestInfo, reason: string, agent?: string): void => {
+    if (refusedByIdentify.has(request.requestId)) return;
+    const outcome: AuditOutcome = /^unknown caller/i.test(reason) ? 'unknown_caller' : /^(?:agent )?contain/i.test(reason) ? 'contained' : agent ? 'forbidden' : 'protocol';
+    refuse(request, reason, outcome, agent);
   };
 
   const identify = (caller: CallerInfo, request: RequestInfo): Identified | undefined => {
@@ -111,7 +129,7 @@ export function createGuard(options: GuardOptions): Guard {
       why = `unknown caller: dev agent "${caller.devAgent.slice(0, 64)}" is not in the manifest`;
     }
     if (agent) return { agent };
-    auditRefusal(request, why);
+    if (!refusedByIdentify.has(request.requestId)) refuse(request, why, 'unknown_caller');
     remember(refusedByIdentify, request.requestId);
     return undefined;
   };
@@ -123,9 +141,10 @@ export function createGuard(options: GuardOptions): Guard {
     let tools = visible.get(key);
     if (!tools) {
       tools = (servers.get(server)?.tools ?? []).filter((t) => authorizer.authorize(agent, server, t.name).allowed);
-      visible.set(key, tools);
+      // memoise declared pairs only: names from a request must not grow the map without bound
+      if (agents.has(agent) && servers.has(server)) visible.set(key, tools);
     }
-    return tools;
+    return [...tools];
   };
 
   async function runWithTimeout(call: ToolCallRequest, args: unknown): Promise<ToolCallResult> {
@@ -182,12 +201,12 @@ export function createGuard(options: GuardOptions): Guard {
           latencyMs,
           injection,
         });
-        const redactionTotal = Object.values(redactions).reduce((a, b) => a + b, 0);
-        putMetrics(agent.name, decision, outcome, { tool: toolSpec ? tool : undefined, latencyMs, redactions: redactionTotal, injection: injection !== undefined });
       } catch {
         // No audit, no answer: a result that could not be recorded is not released.
         return errorResult(`the call could not be audited and was withheld (request id ${request.requestId})`);
       }
+      const redactionTotal = Object.values(redactions).reduce((a, b) => a + b, 0);
+      safeMetrics(agent.name, decision, outcome, { tool: toolSpec ? tool : undefined, latencyMs, redactions: redactionTotal, injection: injection !== undefined });
       return result;
     };
 

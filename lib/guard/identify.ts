@@ -32,15 +32,31 @@ export function roleNameOf(principalArn: string): { role: string; session?: stri
   return undefined;
 }
 
+export interface PrincipalResolverOptions {
+  /**
+   * The account the caller roles live in. A role of the same name in another account is then
+   * not the agent. Set it where it is known (the Lambda's own account): the API's resource
+   * policy already admits only this account's roles, and this makes the guard hold on its own.
+   * @default - any account
+   */
+  readonly accountId?: string;
+}
+
 /** The default principal resolver: caller role name → manifest agent, or undefined. */
-export function principalResolver(manifest: Pick<Manifest, 'project' | 'environment' | 'agents'>): (principalArn: string) => string | undefined {
+export function principalResolver(manifest: Pick<Manifest, 'project' | 'environment' | 'agents'>, options: PrincipalResolverOptions = {}): (principalArn: string) => string | undefined {
   const byRole = new Map(manifest.agents.map((a) => [callerRoleName(manifest.project, manifest.environment, a.name), a.name]));
   return (principalArn) => {
+    if (options.accountId !== undefined && accountOf(principalArn) !== options.accountId) return undefined;
     const parsed = roleNameOf(principalArn);
     return parsed ? byRole.get(parsed.role) : undefined;
   };
 }
 
-export function agentFromPrincipal(manifest: Pick<Manifest, 'project' | 'environment' | 'agents'>, principalArn: string): string | undefined {
-  return principalResolver(manifest)(principalArn);
+/** The 12-digit account of an IAM or STS ARN. */
+function accountOf(arn: string): string | undefined {
+  return /^arn:aws(?:-[a-z]+)*:(?:sts|iam)::(\d{12}):/.exec(arn)?.[1];
+}
+
+export function agentFromPrincipal(manifest: Pick<Manifest, 'project' | 'environment' | 'agents'>, principalArn: string, options: PrincipalResolverOptions = {}): string | undefined {
+  return principalResolver(manifest, options)(principalArn);
 }

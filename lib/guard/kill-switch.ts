@@ -9,6 +9,11 @@ import type { AgentStatus, AgentStatusStore } from './contract';
 export const STATUS_CACHE_MS = 5_000;
 /** A failed read is retried after this long (not at every call: a failing store would be hammered). */
 export const STATUS_ERROR_CACHE_MS = 1_000;
+/**
+ * Agents whose status is remembered. The guard only asks for manifest agents, but `status()` is
+ * public; past this many the oldest entry goes, so no caller can grow the cache without bound.
+ */
+export const STATUS_CACHE_MAX_AGENTS = 10_000;
 
 interface Entry {
   readonly status: AgentStatus;
@@ -37,16 +42,34 @@ export class KillSwitch {
   }
 
   private async read(agent: string): Promise<AgentStatus> {
+    // The answer is only as fresh as the moment the read started: a slow read must not stretch
+    // the 5 s bound (started + 5 s, not finished + 5 s).
+    const started = this.now();
     try {
       const status = await this.store.getStatus(agent);
       // anything but an explicit "active" is treated as contained
       const normalized: AgentStatus = status === 'active' ? 'active' : 'contained';
-      this.cache.set(agent, { status: normalized, expires: this.now() + STATUS_CACHE_MS });
+      this.remember(agent, { status: normalized, expires: started + STATUS_CACHE_MS });
       return normalized;
     } catch (err) {
-      this.onError?.(agent, err);
-      this.cache.set(agent, { status: 'contained', expires: this.now() + STATUS_ERROR_CACHE_MS });
+      try {
+        this.onError?.(agent, err);
+      } catch {
+        // a failing error reporter must not turn a fail-closed answer into a thrown one
+      }
+      this.remember(agent, { status: 'contained', expires: this.now() + STATUS_ERROR_CACHE_MS });
       return 'contained';
     }
+  }
+
+  private remember(agent: string, entry: Entry): void {
+    this.cache.delete(agent); // re-insert: Map order is then oldest-written first
+    this.cache.set(agent, entry);
+    if (this.cache.size > STATUS_CACHE_MAX_AGENTS) this.cache.delete(this.cache.keys().next().value as string);
+  }
+
+  /** Agents whose status is cached (for tests of the memory bound). */
+  public get size(): number {
+    return this.cache.size;
   }
 }

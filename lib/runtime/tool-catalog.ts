@@ -35,9 +35,13 @@ export function buildCatalog(manifest: Manifest, toolSets: Readonly<Record<strin
   return catalog;
 }
 
-/** Formats zod issues so the message names each offending argument: `orderId: Invalid input: expected string, received object`. */
+/**
+ * Formats zod issues so the message names each offending argument:
+ * `orderId: Invalid input: expected string, received object`. The guard adds the
+ * `invalid arguments:` prefix when it refuses the call.
+ */
 export function describeInvalidArguments(error: z.ZodError): string {
   const parts = error.issues.slice(0, 5).map((issue) => `${issue.path.length > 0 ? issue.path.map(String).join('.') : '(arguments)'}: ${issue.message}`);
   const more = error.issues.length > 5 ? ` (and ${error.issues.length - 5} more)` : '';
-  return `invalid arguments: ${parts.join('; ')}${more}`;
+  return `${parts.join('; ')}${more}`;
 }

@@ -9,6 +9,7 @@ import { missingFileProblem } from './file-checks';
 import { formatPath, type ManifestIssue } from './manifest-issue';
 import type { RawManifest } from './raw-manifest';
 import { roleNameLengthProblem } from './role-names';
+import { describeValue } from './schema-issues';
 import { complianceSchema } from './schema';
 import type { Position } from './yaml-reader';
 
@@ -37,7 +38,7 @@ export function crossCheck(raw: RawManifest, ctx: CrossCheckContext): ManifestIs
       const name = nameOf(item);
       if (name === undefined) continue;
       const earlier = first.get(name);
-      if (earlier) report(pathOf(item), `duplicate ${what} "${name}" (already declared at ${formatPath(pathOf(earlier))}) — ${whats} must be unique; rename or remove one`);
+      if (earlier) report(pathOf(item), `duplicate ${what} ${describeValue(name)} (already declared at ${formatPath(pathOf(earlier))}) — ${whats} must be unique; rename or remove one`);
       else first.set(name, item);
     }
   };
@@ -51,7 +52,7 @@ export function crossCheck(raw: RawManifest, ctx: CrossCheckContext): ManifestIs
   const classes = raw.dataClasses.flatMap((c) => (c.name === undefined ? [] : [c.name]));
   const checkClass = (path: PropertyKey[], value: string | undefined) => {
     if (value === undefined || classes.length === 0 || classes.includes(value)) return;
-    report(path, `unknown data class "${value}"${suggestion(value, classes, `declare it in dataClasses or use one of ${quotedList(classes)}`)}`);
+    report(path, `unknown data class ${describeValue(value)}${suggestion(value, classes, `declare it in dataClasses or use one of ${quotedList(classes)}`)}`);
   };
   for (const dataset of raw.datasets) checkClass(['datasets', dataset.index, 'class'], dataset.class);
   for (const agent of raw.agents) checkClass(['agents', agent.index, 'clearance'], agent.clearance);
@@ -62,7 +63,7 @@ export function crossCheck(raw: RawManifest, ctx: CrossCheckContext): ManifestIs
   for (const server of raw.servers) {
     for (const tool of server.tools) {
       if (tool.dataset === undefined || datasets.length === 0 || datasets.includes(tool.dataset)) continue;
-      report(['servers', server.index, 'tools', tool.index, 'dataset'], `unknown dataset "${tool.dataset}"${suggestion(tool.dataset, datasets, `declare it under datasets or use one of ${quotedList(datasets)}`)}`);
+      report(['servers', server.index, 'tools', tool.index, 'dataset'], `unknown dataset ${describeValue(tool.dataset)}${suggestion(tool.dataset, datasets, `declare it under datasets or use one of ${quotedList(datasets)}`)}`);
     }
   }
 
@@ -76,7 +77,7 @@ export function crossCheck(raw: RawManifest, ctx: CrossCheckContext): ManifestIs
       const path = ['agents', agent.index, 'tools', index];
       const earlier = seen.get(ref);
       if (earlier !== undefined) {
-        report(path, `"${ref}" is listed twice (also at ${formatPath(['agents', agent.index, 'tools', earlier])}) — remove one`);
+        report(path, `${describeValue(ref)} is listed twice (also at ${formatPath(['agents', agent.index, 'tools', earlier])}) — remove one`);
         continue;
       }
       seen.set(ref, index);
@@ -125,12 +126,12 @@ function toolRefProblem(ref: string, toolRefs: readonly string[], serverNames: r
   const match = closestMatch(ref, toolRefs);
   const didYouMean = match === undefined ? '' : ` — did you mean "${match}"?`;
   if (parts.length !== 2 || parts[0] === '' || parts[1] === '') {
-    return `tool reference "${ref}" must be written "server/tool" (e.g. "${toolRefs[0] ?? 'commerce/get_order'}")${didYouMean}`;
+    return `tool reference ${describeValue(ref)} must be written "server/tool" (e.g. "${toolRefs[0] ?? 'commerce/get_order'}")${didYouMean}`;
   }
-  if (match !== undefined) return `unknown tool "${ref}"${didYouMean}`;
+  if (match !== undefined) return `unknown tool ${describeValue(ref)}${didYouMean}`;
   const [server] = parts as [string, string];
   if (serverNames.length === 0) return undefined; // no valid server at all: the schema reports that
-  if (!serverNames.includes(server)) return `unknown tool "${ref}": there is no server "${server}" — declared servers are ${quotedList(serverNames)}`;
+  if (!serverNames.includes(server)) return `unknown tool ${describeValue(ref)}: there is no server ${describeValue(server)} — declared servers are ${quotedList(serverNames)}`;
   const tools = toolRefs.filter((r) => r.startsWith(`${server}/`));
-  return `unknown tool "${ref}": server "${server}" has no such tool — its tools are ${quotedList(tools)}`;
+  return `unknown tool ${describeValue(ref)}: server ${describeValue(server)} has no such tool — its tools are ${quotedList(tools)}`;
 }

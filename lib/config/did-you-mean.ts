@@ -27,6 +27,9 @@ export function closestMatch(word: string, candidates: Iterable<string>): string
   let best: string | undefined;
   let bestDistance = Infinity;
   for (const candidate of candidates) {
+    // the distance is at least the difference in length: skip the quadratic table when it
+    // can't be close (a 1 MB string against short names would otherwise take seconds)
+    if (Math.abs(word.length - candidate.length) > limit) continue;
     const distance = editDistance(word.toLowerCase(), candidate.toLowerCase());
     if (distance < bestDistance && distance <= limit) {
       best = candidate;
@@ -44,7 +47,7 @@ export function suggestion(word: string, candidates: readonly string[], otherwis
 
 /** `"a", "b" and "c"`, cut short with "…" past `max` entries. */
 export function quotedList(values: readonly string[], max = 12): string {
-  const quoted = values.slice(0, max).map((v) => `"${v}"`);
+  const quoted = values.slice(0, max).map((v) => `"${v.length > 60 ? `${v.slice(0, 57)}...` : v}"`);
   if (values.length > max) return `${quoted.join(', ')}, …`;
   if (quoted.length <= 1) return quoted.join('');
   return `${quoted.slice(0, -1).join(', ')} or ${quoted[quoted.length - 1]}`;

@@ -2,7 +2,7 @@
  * Reads `warden.config.yaml`: YAML → schema → cross-checks, collecting every error before
  * throwing one `ManifestError`, so a bad manifest never reaches CloudFormation.
  */
-import { readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { crossCheck } from './cross-checks';
 import { ManifestError, ROOT_PATH, sortIssues, type ManifestIssue } from './manifest-issue';
@@ -12,6 +12,11 @@ import { manifestSchema, type Manifest } from './schema';
 import { readYamlManifest } from './yaml-reader';
 
 export const DEFAULT_MANIFEST_FILE = 'warden.config.yaml';
+/**
+ * Largest manifest read. 1,000 agents take about 200 KB; past this size the file is not a
+ * manifest (a log, a dump, an attack on the parser) and is refused before YAML sees it.
+ */
+export const MAX_MANIFEST_BYTES = 16 * 1024 * 1024;
 
 export interface LoadedManifest {
   /** The validated manifest, defaults applied. */
@@ -38,8 +43,11 @@ export interface ParseOptions extends LoadOptions {
 export function loadManifest(file: string, options: LoadOptions = {}): LoadedManifest {
   let text: string;
   try {
+    const size = statSync(file).size;
+    if (size > MAX_MANIFEST_BYTES) throw new ManifestError([{ file, path: ROOT_PATH, message: tooLargeMessage(size), severity: 'error' }]);
     text = readFileSync(file, 'utf8');
   } catch (err) {
+    if (err instanceof ManifestError) throw err;
     const code = (err as NodeJS.ErrnoException).code;
     const message =
       code === 'ENOENT'
@@ -54,6 +62,23 @@ export function loadManifest(file: string, options: LoadOptions = {}): LoadedMan
 
 /** Validates manifest text; `file` is used in messages and to resolve relative paths. */
 export function parseManifest(text: string, file: string, options: ParseOptions = {}): LoadedManifest {
+  try {
+    return checkManifest(text, file, options);
+  } catch (err) {
+    if (err instanceof ManifestError) throw err;
+    // Never a stack trace for a bad file: whatever broke (a stack overflow on pathological
+    // nesting, a library bug), the user gets a ManifestError naming the file.
+    const why = err instanceof RangeError ? 'it is nested or repeated beyond what can be checked' : 'the checker failed on it';
+    throw new ManifestError([{ file, path: ROOT_PATH, message: `the manifest could not be checked: ${why} — simplify the file, and report it if it looks valid`, severity: 'error' }]);
+  }
+}
+
+function tooLargeMessage(bytes: number): string {
+  return `the manifest is ${(bytes / 1024 / 1024).toFixed(1)} MB, over the ${MAX_MANIFEST_BYTES / 1024 / 1024} MB limit — is this the right file? Split a very large fleet across manifests`;
+}
+
+function checkManifest(text: string, file: string, options: ParseOptions): LoadedManifest {
+  if (text.length > MAX_MANIFEST_BYTES) throw new ManifestError([{ file, path: ROOT_PATH, message: tooLargeMessage(Buffer.byteLength(text, 'utf8')), severity: 'error' }]);
   const absolute = resolve(file);
   const dir = options.baseDir !== undefined ? resolve(options.baseDir) : dirname(absolute);
   const yaml = readYamlManifest(text, file);

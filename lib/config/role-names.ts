@@ -33,8 +33,9 @@ export function roleNameLengthProblem(project: string, environment: string, agen
     { part: 'environment', value: environment },
   ].sort((a, b) => b.value.length - a.value.length);
   const [first, ...others] = parts;
+  const shown = (v: string) => (v.length > 80 ? `${v.slice(0, 77)}...` : v);
   return (
-    `IAM role name "${longest}" is ${longest.length} characters, ${over} over the ${IAM_ROLE_NAME_MAX}-character limit` +
-    ` — shorten the ${first!.part} "${first!.value}" (${first!.value.length} characters) by at least ${over}, or the ${others.map((o) => o.part).join(' or the ')}`
+    `IAM role name "${shown(longest)}" is ${longest.length} characters, ${over} over the ${IAM_ROLE_NAME_MAX}-character limit` +
+    ` — shorten the ${first!.part} "${shown(first!.value)}" (${first!.value.length} characters) by at least ${over}, or the ${others.map((o) => o.part).join(' or the ')}`
   );
 }

@@ -53,7 +53,7 @@ export function schemaIssues(error: z.ZodError, data: unknown, schema: z.ZodType
       const known = knownKeys(schema, path);
       for (const key of issue.keys) {
         const otherwise = known.length > 0 ? `allowed here: ${known.join(', ')}` : 'remove it';
-        push([...path, key], `unknown field "${key}"${suggestion(key, known, otherwise)}`, true);
+        push([...path, key], `unknown field ${describeValue(key)}${suggestion(key, known, otherwise)}`, true);
       }
     } else if (issue.code === 'invalid_type' && valueAt(data, path) === undefined) {
       const field = path[path.length - 1];
@@ -111,8 +111,9 @@ function describeExpected(expected: string): string {
     case 'string':
       return 'text';
     case 'number':
-    case 'int':
       return 'a number';
+    case 'int':
+      return 'a whole number';
     case 'array':
       return 'a list';
     case 'object':
@@ -128,6 +129,7 @@ function describeExpected(expected: string): string {
 export function describeValue(value: unknown): string {
   if (value === null) return 'an empty value';
   if (value === undefined) return 'nothing';
+  if (value instanceof Date) return 'a timestamp (write it as plain text, e.g. 2026-11-01)';
   if (Array.isArray(value)) return 'a list';
   if (typeof value === 'object') return 'a mapping';
   if (typeof value === 'string') return `"${value.length > 60 ? `${value.slice(0, 57)}...` : value}"`;

@@ -9,9 +9,16 @@ import { z } from 'zod';
 
 /** Lower-case, digits and hyphens; starts with a letter. Safe in IAM, CloudFormation, S3 and Cedar ids. */
 const NAME = /^[a-z][a-z0-9-]*[a-z0-9]$|^[a-z]$/;
+/** What YAML made of an unquoted value (`123`, `true`, `~`), for the error. */
+const describeFound = (value: unknown): string => (value === null ? 'an empty value' : Array.isArray(value) ? 'a list' : typeof value === 'object' ? 'a mapping' : `the ${typeof value} ${String(value)}`);
 const name = (what: string, max: number) =>
   z
-    .string({ error: `${what} must be a string` })
+    .string({
+      error: (issue) =>
+        issue.input === null || typeof issue.input === 'object'
+          ? `${what} must be text, found ${describeFound(issue.input)}`
+          : `${what} must be text, found ${describeFound(issue.input)} — quote it if you meant it as a name (e.g. "${String(issue.input)}")`,
+    })
     .min(1, `${what} must not be empty`)
     .max(max, `${what} is longer than ${max} characters`)
     .regex(NAME, `${what} must be lower-case letters, digits and hyphens, starting with a letter (e.g. "inventory-agent")`);

@@ -32,9 +32,17 @@ export interface YamlManifest {
   position(path: readonly PropertyKey[], options?: { key?: boolean }): Position | undefined;
 }
 
+/**
+ * C0/C1 control characters YAML does not allow in a text file (tab, LF, CR and NEL are fine).
+ * They mean a binary file, a UTF-16 file read as UTF-8 (every other byte NUL), or corruption.
+ */
+const CONTROL_CHARACTER = /[\u0000-\u0008\u000B\u000C\u000E-\u001F\u007F-\u0084\u0086-\u009F]/;
+
 export function readYamlManifest(text: string, file: string): YamlManifest {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  // The core schema whatever a `%YAML 1.1` directive says: under 1.1, `reviewedOn: 2026-11-01`
+  // would become a timestamp object and `yes`/`on` booleans; in a manifest they are text.
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true, schema: 'core' });
   const at = (offset: number): Position => {
     const { line, col } = lineCounter.linePos(offset);
     return { line, column: col };
@@ -52,7 +60,21 @@ export function readYamlManifest(text: string, file: string): YamlManifest {
   });
 
   const issues: ManifestIssue[] = [];
+  const control = CONTROL_CHARACTER.exec(text);
+  if (control) {
+    const { line, column } = at(control.index);
+    const code = control[0].charCodeAt(0).toString(16).toUpperCase().padStart(4, '0');
+    issues.push(
+      issue(
+        ROOT_PATH,
+        `the file is not plain text: it holds the control character U+${code} at line ${line}, column ${column} — is this the manifest? Save it as UTF-8 text (not UTF-16 or a binary format)`,
+        control.index,
+      ),
+    );
+    return { data: undefined, issues, fatal: true, position };
+  }
   let fatal = false;
+  let tooDeep = false;
   for (const error of doc.errors) {
     const offset = error.pos[0];
     if (error.code === 'DUPLICATE_KEY') {
@@ -62,6 +84,11 @@ export function readYamlManifest(text: string, file: string): YamlManifest {
     } else if (error.code === 'MULTIPLE_DOCS') {
       fatal = true;
       issues.push(issue(ROOT_PATH, 'the file holds more than one YAML document (separated by "---"); a manifest is a single document — move the others to their own files', offset));
+    } else if (/call stack/i.test(error.message)) {
+      // the parser recursed out of stack: say so once, in the user's terms
+      fatal = true;
+      if (!tooDeep) issues.push(issue(ROOT_PATH, `the YAML is nested too deeply to read (from line ${at(offset).line}) — a manifest needs only a few levels; remove the nesting`, offset));
+      tooDeep = true;
     } else {
       fatal = true;
       issues.push(issue(ROOT_PATH, `YAML syntax error: ${error.message} (line ${at(offset).line}, column ${at(offset).column})`, offset));

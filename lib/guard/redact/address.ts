@@ -12,7 +12,9 @@ import type { Detector } from './finding';
 
 const WORD = String.raw`\p{Lu}[\p{L}'’\-]*\.?`;
 const NAME_WORD = String.raw`(?:${WORD}|\d{1,3}(?:st|nd|rd|th))`;
-const HOUSE_NUMBER = String.raw`\d{1,5}[A-Za-z]?(?:[\-/]\d{1,4}[A-Za-z]?)?`;
+/** `32 cm`, `100 ml`, `64 GB`: a quantity after a product name, not a house number. */
+const NOT_A_UNIT = String.raw`(?!\s{0,2}(?:mm|cm|m|km|in|inch|ft|ml|cl|dl|l|g|kg|mg|oz|lbs?|pcs|pieces|pack|GB|TB|MB|mAh|Hz|x|%)(?![\p{L}\p{N}]))`;
+const HOUSE_NUMBER = String.raw`\d{1,5}[A-Za-z]?(?:[\-/]\d{1,4}[A-Za-z]?)?${NOT_A_UNIT}`;
 /** Street types (USPS Publication 28 suffixes and their common abbreviations, plus UK ones). */
 const US_UK_TYPE = [
   'Street|St|Avenue|Ave|Road|Rd|Boulevard|Blvd|Lane|Ln|Drive|Dr|Court|Ct|Way|Place|Pl|Terrace|Ter|Parkway|Pkwy|Highway|Hwy|Circle|Cir',
@@ -48,11 +50,17 @@ const COMPOUND = new RegExp(
 );
 
 const ROMANCE_TYPE =
-  'Rue|Avenue|Boulevard|Bd|Place|Chemin|Allée|Impasse|Quai|Calle|Avenida|Avda\\.|Plaza|Paseo|Carrer|Camino|Ronda|Via|Viale|Piazza|Piazzale|Corso|Largo|Vicolo|Rua|Praça|Travessa';
+  'C/|Av\\.|Pza\\.|Rue|Avenue|Boulevard|Bd|Place|Chemin|Allée|Impasse|Quai|Calle|Avenida|Avda\\.|Plaza|Paseo|Carrer|Camino|Ronda|Via|Viale|Piazza|Piazzale|Corso|Largo|Vicolo|Rua|Praça|Travessa';
 const CONNECTOR = String.raw`(?:(?:de|del|de la|des|du|di|della|delle|dello|dei|degli|da|do|dos|das|la|le|les|el|los|las|dal|al)\s{1,2}|[lLdD]['’])`;
 const ROMANCE_NAME = String.raw`${CONNECTOR}{0,2}\p{Lu}[\p{L}'’\-]*(?:\s{1,2}${CONNECTOR}{0,2}\p{Lu}[\p{L}'’\-]*){0,3}`;
+/**
+ * The types that are also English words start an address only when no capitalised word comes
+ * right before them: `Fifth Avenue Handbag 32` and `Park Place Tee 2` are product names.
+ */
+const ENGLISH_TOO = new Set(['Avenue', 'Boulevard', 'Place', 'Plaza']);
+const TYPE_FIRST_WORD = String.raw`(?:(?<!\p{Lu}\p{Ll}{0,20}\s)(?:${[...ENGLISH_TOO].join('|')})|${ROMANCE_TYPE.split('|').filter((t) => !ENGLISH_TOO.has(t)).join('|')})`;
 const TYPE_FIRST = new RegExp(
-  String.raw`(?<![\p{L}\p{N}_])(?:${ROMANCE_TYPE})\s{1,2}${ROMANCE_NAME},?\s{1,2}${HOUSE_NUMBER}(?![\p{L}\p{N}])${UNIT}${LOCALITY}`,
+  String.raw`(?<![\p{L}\p{N}_])${TYPE_FIRST_WORD}\s{1,2}${ROMANCE_NAME},?\s{1,2}${HOUSE_NUMBER}(?![\p{L}\p{N}])${UNIT}${LOCALITY}`,
   'gu',
 );
 const NUMBER_THEN_TYPE = new RegExp(

@@ -12,7 +12,13 @@ import type { Detector, Finding } from './finding';
 
 /** Runs of digits with single separators and parentheses, optionally led by `+` or `(`. */
 const PHONE_RUN = /(?<![\p{L}\p{N}_+.\/\-#$€£@\\]|\d:)(?:\+|\(\+?)?\d(?:\d|[ \u00A0.\-]\(?\d|\)[ \u00A0.\-]?\d|\(\d){5,30}\)?/gu;
-const PHONE_WORD = /phone|\btel\b|tel:|mobile|\bcell|\bfax|\bcall|\bsms\b|whatsapp|\bph\b|\bmob\b|contact/i;
+/** Phone words in the shop's languages: EN, DE (Telefon, Handy, Rückruf), FR, ES, IT, NL (bel, mobiel). */
+const PHONE_WORD =
+  /phone|\btel\b|tel:|t[ée]l[ée]f|mobile|\bcell|\bfax|\bcall|\bsms\b|whatsapp|\bph\b|\bmob\b|contact|m[óo]vil|mobil|handy|portable|llam|chiam|\bbel\b|r[üu]ckruf|anruf/i;
+/** `ISBN 0-306-40615-2` is a book, whatever libphonenumber thinks of its digits. */
+const NOT_A_PHONE_WORD = /\b(?:isbn|issn)(?:-1[03])?:?\s*$/i;
+/** Countries without a trunk 0 whose national numbers people write bare: Spain (6xx/7xx/8xx/9xx), Italian mobiles (3xx). */
+const NO_TRUNK_COUNTRIES: readonly CountryCode[] = ['ES', 'IT'];
 /** Countries whose national numbers start with a trunk 0 (or, for Italy, a leading 0). */
 const TRUNK_ZERO_COUNTRIES: readonly CountryCode[] = ['GB', 'FR', 'DE', 'IT', 'NL', 'BE', 'AT', 'CH', 'IE', 'PL', 'SE', 'FI', 'PT'];
 const NANP_AREA = /^[2-9]\d\d$/;
@@ -85,6 +91,7 @@ function isPhone(text: string, groups: readonly Group[]): boolean {
   const plus = text[start - 1] === '+';
   const end = last.close ? last.end + 1 : last.end;
   if (glued(text, plus ? start - 1 : start, end)) return false;
+  if (NOT_A_PHONE_WORD.test(text.slice(Math.max(0, start - 12), start))) return false;
 
   const lens = groups.map((g) => g.end - g.start);
   let digits = '';
@@ -107,6 +114,12 @@ function isPhone(text: string, groups: readonly Group[]): boolean {
   if (isNorthAmerican(digits, lens, groups)) return true;
   if (digits[0] === '0' && digits.length >= 9 && digits.length <= 11) {
     return TRUNK_ZERO_COUNTRIES.some((country) => parsePhoneNumberFromString(digits, country)?.isValid() === true);
+  }
+  // Spanish `612 34 56 78` is distinctive on its own; other bare layouts (`612 345 678`,
+  // `3471234567`) are ids as often as numbers, so they need a phone word.
+  const spanishLayout = digits.length === 9 && lens.join('-') === '3-2-2-2';
+  if (spanishLayout || (digits.length >= 9 && digits.length <= 10 && keywordBefore(text, start, PHONE_WORD, 32))) {
+    return NO_TRUNK_COUNTRIES.some((country) => parsePhoneNumberFromString(digits, country)?.isValid() === true);
   }
   return false;
 }

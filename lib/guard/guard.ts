@@ -37,6 +37,11 @@ function addCounts(into: Record<string, number>, counts: RedactionCounts): void 
 
 class ToolTimeout extends Error {}
 
+/** The request's own fields of the audit record (picked, so nothing else a transport adds leaks in). */
+function requestFields(request: RequestInfo): Pick<AuditRecord, 'requestId' | 'method' | 'sourceIp' | 'userAgent'> & { traceparent?: string } {
+  return { requestId: request.requestId, method: request.method, traceparent: request.traceparent, sourceIp: request.sourceIp, userAgent: request.userAgent };
+}
+
 export function createGuard(options: GuardOptions): Guard {
   const { manifest, adapters } = options;
   const now = adapters.now ?? Date.now;
@@ -88,11 +93,7 @@ export function createGuard(options: GuardOptions): Guard {
   /** Audits a request refused before any tool ran; `outcome` is decided by the caller, never read from `reason`. */
   const refuse = (request: RequestInfo, reason: string, outcome: AuditOutcome, agent?: string): void => {
     emit({
-      requestId: request.requestId,
-      method: request.method,
-      traceparent: request.traceparent,
-      sourceIp: request.sourceIp,
-      userAgent: request.userAgent,
+      ...requestFields(request),
       agent,
       principalArn: principals.get(request.requestId),
       decision: 'refused',
@@ -182,11 +183,7 @@ export function createGuard(options: GuardOptions): Guard {
       const latencyMs = Math.max(0, now() - started);
       try {
         emit({
-          requestId: request.requestId,
-          method: request.method,
-          traceparent: request.traceparent,
-          sourceIp: request.sourceIp,
-          userAgent: request.userAgent,
+          ...requestFields(request),
           agent: agent.name,
           principalArn,
           server,

@@ -20,7 +20,7 @@ import { suppress, wildcardResourceFinding } from '../compliance';
 import { type IDataset, tableIndexArn } from '../data-plane';
 import { ManagedPolicyPrincipal } from './managed-policy-principal';
 import { WardenPermissionsBoundary } from './permissions-boundary';
-import { agentRoleNames, roleNameLengthProblem, serverFunctionRoleName } from './role-names';
+import { agentRoleNames, roleNameLengthProblem, SERVER_ACCESS_TAG_VALUE, serverAccessTag, serverFunctionRoleName } from './role-names';
 
 /** One hour: IAM's default and the warden maximum for agent sessions. */
 export const AGENT_MAX_SESSION = Duration.hours(1);
@@ -147,6 +147,9 @@ export class AgentIdentity extends Construct implements IAgentIdentity {
       tags.add('warden:role', kind);
       tags.add('warden:owner', agent.owner);
       tags.add('warden:reviewed-on', agent.reviewedOn);
+      // which servers may admit this agent (caller) and act with its data (data role); used by
+      // servers with too many agents to list role ARNs in their policies
+      for (const server of this.serverNames(model)) tags.add(serverAccessTag(server), SERVER_ACCESS_TAG_VALUE);
     }
   }
 
@@ -179,11 +182,16 @@ export class AgentIdentity extends Construct implements IAgentIdentity {
     return iam.Grant.addToPrincipal({ grantee, actions: ['sts:AssumeRole', 'sts:TagSession'], resourceArns: [this.dataRole.roleArn] });
   }
 
+  /** The MCP servers this agent has a tool on, sorted. */
+  private serverNames(model: AccessModel): string[] {
+    return [...new Set(model.grantsOf(this.agentName).map((g) => g.server))].sort();
+  }
+
   /** The default data-role trust: this account's function roles of the agent's servers. */
   private serverRolesPrincipal(model: AccessModel): iam.IPrincipal {
     const { project, environment } = model.manifest;
     const stack = Stack.of(this);
-    const servers = [...new Set(model.grantsOf(this.agentName).map((g) => g.server))].sort();
+    const servers = this.serverNames(model);
     const arns = servers.map((s) => stack.formatArn({ service: 'iam', region: '', resource: 'role', resourceName: serverFunctionRoleName(project, environment, s) }));
     return new iam.AccountPrincipal(stack.account).withConditions({ ArnEquals: { 'aws:PrincipalArn': arns } });
   }

@@ -3,4 +3,4 @@ export type { AgentIdentityProps, AgentIdentityLookup, IAgentIdentity } from './
 export { WardenPermissionsBoundary, KMS_ADMINISTRATION_ACTIONS, AUDIT_TAMPERING_ACTIONS } from './permissions-boundary';
 export type { WardenPermissionsBoundaryProps } from './permissions-boundary';
 export { ManagedPolicyPrincipal } from './managed-policy-principal';
-export { agentRoleNames, serverFunctionRoleName, wardenRoleNamePattern } from './role-names';
+export { agentRoleNames, serverFunctionRoleName, wardenRoleNamePattern, serverAccessTag, SERVER_ACCESS_TAG_VALUE } from './role-names';

@@ -15,3 +15,14 @@ export function serverFunctionRoleName(project: string, environment: string, ser
 export function wardenRoleNamePattern(project: string, environment: string): string {
   return `${project}-${environment}-*`;
 }
+
+/**
+ * Tag key on an agent's caller and data roles for each MCP server it may use (value
+ * `SERVER_ACCESS_TAG_VALUE`). A server admitting too many agents to list their role ARNs within
+ * IAM and API Gateway policy size limits matches `<project>-<environment>-*-caller|data` plus
+ * this tag instead.
+ */
+export function serverAccessTag(server: string): string {
+  return `warden:server-${server}`;
+}
+export const SERVER_ACCESS_TAG_VALUE = 'allowed';

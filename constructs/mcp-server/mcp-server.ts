@@ -24,9 +24,10 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { Manifest, ServerSpec } from '../../lib/config/schema';
 import { AccessModel } from '../../lib/policy/access-model';
-import { agentRoleNames, serverFunctionRoleName, WardenPermissionsBoundary } from '../agent-identity';
+import { agentRoleNames, SERVER_ACCESS_TAG_VALUE, serverAccessTag, serverFunctionRoleName, WardenPermissionsBoundary, wardenRoleNamePattern } from '../agent-identity';
 import { suppress } from '../compliance';
 import { datasetTableName } from '../data-plane';
+import { type CallerAdmission, chooseCallerAdmission } from './caller-admission';
 import { writeHandlerEntry } from './handler-entry';
 import { AGENT_STATUS_TABLE, RATE_LIMIT_TABLE } from './runtime/table-schemas';
 import { RUNTIME_ENV } from './runtime/runtime-env';
@@ -61,10 +62,21 @@ export interface McpServerProps {
   readonly additionalApiEndpoints?: readonly ec2.IInterfaceVpcEndpoint[];
   /**
    * ID of the AWS-managed prefix list of DynamoDB in this region (`com.amazonaws.REGION.dynamodb`),
-   * to narrow the function's HTTPS egress to it.
-   * @default - HTTPS to any address: in isolated subnets the only routes out are the gateway endpoints
+   * to narrow the function's HTTPS egress to it. Required with your own `vpc`: warden cannot
+   * prove that VPC's subnets have no route to the internet. Find it with
+   * `aws ec2 describe-managed-prefix-lists --filters Name=prefix-list-name,Values=com.amazonaws.REGION.dynamodb`
+   * or `ec2.PrefixList.fromLookup` (stacks with an explicit env).
+   * @default - with the VPC created here, HTTPS to any address, which only the gateway endpoint
+   * routes can carry (see the network comment in the constructor)
    */
   readonly dynamoDbPrefixListId?: string;
+  /**
+   * How the API resource policy and the function role name the agents: by role ARN, or by the
+   * role-name pattern `<project>-<environment>-*-caller|data` plus the `warden:server-<name>`
+   * tag that AgentIdentity puts on the roles of exactly this server's agents.
+   * @default - 'list' while the ARNs fit API Gateway's and IAM's policy size limits, else 'tag'
+   */
+  readonly callerAdmission?: CallerAdmission;
   /** Address range of the VPC created here; agents inside it may reach the API. @default '10.0.0.0/16' */
   readonly vpcCidr?: string;
   /**
@@ -107,6 +119,8 @@ export class McpServer extends Construct {
   public readonly accessLogGroup: logs.LogGroup;
   /** Agents the API admits: those granted at least one tool on this server. */
   public readonly agents: readonly string[];
+  /** Whether the policies list the agents' role ARNs or match them by name pattern and tag. */
+  public readonly callerAdmission: CallerAdmission;
   private readonly manifest: Manifest;
 
   constructor(scope: Construct, id: string, props: McpServerProps) {
@@ -124,6 +138,14 @@ export class McpServer extends Construct {
     if (this.agents.length === 0) {
       throw new Error(`McpServer ${spec.name}: no agent is granted a tool on this server, so nobody could call it; grant one in the manifest (agents[].tools) or remove the server.`);
     }
+    if (props.vpc && !props.dynamoDbPrefixListId) {
+      throw new Error(
+        `McpServer ${spec.name}: with your own vpc, pass dynamoDbPrefixListId (the AWS-managed prefix list com.amazonaws.REGION.dynamodb) so the function's egress is limited to DynamoDB; ` +
+          'find it with `aws ec2 describe-managed-prefix-lists --filters Name=prefix-list-name,Values=com.amazonaws.REGION.dynamodb`.',
+      );
+    }
+    const roleNames = this.agents.map((a) => agentRoleNames(project, environment, a));
+    this.callerAdmission = props.callerAdmission ?? chooseCallerAdmission(roleNames.map((n) => n.caller), roleNames.map((n) => n.data));
     const stack = Stack.of(this);
     const ephemeral = EPHEMERAL.has(environment);
     const removalPolicy = props.removalPolicy ?? (ephemeral ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN);
@@ -151,6 +173,15 @@ export class McpServer extends Construct {
     });
     this.functionSecurityGroup.addEgressRule(this.endpointSecurityGroup, ec2.Port.tcp(443), 'HTTPS to interface endpoints');
     this.endpointSecurityGroup.addIngressRule(this.functionSecurityGroup, ec2.Port.tcp(443), 'HTTPS from the MCP function');
+    // DynamoDB is reached through its gateway endpoint, whose addresses are the regional
+    // prefix list. Its id differs per region and can only be found by an AWS call (a synth-time
+    // lookup, or a deploy-time custom resource with its own Lambda and Describe* role), so
+    // environment-agnostic stacks cannot name it. Without it the rule says "any address", and
+    // that is still only DynamoDB and S3: the VPC created here has isolated subnets whose route
+    // tables hold the local route and the two gateway endpoint routes and nothing else (no
+    // internet or NAT gateway, no peering, no transit gateway), so a packet to any other address
+    // has no route and is dropped; both gateway endpoint policies admit only this warden's
+    // tables and buckets. A brought VPC must pass the prefix list (checked above).
     this.functionSecurityGroup.addEgressRule(
       props.dynamoDbPrefixListId ? ec2.Peer.prefixList(props.dynamoDbPrefixListId) : ec2.Peer.anyIpv4(),
       ec2.Port.tcp(443),
@@ -214,7 +245,19 @@ export class McpServer extends Construct {
     });
     Tags.of(this.functionRole).add('warden:role', 'server');
     Tags.of(this.functionRole).add('warden:server', spec.name);
-    const dataRoleArns = this.agents.map((a) => stack.formatArn({ service: 'iam', region: '', resource: 'role', resourceName: agentRoleNames(project, environment, a).data }));
+    const roleArn = (name: string) => stack.formatArn({ service: 'iam', region: '', resource: 'role', resourceName: name });
+    const wardenRoles = wardenRoleNamePattern(project, environment);
+    const actAsItsAgents =
+      this.callerAdmission === 'list'
+        ? new iam.PolicyStatement({ sid: 'ActAsItsAgents', actions: ['sts:AssumeRole', 'sts:TagSession'], resources: roleNames.map((n) => roleArn(n.data)) })
+        : new iam.PolicyStatement({
+            sid: 'ActAsItsAgents',
+            actions: ['sts:AssumeRole', 'sts:TagSession'],
+            resources: [roleArn(`${wardenRoles}-data`)],
+            conditions: { StringEquals: { [`aws:ResourceTag/${serverAccessTag(spec.name)}`]: SERVER_ACCESS_TAG_VALUE } },
+          });
+    // the kill switch may be encrypted with a key of its own (the shared table of the servers stack)
+    const statusKey = this.agentStatusTable.encryptionKey;
 
     this.logGroup = new logs.LogGroup(this, 'FunctionLogs', { encryptionKey: this.encryptionKey, retention, removalPolicy });
     this.accessLogGroup = new logs.LogGroup(this, 'AccessLogs', { encryptionKey: this.encryptionKey, retention, removalPolicy });
@@ -223,8 +266,11 @@ export class McpServer extends Construct {
       description: `mcp-warden ${spec.name}: data roles of its agents, kill switch, rate limits, logs, traces`,
       roles: [this.functionRole],
       statements: [
-        new iam.PolicyStatement({ sid: 'ActAsItsAgents', actions: ['sts:AssumeRole', 'sts:TagSession'], resources: dataRoleArns }),
+        actAsItsAgents,
         new iam.PolicyStatement({ sid: 'ReadKillSwitch', actions: ['dynamodb:GetItem'], resources: [this.agentStatusTable.tableArn] }),
+        ...(statusKey && statusKey !== this.encryptionKey
+          ? [new iam.PolicyStatement({ sid: 'DecryptKillSwitch', actions: ['kms:Decrypt'], resources: [statusKey.keyArn] })]
+          : []),
         new iam.PolicyStatement({ sid: 'CountCalls', actions: ['dynamodb:UpdateItem'], resources: [this.rateLimitTable.tableArn] }),
         new iam.PolicyStatement({ sid: 'UseTableAndLogKey', actions: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey'], resources: [this.encryptionKey.keyArn] }),
         new iam.PolicyStatement({ sid: 'WriteOwnLogs', actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [this.logGroup.logGroupArn] }),
@@ -243,6 +289,14 @@ export class McpServer extends Construct {
         'X-Ray trace submission and the ENI actions Lambda needs to run in a VPC accept only Resource "*" (Service Authorization Reference); no data or identity action is wildcarded.',
       appliesTo: ['Resource::*'],
     });
+    if (this.callerAdmission === 'tag') {
+      suppress(this.functionPolicy, {
+        rule: 'AwsSolutions-IAM5',
+        reason:
+          `This server admits too many agents to list their data roles within IAM's 6,144-character policy limit; it may assume only roles named ${wardenRoles}-data that carry the tag ${serverAccessTag(spec.name)}=${SERVER_ACCESS_TAG_VALUE}, which AgentIdentity puts on exactly the data roles of this server's agents, and each data role's trust names this function role.`,
+        appliesTo: [`Resource::arn:<AWS::Partition>:iam::<AWS::AccountId>:role/${wardenRoles}-data`],
+      });
+    }
 
     // ---- function
     const toolModule = isAbsolute(spec.entry) ? spec.entry : resolve(props.manifestDir, spec.entry);
@@ -298,6 +352,10 @@ export class McpServer extends Construct {
     });
     suppress(this.function, {
       rule: 'PCI.DSS.321-LambdaDLQ',
+      reason: 'Invoked only synchronously by API Gateway: a failed call is returned to the agent and audited, there is no asynchronous event to park in a dead-letter queue.',
+    });
+    suppress(this.function, {
+      rule: 'Serverless-LambdaDLQ',
       reason: 'Invoked only synchronously by API Gateway: a failed call is returned to the agent and audited, there is no asynchronous event to park in a dead-letter queue.',
     });
     suppress(this.function, {
@@ -368,9 +426,32 @@ export class McpServer extends Construct {
     return this.api.urlForPath(`/${MCP_PATH}`);
   }
 
+  /** The execute-api ARN of `POST /mcp` on this server's stage: the only thing agents may invoke. */
+  public get invokeArn(): string {
+    return this.api.arnForExecuteApi('POST', `/${MCP_PATH}`, STAGE_NAME);
+  }
+
   /** Lets `grantee` call `POST /mcp` (the resource policy must admit it too: only the manifest's agents). */
   public grantInvoke(grantee: iam.IGrantable): iam.Grant {
-    return iam.Grant.addToPrincipal({ grantee, actions: ['execute-api:Invoke'], resourceArns: [this.api.arnForExecuteApi('POST', `/${MCP_PATH}`, STAGE_NAME)] });
+    return iam.Grant.addToPrincipal({ grantee, actions: ['execute-api:Invoke'], resourceArns: [this.invokeArn] });
+  }
+
+  /**
+   * Grants every admitted agent's caller role `execute-api:Invoke` on exactly `POST /mcp` of this
+   * API, in one managed policy of this stack attached to the roles by name. The roles live in
+   * other stacks (AgentIdentity), which must deploy first; nothing here references them, so
+   * there is no cross-stack export and no dependency cycle. One policy per server keeps 1,000
+   * agents at one resource (a policy may be attached to any number of roles).
+   */
+  public grantInvokeToAgents(): iam.ManagedPolicy {
+    const { project, environment } = this.manifest;
+    const existing = this.node.tryFindChild('CallerInvokePolicy');
+    if (existing instanceof iam.ManagedPolicy) return existing;
+    return new iam.ManagedPolicy(this, 'CallerInvokePolicy', {
+      description: `mcp-warden ${project}-${environment}: its agents' caller roles may call POST /mcp of MCP server ${this.serverName}`,
+      statements: [new iam.PolicyStatement({ sid: 'CallThisServer', actions: ['execute-api:Invoke'], resources: [this.invokeArn] })],
+      roles: this.agents.map((a, i) => iam.Role.fromRoleName(this, `Caller${i}`, agentRoleNames(project, environment, a).caller)),
+    });
   }
 
   /** A metric the guard emits (EMF, namespace `McpWarden`), for one agent or summed over this server's agents. */
@@ -414,17 +495,34 @@ export class McpServer extends Construct {
    */
   private resourcePolicy(stack: Stack, endpoints: readonly ec2.IInterfaceVpcEndpoint[]): iam.PolicyDocument {
     const { project, environment } = this.manifest;
-    const callerRoles = this.agents.map((a) => new iam.ArnPrincipal(stack.formatArn({ service: 'iam', region: '', resource: 'role', resourceName: agentRoleNames(project, environment, a).caller })));
+    const roleArn = (name: string) => stack.formatArn({ service: 'iam', region: '', resource: 'role', resourceName: name });
     const endpointIds = endpoints.map((e) => e.vpcEndpointId);
+    const route = `execute-api:/${STAGE_NAME}/POST/${MCP_PATH}`;
+    // 'tag': any principal, but only a caller role of this project/environment tagged for this
+    // server. The tag is the role's own: caller-role trust policies never allow sts:TagSession,
+    // so a session cannot override it with a session tag.
+    const admitAgents =
+      this.callerAdmission === 'list'
+        ? new iam.PolicyStatement({
+            sid: 'OnlyItsAgentsThroughTheEndpoint',
+            principals: this.agents.map((a) => new iam.ArnPrincipal(roleArn(agentRoleNames(project, environment, a).caller))),
+            actions: ['execute-api:Invoke'],
+            resources: [route],
+            conditions: { StringEquals: { 'aws:SourceVpce': endpointIds } },
+          })
+        : new iam.PolicyStatement({
+            sid: 'OnlyItsAgentsThroughTheEndpoint',
+            principals: [new iam.AnyPrincipal()],
+            actions: ['execute-api:Invoke'],
+            resources: [route],
+            conditions: {
+              StringEquals: { 'aws:SourceVpce': endpointIds, [`aws:PrincipalTag/${serverAccessTag(this.serverName)}`]: SERVER_ACCESS_TAG_VALUE },
+              ArnLike: { 'aws:PrincipalArn': roleArn(`${wardenRoleNamePattern(project, environment)}-caller`) },
+            },
+          });
     return new iam.PolicyDocument({
       statements: [
-        new iam.PolicyStatement({
-          sid: 'OnlyItsAgentsThroughTheEndpoint',
-          principals: callerRoles,
-          actions: ['execute-api:Invoke'],
-          resources: [`execute-api:/${STAGE_NAME}/POST/${MCP_PATH}`],
-          conditions: { StringEquals: { 'aws:SourceVpce': endpointIds } },
-        }),
+        admitAgents,
         new iam.PolicyStatement({
           sid: 'NothingFromOutsideTheEndpoint',
           effect: iam.Effect.DENY,

@@ -8,10 +8,19 @@ export interface SynthSummaryInput {
   readonly assembly: CloudAssembly;
   readonly manifestFile: string;
   readonly agents: readonly string[];
+  /** The MCP servers with the number of agents each admits and how their policies name them. */
+  readonly servers: readonly ServerSummary[];
   readonly packs: readonly string[];
   readonly suppressions: number;
   /** Manifest warnings, already formatted (e.g. overdue access reviews). */
   readonly warnings: readonly string[];
+}
+
+export interface ServerSummary {
+  readonly name: string;
+  readonly agents: number;
+  /** 'list': role ARNs in the policies; 'tag': name pattern plus the server's role tag. */
+  readonly admission: 'list' | 'tag';
 }
 
 export interface StackCount {
@@ -38,10 +47,15 @@ export function synthSummary(input: SynthSummaryInput): string {
     `  stacks       ${counts.length}`,
     ...counts.map((c) => `    ${c.name.padEnd(width)}  ${String(c.resources).padStart(4)} resources  ${(c.templateBytes / 1024).toFixed(0).padStart(5)} KB`),
     `  agents       ${input.agents.length}${input.agents.length <= 8 ? ` (${input.agents.join(', ')})` : ''}`,
+    `  servers      ${input.servers.length}${input.servers.length <= 8 ? ` (${input.servers.map(serverText).join(', ')})` : ''}`,
     `  roles        ${counts.reduce((n, c) => n + c.roles, 0)}`,
     `  packs        ${input.packs.join(', ')}`,
     `  suppressions ${input.suppressions} (each with its reason in validation-report.json; list them with \`npx warden compliance\`)`,
   ];
   if (input.warnings.length > 0) lines.push(`  warnings     ${input.warnings.length}`, ...input.warnings.map((w) => `    ${w}`));
   return `${lines.join('\n')}\n`;
+}
+
+function serverText(s: ServerSummary): string {
+  return `${s.name}: ${s.agents} agent${s.agents === 1 ? '' : 's'}${s.admission === 'tag' ? ' by tag' : ''}`;
 }

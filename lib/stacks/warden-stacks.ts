@@ -1,21 +1,27 @@
 /**
  * Builds every mcp-warden stack of a manifest into an app. Parts are separate stacks so each
- * stays small and deploys on its own: data (keys, tables) first, then the identity shards.
- * Later parts (servers, monitoring, incident-response, backups) are added here the same way,
- * each depending on the parts it uses.
+ * stays small and deploys on its own: data (keys, tables) first, then the identity shards, then
+ * the servers (their policies name and attach to the identity roles, by name). Later parts
+ * (monitoring, incident-response, backups) are added here the same way, each depending on the
+ * parts it uses.
  */
+import { resolve } from 'node:path';
 import type { Construct } from 'constructs';
 import type { AgentIdentity } from '../../constructs/agent-identity';
+import type { McpServer } from '../../constructs/mcp-server';
 import type { Manifest } from '../config/schema';
 import { AccessModel } from '../policy/access-model';
 import { WardenDataStack } from './data-stack';
 import { WardenIdentityStack } from './identity-stack';
+import { SERVERS_PER_STACK, WardenServersStack } from './servers-stack';
 import { DEFAULT_AGENTS_PER_STACK, shard } from './shard';
 import type { WardenStack } from './warden-stack';
 
 export interface BuildWardenStacksOptions {
   /** Agents per identity stack. @default 100 */
   readonly agentsPerStack?: number;
+  /** Servers per servers stack. @default 8 */
+  readonly serversPerStack?: number;
 }
 
 export interface WardenStacks {
@@ -23,14 +29,21 @@ export interface WardenStacks {
   readonly data: WardenDataStack;
   /** Identity shards, in order; agents are placed in manifest order. */
   readonly identities: readonly WardenIdentityStack[];
+  /** Servers shards, in order; the first holds the shared kill-switch table. */
+  readonly servers: readonly WardenServersStack[];
   /** Every stack, in deployment order. */
   readonly all: readonly WardenStack[];
   /** The identity of an agent, wherever its shard is. */
   identityOf(agent: string): AgentIdentity;
+  /** The McpServer of a manifest server, wherever its shard is. */
+  serverOf(server: string): McpServer;
 }
 
-/** Builds the stacks of `loaded.manifest` (a `LoadedManifest` from lib/config) into `app`. */
-export function buildWardenStacks(app: Construct, loaded: { readonly manifest: Manifest }, options: BuildWardenStacksOptions = {}): WardenStacks {
+/**
+ * Builds the stacks of `loaded.manifest` (a `LoadedManifest` from lib/config) into `app`. Tool
+ * `entry` paths are relative to `loaded.dir` (the manifest's folder; default: the working folder).
+ */
+export function buildWardenStacks(app: Construct, loaded: { readonly manifest: Manifest; readonly dir?: string }, options: BuildWardenStacksOptions = {}): WardenStacks {
   const model = new AccessModel(loaded.manifest);
   const data = new WardenDataStack(app, { manifest: loaded.manifest });
   const identities = shard(loaded.manifest.agents, options.agentsPerStack ?? DEFAULT_AGENTS_PER_STACK).map((agents, i) => {
@@ -39,15 +52,29 @@ export function buildWardenStacks(app: Construct, loaded: { readonly manifest: M
     return stack;
   });
   const byAgent = new Map(identities.flatMap((s) => s.identities.map((id) => [id.agentName, id] as const)));
+  const manifestDir = resolve(loaded.dir ?? '.');
+  const servers: WardenServersStack[] = [];
+  for (const [i, specs] of shard(loaded.manifest.servers, options.serversPerStack ?? SERVERS_PER_STACK).entries()) {
+    const stack = new WardenServersStack(app, { manifest: loaded.manifest, manifestDir, servers: specs, shard: i, agentStatusTable: servers[0]?.agentStatusTable });
+    for (const identity of identities) stack.addStackDependency(identity, 'server policies name and attach to the agent roles');
+    servers.push(stack);
+  }
+  const byServer = new Map(servers.flatMap((s) => s.servers.map((mcp) => [mcp.serverName, mcp] as const)));
   return {
     model,
     data,
     identities,
-    all: [data, ...identities],
+    servers,
+    all: [data, ...identities, ...servers],
     identityOf(agent: string): AgentIdentity {
       const identity = byAgent.get(agent);
       if (!identity) throw new Error(`no identity for agent "${agent}"; agents are ${[...byAgent.keys()].join(', ')}.`);
       return identity;
+    },
+    serverOf(server: string): McpServer {
+      const mcp = byServer.get(server);
+      if (!mcp) throw new Error(`no server "${server}"; servers are ${[...byServer.keys()].join(', ')}.`);
+      return mcp;
     },
   };
 }

@@ -1,0 +1,111 @@
+/**
+ * `AgentStatusTable`: the kill switch every MCP server of a project and environment reads before
+ * each call (partition key `agent`, attribute `status`: 'active' | 'contained').
+ *
+ * Named `<project>-<environment>-agent-status` so incident response and the CLI find it without
+ * cross-stack references. Encrypted with a customer-managed key of its own (rotating), point-in-
+ * time recovery on. No agent may write it: the table's resource policy denies every write to the
+ * warden agent and server roles by name (`<project>-<environment>-*-caller|data|server`), which
+ * holds whatever identity policy such a role is given later. Servers get read access with
+ * `grantRead`; incident response gets write access with `grantWriteStatus`.
+ */
+import { RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import { Construct } from 'constructs';
+import { wardenRoleNamePattern } from '../agent-identity';
+import { suppress } from '../compliance';
+import { AGENT_STATUS_TABLE } from './runtime/table-schemas';
+
+export interface AgentStatusTableProps {
+  readonly project: string;
+  readonly environment: string;
+  /** @default - RETAIN, or DESTROY for dev/test/sandbox environments */
+  readonly removalPolicy?: RemovalPolicy;
+}
+
+/** Write actions no agent, data or server role may take on the kill switch. */
+export const AGENT_STATUS_WRITE_ACTIONS: readonly string[] = [
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+  'dynamodb:DeleteItem',
+  'dynamodb:BatchWriteItem',
+  'dynamodb:PartiQLInsert',
+  'dynamodb:PartiQLUpdate',
+  'dynamodb:PartiQLDelete',
+  'dynamodb:ImportTable',
+  'dynamodb:RestoreTableFromBackup',
+  'dynamodb:RestoreTableToPointInTime',
+  'dynamodb:DeleteTable',
+  'dynamodb:UpdateTable',
+];
+
+/** `<project>-<environment>-agent-status`. */
+export function agentStatusTableName(project: string, environment: string): string {
+  return `${project}-${environment}-agent-status`;
+}
+
+const EPHEMERAL = new Set(['dev', 'test', 'sandbox']);
+
+export class AgentStatusTable extends Construct {
+  public readonly table: dynamodb.Table;
+  public readonly encryptionKey: kms.Key;
+  public readonly tableName: string;
+
+  constructor(scope: Construct, id: string, props: AgentStatusTableProps) {
+    super(scope, id);
+    const { project, environment } = props;
+    const ephemeral = EPHEMERAL.has(environment);
+    const removalPolicy = props.removalPolicy ?? (ephemeral ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN);
+    const stack = Stack.of(this);
+    this.tableName = agentStatusTableName(project, environment);
+    this.encryptionKey = new kms.Key(this, 'Key', {
+      description: `mcp-warden ${project}-${environment}: the agent-status (kill switch) table`,
+      enableKeyRotation: true,
+      removalPolicy,
+    });
+    const agentRoles = ['caller', 'data', 'server'].map((kind) =>
+      stack.formatArn({ service: 'iam', region: '', resource: 'role', resourceName: `${wardenRoleNamePattern(project, environment)}-${kind}` }),
+    );
+    this.table = new dynamodb.Table(this, 'Table', {
+      tableName: this.tableName,
+      partitionKey: { name: AGENT_STATUS_TABLE.partitionKey, type: dynamodb.AttributeType.STRING },
+      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
+      encryption: dynamodb.TableEncryption.CUSTOMER_MANAGED,
+      encryptionKey: this.encryptionKey,
+      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
+      deletionProtection: !ephemeral,
+      removalPolicy,
+      resourcePolicy: new iam.PolicyDocument({
+        statements: [
+          new iam.PolicyStatement({
+            sid: 'NoAgentOrServerWrites',
+            effect: iam.Effect.DENY,
+            principals: [new iam.AnyPrincipal()],
+            actions: [...AGENT_STATUS_WRITE_ACTIONS],
+            resources: ['*'],
+            conditions: { ArnLike: { 'aws:PrincipalArn': agentRoles } },
+          }),
+        ],
+      }),
+    });
+    for (const pack of ['NIST.800.53.R5', 'HIPAA.Security']) {
+      suppress(this.table, {
+        rule: `${pack}-DynamoDBInBackupPlan`,
+        reason:
+          'Point-in-time recovery keeps 35 days of continuous backups of the kill-switch flags, and incident response records every status change in its incident record; the flags are rebuilt from that record, not from a vault.',
+      });
+    }
+  }
+
+  /** Strongly consistent reads of the flags (the MCP servers). */
+  public grantRead(grantee: iam.IGrantable): iam.Grant {
+    return this.table.grant(grantee, 'dynamodb:GetItem').combine(this.encryptionKey.grantDecrypt(grantee));
+  }
+
+  /** Setting and clearing flags (incident response). */
+  public grantWriteStatus(grantee: iam.IGrantable): iam.Grant {
+    return this.table.grant(grantee, 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:UpdateItem').combine(this.encryptionKey.grantEncryptDecrypt(grantee));
+  }
+}

@@ -1,0 +1,67 @@
+/**
+ * `<project>-<environment>-servers[-N]`: one McpServer per manifest server, each granting its
+ * agents' caller roles `execute-api:Invoke` on its `POST /mcp`; the first shard also holds the
+ * shared kill-switch table, which later shards read by reference.
+ *
+ * Servers share stacks rather than getting one each: nothing in a server grows with its agents
+ * (they are named in policies by ARN or, past the size limits, by pattern and tag; the invoke
+ * grant is one managed policy per server attached to the roles by name), so a server costs the
+ * same ~SERVER_RESOURCES resources whether it admits 4 agents or 1,000, and a few fit a stack.
+ * The stack names the identity stacks' roles only by their deterministic names: no exports, no
+ * cycles. It deploys after them, so the roles its policies name and attach to already exist.
+ */
+import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
+import type { Construct } from 'constructs';
+import { AgentStatusTable, McpServer } from '../../constructs/mcp-server';
+import type { ServerSpec } from '../config/schema';
+import { WardenStack, type WardenStackProps } from './warden-stack';
+
+export interface WardenServersStackProps extends Omit<WardenStackProps, 'part' | 'shard'> {
+  /** Folder the manifest's `entry` and policy paths are relative to. */
+  readonly manifestDir: string;
+  /** The servers of this shard. */
+  readonly servers: readonly ServerSpec[];
+  /** Shard index. @default 0 */
+  readonly shard?: number;
+  /** The kill switch of the first shard. @default - created here (the first shard) */
+  readonly agentStatusTable?: dynamodb.ITable;
+}
+
+/** Resources one McpServer adds (VPC, endpoints, function, API, tables, logs, policies), rounded up. */
+export const SERVER_RESOURCES = 45;
+/** Servers per stack: 8 x ~45 stays well inside CloudFormation's 500 resources per stack. */
+export const SERVERS_PER_STACK = 8;
+
+export class WardenServersStack extends WardenStack {
+  /** The kill switch, when this is the shard that holds it. */
+  public readonly agentStatus?: AgentStatusTable;
+  /** The kill switch all servers of this shard read. */
+  public readonly agentStatusTable: dynamodb.ITable;
+  /** One per manifest server, in manifest order. */
+  public readonly servers: readonly McpServer[];
+
+  constructor(scope: Construct, props: WardenServersStackProps) {
+    const { manifestDir, servers, agentStatusTable, ...rest } = props;
+    super(scope, { ...rest, part: 'servers' });
+    const { manifest } = props;
+    const { project, environment } = manifest;
+    if (agentStatusTable) {
+      this.agentStatusTable = agentStatusTable;
+    } else {
+      this.agentStatus = new AgentStatusTable(this, 'AgentStatus', { project, environment });
+      this.agentStatusTable = this.agentStatus.table;
+    }
+    this.servers = servers.map((server) => {
+      const mcp = new McpServer(this, `Server-${server.name}`, { manifest, server: server.name, manifestDir, agentStatusTable: this.agentStatusTable });
+      mcp.grantInvokeToAgents();
+      return mcp;
+    });
+  }
+
+  /** A server by its manifest name. */
+  public server(name: string): McpServer {
+    const server = this.servers.find((s) => s.serverName === name);
+    if (!server) throw new Error(`no server "${name}"; servers are ${this.servers.map((s) => s.serverName).join(', ')}.`);
+    return server;
+  }
+}

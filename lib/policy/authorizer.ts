@@ -27,6 +27,8 @@ export interface Authorizer {
   authorize(agent: string, server: string, tool: string, context?: AuthorizeContext): AuthorizeResult;
   /** Ids of every policy in the set, generated and team-written. */
   readonly policyIds: readonly string[];
+  /** Decisions memoised (for tests of the memory bound). */
+  readonly cachedDecisions: number;
 }
 
 export interface AuthorizerOptions {
@@ -174,14 +176,19 @@ export function createAuthorizer(manifest: Manifest, options: AuthorizerOptions 
 
   return {
     policyIds: [...policies.keys()],
+    get cachedDecisions() {
+      return decisions.size;
+    },
     authorize(agent, server, tool, context = {}) {
       if (!useCache) return evaluate(agent, server, tool, context);
       const key = `${agent}\u0000${server}\u0000${tool}\u0000${context.agentStatus ?? 'active'}`;
       const cached = decisions.get(key);
       if (cached) return { ...cached, policies: [...cached.policies] };
       const decision = evaluate(agent, server, tool, context);
-      // only declared agents and tools reach Cedar; unknown names are not cached (unbounded)
-      if (entities.has(`${AGENT_TYPE}::${agent}`) && entities.has(`${TOOL_TYPE}::${toolId(server, tool)}`)) decisions.set(key, decision);
+      // only declared agents and tools and the two kill-switch statuses are cached: any other
+      // name or status (caller-chosen text) would grow the map without bound
+      const status = context.agentStatus ?? 'active';
+      if ((status === 'active' || status === 'contained') && entities.has(`${AGENT_TYPE}::${agent}`) && entities.has(`${TOOL_TYPE}::${toolId(server, tool)}`)) decisions.set(key, decision);
       return { ...decision, policies: [...decision.policies] };
     },
   };

@@ -130,8 +130,23 @@ export function argsSha256(args: unknown): string {
 
 const bounded = (s: string, max = 128): string => (s.length > max ? `${s.slice(0, max)}…` : s);
 
+/**
+ * Longest reason kept. Reasons can quote client input (a tool name, a finding per argument);
+ * CloudWatch Logs cuts events at 256 KB, and a cut audit line is unparseable JSON that metric
+ * filters and the SIEM silently drop, so every client-influenced field is bounded.
+ */
+export const MAX_REASON_CHARS = 1024;
+
 /** The OCSF API Activity event for one request. */
-export function ocsfApiActivity(r: AuditRecord): Record<string, unknown> {
+export function ocsfApiActivity(input: AuditRecord): Record<string, unknown> {
+  const r: AuditRecord = {
+    ...input,
+    method: bounded(input.method, 64),
+    reason: bounded(input.reason, MAX_REASON_CHARS),
+    requestId: bounded(input.requestId, 128),
+    ...(input.principalArn === undefined ? {} : { principalArn: bounded(input.principalArn, 2048) }),
+    ...(input.sourceIp === undefined ? {} : { sourceIp: bounded(input.sourceIp, 64) }),
+  };
   const activity = r.toolSpec ? ACTIVITY[r.toolSpec.access] : { id: OTHER_ACTIVITY_ID, name: r.method };
   const success = r.decision === 'allowed';
   const code = RESPONSE_CODE[r.outcome];

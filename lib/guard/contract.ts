@@ -124,4 +124,10 @@ export interface Guard {
   callTool(call: ToolCallRequest): Promise<ToolCallResult>;
   /** Audit a request refused before it reached a tool (unknown caller, contained agent, bad protocol). */
   auditRefusal(request: RequestInfo, reason: string, agent?: string): void;
+  /**
+   * Audit an accepted request that runs no tool (`initialize`, `tools/list`, `ping`), so that
+   * every request, not only tool calls, leaves exactly one audit event. No metrics: `Calls`
+   * counts tool calls.
+   */
+  auditRequest?(request: RequestInfo, agent: string): void;
 }

@@ -288,5 +288,9 @@ export function createGuard(options: GuardOptions): Guard {
     }
   };
 
-  return { identify, isContained, visibleTools, callTool, auditRefusal };
+  const auditRequest = (request: RequestInfo, agent: string): void => {
+    emit({ ...requestFields(request), agent, principalArn: principals.get(request.requestId), decision: 'allowed', outcome: 'ok', reason: `${request.method.slice(0, 64)} answered`, latencyMs: 0 });
+  };
+
+  return { identify, isContained, visibleTools, callTool, auditRefusal, auditRequest };
 }

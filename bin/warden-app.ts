@@ -30,7 +30,7 @@ function main(): number {
     throw err;
   }
 
-  const { model, servers } = buildWardenStacks(app, loaded);
+  const { model, servers, uncalledServers } = buildWardenStacks(app, loaded);
   const packs = compliancePacks(app, loaded.manifest.compliance.packs);
   Validations.of(app).addPlugins(...packs);
   const assembly = app.synth();
@@ -41,6 +41,7 @@ function main(): number {
       manifestFile: file,
       agents: model.manifest.agents.map((a) => a.name),
       servers: servers.flatMap((stack) => stack.servers.map((s) => ({ name: s.serverName, agents: s.agents.length, admission: s.callerAdmission }))),
+      uncalledServers,
       packs: packs.map((p) => p.name),
       suppressions: listSuppressions(app).length,
       warnings: loaded.warnings.length > 0 ? formatIssues(loaded.warnings).split('\n') : [],

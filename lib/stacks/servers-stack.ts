@@ -10,6 +10,7 @@
  * The stack names the identity stacks' roles only by their deterministic names: no exports, no
  * cycles. It deploys after them, so the roles its policies name and attach to already exist.
  */
+import { CfnResource, TagManager } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type { Construct } from 'constructs';
 import { AgentStatusTable, McpServer } from '../../constructs/mcp-server';
@@ -56,6 +57,19 @@ export class WardenServersStack extends WardenStack {
       mcp.grantInvokeToAgents();
       return mcp;
     });
+    this.tagProviderRoles();
+  }
+
+  /**
+   * The VPCs' restrict-default-security-group custom resource brings a provider role that is a
+   * plain CfnResource, which the Tags aspect skips; give it the stack's tags so every role of the
+   * stack says which project and environment it belongs to.
+   */
+  private tagProviderRoles(): void {
+    const tags = Object.entries(this.tags.tagValues()).map(([Key, Value]) => ({ Key, Value }));
+    for (const c of this.node.findAll()) {
+      if (c instanceof CfnResource && c.cfnResourceType === 'AWS::IAM::Role' && !TagManager.isTaggable(c)) c.addPropertyOverride('Tags', tags);
+    }
   }
 
   /** A server by its manifest name. */

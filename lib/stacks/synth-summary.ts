@@ -10,6 +10,8 @@ export interface SynthSummaryInput {
   readonly agents: readonly string[];
   /** The MCP servers with the number of agents each admits and how their policies name them. */
   readonly servers: readonly ServerSummary[];
+  /** Servers no agent may call (not deployed). @default none */
+  readonly uncalledServers?: readonly string[];
   readonly packs: readonly string[];
   readonly suppressions: number;
   /** Manifest warnings, already formatted (e.g. overdue access reviews). */
@@ -48,6 +50,7 @@ export function synthSummary(input: SynthSummaryInput): string {
     ...counts.map((c) => `    ${c.name.padEnd(width)}  ${String(c.resources).padStart(4)} resources  ${(c.templateBytes / 1024).toFixed(0).padStart(5)} KB`),
     `  agents       ${input.agents.length}${input.agents.length <= 8 ? ` (${input.agents.join(', ')})` : ''}`,
     `  servers      ${input.servers.length}${input.servers.length <= 8 ? ` (${input.servers.map(serverText).join(', ')})` : ''}`,
+    ...(input.uncalledServers?.length ? [`               not deployed, no agent has a tool on them: ${input.uncalledServers.join(', ')}`] : []),
     `  roles        ${counts.reduce((n, c) => n + c.roles, 0)}`,
     `  packs        ${input.packs.join(', ')}`,
     `  suppressions ${input.suppressions} (each with its reason in validation-report.json; list them with \`npx warden compliance\`)`,

@@ -9,7 +9,7 @@ import { resolve } from 'node:path';
 import type { Construct } from 'constructs';
 import type { AgentIdentity } from '../../constructs/agent-identity';
 import type { McpServer } from '../../constructs/mcp-server';
-import type { Manifest } from '../config/schema';
+import type { Manifest, ServerSpec } from '../config/schema';
 import { AccessModel } from '../policy/access-model';
 import { WardenDataStack } from './data-stack';
 import { WardenIdentityStack } from './identity-stack';
@@ -31,6 +31,8 @@ export interface WardenStacks {
   readonly identities: readonly WardenIdentityStack[];
   /** Servers shards, in order; the first holds the shared kill-switch table. */
   readonly servers: readonly WardenServersStack[];
+  /** Manifest servers no agent has a tool on; they are not deployed. */
+  readonly uncalledServers: readonly string[];
   /** Every stack, in deployment order. */
   readonly all: readonly WardenStack[];
   /** The identity of an agent, wherever its shard is. */
@@ -54,7 +56,9 @@ export function buildWardenStacks(app: Construct, loaded: { readonly manifest: M
   const byAgent = new Map(identities.flatMap((s) => s.identities.map((id) => [id.agentName, id] as const)));
   const manifestDir = resolve(loaded.dir ?? '.');
   const servers: WardenServersStack[] = [];
-  for (const [i, specs] of shard(loaded.manifest.servers, options.serversPerStack ?? SERVERS_PER_STACK).entries()) {
+  // a server no agent may call is not deployed (it would be a VPC and an API nobody can reach)
+  const [called, uncalled] = [true, false].map((hasAgents) => loaded.manifest.servers.filter((s) => model.agentsOfServer(s.name).length > 0 === hasAgents)) as [ServerSpec[], ServerSpec[]];
+  for (const [i, specs] of shard(called, options.serversPerStack ?? SERVERS_PER_STACK).entries()) {
     const stack = new WardenServersStack(app, { manifest: loaded.manifest, manifestDir, servers: specs, shard: i, agentStatusTable: servers[0]?.agentStatusTable });
     for (const identity of identities) stack.addStackDependency(identity, 'server policies name and attach to the agent roles');
     servers.push(stack);
@@ -65,6 +69,7 @@ export function buildWardenStacks(app: Construct, loaded: { readonly manifest: M
     data,
     identities,
     servers,
+    uncalledServers: uncalled.map((s) => s.name),
     all: [data, ...identities, ...servers],
     identityOf(agent: string): AgentIdentity {
       const identity = byAgent.get(agent);

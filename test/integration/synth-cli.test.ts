@@ -29,6 +29,8 @@ describe('npx cdk synth', () => {
     expect(code).toBe(0);
     expect(existsSync(join(out, 'shop-prod-data.template.json'))).toBe(true);
     expect(existsSync(join(out, 'shop-prod-identity.template.json'))).toBe(true);
+    expect(existsSync(join(out, 'shop-prod-servers.template.json'))).toBe(true);
+    expect(stderr).toMatch(/servers\s+2 \(commerce: 4 agents, payments: 1 agent\)/);
     expect(stderr).toMatch(/agents\s+4 \(inventory-agent, pricing-agent, support-agent, fraud-agent\)/);
     expect(stderr).toMatch(/packs\s+AwsSolutions, NIST.800.53.R5, PCI.DSS.321, HIPAA.Security, McpWarden/);
     expect(JSON.parse(readFileSync(join(out, 'validation-report.json'), 'utf8')).pluginReports.length).toBeGreaterThan(0);

@@ -9,7 +9,7 @@ describe('synthSummary', () => {
 
   it('counts resources and roles per stack from the assembly', () => {
     const counts = stackCounts(assembly);
-    expect(counts.map((c) => c.name)).toEqual(['shop-prod-data', 'shop-prod-identity']);
+    expect(counts.map((c) => c.name)).toEqual(['shop-prod-data', 'shop-prod-identity', 'shop-prod-servers']);
     const identity = counts.find((c) => c.name === 'shop-prod-identity')!;
     expect(identity.roles).toBe(8);
     expect(identity.resources).toBe(Object.keys((assembly.getStackByName('shop-prod-identity').template as { Resources: object }).Resources).length);
@@ -20,6 +20,10 @@ describe('synthSummary', () => {
       assembly,
       manifestFile: 'warden.config.yaml',
       agents: ['inventory-agent', 'fraud-agent'],
+      servers: [
+        { name: 'commerce', agents: 2, admission: 'list' },
+        { name: 'payments', agents: 1, admission: 'tag' },
+      ],
       packs: ['AwsSolutions', 'McpWarden'],
       suppressions: 3,
       warnings: ['warden.config.yaml: agents[1].reviewedOn: access review overdue'],
@@ -28,6 +32,7 @@ describe('synthSummary', () => {
     expect(text).toMatch(/shop-prod-identity\s+\d+ resources/);
     expect(text).toContain('agents       2 (inventory-agent, fraud-agent)');
     expect(text).toContain('packs        AwsSolutions, McpWarden');
+    expect(text).toContain('servers      2 (commerce: 2 agents, payments: 1 agent by tag)');
     expect(text).toContain('suppressions 3');
     expect(text).toContain('access review overdue');
     expect(text.split('\n').length).toBeLessThan(25);

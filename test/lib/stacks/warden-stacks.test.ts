@@ -6,9 +6,35 @@ describe('buildWardenStacks', () => {
   const loaded = defaultManifest();
   const stacks = buildWardenStacks(newTestApp(), loaded);
 
-  it('names stacks <project>-<environment>-<part> and deploys data before identities', () => {
-    expect(stacks.all.map((s) => s.stackName)).toEqual(['shop-prod-data', 'shop-prod-identity']);
+  it('names stacks <project>-<environment>-<part> and deploys data, then identities, then servers', () => {
+    expect(stacks.all.map((s) => s.stackName)).toEqual(['shop-prod-data', 'shop-prod-identity', 'shop-prod-servers']);
     expect(stacks.identities[0]!.dependencies).toContain(stacks.data);
+    expect(stacks.servers[0]!.dependencies).toEqual(expect.arrayContaining([...stacks.identities]));
+  });
+
+  it('builds one McpServer per manifest server and finds each by name', () => {
+    expect(stacks.servers.flatMap((s) => s.servers.map((m) => m.serverName))).toEqual(loaded.manifest.servers.map((s) => s.name));
+    expect(stacks.serverOf('payments').agents).toEqual(['fraud-agent']);
+    expect(() => stacks.serverOf('billing')).toThrow(/no server "billing"; servers are commerce, payments/);
+  });
+
+  it('deploys no server that no agent may call, and says so', () => {
+    const manifest = testManifest();
+    const onlyReader = buildWardenStacks(newTestApp(), { manifest: { ...manifest, agents: [manifest.agents[0]!] } });
+    expect(onlyReader.servers.flatMap((s) => s.servers.map((m) => m.serverName))).toEqual(['commerce']);
+    expect(onlyReader.uncalledServers).toEqual(['payments']);
+  });
+
+  it('shards servers in manifest order and shares the first shard\'s kill switch', () => {
+    const manifest = testManifest();
+    const sharded = buildWardenStacks(newTestApp(), { manifest }, { serversPerStack: 1 });
+    expect(sharded.servers.map((s) => [s.stackName, s.servers.map((m) => m.serverName)])).toEqual([
+      ['shop-prod-servers', ['commerce']],
+      ['shop-prod-servers-2', ['payments']],
+    ]);
+    Template.fromStack(sharded.servers[0]!).hasResourceProperties('AWS::DynamoDB::Table', { TableName: 'shop-prod-agent-status' });
+    expect(JSON.stringify(Template.fromStack(sharded.servers[1]!).toJSON())).not.toContain('shop-prod-agent-status"');
+    expect(sharded.servers[1]!.agentStatusTable).toBe(sharded.servers[0]!.agentStatusTable);
   });
 
   it('is environment-agnostic, so synth needs no credentials or lookups', () => {

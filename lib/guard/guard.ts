@@ -19,6 +19,9 @@ const MAX_REMEMBERED_REQUESTS = 1024;
 /** A tool name as echoed back to the client: bounded, so the refusal can't be used as a mirror. */
 const shownToolName = (tool: string): string => JSON.stringify(tool.length > 64 ? `${tool.slice(0, 64)}…` : tool);
 
+/** `_meta` key of a rate-limited result: whole seconds until the agent's window resets. */
+export const RETRY_AFTER_META = 'mcp-warden/retryAfterSeconds';
+
 export const notAvailableText = (tool: string): string => `tool ${shownToolName(tool)} is not available to this agent`;
 
 function errorResult(text: string): ToolCallResult {
@@ -255,7 +258,9 @@ export function createGuard(options: GuardOptions): Guard {
         return finish('refused', 'rate_limiter_unavailable', 'rate limiter unavailable: refused (fail closed)', errorResult(`the rate limiter is unavailable; retry shortly (request id ${request.requestId})`));
       }
       if (!limit.allowed) {
-        return finish('refused', 'rate_limited', `rate limit ${perMinute}/min exceeded`, errorResult(`rate limit exceeded (${perMinute} calls per minute); retry after ${limit.retryAfterSeconds} s`));
+        // the seconds also go in `_meta`, so a transport or client can act on them without parsing text
+        const refusal = { ...errorResult(`rate limit exceeded (${perMinute} calls per minute); retry after ${limit.retryAfterSeconds} s`), _meta: { [RETRY_AFTER_META]: limit.retryAfterSeconds } };
+        return finish('refused', 'rate_limited', `rate limit ${perMinute}/min exceeded`, refusal);
       }
       // 6. run
       let raw: unknown;

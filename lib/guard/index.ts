@@ -1,6 +1,6 @@
 /** The per-call guard and its pure building blocks. No AWS calls: effects are adapters. */
 export * from './contract';
-export { createGuard, notAvailableText } from './guard';
+export { createGuard, notAvailableText, RETRY_AFTER_META } from './guard';
 export { screenArguments, STRUCTURAL_FINDINGS, DEFAULT_SCREEN_LIMITS, type ScreenResult, type ScreenFinding, type ScreenLimits, type FindingKind } from './screen';
 export { InMemoryRateLimiter, windowKey, windowStart, retryAfter, decide as rateLimitDecision, DEFAULT_PER_MINUTE, WINDOW_MS } from './rate-limit';
 export { InMemoryAgentStatusStore } from './status-store';

@@ -1,7 +1,7 @@
 /** Guard behaviours found missing in review: each test failed (or could not be written) before its fix. */
 import { memoryAuditSink } from '../../../lib/guard/audit-sinks';
 import type { ToolCallResult } from '../../../lib/guard/contract';
-import { createGuard } from '../../../lib/guard/guard';
+import { createGuard, RETRY_AFTER_META } from '../../../lib/guard/guard';
 import { principalResolver } from '../../../lib/guard/identify';
 import { InMemoryRateLimiter } from '../../../lib/guard/rate-limit';
 import { InMemoryAgentStatusStore } from '../../../lib/guard/status-store';
@@ -162,5 +162,18 @@ describe('createGuard: audit events stay one parseable log line', () => {
     expect(h.audit.events).toHaveLength(1);
     expect(JSON.stringify(h.audit.events[0]).length).toBeLessThan(16 * 1024);
     expect(unmapped(h.audit.events[0]!)).toMatchObject({ outcome: 'injection_blocked' });
+  });
+});
+
+describe('createGuard: rate limiting', () => {
+  it('puts the retry-after seconds in the refused result\'s _meta as well as its text', async () => {
+    const h = guardHarness();
+    const perMinute = h.agent('support-agent').rateLimit?.perMinute ?? 600;
+    h.clock.now = Date.UTC(2026, 10, 25, 12, 0, 15); // 45 s before the window resets
+    for (let i = 0; i < perMinute; i++) await h.guard.callTool(h.call('support-agent', 'commerce', 'get_order'));
+    const refused = await h.guard.callTool(h.call('support-agent', 'commerce', 'get_order'));
+    expect(refused.isError).toBe(true);
+    expect(refused._meta).toEqual({ [RETRY_AFTER_META]: 45 });
+    expect(text(refused)).toMatch(/retry after 45 s$/);
   });
 });

@@ -7,6 +7,9 @@ import type { MetricName, MetricsSink } from './contract';
 
 export const METRICS_NAMESPACE = 'McpWarden';
 
+const DIMENSION_NAME = /^[A-Za-z][A-Za-z0-9_]{0,254}$/;
+const validDimensionValue = (value: unknown): value is string => typeof value === 'string' && value.length > 0 && value.length <= 1024;
+
 const UNIT: Record<MetricName, 'Count' | 'Milliseconds'> = {
   Calls: 'Count',
   Denied: 'Count',
@@ -27,14 +30,16 @@ export function emfMetricsSink(write: (line: string) => void, namespace = METRIC
     put(agent, metrics, dimensions = {}) {
       const names = (Object.keys(metrics) as MetricName[]).filter((m) => typeof metrics[m] === 'number' && Number.isFinite(metrics[m]));
       if (names.length === 0) return;
-      const extra = Object.keys(dimensions).filter((k) => k !== 'Agent' && !(k in UNIT));
+      // A dimension key must not shadow `_aws` or a metric, and CloudWatch takes dimension values
+      // of 1 to 1,024 characters: anything else would make CloudWatch reject the whole line.
+      const extra = Object.keys(dimensions).filter((k) => DIMENSION_NAME.test(k) && k !== 'Agent' && !Object.hasOwn(UNIT, k) && validDimensionValue(dimensions[k]));
       const dimensionSets = [['Agent'], ...(extra.length > 0 ? [['Agent', ...extra]] : [])];
       const line: Record<string, unknown> = {
         _aws: {
           Timestamp: now(),
           CloudWatchMetrics: [{ Namespace: namespace, Dimensions: dimensionSets, Metrics: names.map((Name) => ({ Name, Unit: UNIT[Name] })) }],
         },
-        Agent: agent,
+        Agent: validDimensionValue(agent) ? agent : '(invalid)',
       };
       for (const k of extra) line[k] = dimensions[k];
       for (const m of names) line[m] = metrics[m];

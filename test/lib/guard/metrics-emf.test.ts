@@ -48,4 +48,17 @@ describe('emfMetricsSink', () => {
     expect(lines).toHaveLength(1);
     expect(lines[0]!.endsWith('\n')).toBe(true);
   });
+
+  it('never lets a dimension shadow the _aws metadata or a metric, nor carry an invalid value', () => {
+    sink.put('a', { Calls: 1 }, { _aws: 'x', Calls: '5', Tool: 'x'.repeat(1025), Empty: '', Server: 'commerce' } as Record<string, string>);
+    const doc = JSON.parse(lines[0]!);
+    expect(doc._aws.CloudWatchMetrics[0].Dimensions).toEqual([['Agent'], ['Agent', 'Server']]);
+    expect(doc.Calls).toBe(1);
+    expect(doc.Tool).toBeUndefined();
+  });
+
+  it('replaces an empty agent name, which CloudWatch would reject', () => {
+    sink.put('', { Calls: 1 });
+    expect(JSON.parse(lines[0]!).Agent).toBe('(invalid)');
+  });
 });

@@ -169,7 +169,10 @@ export function createGuard(options: GuardOptions): Guard {
 
   const callTool = async (call: ToolCallRequest): Promise<ToolCallResult> => {
     const started = now();
-    const { agent, server, tool, request } = call;
+    const { server, tool, request } = call;
+    // Clearance and rate limit come from the manifest, not from the object the transport passed:
+    // a stale or altered AgentSpec with the right name must not widen what the agent sees.
+    const agent = agents.get(call.agent.name) ?? call.agent;
     const toolSpec = servers.get(server)?.tools.find((t) => t.name === tool);
     const principalArn = call.caller?.principalArn ?? principals.get(request.requestId);
     let argsHash: string | undefined;

@@ -177,3 +177,13 @@ describe('createGuard: rate limiting', () => {
     expect(text(refused)).toMatch(/retry after 45 s$/);
   });
 });
+
+describe('createGuard: the manifest is the source of an agent\'s clearance', () => {
+  it('redacts by the manifest clearance even if the transport passes an altered AgentSpec', async () => {
+    const h = guardHarness();
+    const card = '4111 1111 1111 1111';
+    const forged = { ...h.agent('support-agent'), clearance: 'restricted' };
+    const result = await h.guard.callTool(h.call('support-agent', 'commerce', 'get_order', {}, { agent: forged, run: async () => ({ content: [{ type: 'text', text: `card ${card}` }] }) }));
+    expect(text(result)).not.toContain(card);
+  });
+});

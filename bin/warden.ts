@@ -6,6 +6,7 @@ import { registerValidate } from '../lib/cli/validate';
 import { registerDev } from '../lib/cli/dev';
 import { registerAccessMatrix } from '../lib/cli/access-matrix';
 import { registerRedact } from '../lib/cli/redact';
+import { registerCompliance } from '../lib/cli/compliance';
 
 const program = new Command()
   .name('warden')
@@ -16,6 +17,7 @@ registerValidate(program);
 registerDev(program);
 registerAccessMatrix(program);
 registerRedact(program);
+registerCompliance(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   process.stderr.write(`warden: ${err instanceof Error ? err.message : String(err)}\n`);

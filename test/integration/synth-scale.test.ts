@@ -1,37 +1,100 @@
 /**
  * 1,000 agents: identities are sharded so every stack stays under CloudFormation's 500
- * resources and 1 MB template (CloudFormation quotas). Validation is off here for speed; the
- * default-app test covers compliance.
+ * resources and 1 MB template (CloudFormation quotas), and servers admitting hundreds of agents
+ * switch from listing role ARNs to a name pattern plus the server's role tag, so the API resource
+ * policy stays under API Gateway's 8,192 bytes and the function policy under IAM's 6,144
+ * characters. Validation is off here for speed; the default-app test covers compliance.
  */
+import { Template } from 'aws-cdk-lib/assertions';
+import { API_RESOURCE_POLICY_MAX_BYTES, MANAGED_POLICY_MAX_CHARS } from '../../constructs/mcp-server';
 import { buildWardenStacks } from '../../lib/stacks';
 import { stackCounts } from '../../lib/stacks/synth-summary';
 import { newTestApp, testManifest } from '../lib/stacks/warden-test-app';
 
 const AGENTS = 1000;
 
+/** A template value rendered with the longest values the pseudo parameters and ids can take. */
+function render(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(render);
+  if (value === null || typeof value !== 'object') return value;
+  const v = value as Record<string, unknown>;
+  if ('Fn::Join' in v) {
+    const [sep, parts] = v['Fn::Join'] as [string, unknown[]];
+    return parts.map(render).join(sep);
+  }
+  if ('Ref' in v) return { 'AWS::Partition': 'aws-us-gov', 'AWS::AccountId': '123456789012', 'AWS::Region': 'ap-southeast-4' }[v.Ref as string] ?? 'vpce-0123456789abcdef0';
+  if ('Fn::GetAtt' in v) return `arn:aws-us-gov:dynamodb:ap-southeast-4:123456789012:table/${'x'.repeat(64)}`;
+  return Object.fromEntries(Object.entries(v).map(([k, x]) => [k, render(x)]));
+}
+
 describe(`synthesizing ${AGENTS} agents`, () => {
   const previous = process.env.CDK_VALIDATION;
   beforeAll(() => (process.env.CDK_VALIDATION = 'false'));
   afterAll(() => (previous === undefined ? delete process.env.CDK_VALIDATION : (process.env.CDK_VALIDATION = previous)));
 
-  it('keeps every stack under 500 resources and 1 MB', () => {
-    const base = testManifest();
-    const tools = ['commerce/search_products', 'commerce/update_price', 'commerce/get_order', 'payments/get_payment'];
-    const agents = Array.from({ length: AGENTS }, (_, i) => ({ ...base.agents[0]!, name: `agent-${String(i).padStart(4, '0')}`, tools: tools.slice(0, 1 + (i % tools.length)) }));
-    const started = Date.now();
-    const app = newTestApp();
-    const stacks = buildWardenStacks(app, { manifest: { ...base, agents } });
-    const counts = stackCounts(app.synth());
-    const seconds = (Date.now() - started) / 1000;
+  const base = testManifest();
+  const tools = ['commerce/search_products', 'commerce/update_price', 'commerce/get_order', 'payments/get_payment'];
+  const agents = Array.from({ length: AGENTS }, (_, i) => ({ ...base.agents[0]!, name: `agent-${String(i).padStart(4, '0')}`, tools: tools.slice(0, 1 + (i % tools.length)) }));
+  const started = Date.now();
+  const app = newTestApp();
+  const stacks = buildWardenStacks(app, { manifest: { ...base, agents } });
+  const counts = stackCounts(app.synth());
+  const seconds = (Date.now() - started) / 1000;
 
+  it('keeps every stack under 500 resources and 1 MB', () => {
     expect(stacks.identities.length).toBe(Math.ceil(AGENTS / 100));
     expect(stacks.identities.reduce((n, s) => n + s.identities.length, 0)).toBe(AGENTS);
-    expect(counts.reduce((n, c) => n + c.roles, 0)).toBe(2 * AGENTS + 1); // + the backup role
+    const serverRoles = counts.filter((c) => c.name.includes('servers')).reduce((n, c) => n + c.roles, 0);
+    expect(counts.reduce((n, c) => n + c.roles, 0)).toBe(2 * AGENTS + 1 + serverRoles); // + the backup role
     for (const c of counts) {
       expect(c.resources).toBeLessThan(500);
       expect(c.templateBytes).toBeLessThan(1024 * 1024);
     }
     const largest = counts.reduce((a, b) => (b.templateBytes > a.templateBytes ? b : a));
-    process.stdout.write(`scale: ${AGENTS} agents, ${counts.length} stacks, largest ${largest.name} ${largest.resources} resources ${(largest.templateBytes / 1024).toFixed(0)} KB, synth ${seconds.toFixed(1)} s\n`);
+    const servers = counts.find((c) => c.name === 'shop-prod-servers')!;
+    process.stdout.write(
+      `scale: ${AGENTS} agents, ${counts.length} stacks, largest ${largest.name} ${largest.resources} resources ${(largest.templateBytes / 1024).toFixed(0)} KB, ` +
+        `servers ${servers.resources} resources ${(servers.templateBytes / 1024).toFixed(0)} KB, synth ${seconds.toFixed(1)} s\n`,
+    );
+  });
+
+  it('admits the agents of both servers by name pattern and tag, within the API and IAM policy size limits', () => {
+    const servers = stacks.servers[0]!;
+    const template = Template.fromStack(servers);
+    expect(stacks.serverOf('commerce').agents).toHaveLength(AGENTS);
+    expect(stacks.serverOf('payments').agents).toHaveLength(AGENTS / 4);
+    for (const mcp of servers.servers) {
+      expect(mcp.callerAdmission).toBe('tag');
+      const api = template.toJSON().Resources[servers.getLogicalId(mcp.api.node.defaultChild as never)];
+      expect(JSON.stringify(render(api.Properties.Policy)).length).toBeLessThan(API_RESOURCE_POLICY_MAX_BYTES);
+      const fnPolicy = template.toJSON().Resources[servers.getLogicalId(mcp.functionPolicy.node.defaultChild as never)];
+      expect(JSON.stringify(render(fnPolicy.Properties.PolicyDocument)).length).toBeLessThan(MANAGED_POLICY_MAX_CHARS);
+    }
+  });
+
+  it('matches only caller roles tagged for the server, and assumes only data roles tagged for it', () => {
+    const servers = stacks.servers[0]!;
+    const payments = stacks.serverOf('payments');
+    const resources = Template.fromStack(servers).toJSON().Resources;
+    const allow = (resources[servers.getLogicalId(payments.api.node.defaultChild as never)].Properties.Policy.Statement as any[]).find((s) => s.Effect === 'Allow');
+    expect(allow.Condition.StringEquals['aws:PrincipalTag/warden:server-payments']).toBe('allowed');
+    expect(render(allow.Condition.ArnLike['aws:PrincipalArn'])).toBe('arn:aws-us-gov:iam::123456789012:role/shop-prod-*-caller');
+    const assume = (resources[servers.getLogicalId(payments.functionPolicy.node.defaultChild as never)].Properties.PolicyDocument.Statement as any[]).find((s) => s.Sid === 'ActAsItsAgents');
+    expect(render(assume.Resource)).toBe('arn:aws-us-gov:iam::123456789012:role/shop-prod-*-data');
+    expect(assume.Condition).toEqual({ StringEquals: { 'aws:ResourceTag/warden:server-payments': 'allowed' } });
+    // exactly the payments agents carry the tag the pattern relies on
+    const tagged = stacks.identities.flatMap((s) =>
+      Object.values(Template.fromStack(s).findResources('AWS::IAM::Role'))
+        .filter((r) => (r.Properties.Tags as { Key: string; Value: string }[]).some((t) => t.Key === 'warden:server-payments' && t.Value === 'allowed'))
+        .map((r) => r.Properties.RoleName as string),
+    );
+    const expected = stacks.model.agentsOfServer('payments').flatMap((a) => [`shop-prod-${a.name}-caller`, `shop-prod-${a.name}-data`]);
+    expect(tagged.sort()).toEqual(expected.sort());
+  });
+
+  it('grants invoke with one managed policy per server, attached to every admitted caller role', () => {
+    const template = Template.fromStack(stacks.servers[0]!);
+    const invoke = Object.values(template.findResources('AWS::IAM::ManagedPolicy')).filter((p) => JSON.stringify(p.Properties.PolicyDocument).includes('execute-api:Invoke'));
+    expect(invoke.map((p) => (p.Properties.Roles as string[]).length).sort((a, b) => a - b)).toEqual([AGENTS / 4, AGENTS]);
   });
 });

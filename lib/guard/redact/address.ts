@@ -13,7 +13,7 @@ import type { Detector } from './finding';
 const WORD = String.raw`\p{Lu}[\p{L}'’\-]*\.?`;
 const NAME_WORD = String.raw`(?:${WORD}|\d{1,3}(?:st|nd|rd|th))`;
 /** `32 cm`, `100 ml`, `64 GB`: a quantity after a product name, not a house number. */
-const NOT_A_UNIT = String.raw`(?!\s{0,2}(?:mm|cm|m|km|in|inch|ft|ml|cl|dl|l|g|kg|mg|oz|lbs?|pcs|pieces|pack|GB|TB|MB|mAh|Hz|x|%)(?![\p{L}\p{N}]))`;
+const NOT_A_UNIT = String.raw`(?!\s{0,2}(?:mm|cm|m|km|inch|ft|ml|cl|dl|l|g|kg|mg|oz|lbs?|pcs|pieces|pack|GB|TB|MB|mAh|Hz|x|%)(?![\p{L}\p{N}]))`;
 const HOUSE_NUMBER = String.raw`\d{1,5}[A-Za-z]?(?:[\-/]\d{1,4}[A-Za-z]?)?${NOT_A_UNIT}`;
 /** Street types (USPS Publication 28 suffixes and their common abbreviations, plus UK ones). */
 const US_UK_TYPE = [
@@ -50,7 +50,7 @@ const COMPOUND = new RegExp(
 );
 
 const ROMANCE_TYPE =
-  'C/|Av\\.|Pza\\.|Rue|Avenue|Boulevard|Bd|Place|Chemin|Allée|Impasse|Quai|Calle|Avenida|Avda\\.|Plaza|Paseo|Carrer|Camino|Ronda|Via|Viale|Piazza|Piazzale|Corso|Largo|Vicolo|Rua|Praça|Travessa';
+  'C/|Av\\.|Pza\\.|Passeig|Rambla|Avinguda|Travesía|Glorieta|Rue|Avenue|Boulevard|Bd|Place|Chemin|Allée|Impasse|Quai|Calle|Avenida|Avda\\.|Plaza|Paseo|Carrer|Camino|Ronda|Via|Viale|Piazza|Piazzale|Corso|Largo|Vicolo|Rua|Praça|Travessa';
 const CONNECTOR = String.raw`(?:(?:de|del|de la|des|du|di|della|delle|dello|dei|degli|da|do|dos|das|la|le|les|el|los|las|dal|al)\s{1,2}|[lLdD]['’])`;
 const ROMANCE_NAME = String.raw`${CONNECTOR}{0,2}\p{Lu}[\p{L}'’\-]*(?:\s{1,2}${CONNECTOR}{0,2}\p{Lu}[\p{L}'’\-]*){0,3}`;
 /**

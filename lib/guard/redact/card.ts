@@ -151,10 +151,15 @@ function gluedBefore(text: string, start: number): boolean {
   return (before === '-' || before === '.' || before === '_') && isWordChar(text[start - 2]);
 }
 
-/** `…1111ABC`, `…1111-A`, `…1111.5`: part of a longer token. */
+/**
+ * `…1111ABC`, `…1111-A`, `…1111.5`, `…1111,50`: part of a longer token. A comma followed by
+ * another card-length number is a list (`4111…1111,4012…1881` in a CSV row), not a decimal.
+ */
 function gluedAfter(text: string, end: number): boolean {
   const after = text[end];
   if (isWordChar(after)) return true;
   if ((after === '-' || after === '_') && isWordChar(text[end + 1])) return true;
-  return (after === '.' || after === ',') && /\d/.test(text[end + 1] ?? '');
+  if (after === ',') return /\d/.test(text[end + 1] ?? '') && !CARD_LENGTH_NEXT.test(text.slice(end + 1, end + 21));
+  return after === '.' && /\d/.test(text[end + 1] ?? '');
 }
+const CARD_LENGTH_NEXT = /^\d{12,19}(?!\d)/;

@@ -78,7 +78,7 @@ function scan(text: string, groups: readonly Group[], out: Finding[]): void {
       const last = groups[found];
       let start = first.open ? first.start - 1 : first.start;
       if (text[start - 1] === '+') start--;
-      out.push({ start, end: last.close ? last.end + 1 : last.end, type: 'phone' });
+      out.push({ start, end: endOf(text, start, last), type: 'phone' });
       a = found + 1;
     } else a++;
   }
@@ -89,9 +89,8 @@ function isPhone(text: string, groups: readonly Group[]): boolean {
   const last = groups[groups.length - 1];
   const start = first.open ? first.start - 1 : first.start;
   const plus = text[start - 1] === '+';
-  const end = last.close ? last.end + 1 : last.end;
+  const end = endOf(text, start, last);
   if (glued(text, plus ? start - 1 : start, end)) return false;
-  if (NOT_A_PHONE_WORD.test(text.slice(Math.max(0, start - 12), start))) return false;
 
   const lens = groups.map((g) => g.end - g.start);
   let digits = '';
@@ -105,6 +104,9 @@ function isPhone(text: string, groups: readonly Group[]): boolean {
   }
   if (seps.has('.') && seps.size > 1) return false;
   if (seps.has('.') && lens.length === 4 && lens.every((n) => n <= 3)) return false; // an IPv4 address
+  // AAA-GG-SSSS is how SSNs are written (the SSN detector judges those), not phone numbers.
+  if (!plus && lens.join('-') === '3-2-4' && seps.size === 1 && seps.has('-')) return false;
+  if (NOT_A_PHONE_WORD.test(text.slice(Math.max(0, start - 12), start))) return false;
   const parens = groups.some((g) => g.open || g.close);
   if (!plus && !parens && looksLikeDate(lens)) return false;
 
@@ -112,6 +114,8 @@ function isPhone(text: string, groups: readonly Group[]): boolean {
   if (digits.startsWith('00') && digits[2] !== '0') return groups.length > 1 && possible(`+${digits.slice(2)}`);
   if (groups.length === 1 && !keywordBefore(text, start, PHONE_WORD, 32)) return false;
   if (isNorthAmerican(digits, lens, groups)) return true;
+  // A 7-digit local number (`Phone: 555-0132`) only right after a phone word.
+  if (digits.length === 7 && lens.join('-') === '3-4' && /^[2-9]/.test(digits) && keywordBefore(text, start, PHONE_WORD, 16)) return true;
   if (digits[0] === '0' && digits.length >= 9 && digits.length <= 11) {
     return TRUNK_ZERO_COUNTRIES.some((country) => parsePhoneNumberFromString(digits, country)?.isValid() === true);
   }
@@ -152,4 +156,15 @@ function glued(text: string, start: number, end: number): boolean {
   if (isWordChar(after)) return true;
   if ((after === '-' || after === '_') && isWordChar(text[end + 1])) return true;
   return (after === '.' || after === ',' || after === ':' || after === '/') && /\d/.test(text[end + 1] ?? '');
+}
+
+/** Past the last digit, and past a `)` only when the number opened one: `(Jane, +49 170 1234567)` keeps its own. */
+function endOf(text: string, start: number, last: Group): number {
+  if (!last.close) return last.end;
+  let open = 0;
+  for (let k = start; k < last.end; k++) {
+    if (text[k] === '(') open++;
+    else if (text[k] === ')') open--;
+  }
+  return open > 0 ? last.end + 1 : last.end;
 }

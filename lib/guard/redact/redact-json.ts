@@ -30,13 +30,15 @@ class Walker {
     private readonly counts: RedactionCounts,
   ) {}
 
-  walk(value: unknown): unknown {
-    if (typeof value === 'string') return this.text(value);
+  /** `key`: the nearest enclosing object key, the only context a short value has (`"tax_id": "536221234"`). */
+  walk(value: unknown, key?: string): unknown {
+    if (typeof value === 'string') return key !== undefined && value.length <= CONTEXT_MAX ? this.inContext(key, value) : this.text(value);
+    if (typeof value === 'number') return this.number(value, key);
     if (typeof value !== 'object' || value === null) return value;
     if (this.path.has(value)) throw new TypeError('redactJson: the value contains a cycle; tool results must be plain JSON');
     this.path.add(value);
     try {
-      return Array.isArray(value) ? this.array(value) : this.object(value as Record<string, unknown>);
+      return Array.isArray(value) ? this.array(value, key) : this.object(value as Record<string, unknown>);
     } finally {
       this.path.delete(value);
     }
@@ -48,14 +50,49 @@ class Walker {
     return r.text;
   }
 
+  /**
+   * A short string redacted as if its key were written before it (`tax id: 536221234`), so
+   * detectors that need a nearby word get the one JSON puts in the key. Falls back to the
+   * value alone when a finding would reach into the key.
+   */
+  private inContext(key: string, s: string): string {
+    const label = keyLabel(key);
+    if (label === '') return this.text(s);
+    const prefix = `${label}: `;
+    const r = redact(prefix + s, this.clearance, this.policy);
+    if (r.text.length === prefix.length + s.length && r.text.endsWith(s)) return s;
+    if (!r.text.startsWith(prefix)) return this.text(s);
+    for (const [type, n] of Object.entries(r.counts) as [RedactionType, number][]) this.add(type, n);
+    return r.text.slice(prefix.length);
+  }
+
+  /**
+   * A card, phone or SSN stored as a JSON number (`"value": 4111111111111111`) is still one:
+   * integers of 7+ digits are checked as text with their key as context and, when sensitive,
+   * replaced by the marker (a string). Smaller numbers (quantities, prices, ids) are skipped.
+   */
+  private number(n: number, key: string | undefined): unknown {
+    if (!Number.isInteger(n) || Math.abs(n) < 1_000_000) return n;
+    const digits = String(n);
+    if (!/^\d+$/.test(digits)) return n;
+    const label = key === undefined ? '' : keyLabel(key);
+    const prefix = label === '' ? '' : `${label}: `;
+    const r = redact(prefix + digits, this.clearance, this.policy);
+    const marker = NUMBER_MARKER.exec(r.text.slice(prefix.length));
+    if (r.text === prefix + digits || !r.text.startsWith(prefix) || marker === null) return n;
+    const type = marker[1] as RedactionType;
+    this.add(type);
+    return redactionMarker(type);
+  }
+
   private add(type: RedactionType, n = 1): void {
     this.counts[type] = (this.counts[type] ?? 0) + n;
   }
 
-  private array(items: unknown[]): unknown[] {
+  private array(items: unknown[], key: string | undefined): unknown[] {
     let copy: unknown[] | undefined;
     for (let i = 0; i < items.length; i++) {
-      const next = this.walk(items[i]);
+      const next = this.walk(items[i], key);
       if (next !== items[i]) (copy ??= items.slice())[i] = next;
     }
     return copy ?? items;
@@ -68,10 +105,11 @@ class Walker {
       const original = obj[key];
       const keyType = sensitiveKeyType(key);
       let next: unknown;
-      if (keyType !== undefined && this.hidden.has(keyType) && original !== null && original !== undefined && original !== '') {
+      // A boolean (`"cvv_checked": true`) or an empty value holds nothing to hide.
+      if (keyType !== undefined && this.hidden.has(keyType) && original !== null && original !== undefined && original !== '' && typeof original !== 'boolean') {
         next = redactionMarker(keyType);
         this.add(keyType);
-      } else next = this.walk(original);
+      } else next = this.walk(original, key);
       const newKey = this.text(key);
       if (next !== original || newKey !== key) {
         if (!copy) {
@@ -87,6 +125,21 @@ class Walker {
     }
     return copy ?? obj;
   }
+}
+
+/** Strings longer than this are prose; the key says nothing about what is deep inside them. */
+const CONTEXT_MAX = 120;
+/** The value of a number redacted in context is exactly one marker. */
+const NUMBER_MARKER = /^\[REDACTED:([a-z-]+)\]$/;
+
+/** `taxId`, `tax_id`, `Tax-ID` -> `tax id`: a key as the words a detector looks for. */
+function keyLabel(key: string): string {
+  return key
+    .replace(/([a-z])([A-Z])/g, '$1 $2')
+    .replace(/[^A-Za-z]+/g, ' ')
+    .trim()
+    .toLowerCase()
+    .slice(0, 40);
 }
 
 /** Plain assignment would turn a `"__proto__"` key from JSON.parse into a prototype change. */

@@ -82,7 +82,6 @@ describe('held-out redaction corpus', () => {
 
   it.each(REDACTION_TYPES)('finds %s at or above its recall floor', (type) => {
     const row = perType.find((r) => r.type === type)!;
-    expect({ type, recall: row.recall, missed: row.missed.map((p) => p.text) }).toEqual(expect.objectContaining({ recall: expect.any(Number) }));
     expect(row.recall).toBeGreaterThanOrEqual(RECALL_FLOOR[type]);
   });
 

@@ -25,6 +25,13 @@ const HOSTILE: Record<string, string> = {
   'Romance connectors': fill('Via de la '),
   'IBAN-like groups': fill('DE89 '),
   'SSN-like groups': fill('123-45-'),
+  'digits and line breaks': fill('1\r\n'),
+  'card groups between tabs': fill('4111\t'),
+  'brand words before street types': fill('Fifth Avenue '),
+  'quantities after street names': fill('Via Roma 12 cm '),
+  'CVV code labels': fill('cvv-code '),
+  'nested phone parentheses': fill('(+1 (415) 555-0132) '),
+  'comma-separated card lists': fill('4111111111111111,'),
   'dense real PII': fill('Call +44 20 7946 0958 or 4111 1111 1111 1111, mail a@b.co, 10 Downing Street. '),
 };
 

@@ -1,0 +1,125 @@
+/**
+ * Inputs the held-out corpus found the engine getting wrong, pinned one behaviour per test:
+ * numbers wrapped across lines, lists, EU card and phone words, quantities after brand names,
+ * and JSON numbers that are cards or SSNs.
+ */
+import { redact, redactJson } from '../../../../lib/guard/redact';
+import { shopPolicy } from './shop-policy';
+
+const pub = (text: string) => redact(text, 'public', shopPolicy);
+
+describe('card numbers split by whitespace', () => {
+  it.each([
+    ['a line break', 'card number 4111 1111\n1111 1111 exp 11/27', 'card number [REDACTED:card] exp 11/27'],
+    ['CRLF between Amex groups', 'AMEX 3782\r\n822463\r\n10005', 'AMEX [REDACTED:card]'],
+    ['tabs (a pasted spreadsheet row)', 'card\t5555\t5555\t5555\t4444', 'card\t[REDACTED:card]'],
+    ['a space and a line break', '4111 1111 \n1111 1111', '[REDACTED:card]'],
+  ])('joins groups across %s', (_, text, expected) => {
+    expect(pub(text).text).toBe(expected);
+  });
+
+  it('keeps what surrounds a wrapped card, including the trailing newline', () => {
+    expect(pub('paid with\n4111 1111 1111 1111\n').text).toBe('paid with\n[REDACTED:card]\n');
+  });
+
+  it('redacts both cards of a comma-separated CSV row, but not a card-shaped number with decimals', () => {
+    expect(pub('4111111111111111,4012888888881881').text).toBe('[REDACTED:card],[REDACTED:card]');
+    expect(pub('4111111111111111,50').text).toBe('4111111111111111,50');
+  });
+
+  it('accepts card words in German, French, Spanish and Italian for lengths that need one', () => {
+    // 19-digit Visa and 17-digit UnionPay are cards only next to a card word.
+    expect(pub('Kunde zahlte mit Karte 4159745881290555732; Ablauf 03/28').counts).toEqual({ card: 1 });
+    expect(pub('numéro de carte : 62201286004931442').counts).toEqual({ card: 1 });
+    expect(pub('tarjeta 4159745881290555732').counts).toEqual({ card: 1 });
+    expect(pub('ref 4159745881290555732').counts).toEqual({});
+  });
+
+  it('finds a legacy 13-digit Visa next to a card word, and leaves a bare 13-digit barcode alone', () => {
+    expect(pub('visa 4222222222222').text).toBe('visa [REDACTED:card]');
+    expect(pub('4222222222222').text).toBe('4222222222222');
+  });
+});
+
+describe('CVV fields', () => {
+  it.each([
+    ['<cvv>218</cvv>', '<cvv>[REDACTED:cvv]</cvv>'],
+    ['CVV-Code: 827', 'CVV-Code: [REDACTED:cvv]'],
+    ['cvc_number=4821&exp=1227', 'cvc_number=[REDACTED:cvv]&exp=1227'],
+  ])('redacts %s', (text, expected) => {
+    expect(pub(text).text).toBe(expected);
+  });
+
+  it('leaves other codes alone', () => {
+    expect(pub('verification code 123456, your code is 123').counts).toEqual({});
+  });
+});
+
+describe('phone numbers', () => {
+  it('finds a Spanish mobile in its national layout and an Italian mobile next to a phone word', () => {
+    expect(pub('móvil 612 34 56 78').text).toBe('móvil [REDACTED:phone]');
+    expect(pub('cellulare 3471234567').text).toBe('cellulare [REDACTED:phone]');
+  });
+
+  it('finds a 7-digit local number only right after a phone word', () => {
+    expect(pub('Phone: 555-0132').text).toBe('Phone: [REDACTED:phone]');
+    expect(pub('order 555-0132').text).toBe('order 555-0132');
+  });
+
+  it('keeps the closing parenthesis of the sentence around a number', () => {
+    expect(pub('Jane (+49 170 1234567) called').text).toBe('Jane ([REDACTED:phone]) called');
+    expect(pub('(415) 555-0132').text).toBe('[REDACTED:phone]');
+  });
+
+  it('does not take ISBNs or SSN-shaped numbers for phone numbers', () => {
+    expect(pub('ISBN 0-306-40615-2').text).toBe('ISBN 0-306-40615-2');
+    expect(pub('ssn 078-05-1120').counts).toEqual({ ssn: 1 });
+    expect(pub('ref 000-12-3456').text).toBe('ref 000-12-3456');
+  });
+});
+
+describe('street addresses', () => {
+  it.each([
+    ['C/ Gran Vía 28, 28013 Madrid', '[REDACTED:address]'],
+    ['Passeig de Gràcia 92, 08008 Barcelona', '[REDACTED:address]'],
+    ['Lieferung an Musterweg 12 in 12345 Musterstadt', 'Lieferung an [REDACTED:address] in 12345 Musterstadt'],
+  ])('redacts %s', (text, expected) => {
+    expect(pub(text).text).toBe(expected);
+  });
+
+  it.each(['Fifth Avenue Handbag 32 cm', 'Boulevard Eau de Parfum 100 ml', 'Park Place Tee 2 pack', 'Main Street Coffee 250 g', 'Via Lattea cups 6 pcs'])(
+    'leaves the product name "%s" alone',
+    (text) => {
+      expect(pub(text).text).toBe(text);
+    },
+  );
+});
+
+describe('redactJson: sensitive numbers and key context', () => {
+  it('redacts a card stored as a JSON number under any key, in arrays and at the top level', () => {
+    const { value, counts } = redactJson({ payment: { number: 4111111111111111 }, value: 5555555555554444, list: [4012888888881881, 12] }, 'public', shopPolicy);
+    expect(value).toEqual({ payment: { number: '[REDACTED:card]' }, value: '[REDACTED:card]', list: ['[REDACTED:card]', 12] });
+    expect(counts).toEqual({ card: 3 });
+    expect(redactJson(4111111111111111, 'public', shopPolicy).value).toBe('[REDACTED:card]');
+  });
+
+  it('uses the key as the word a detector needs: a bare SSN under tax_id, a phone under mobile_number', () => {
+    const { value } = redactJson({ tax_id: '536221234', taxId: 536221234, order_id: 536221234, mobile_number: '06 12345678' }, 'public', shopPolicy);
+    expect(value).toEqual({ tax_id: '[REDACTED:ssn]', taxId: '[REDACTED:ssn]', order_id: 536221234, mobile_number: '[REDACTED:phone]' });
+  });
+
+  it('keeps numbers that are not sensitive: epoch millis, IMEIs, barcodes, amounts, ids', () => {
+    const item = { ts: 1764074096123, imei: 356938035643809, gtin: 4006381333931, amount: 129900, id: 1234567890123456 };
+    expect(redactJson(item, 'public', shopPolicy).value).toBe(item);
+  });
+
+  it('keeps booleans under sensitive keys (a flag hides nothing) and redacts the values beside them', () => {
+    const { value } = redactJson({ cvv_checked: true, password: false, cvv: 0 }, 'public', shopPolicy);
+    expect(value).toEqual({ cvv_checked: true, password: false, cvv: '[REDACTED:cvv]' });
+  });
+
+  it('walks an object under a non-sensitive "card" key instead of hiding its brand and last four', () => {
+    const card = { brand: 'visa', last4: '4242', exp: '12/27' };
+    expect(redactJson({ card }, 'public', shopPolicy).value).toEqual({ card });
+  });
+});

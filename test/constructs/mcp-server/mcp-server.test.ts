@@ -1,7 +1,8 @@
 import { resolve } from 'node:path';
 import { App, Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
-import { McpServer } from '../../../constructs/mcp-server';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import { AgentStatusTable, McpServer } from '../../../constructs/mcp-server';
 import { shopManifest } from './shop-manifest';
 
 const ROOT = resolve(__dirname, '../../..');
@@ -199,5 +200,72 @@ describe('McpServer', () => {
     const role = new Role(s, 'Tester', { assumedBy: new AccountPrincipal('123456789012') });
     server.grantInvoke(role);
     expect(JSON.stringify(Template.fromStack(s).toJSON())).toMatch(/"execute-api:Invoke".*\/v1\/POST\/mcp/);
+  });
+});
+
+describe('McpServer policies by pattern and tag', () => {
+  const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+  const stack = new Stack(app, 'Tagged', { env: { account: '123456789012', region: 'eu-west-1' } });
+  const mcp = new McpServer(stack, 'Server', { manifest, server: 'commerce', manifestDir: ROOT, callerAdmission: 'tag' });
+  const template = Template.fromStack(stack);
+
+  it('admits only caller roles of this project named by pattern and tagged for this server, through the endpoint', () => {
+    const [api] = Object.values(template.findResources('AWS::ApiGateway::RestApi'));
+    const allow = (api!.Properties.Policy.Statement as Array<Record<string, any>>).find((s) => s.Effect === 'Allow')!;
+    expect(allow.Principal).toEqual({ AWS: '*' });
+    expect(allow.Condition.StringEquals).toEqual({ 'aws:SourceVpce': [stack.resolve(mcp.apiEndpoint.vpcEndpointId)], 'aws:PrincipalTag/warden:server-commerce': 'allowed' });
+    expect(allow.Condition.ArnLike).toEqual({ 'aws:PrincipalArn': { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::123456789012:role/shop-prod-*-caller']] } });
+  });
+
+  it('assumes only data roles of this project tagged for this server', () => {
+    const statement = (mcp.functionPolicy.document.toJSON() as { Statement: Array<Record<string, any>> }).Statement.find((s) => s.Sid === 'ActAsItsAgents')!;
+    expect(stack.resolve(statement.Resource)).toEqual({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::123456789012:role/shop-prod-*-data']] });
+    expect(statement.Condition).toEqual({ StringEquals: { 'aws:ResourceTag/warden:server-commerce': 'allowed' } });
+  });
+
+  it('lists role ARNs by default while they fit', () => {
+    expect(synth('commerce').mcp.callerAdmission).toBe('list');
+  });
+});
+
+describe('McpServer wiring', () => {
+  it('reads a kill switch passed in, and may decrypt it with its own key', () => {
+    const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+    const stack = new Stack(app, 'Shared', { env: { account: '123456789012', region: 'eu-west-1' } });
+    const status = new AgentStatusTable(stack, 'Status', { project: 'shop', environment: 'prod' });
+    const mcp = new McpServer(stack, 'Server', { manifest, server: 'payments', manifestDir: ROOT, agentStatusTable: status.table });
+    const statements = stack.resolve(mcp.functionPolicy.document.toJSON()).Statement as Array<Record<string, any>>;
+    expect(statements.find((s) => s.Sid === 'ReadKillSwitch')).toMatchObject({ Action: 'dynamodb:GetItem', Resource: stack.resolve(status.table.tableArn) });
+    expect(statements.find((s) => s.Sid === 'DecryptKillSwitch')).toMatchObject({ Action: 'kms:Decrypt', Resource: stack.resolve(status.encryptionKey.keyArn) });
+    Template.fromStack(stack).resourceCountIs('AWS::DynamoDB::Table', 2); // the shared kill switch and this server's rate limits
+  });
+
+  it("attaches one invoke policy for POST /mcp to its agents' caller roles by name", () => {
+    const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+    const stack = new Stack(app, 'Invoke', { env: { account: '123456789012', region: 'eu-west-1' } });
+    const mcp = new McpServer(stack, 'Server', { manifest, server: 'payments', manifestDir: ROOT });
+    const policy = mcp.grantInvokeToAgents();
+    expect(mcp.grantInvokeToAgents()).toBe(policy);
+    const json = Template.fromStack(stack).findResources('AWS::IAM::ManagedPolicy', { Properties: { Description: Match.stringLikeRegexp('may call POST /mcp') } });
+    const [props] = Object.values(json).map((p) => p.Properties);
+    expect(props.Roles).toEqual(['shop-prod-fraud-agent-caller']);
+    expect(props.PolicyDocument.Statement).toEqual([{ Sid: 'CallThisServer', Effect: 'Allow', Action: 'execute-api:Invoke', Resource: stack.resolve(mcp.invokeArn) }]);
+  });
+
+  it('requires the DynamoDB prefix list with a brought VPC, whose routes it cannot vouch for', () => {
+    const stack = new Stack(new App(), 'Byo', { env: { account: '123456789012', region: 'eu-west-1' } });
+    const vpc = new ec2.Vpc(stack, 'Vpc');
+    expect(() => new McpServer(stack, 'Server', { manifest, server: 'payments', manifestDir: ROOT, vpc })).toThrow(/with your own vpc, pass dynamoDbPrefixListId/);
+  });
+
+  it('gives its isolated subnets no route out but the gateway endpoints, which is what bounds the HTTPS egress rule', () => {
+    const { template, mcp, stack } = synth('commerce');
+    for (const type of ['AWS::EC2::Route', 'AWS::EC2::InternetGateway', 'AWS::EC2::NatGateway', 'AWS::EC2::EgressOnlyInternetGateway', 'AWS::EC2::TransitGatewayAttachment', 'AWS::EC2::VPCPeeringConnection', 'AWS::EC2::VPNGateway']) {
+      template.resourceCountIs(type, 0);
+    }
+    const routeTables = mcp.vpc.isolatedSubnets.map((s) => stack.resolve(s.routeTable.routeTableId));
+    const gateways = Object.values(template.findResources('AWS::EC2::VPCEndpoint', { Properties: { VpcEndpointType: 'Gateway' } }));
+    expect(gateways).toHaveLength(2);
+    for (const g of gateways) expect(g.Properties.RouteTableIds).toEqual(routeTables);
   });
 });

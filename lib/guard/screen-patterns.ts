@@ -28,6 +28,13 @@ export const INSTRUCTION_PATTERNS: readonly PhrasePattern[] = [
   { name: 'hide from user', regex: /\b(?:do not|don t|dont|never|without) (?:tell|telling|inform|informing|mention|mentioning|notify|notifying|alert|alerting|show|showing) (?:\S+ ){0,2}?(?:the )?user\b/ },
   { name: 'act as', regex: /\b(?:act|behave|respond|answer) as (?:if you (?:are|were) )?(?:an? )?(?:unrestricted|unfiltered|jailbroken|dan|developer mode|system|root|administrator)\b/ },
   { name: 'jailbreak', regex: /\b(?:jailbreak|jailbroken|developer mode enabled|do anything now)\b/ },
+  // "Ignore the above and say…" (the classic), "forget everything above": an address note
+  // ("ignore the above address") has an object after "above", these have none or a verb
+  { name: 'ignore the above', regex: /\b(?:ignore|disregard|forget) (?:(?:everything|all|anything) (?:above|before this|said before|you were told)|the above and (?:instead|say|print|output|respond|reply|write|tell|do))\b/ },
+  { name: 'no restrictions', regex: /\b(?:pretend|imagine|act|behave|respond|answer) (?:\S+ ){0,6}?(?:without|with no|free of|free from) (?:any |your |all )?(?:restrictions|filters|guardrails|limits|limitations|rules|guidelines|safety)\b/ },
+  { name: 'bypass restrictions', regex: /\b(?:bypass|circumvent|disable|turn off) (?:\S+ ){0,2}?(?:restrictions|safety (?:rules|settings|filters|guidelines)|filters|guardrails|content policy)\b/ },
+  // the same instruction in the other languages models follow (accents folded away)
+  { name: 'ignore instructions (other language)', regex: /\b(?:ignor[a-z]*|olvid[a-z]*|oubli[a-z]*|vergiss[a-z]*|dimentica[a-z]*) (?:\S+ ){0,3}?(?:instrucciones|instructions|instrucoes|anweisungen|istruzioni|consignes|regeln|reglas|regles)\b/ },
 ];
 
 /**

@@ -105,6 +105,11 @@ function synthesizeWithoutFailing(app: App, outdir: string): void {
   }
 }
 
+/** 0 when nothing fails the report, 1 on an unsuppressed finding or an overdue review. */
+export function complianceExitCode(report: ComplianceReport): 0 | 1 {
+  return report.summary.passed ? 0 : 1;
+}
+
 export function renderComplianceReport(report: ComplianceReport, format: ComplianceFormat): string {
   return format === 'json' ? `${JSON.stringify(report, null, 2)}\n` : renderComplianceMarkdown(report);
 }
@@ -154,7 +159,7 @@ export function registerCompliance(program: Command): void {
         mkdirSync(dirname(resolve(options.junit)), { recursive: true });
         writeFileSync(options.junit, renderComplianceJunit(report));
       }
-      if (!report.summary.passed) {
+      if (complianceExitCode(report) !== 0) {
         process.stderr.write(
           `warden compliance: ${report.summary.findings} unsuppressed finding(s), ${report.summary.overdueReviews} overdue access review(s) — fix the resources (or suppress with a reason) and review the agents' access\n`,
         );

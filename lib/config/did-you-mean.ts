@@ -18,18 +18,24 @@ export function editDistance(a: string, b: string): number {
   return d[a.length]![b.length]!;
 }
 
+/** Longest word or candidate compared. */
+const MAX_SUGGESTION_LENGTH = 256;
+
 /**
  * The candidate closest to `word`, if close enough to be a plausible typo: at most a third of
  * the word's length in edits (minimum 2), so `ordrs` finds `orders` but `xyz` suggests nothing.
  */
 export function closestMatch(word: string, candidates: Iterable<string>): string | undefined {
+  // every manifest name is short; the distance table is length × length, so a megabyte-long
+  // word and candidate would need terabytes: no suggestion for such text
+  if (word.length > MAX_SUGGESTION_LENGTH) return undefined;
   const limit = Math.max(2, Math.floor(word.length / 3));
   let best: string | undefined;
   let bestDistance = Infinity;
   for (const candidate of candidates) {
     // the distance is at least the difference in length: skip the quadratic table when it
     // can't be close (a 1 MB string against short names would otherwise take seconds)
-    if (Math.abs(word.length - candidate.length) > limit) continue;
+    if (Math.abs(word.length - candidate.length) > limit || candidate.length > MAX_SUGGESTION_LENGTH) continue;
     const distance = editDistance(word.toLowerCase(), candidate.toLowerCase());
     if (distance < bestDistance && distance <= limit) {
       best = candidate;

@@ -127,6 +127,14 @@ describe('resource exhaustion', () => {
     expect(lines[0]).toMatch(/^warden\.config\.yaml: agents\[0\]\.tools\[0\]: tool reference "x{57}\.\.\." must be written "server\/tool"/);
   });
 
+  it('does not compare two megabyte-long names letter by letter for a suggestion', () => {
+    const big = 'd'.repeat(500_000);
+    const t0 = Date.now();
+    const lines = errorLines(change('- { name: catalog, class: public }', `- { name: ${big}a, class: public }`).replace('dataset: catalog,', `dataset: ${big}b,`));
+    expect(Date.now() - t0).toBeLessThan(2000);
+    expect(lines.some((l) => /servers\[0\]\.tools\[0\]\.dataset: unknown dataset "d{57}\.\.\."/.test(l))).toBe(true);
+  });
+
   it('keeps the role-name message short when the project name is megabytes long', () => {
     const lines = errorLines(change('project: shop', `project: ${'a'.repeat(1_000_000)}`));
     expect(lines.every((l) => l.length < 400)).toBe(true);

@@ -99,7 +99,8 @@ const TRACEPARENT = /^[0-9a-f]{2}-([0-9a-f]{32})-([0-9a-f]{16})-[0-9a-f]{2}$/;
 
 /** The incoming W3C traceparent if well-formed, else a fresh sampled one. */
 export function ensureTraceparent(traceparent: string | undefined): string {
-  if (traceparent && TRACEPARENT.test(traceparent) && !/^[0-9a-f]{2}-0{32}-/.test(traceparent)) return traceparent;
+  // W3C Trace Context: version ff, an all-zero trace id or an all-zero parent id are invalid
+  if (traceparent && TRACEPARENT.test(traceparent) && !/^ff-|^[0-9a-f]{2}-0{32}-|-0{16}-[0-9a-f]{2}$/.test(traceparent)) return traceparent;
   return `00-${randomBytes(16).toString('hex')}-${randomBytes(8).toString('hex')}-01`;
 }
 

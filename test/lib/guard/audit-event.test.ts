@@ -105,6 +105,21 @@ describe('ensureTraceparent', () => {
     expect(ensureTraceparent('garbage')).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/);
     expect(ensureTraceparent(`00-${'0'.repeat(32)}-00f067aa0ba902b7-01`)).not.toContain('0'.repeat(32));
   });
+
+  it.each([
+    ['version ff', 'ff-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01'],
+    ['an all-zero parent id', `00-4bf92f3577b34da6a3ce929d0e0e4736-${'0'.repeat(16)}-01`],
+    ['upper-case hex', '00-4BF92F3577B34DA6A3CE929D0E0E4736-00F067AA0BA902B7-01'],
+  ])('replaces a traceparent with %s (invalid per W3C Trace Context)', (_name, invalid) => {
+    const replaced = ensureTraceparent(invalid);
+    expect(replaced).not.toBe(invalid);
+    expect(replaced).toMatch(/^00-[0-9a-f]{32}-[0-9a-f]{16}-01$/);
+  });
+
+  it('keeps a valid traceparent unchanged', () => {
+    const valid = '00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01';
+    expect(ensureTraceparent(valid)).toBe(valid);
+  });
 });
 
 describe('jsonLinesAuditSink', () => {

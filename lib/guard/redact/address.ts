@@ -43,7 +43,7 @@ const NUMBER_FIRST = new RegExp(
 );
 
 const COMPOUND_TYPE =
-  'straße|strasse|str\\.|Straße|Strasse|weg|Weg|gasse|Gasse|platz|Platz|allee|Allee|damm|Damm|gracht|straat|laan|plein|kade|singel|steeg|dijk|vej|gatan|vägen|veien|gata';
+  'straße|strasse|str\\.|Str\\.|Straße|Strasse|weg|Weg|gasse|Gasse|platz|Platz|allee|Allee|damm|Damm|gracht|straat|laan|plein|kade|singel|steeg|dijk|vej|gatan|vägen|veien|gata';
 const COMPOUND = new RegExp(
   String.raw`(?<![\p{L}\p{N}_])(?:\p{Lu}\p{Ll}+\s)?\p{Lu}[\p{L}\-]{1,40}\.?(?<=${COMPOUND_TYPE})\s{1,2}${HOUSE_NUMBER}(?![\p{L}\p{N}])${UNIT}${LOCALITY}`,
   'gu',
@@ -71,11 +71,28 @@ const PO_BOX = /(?<![\p{L}\p{N}_])P\.?\s?O\.?\s?Box\s{1,2}\d{1,6}(?![\p{L}\p{N}]
 
 const SHAPES = [NUMBER_FIRST, COMPOUND, TYPE_FIRST, NUMBER_THEN_TYPE, PO_BOX];
 
+/** A street type alone is a common noun (`Platz 3 in der Rangliste`, `Weg 2 zum Erfolg`), not a street. */
+const BARE_COMPOUND_TYPE = /^(?:Straße|Strasse|Str\.|Weg|Gasse|Platz|Allee|Damm)\s/u;
+/**
+ * Words that may follow a street in a sentence (`10 Downing Street is…`). Any other lower-case
+ * word makes the street a noun phrase: `3 Main Street displays`, `4 Park Avenue jackets`.
+ */
+const AFTER_STREET = /^\s{1,2}(\p{Ll}+)/u;
+const SENTENCE_WORDS = new Set(
+  'is|was|in|on|at|to|and|or|by|for|from|before|after|with|near|next|until|till|are|has|had|will|would|should|please|then|but|so|since|via|opposite|between|behind|today|tomorrow|yesterday|around|the|a|an|of|if|when|which|where|who|it|we|they|he|she|i|not|also|instead|again|yet|as|asap'.split('|'),
+);
+
 export const findAddresses: Detector = (text, out) => {
   for (const shape of SHAPES) {
     shape.lastIndex = 0;
     for (let m = shape.exec(text); m !== null; m = shape.exec(text)) {
-      out.push({ start: m.index, end: m.index + m[0].length, type: 'address' });
+      const end = m.index + m[0].length;
+      if (shape === COMPOUND && BARE_COMPOUND_TYPE.test(m[0])) continue;
+      if (shape === NUMBER_FIRST && !m[0].includes(',')) {
+        const next = AFTER_STREET.exec(text.slice(end, end + 24));
+        if (next !== null && !SENTENCE_WORDS.has(next[1])) continue;
+      }
+      out.push({ start: m.index, end, type: 'address' });
     }
   }
 };

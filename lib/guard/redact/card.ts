@@ -12,10 +12,10 @@ import type { Detector, Finding } from './finding';
 
 /**
  * Maximal runs of digits joined by at most three separators: spaces, NBSP, thin spaces, dashes,
- * dots, and also tabs and line breaks, because a number copied from a form or wrapped in a log
+ * dots, Unicode dashes (word processors turn `-` into `–`), and also tabs and line breaks, because a number copied from a form or wrapped in a log
  * or a support note ("4111 1111\n1111 1111", "3714\r\n256951\r\n25138") is still a card.
  */
-const DIGIT_RUN = /(?<!\d)\d(?:\d|[ \t\r\n\u00A0\u2009\u202F.\-]{1,3}\d)*/g;
+const DIGIT_RUN = /(?<!\d)\d(?:\d|[ \t\r\n\u00A0\u2009\u202F.\-\u2010-\u2015\u2212]{1,3}\d)*/g;
 
 /** Card words in the shop's languages (EN, DE, FR, ES, IT, NL, PT) and payment verbs. */
 const CARD_WORD =
@@ -147,7 +147,8 @@ function isCard(text: string, groups: readonly Group[], i: number, j: number): b
 /** `ORD4111…`, `ORD-4111…`, `0.4111…`: part of an id or a decimal. */
 function gluedBefore(text: string, start: number): boolean {
   const before = text[start - 1];
-  if (isWordChar(before)) return true;
+  // `card%3D4111…` in a logged URL: the percent-escape is a separator, not part of the number.
+  if (isWordChar(before)) return !PERCENT_ESCAPE.test(text.slice(Math.max(0, start - 3), start));
   return (before === '-' || before === '.' || before === '_') && isWordChar(text[start - 2]);
 }
 
@@ -162,4 +163,5 @@ function gluedAfter(text: string, end: number): boolean {
   if (after === ',') return /\d/.test(text[end + 1] ?? '') && !CARD_LENGTH_NEXT.test(text.slice(end + 1, end + 21));
   return after === '.' && /\d/.test(text[end + 1] ?? '');
 }
+const PERCENT_ESCAPE = /^%[0-9A-Fa-f]{2}$/;
 const CARD_LENGTH_NEXT = /^\d{12,19}(?!\d)/;

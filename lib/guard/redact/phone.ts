@@ -15,8 +15,12 @@ const PHONE_RUN = /(?<![\p{L}\p{N}_+.\/\-#$€£@\\]|\d:)(?:\+|\(\+?)?\d(?:\d|[ 
 /** Phone words in the shop's languages: EN, DE (Telefon, Handy, Rückruf), FR, ES, IT, NL (bel, mobiel). */
 const PHONE_WORD =
   /phone|\btel\b|tel:|t[ée]l[ée]f|mobile|\bcell|\bfax|\bcall|\bsms\b|whatsapp|\bph\b|\bmob\b|contact|m[óo]vil|mobil|handy|portable|llam|chiam|\bbel\b|r[üu]ckruf|anruf/i;
-/** `ISBN 0-306-40615-2` is a book, whatever libphonenumber thinks of its digits. */
-const NOT_A_PHONE_WORD = /\b(?:isbn|issn)(?:-1[03])?:?\s*$/i;
+/**
+ * A number labelled as something else is that thing, even in a phone layout: `ISBN 0-306-40615-2`,
+ * `Order 030 12345678`, `Ref: 06 12 34 56 78`, `UPC 0 36000 29145 2` (unless a phone word is there too).
+ */
+const NOT_A_PHONE_LABEL =
+  /\b(?:isbn|issn|order|bestell\p{L}*|auftrag\p{L}*|rechnung\p{L}*|invoice|ref|reference|ticket|case|batch|lot|id|sku|ean|upc|gtin|serial|s\/n|tracking|sendung\p{L}*|awb|artikel\p{L}*|item|part|pedido|commande|ordine|bestelling|factura|facture|fattura|kunden\p{L}*)(?:-1[03])?\.?\s{0,2}(?:no\.?|nr\.?|number|num|#|id)?\s{0,2}[:#=]?\s{0,2}$/iu;
 /** Countries without a trunk 0 whose national numbers people write bare: Spain (6xx/7xx/8xx/9xx), Italian mobiles (3xx). */
 const NO_TRUNK_COUNTRIES: readonly CountryCode[] = ['ES', 'IT'];
 /** Countries whose national numbers start with a trunk 0 (or, for Italy, a leading 0). */
@@ -106,7 +110,8 @@ function isPhone(text: string, groups: readonly Group[]): boolean {
   if (seps.has('.') && lens.length === 4 && lens.every((n) => n <= 3)) return false; // an IPv4 address
   // AAA-GG-SSSS is how SSNs are written (the SSN detector judges those), not phone numbers.
   if (!plus && lens.join('-') === '3-2-4' && seps.size === 1 && seps.has('-')) return false;
-  if (NOT_A_PHONE_WORD.test(text.slice(Math.max(0, start - 12), start))) return false;
+  const label = text.slice(Math.max(0, start - 24), plus ? start - 1 : start);
+  if (NOT_A_PHONE_LABEL.test(label) && !PHONE_WORD.test(label)) return false;
   const parens = groups.some((g) => g.open || g.close);
   if (!plus && !parens && looksLikeDate(lens)) return false;
 

@@ -35,6 +35,11 @@ describe('card numbers split by whitespace', () => {
     expect(pub('ref 4159745881290555732').counts).toEqual({});
   });
 
+  it('joins groups across Unicode dashes and finds a card after a percent-escape in a logged URL', () => {
+    expect(pub('4111–1111–1111–1111').text).toBe('[REDACTED:card]');
+    expect(pub('GET /pay?card%3D4111111111111111%26exp').text).toBe('GET /pay?card%3D[REDACTED:card]%26exp');
+  });
+
   it('finds a legacy 13-digit Visa next to a card word, and leaves a bare 13-digit barcode alone', () => {
     expect(pub('visa 4222222222222').text).toBe('visa [REDACTED:card]');
     expect(pub('4222222222222').text).toBe('4222222222222');
@@ -71,6 +76,13 @@ describe('phone numbers', () => {
     expect(pub('(415) 555-0132').text).toBe('[REDACTED:phone]');
   });
 
+  it('leaves numbers labelled as orders, references, tickets and barcodes alone, even in phone layouts', () => {
+    for (const text of ['Bestellnummer: 030 12345678', 'Ref: 06 12 34 56 78', 'ticket 020 7946 0958', 'ID 0123 456 789', 'UPC 0 36000 29145 2', 'Batch 01 2345 6789']) {
+      expect(pub(text).text).toBe(text);
+    }
+    expect(pub('order 123, tel 020 7946 0958').text).toBe('order 123, tel [REDACTED:phone]');
+  });
+
   it('does not take ISBNs or SSN-shaped numbers for phone numbers', () => {
     expect(pub('ISBN 0-306-40615-2').text).toBe('ISBN 0-306-40615-2');
     expect(pub('ssn 078-05-1120').counts).toEqual({ ssn: 1 });
@@ -85,6 +97,19 @@ describe('street addresses', () => {
     ['Lieferung an Musterweg 12 in 12345 Musterstadt', 'Lieferung an [REDACTED:address] in 12345 Musterstadt'],
   ])('redacts %s', (text, expected) => {
     expect(pub(text).text).toBe(expected);
+  });
+
+  it('keeps a street followed by a sentence, and not a street name used as a product in a phrase', () => {
+    expect(pub('10 Downing Street is closed').text).toBe('[REDACTED:address] is closed');
+    expect(pub('deliver to 742 Evergreen Terrace before noon').text).toBe('deliver to [REDACTED:address] before noon');
+    expect(pub('We moved 3 Main Street displays to aisle 4').counts).toEqual({});
+    expect(pub('Order 4 Park Avenue jackets').counts).toEqual({});
+  });
+
+  it('needs a stem before a German street type: Platz 3 is a rank, Berliner Str. 45 is a street', () => {
+    expect(pub('Platz 3 in der Rangliste').counts).toEqual({});
+    expect(pub('Weg 2 zum Erfolg Buch').counts).toEqual({});
+    expect(pub('Berliner Str. 45, 10713 Berlin').text).toBe('[REDACTED:address]');
   });
 
   it.each(['Fifth Avenue Handbag 32 cm', 'Boulevard Eau de Parfum 100 ml', 'Park Place Tee 2 pack', 'Main Street Coffee 250 g', 'Via Lattea cups 6 pcs'])(

@@ -4,7 +4,7 @@
  * manifest into one file, so the manifest travels with the code (environment variables cap at
  * 4 KB) and nothing is read from disk at run time except the Cedar WebAssembly.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Manifest } from '../../lib/config/schema';
 
@@ -37,10 +37,18 @@ export function handlerEntrySource(spec: HandlerEntrySpec): string {
   ].join('\n');
 }
 
-/** Writes the entry under `dir` and returns its path. */
+/**
+ * Writes the entry under `dir` and returns its path. Unchanged entries are not rewritten, and a
+ * changed one is replaced atomically (write + rename): two synths running at once (CI, tests)
+ * must never let esbuild read a half-written entry.
+ */
 export function writeHandlerEntry(dir: string, spec: HandlerEntrySpec): string {
   mkdirSync(dir, { recursive: true });
   const file = join(dir, `${spec.server}-handler.ts`);
-  writeFileSync(file, handlerEntrySource(spec));
+  const source = handlerEntrySource(spec);
+  if (existsSync(file) && readFileSync(file, 'utf8') === source) return file;
+  const temporary = `${file}.${process.pid}.tmp`;
+  writeFileSync(temporary, source);
+  renameSync(temporary, file);
   return file;
 }

@@ -101,7 +101,7 @@ describe('the servers wired to the agent identities', () => {
 });
 
 describe('the agent-status table (kill switch)', () => {
-  const [[tableId, table]] = Object.entries(servers.Resources).filter(([, r]) => r.Type === 'AWS::DynamoDB::Table' && r.Properties!.TableName === 'shop-prod-agent-status') as [[string, { Properties: Record<string, any> }]];
+  const [[tableId, table]] = Object.entries(servers.Resources).filter(([, r]) => r.Type === 'AWS::DynamoDB::Table' && r.Properties!.TableName === 'shop-prod-agent-status') as unknown as [[string, { Properties: Record<string, any> }]];
 
   it('has a deterministic name, partition key "agent", a rotating customer-managed key and point-in-time recovery', () => {
     expect(table.Properties.KeySchema).toEqual([{ AttributeName: 'agent', KeyType: 'HASH' }]);

@@ -117,8 +117,9 @@ export interface Guard {
   /** The tools of `server` that `agent` may call; `tools/list` shows only these. */
   visibleTools(agent: string, server: string): ToolSpec[];
   /**
-   * The whole per-call pipeline: kill switch → authorize (Cedar) → validate → screen →
-   * rate limit → run → redact → audit + metrics. Never throws for client input; a refusal
+   * The whole per-call pipeline: kill switch → authorize (Cedar) → rate limit (every call of an
+   * active agent counts, refused ones too) → validate → screen → run → redact → audit +
+   * metrics. Never throws for client input; a refusal
    * is an `isError` result whose text names no other tool.
    */
   callTool(call: ToolCallRequest): Promise<ToolCallResult>;

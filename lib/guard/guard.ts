@@ -222,11 +222,26 @@ export function createGuard(options: GuardOptions): Guard {
       if (status !== 'active') {
         return finish('refused', 'contained', `agent contained (kill switch); ${decision.reason}`, errorResult(`calls are refused: this agent is contained by incident response (request id ${request.requestId})`));
       }
+      // 3. rate limit every call of an identified, active agent — refused ones too, so probing
+      //    for tools or injections is throttled like any other traffic (fail closed when the
+      //    counter store is down)
+      const perMinute = agent.rateLimit?.perMinute ?? DEFAULT_PER_MINUTE;
+      let limit;
+      try {
+        limit = await adapters.rateLimiter.take(agent.name, perMinute, now());
+      } catch {
+        return finish('refused', 'rate_limiter_unavailable', 'rate limiter unavailable: refused (fail closed)', errorResult(`the rate limiter is unavailable; retry shortly (request id ${request.requestId})`));
+      }
+      if (!limit.allowed) {
+        // the seconds also go in `_meta`, so a transport or client can act on them without parsing text
+        const refusal = { ...errorResult(`rate limit exceeded (${perMinute} calls per minute); retry after ${limit.retryAfterSeconds} s`), _meta: { [RETRY_AFTER_META]: limit.retryAfterSeconds } };
+        return finish('refused', 'rate_limited', `rate limit ${perMinute}/min exceeded`, refusal);
+      }
       if (!decision.allowed || !toolSpec) {
         // the same answer for a forbidden and a nonexistent tool: no probing for tool names
         return finish('denied', 'forbidden', decision.reason, errorResult(notAvailableText(tool)));
       }
-      // 3. validate with the tool's schema
+      // 4. validate with the tool's schema
       let validated: ReturnType<ToolCallRequest['validate']>;
       try {
         validated = call.validate(call.args);
@@ -234,7 +249,7 @@ export function createGuard(options: GuardOptions): Guard {
         validated = { ok: false, message: 'the arguments could not be validated' };
       }
       if (!validated.ok) return finish('refused', 'invalid_arguments', `invalid arguments: ${validated.message}`, errorResult(`invalid arguments: ${validated.message}`));
-      // 4. screen what the client sent (unknown keys included)
+      // 5. screen what the client sent (unknown keys included)
       const screen = screenArguments(call.args);
       if (screen.structural) {
         const f = screen.findings.find((x) => STRUCTURAL_FINDINGS.has(x.kind))!;
@@ -251,19 +266,6 @@ export function createGuard(options: GuardOptions): Guard {
           const text = `arguments refused: possible prompt injection (${kinds.join(', ')}) in ${paths}; remove instruction-like text, hidden characters and markup, then retry (request id ${request.requestId})`;
           return finish('refused', 'injection_blocked', `injection markers: ${screen.findings.map((x) => `${x.kind} at ${x.path}: ${x.detail}`).join('; ')}`, errorResult(text));
         }
-      }
-      // 5. rate limit (fail closed when the counter store is down)
-      const perMinute = agent.rateLimit?.perMinute ?? DEFAULT_PER_MINUTE;
-      let limit;
-      try {
-        limit = await adapters.rateLimiter.take(agent.name, perMinute, now());
-      } catch {
-        return finish('refused', 'rate_limiter_unavailable', 'rate limiter unavailable: refused (fail closed)', errorResult(`the rate limiter is unavailable; retry shortly (request id ${request.requestId})`));
-      }
-      if (!limit.allowed) {
-        // the seconds also go in `_meta`, so a transport or client can act on them without parsing text
-        const refusal = { ...errorResult(`rate limit exceeded (${perMinute} calls per minute); retry after ${limit.retryAfterSeconds} s`), _meta: { [RETRY_AFTER_META]: limit.retryAfterSeconds } };
-        return finish('refused', 'rate_limited', `rate limit ${perMinute}/min exceeded`, refusal);
       }
       // 6. run
       let raw: unknown;

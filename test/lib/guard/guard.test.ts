@@ -203,6 +203,17 @@ describe('createGuard: validation, screening and rate limit', () => {
     expect((await h.guard.callTool(h.call('fraud-agent', 'payments', 'get_payment'))).isError).toBeUndefined();
   });
 
+  it('counts refused calls too, so an agent probing for tools is throttled like any other traffic', async () => {
+    const h = guardHarness();
+    const limit = h.agent('fraud-agent').rateLimit!.perMinute; // 30
+    h.clock.now = Date.UTC(2026, 10, 25, 12, 0, 0);
+    for (let i = 0; i < limit; i++) {
+      expect(text(await h.guard.callTool(h.call('fraud-agent', 'commerce', `probe_${i}`)))).toBe(`tool "probe_${i}" is not available to this agent`);
+    }
+    const refused = await h.guard.callTool(h.call('fraud-agent', 'payments', 'get_payment'));
+    expect(text(refused)).toMatch(/^rate limit exceeded \(30 calls per minute\)/);
+  });
+
   it('limits an agent without rateLimit at the default 600 per minute', async () => {
     const base = guardHarness().manifest;
     const manifest = { ...base, agents: base.agents.map((a) => (a.name === 'pricing-agent' ? { ...a, rateLimit: undefined } : a)) };

@@ -135,7 +135,11 @@ export function createMcpHandler(options: McpHandlerOptions): McpHandler {
           deadlineMs + FINISH_GRACE_MS,
         );
       });
-      return await Promise.race([dispatch(server, agent, call.caller, parsed.message, call.request, requestInfo, deadline.signal), abandoned]);
+      const audit = { byTool: false };
+      const response = await Promise.race([dispatch(server, agent, call.caller, parsed.message, call.request, requestInfo, deadline.signal, audit), abandoned]);
+      // one audit event per request: tools/call is audited by the guard; everything else here
+      if (!audit.byTool) guard.auditRequest?.(requestInfo, agent.name);
+      return response;
     } catch (err) {
       logger.error('mcp request failed', { requestId, server: call.server, agent: agent.name, error: err });
       return jsonRpcError(500, JSON_RPC.INTERNAL_ERROR, `Internal error (request id ${requestId})`, parsed.id ?? null);
@@ -153,6 +157,7 @@ export function createMcpHandler(options: McpHandlerOptions): McpHandler {
     request: HttpRequestLike,
     requestInfo: RequestInfo,
     deadline: AbortSignal,
+    audit: { byTool: boolean },
   ): Promise<HttpResponseLike> {
     const mcp = new Server(
       { name: `${options.manifest.project}-${server.spec.name}`, version: options.version ?? '0.1.0' },
@@ -175,6 +180,7 @@ export function createMcpHandler(options: McpHandlerOptions): McpHandler {
     mcp.setRequestHandler(CallToolRequestSchema, async (req, extra) => {
       const tool = server.tools.get(req.params.name);
       const signal = AbortSignal.any([deadline, extra.signal]);
+      audit.byTool = true;
       const result = await guard.callTool({
         agent,
         caller,

@@ -20,7 +20,7 @@ const PHONE_WORD =
  * `Order 030 12345678`, `Ref: 06 12 34 56 78`, `UPC 0 36000 29145 2` (unless a phone word is there too).
  */
 const NOT_A_PHONE_LABEL =
-  /\b(?:isbn|issn|order|bestell\p{L}*|auftrag\p{L}*|rechnung\p{L}*|invoice|ref|reference|ticket|case|batch|lot|id|sku|ean|upc|gtin|serial|s\/n|tracking|sendung\p{L}*|awb|artikel\p{L}*|item|part|pedido|commande|ordine|bestelling|factura|facture|fattura|kunden\p{L}*)(?:-1[03])?\.?\s{0,2}(?:no\.?|nr\.?|number|num|#|id)?\s{0,2}[:#=]?\s{0,2}$/iu;
+  /\b(?:isbn|issn|order|bestell\p{L}*|auftrag\p{L}*|rechnung\p{L}*|invoice|ref|reference|ticket|case|batch|lot|id|sku|ean|upc|gtin|serial|s\/n|tracking|sendung\p{L}*|awb|artikel\p{L}*|item|part|pedido|commande|ordine|bestelling|factura|facture|fattura|kunden\p{L}*|zip|postcode|postal|plz|cp|cap)(?:-1[03])?\.?\s{0,2}(?:no\.?|nr\.?|number|num|#|id)?\s{0,2}[:#=]?\s{0,2}$/iu;
 /** Countries without a trunk 0 whose national numbers people write bare: Spain (6xx/7xx/8xx/9xx), Italian mobiles (3xx). */
 const NO_TRUNK_COUNTRIES: readonly CountryCode[] = ['ES', 'IT'];
 /** Countries whose national numbers start with a trunk 0 (or, for Italy, a leading 0). */
@@ -108,8 +108,8 @@ function isPhone(text: string, groups: readonly Group[]): boolean {
   }
   if (seps.has('.') && seps.size > 1) return false;
   if (seps.has('.') && lens.length === 4 && lens.every((n) => n <= 3)) return false; // an IPv4 address
-  // AAA-GG-SSSS is how SSNs are written (the SSN detector judges those), not phone numbers.
-  if (!plus && lens.join('-') === '3-2-4' && seps.size === 1 && seps.has('-')) return false;
+  // AAA-GG-SSSS is how SSNs are written (the SSN detector judges those) and 5-4 is a ZIP+4 code.
+  if (!plus && (lens.join('-') === '3-2-4' || lens.join('-') === '5-4') && seps.size === 1 && seps.has('-')) return false;
   const label = text.slice(Math.max(0, start - 24), plus ? start - 1 : start);
   if (NOT_A_PHONE_LABEL.test(label) && !PHONE_WORD.test(label)) return false;
   const parens = groups.some((g) => g.open || g.close);

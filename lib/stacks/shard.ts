@@ -1,8 +1,8 @@
 /**
  * Splitting agents across identity stacks. CloudFormation allows 500 resources and a 1 MB
- * template per stack (CloudFormation User Guide, "quotas"); an agent costs 3 resources now (two
- * roles and the data policy) and 4 once a server grants its caller role, so 100 agents per stack
- * keep a stack near 400 resources with room for later additions.
+ * template per stack (CloudFormation User Guide, "quotas"); an agent costs 3 resources (two
+ * roles and the data policy; invoke grants live in the servers stack, one policy per server), so
+ * 100 agents per stack keep a stack near 300 resources with room for later additions.
  *
  * Agents are placed in manifest order: append new agents at the end so existing agents stay in
  * their stack (moving a named role between stacks would delete and re-create it).

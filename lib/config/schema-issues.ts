@@ -55,7 +55,7 @@ export function schemaIssues(error: z.ZodError, data: unknown, schema: z.ZodType
         const otherwise = known.length > 0 ? `allowed here: ${known.join(', ')}` : 'remove it';
         push([...path, key], `unknown field ${describeValue(key)}${suggestion(key, known, otherwise)}`, true);
       }
-    } else if (issue.code === 'invalid_type' && valueAt(data, path) === undefined) {
+    } else if ((issue.code === 'invalid_type' || issue.code === 'invalid_union') && valueAt(data, path) === undefined) {
       const field = path[path.length - 1];
       push(path, typeof field === 'string' ? `missing required field "${field}"` : 'missing value');
     } else {

@@ -224,6 +224,12 @@ const bad: BadCase[] = [
     line: 25,
   },
   {
+    it: 'says a missing assumedBy is missing, not malformed',
+    yaml: change('    assumedBy: { service: ecs-tasks.amazonaws.com }\n', ''),
+    errors: [`${F}: agents[0].assumedBy: missing required field "assumedBy"`],
+    line: 21,
+  },
+  {
     it: 'rejects an owner that is not an e-mail address',
     yaml: change('owner: ops@shop.example', 'owner: ops-team'),
     errors: [`${F}: agents[0].owner: owner must be an e-mail address (who answers for this agent)`],

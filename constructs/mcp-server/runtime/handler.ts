@@ -14,6 +14,7 @@ import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { agentRoleNames } from '../../../lib/config/role-names';
 import type { Manifest } from '../../../lib/config/schema';
 import { createGuard } from '../../../lib/guard/guard';
+import { principalResolver } from '../../../lib/guard/identify';
 import { jsonLinesAuditSink } from '../../../lib/guard/audit-sinks';
 import { emfMetricsSink } from '../../../lib/guard/metrics-emf';
 import type { AuditSink, MetricsSink } from '../../../lib/guard/contract';
@@ -69,10 +70,15 @@ export function createLambdaHandler(options: LambdaHandlerOptions): LambdaHandle
   const dynamodb = options.clients?.dynamodb ?? DynamoDBDocumentClient.from(new DynamoDBClient({}));
   const sts = options.clients?.sts ?? new STSClient({});
   const roleArnPrefix = required(RUNTIME_ENV.dataRoleArnPrefix);
+  const accountId = accountOfRoleArnPrefix(roleArnPrefix);
 
   const guard = createGuard({
     manifest,
     extraPolicies: options.extraPolicies,
+    // A role named like an agent's caller role in another account is not that agent. The API's
+    // resource policy already admits only this account's roles; pinning the account here keeps
+    // identity sound even if that policy is loosened (e.g. `additionalApiEndpoints`, a hand edit).
+    resolvePrincipal: principalResolver(manifest, { accountId }),
     adapters: {
       status: new DynamoAgentStatusStore({ client: dynamodb, tableName: required(RUNTIME_ENV.agentStatusTable) }),
       rateLimiter: new DynamoRateLimiter({ client: dynamodb, tableName: required(RUNTIME_ENV.rateLimitTable) }),
@@ -120,6 +126,18 @@ export function createLambdaHandler(options: LambdaHandlerOptions): LambdaHandle
       return toProxyResult(jsonRpcError(500, JSON_RPC.INTERNAL_ERROR, `Internal error (request id ${requestId})`));
     }
   };
+}
+
+/**
+ * The account of `arn:PARTITION:iam::ACCOUNT:role/`, the prefix the construct sets from the
+ * stack's own account at deploy: the account this function (and its agents' roles) live in.
+ */
+export function accountOfRoleArnPrefix(prefix: string): string {
+  const account = /^arn:aws(?:-[a-z]+)*:iam::(\d{12}):role\/$/.exec(prefix)?.[1];
+  if (!account) {
+    throw new Error(`environment variable ${RUNTIME_ENV.dataRoleArnPrefix} must be "arn:PARTITION:iam::ACCOUNT:role/" (got "${prefix.slice(0, 100)}"); deploy this function with the McpServer construct`);
+  }
+  return account;
 }
 
 function toProxyResult(response: HttpResponseLike): APIGatewayProxyResult {

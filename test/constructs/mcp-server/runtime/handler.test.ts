@@ -111,6 +111,31 @@ describe('Lambda handler', () => {
     }
   });
 
+  it("refuses an agent's caller role name in a foreign account with 403 and audits the refusal", async () => {
+    for (const caller of [
+      'arn:aws:sts::999999999999:assumed-role/shop-prod-support-agent-caller/stolen',
+      'arn:aws:iam::999999999999:role/shop-prod-support-agent-caller',
+    ]) {
+      const response = await handler(event(rpc('tools/list'), { caller }));
+      expect(response.statusCode).toBe(403);
+      expect(JSON.parse(response.body)).toMatchObject({ jsonrpc: '2.0', error: { message: expect.stringMatching(/Forbidden/) } });
+      expect(audit.events.at(-1)).toMatchObject({
+        status: 'Failure',
+        actor: { user: { uid: caller } },
+        api: { response: { error: 'unknown_caller', error_message: expect.stringMatching(/unknown caller/) } },
+      });
+      expect((audit.events.at(-1) as { actor: { user: { name?: string } } }).actor.user.name).toBeUndefined();
+    }
+    // the same role name in the function's own account is the agent
+    expect((await handler(event(rpc('tools/list'), { caller: callerArn('support-agent') }))).statusCode).toBe(200);
+  });
+
+  it('refuses to start when the data-role ARN prefix names no account', () => {
+    expect(() => createLambdaHandler({ manifest, server: 'commerce', tools: shopTools, env: { ...ENV, WARDEN_DATA_ROLE_ARN_PREFIX: 'arn:aws:iam:::role/' } })).toThrow(
+      /WARDEN_DATA_ROLE_ARN_PREFIX must be "arn:PARTITION:iam::ACCOUNT:role\/"/,
+    );
+  });
+
   it('refuses a contained agent', async () => {
     const response = await handler(event(rpc('tools/list'), { caller: callerArn('pricing-agent') }));
     expect(response.statusCode).toBe(403);

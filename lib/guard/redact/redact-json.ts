@@ -4,7 +4,9 @@
  * whatever their type. Unchanged subtrees are returned as the same objects (no copy).
  */
 import { typesAbove, type RedactionCounts, type RedactionPolicy } from './policy';
-import { redact, redactionMarker } from './redact-text';
+import { DETECTORS } from './detectors';
+import type { Detector } from './finding';
+import { findSensitive, redact, redactionMarker } from './redact-text';
 import { sensitiveKeyType } from './sensitive-keys';
 import type { RedactionType } from '../../config/schema';
 
@@ -22,13 +24,17 @@ export function redactJson(value: unknown, clearance: string, policy: RedactionP
 
 class Walker {
   private readonly path = new Set<object>();
+  /** The detectors a number can trigger (card, SSN, phone) that this clearance must apply. */
+  private readonly numberDetectors: readonly Detector[];
 
   constructor(
     private readonly clearance: string,
     private readonly policy: RedactionPolicy,
     private readonly hidden: ReadonlySet<RedactionType>,
     private readonly counts: RedactionCounts,
-  ) {}
+  ) {
+    this.numberDetectors = NUMBER_TYPES.filter((type) => hidden.has(type)).map((type) => DETECTORS[type]);
+  }
 
   /** `key`: the nearest enclosing object key, the only context a short value has (`"tax_id": "536221234"`). */
   walk(value: unknown, key?: string): unknown {
@@ -56,6 +62,8 @@ class Walker {
    * value alone when a finding would reach into the key.
    */
   private inContext(key: string, s: string): string {
+    // Every detector that needs a nearby word looks for digits; other strings need no context.
+    if (!HAS_DIGIT.test(s)) return this.text(s);
     const label = keyLabel(key);
     if (label === '') return this.text(s);
     const prefix = `${label}: `;
@@ -72,17 +80,17 @@ class Walker {
    * replaced by the marker (a string). Smaller numbers (quantities, prices, ids) are skipped.
    */
   private number(n: number, key: string | undefined): unknown {
-    if (!Number.isInteger(n) || Math.abs(n) < 1_000_000) return n;
+    if (!Number.isInteger(n) || Math.abs(n) < 1_000_000 || this.numberDetectors.length === 0) return n;
     const digits = String(n);
-    if (!/^\d+$/.test(digits)) return n;
+    if (!ALL_DIGITS.test(digits)) return n;
     const label = key === undefined ? '' : keyLabel(key);
-    const prefix = label === '' ? '' : `${label}: `;
-    const r = redact(prefix + digits, this.clearance, this.policy);
-    const marker = NUMBER_MARKER.exec(r.text.slice(prefix.length));
-    if (r.text === prefix + digits || !r.text.startsWith(prefix) || marker === null) return n;
-    const type = marker[1] as RedactionType;
-    this.add(type);
-    return redactionMarker(type);
+    const text = label === '' ? digits : `${label}: ${digits}`;
+    const start = text.length - digits.length;
+    // Only the detectors that can match digits alone, and only a finding that is the whole number.
+    const finding = findSensitive(text, this.numberDetectors).find((f) => f.start === start && f.end === text.length);
+    if (finding === undefined) return n;
+    this.add(finding.type);
+    return redactionMarker(finding.type);
   }
 
   private add(type: RedactionType, n = 1): void {
@@ -129,17 +137,28 @@ class Walker {
 
 /** Strings longer than this are prose; the key says nothing about what is deep inside them. */
 const CONTEXT_MAX = 120;
-/** The value of a number redacted in context is exactly one marker. */
-const NUMBER_MARKER = /^\[REDACTED:([a-z-]+)\]$/;
+/** The types a bare integer can be. */
+const NUMBER_TYPES: readonly RedactionType[] = ['card', 'ssn', 'phone'];
+const ALL_DIGITS = /^\d+$/;
+
+const HAS_DIGIT = /\d/;
+const labels = new Map<string, string>();
+const LABELS_MAX = 2048;
 
 /** `taxId`, `tax_id`, `Tax-ID` -> `tax id`: a key as the words a detector looks for. */
 function keyLabel(key: string): string {
-  return key
-    .replace(/([a-z])([A-Z])/g, '$1 $2')
-    .replace(/[^A-Za-z]+/g, ' ')
-    .trim()
-    .toLowerCase()
-    .slice(0, 40);
+  let label = labels.get(key);
+  if (label === undefined) {
+    label = key
+      .replace(/([a-z])([A-Z])/g, '$1 $2')
+      .replace(/[^A-Za-z]+/g, ' ')
+      .trim()
+      .toLowerCase()
+      .slice(0, 40);
+    if (labels.size >= LABELS_MAX) labels.clear();
+    labels.set(key, label);
+  }
+  return label;
 }
 
 /** Plain assignment would turn a `"__proto__"` key from JSON.parse into a prototype change. */

@@ -82,9 +82,59 @@ export interface Identified {
   readonly agent: AgentSpec;
 }
 
+/** Optional hints on a content part (MCP `Annotations`). */
+export interface ToolContentAnnotations {
+  readonly audience?: Array<'user' | 'assistant'>;
+  readonly priority?: number;
+  readonly lastModified?: string;
+}
+
+export interface TextToolContent {
+  readonly type: 'text';
+  readonly text: string;
+  readonly annotations?: ToolContentAnnotations;
+}
+
+/** Base64 `data`; the guard can't read it, so it passes only to agents cleared for the tool's dataset class. */
+export interface ImageToolContent {
+  readonly type: 'image';
+  readonly data: string;
+  readonly mimeType: string;
+  readonly annotations?: ToolContentAnnotations;
+}
+
+export interface AudioToolContent {
+  readonly type: 'audio';
+  readonly data: string;
+  readonly mimeType: string;
+  readonly annotations?: ToolContentAnnotations;
+}
+
+/** An embedded resource: `text` is redacted like any text; a base64 `blob` is treated like image data. */
+export interface EmbeddedResourceToolContent {
+  readonly type: 'resource';
+  readonly resource: { readonly uri: string; readonly mimeType?: string; readonly text: string } | { readonly uri: string; readonly mimeType?: string; readonly blob: string };
+  readonly annotations?: ToolContentAnnotations;
+}
+
+/** A link to a resource the client may fetch itself (its strings are redacted as text). */
+export interface ResourceLinkToolContent {
+  readonly type: 'resource_link';
+  readonly uri: string;
+  readonly name: string;
+  readonly title?: string;
+  readonly description?: string;
+  readonly mimeType?: string;
+  readonly size?: number;
+  readonly annotations?: ToolContentAnnotations;
+}
+
+/** One part of a tool result (MCP `ContentBlock`). */
+export type ToolContent = TextToolContent | ImageToolContent | AudioToolContent | EmbeddedResourceToolContent | ResourceLinkToolContent;
+
 /** Result of a tool call as MCP returns it (`CallToolResult`). */
 export interface ToolCallResult {
-  readonly content: Array<{ type: 'text'; text: string }>;
+  readonly content: ToolContent[];
   readonly structuredContent?: Record<string, unknown>;
   readonly isError?: boolean;
   [key: string]: unknown;

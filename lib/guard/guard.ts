@@ -10,8 +10,9 @@ import type { CallerInfo, Guard, GuardOptions, Identified, MetricName, RequestIn
 import { principalResolver } from './identify';
 import { KillSwitch } from './kill-switch';
 import { DEFAULT_PER_MINUTE } from './rate-limit';
-import { redact, redactionPolicy, redactJson, type RedactionCounts } from './redact';
+import { redactionPolicy, redactJson, type RedactionCounts } from './redact';
 import { screenArguments, STRUCTURAL_FINDINGS } from './screen';
+import { checkToolContent, redactToolContent } from './tool-content';
 
 /** Principals remembered from identify() for the audit of the same request (bounded). */
 const MAX_REMEMBERED_REQUESTS = 1024;
@@ -28,10 +29,12 @@ function errorResult(text: string): ToolCallResult {
   return { content: [{ type: 'text', text }], isError: true };
 }
 
-function isToolCallResult(value: unknown): value is ToolCallResult {
-  if (value === null || typeof value !== 'object') return false;
-  const content = (value as { content?: unknown }).content;
-  return Array.isArray(content) && content.every((c) => c !== null && typeof c === 'object' && (c as { type?: unknown }).type === 'text' && typeof (c as { text?: unknown }).text === 'string');
+/** Why a tool's return value is not a result the guard can release, or undefined when it is. */
+function malformedResult(value: unknown): string | undefined {
+  if (value === null || typeof value !== 'object' || Array.isArray(value)) return 'not a result object';
+  const { structuredContent } = value as { structuredContent?: unknown };
+  if (structuredContent !== undefined && (structuredContent === null || typeof structuredContent !== 'object' || Array.isArray(structuredContent))) return 'structuredContent must be an object';
+  return undefined;
 }
 
 function addCounts(into: Record<string, number>, counts: RedactionCounts): void {
@@ -268,20 +271,24 @@ export function createGuard(options: GuardOptions): Guard {
         }
       }
       // 6. run
-      let raw: unknown;
+      let raw: ToolCallResult;
       try {
         raw = await runWithTimeout(call, validated.value);
       } catch (err) {
         const why = err instanceof ToolTimeout ? `tool timed out after ${options.toolTimeoutMs} ms` : `tool threw ${err instanceof Error ? err.name : typeof err}`;
         return finish('error', 'tool_failed', why, errorResult(`tool failed (request id ${request.requestId})`));
       }
-      if (!isToolCallResult(raw)) return finish('error', 'tool_failed', 'tool returned a malformed result', errorResult(`tool failed (request id ${request.requestId})`));
-      // 7. redact by clearance; only known fields leave (an unknown one could carry data unredacted)
-      const content = raw.content.map((c) => {
-        const r = redact(c.text, agent.clearance, policy);
-        addCounts(redactions, r.counts);
-        return { type: 'text' as const, text: r.text };
-      });
+      // 7. check the shape (MCP content types only, bounded binary), then redact by clearance;
+      //    only known fields leave (an unknown one could carry data unredacted)
+      const checked = checkToolContent((raw as { content?: unknown } | null)?.content);
+      const malformed = malformedResult(raw) ?? (checked.ok ? undefined : checked.problem);
+      if (malformed !== undefined || !checked.ok) {
+        return finish('error', 'tool_failed', `tool returned a malformed result: ${malformed}`, errorResult(`tool failed (request id ${request.requestId})`));
+      }
+      // binary parts can't be redacted: they pass only when the clearance covers the tool's dataset class
+      const redactedContent = redactToolContent(checked.content, agent.clearance, datasetClass.get(toolSpec.dataset), policy);
+      for (const [type, n] of Object.entries(redactedContent.counts)) redactions[type] = (redactions[type] ?? 0) + n;
+      const content = redactedContent.content;
       const out: { content: typeof content; isError?: boolean; structuredContent?: Record<string, unknown> } = { content };
       if (raw.structuredContent !== undefined) {
         const r = redactJson(raw.structuredContent, agent.clearance, policy);

@@ -9,3 +9,4 @@ export { agentFromPrincipal, principalResolver, callerRoleName, roleNameOf, type
 export { ocsfApiActivity, argsSha256, canonicalJson, ensureTraceparent, OCSF_VERSION, API_ACTIVITY_CLASS_UID, type AuditRecord, type AuditDecision, type AuditOutcome } from './audit-event';
 export { memoryAuditSink, jsonLinesAuditSink, type MemoryAuditSink } from './audit-sinks';
 export { emfMetricsSink, METRICS_NAMESPACE } from './metrics-emf';
+export { checkToolContent, redactToolContent, BINARY_REDACTION_MARKER, DEFAULT_TOOL_CONTENT_LIMITS, TOOL_CONTENT_TYPES, type ToolContentCheck, type ToolContentLimits, type ContentRedaction } from './tool-content';

@@ -16,6 +16,7 @@
 import { z } from 'zod';
 import type { DatasetClient, JsonValue } from './dataset-client';
 import type { ToolLogger } from './tool-logger';
+import type { ToolResult } from './tool-result';
 
 export interface ToolContext {
   /** The tool's own dataset; write methods throw when the tool is declared `access: read`. */
@@ -28,8 +29,11 @@ export interface ToolContext {
   readonly signal: AbortSignal;
 }
 
-/** What a handler returns: JSON (becomes text + structuredContent) or a string (text). */
-export type ToolOutput = JsonValue | undefined | Record<string, unknown> | readonly unknown[];
+/**
+ * What a handler returns: JSON (becomes text + structuredContent), a string (text), or
+ * `toolResult([...])` for explicit content parts (images, audio, resources).
+ */
+export type ToolOutput = JsonValue | undefined | Record<string, unknown> | readonly unknown[] | ToolResult;
 
 export type ToolInputSchema = z.ZodObject;
 

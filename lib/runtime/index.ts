@@ -26,7 +26,17 @@ export type { JsonLoggerOptions, LogFields, LogLevel, ToolLogger } from './tool-
 export { bindTools, loadToolModule, ToolBindingError } from './tool-binding';
 export type { BoundTool } from './tool-binding';
 export { buildCatalog, describeInvalidArguments } from './tool-catalog';
-export { toolErrorResult, toToolResult } from './tool-result';
+export { content, isToolResult, toolErrorResult, toolResult, toToolResult } from './tool-result';
+export type { ToolResult, ToolResultOptions } from './tool-result';
+export type {
+  AudioToolContent,
+  EmbeddedResourceToolContent,
+  ImageToolContent,
+  ResourceLinkToolContent,
+  TextToolContent,
+  ToolContent,
+  ToolContentAnnotations,
+} from '../guard/contract';
 export { createMcpHandler } from './mcp-handler';
 export type { DatasetFactory, DatasetRequest, McpCall, McpHandler, McpHandlerOptions } from './mcp-handler';
 export { headerOf } from './http-types';

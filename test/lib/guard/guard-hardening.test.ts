@@ -9,7 +9,7 @@ import { defaultManifest } from '../policy/default-manifest';
 import { guardHarness } from './guard-harness';
 
 const unmapped = (e: Record<string, unknown>) => e.unmapped as Record<string, unknown>;
-const text = (r: ToolCallResult) => r.content.map((c) => c.text).join('\n');
+const text = (r: ToolCallResult) => r.content.map((c) => (c.type === 'text' ? c.text : '')).join('\n');
 
 describe('createGuard: refusals are classified by the transport, not by names in the reason', () => {
   it('records an unknown dev agent named like a containment as an unknown caller', () => {

@@ -3,7 +3,7 @@ import type { AgentStatusStore, ToolCallResult } from '../../../lib/guard/contra
 import { argsSha256 } from '../../../lib/guard/audit-event';
 import { guardHarness } from './guard-harness';
 
-const text = (r: ToolCallResult) => r.content.map((c) => c.text).join('\n');
+const text = (r: ToolCallResult) => r.content.map((c) => (c.type === 'text' ? c.text : '')).join('\n');
 const unmapped = (e: Record<string, unknown>) => e.unmapped as Record<string, unknown>;
 
 describe('createGuard: authorization', () => {

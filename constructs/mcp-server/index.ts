@@ -1,4 +1,6 @@
 export { McpServer } from './mcp-server';
+export { WardenNetwork } from './warden-network';
+export type { WardenNetworkProps } from './warden-network';
 export type { McpServerProps, ServerMetricName, ServerMetricOptions } from './mcp-server';
 export { AgentStatusTable, agentStatusTableName, AGENT_STATUS_WRITE_ACTIONS } from './agent-status-table';
 export type { AgentStatusTableProps } from './agent-status-table';

@@ -1,9 +1,10 @@
 /**
  * `McpServer`: one manifest server as a VPC Lambda behind a PRIVATE REST API.
  *
- * Network: isolated subnets only (no NAT, no internet gateway); the function's security group
- * sends HTTPS to the interface endpoints' security group and the DynamoDB gateway endpoint,
- * nothing else. Gateway endpoint policies admit only warden tables and buckets.
+ * Network (a `WardenNetwork`, shared by the servers of a stack or created for this one): isolated
+ * subnets only (no NAT, no internet gateway); the function's security group sends HTTPS to the
+ * STS/KMS/Logs endpoints' security group and the DynamoDB gateway endpoint, nothing else; the
+ * server adds its tables to the gateway endpoint policy, which admits only warden tables.
  * Authentication: `AWS_IAM` on the only method (`POST /mcp`), and a resource policy that admits
  * the caller roles of agents granted a tool here, only through the VPC endpoint.
  * Isolation: the function role may assume exactly those agents' data roles (with session tags)
@@ -11,7 +12,7 @@
  */
 import { readFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
-import { ArnFormat, Duration, Names, RemovalPolicy, Stack, Tags } from 'aws-cdk-lib';
+import { Duration, Names, RemovalPolicy, Stack, Tags } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
@@ -32,6 +33,8 @@ import { writeHandlerEntry } from './handler-entry';
 import { AGENT_STATUS_TABLE, RATE_LIMIT_TABLE } from './runtime/table-schemas';
 import { RUNTIME_ENV } from './runtime/runtime-env';
 import { serverMetric, type ServerMetricName, type ServerMetricOptions } from './server-metrics';
+import { allowCloudWatchLogs } from './log-encryption-key';
+import { WardenNetwork } from './warden-network';
 
 export interface McpServerProps {
   /** The validated manifest. */
@@ -41,7 +44,14 @@ export interface McpServerProps {
   /** Folder the manifest's `entry` and policy paths are relative to. */
   readonly manifestDir: string;
   /**
-   * VPC to run in; its isolated subnets are used.
+   * The network shared by the servers of a stack (VPC, flow logs, endpoints). The server adds
+   * its function's security group and its tables to it.
+   * @default - a network of its own, in `vpc` or in a new VPC
+   */
+  readonly network?: WardenNetwork;
+  /**
+   * VPC to run in, when no `network` is given; its isolated subnets are used and the endpoints
+   * are added to it.
    * @default - a new two-AZ VPC with isolated subnets only and flow logs
    */
   readonly vpc?: ec2.IVpc;
@@ -77,11 +87,12 @@ export interface McpServerProps {
    * @default - 'list' while the ARNs fit API Gateway's and IAM's policy size limits, else 'tag'
    */
   readonly callerAdmission?: CallerAdmission;
-  /** Address range of the VPC created here; agents inside it may reach the API. @default '10.0.0.0/16' */
+  /** Address range of the VPC created here (no `network`, no `vpc`); agents inside it may reach the API. @default '10.0.0.0/16' */
   readonly vpcCidr?: string;
   /**
-   * Who may open HTTPS connections to the interface endpoints (agents calling the API).
-   * @default - the CIDR of the VPC created here; with your own `vpc`, only the function
+   * Who may open HTTPS connections to the execute-api endpoint (agents calling the API), when no
+   * `network` is given (with one, use `network.admitApiClient`).
+   * @default - the CIDR of the VPC created here; with your own `vpc`, nobody
    */
   readonly apiClients?: readonly ec2.IPeer[];
   /** @default logs.RetentionDays.ONE_YEAR */
@@ -104,12 +115,15 @@ const EPHEMERAL = new Set(['dev', 'test', 'sandbox']);
 
 export class McpServer extends Construct {
   public readonly serverName: string;
+  public readonly network: WardenNetwork;
   public readonly vpc: ec2.IVpc;
   public readonly function: nodejs.NodejsFunction;
   public readonly functionRole: iam.Role;
   public readonly functionPolicy: iam.ManagedPolicy;
   public readonly functionSecurityGroup: ec2.SecurityGroup;
+  /** The network's STS/KMS/Logs endpoint security group, the only one the function may reach besides DynamoDB. */
   public readonly endpointSecurityGroup: ec2.SecurityGroup;
+  /** The network's execute-api endpoint, the only way into the API. */
   public readonly apiEndpoint: ec2.InterfaceVpcEndpoint;
   public readonly api: apigw.RestApi;
   public readonly agentStatusTable: dynamodb.ITable;
@@ -138,6 +152,9 @@ export class McpServer extends Construct {
     if (this.agents.length === 0) {
       throw new Error(`McpServer ${spec.name}: no agent is granted a tool on this server, so nobody could call it; grant one in the manifest (agents[].tools) or remove the server.`);
     }
+    if (props.network && (props.vpc || props.vpcCidr || props.apiClients || props.dynamoDbPrefixListId)) {
+      throw new Error(`McpServer ${spec.name}: pass either network or vpc/vpcCidr/apiClients/dynamoDbPrefixListId, not both; with a shared network, set those on the WardenNetwork.`);
+    }
     if (props.vpc && !props.dynamoDbPrefixListId) {
       throw new Error(
         `McpServer ${spec.name}: with your own vpc, pass dynamoDbPrefixListId (the AWS-managed prefix list com.amazonaws.REGION.dynamodb) so the function's egress is limited to DynamoDB; ` +
@@ -153,47 +170,33 @@ export class McpServer extends Construct {
 
     this.encryptionKey = props.encryptionKey ?? this.createKey(spec, removalPolicy);
 
-    // ---- network
-    const vpcCidr = props.vpcCidr ?? '10.0.0.0/16';
-    this.vpc = props.vpc ?? this.createVpc(vpcCidr, retention, removalPolicy);
-    const subnets: ec2.SubnetSelection = { subnetType: ec2.SubnetType.PRIVATE_ISOLATED };
-    this.endpointSecurityGroup = new ec2.SecurityGroup(this, 'EndpointSecurityGroup', {
-      vpc: this.vpc,
-      description: `mcp-warden ${spec.name}: interface endpoints, HTTPS from inside the VPC only`,
-      allowAllOutbound: false,
-    });
-    // agents reach the private API; the function reaches STS, KMS and Logs (rule added below)
-    for (const peer of props.apiClients ?? (props.vpc ? [] : [ec2.Peer.ipv4(vpcCidr)])) {
-      this.endpointSecurityGroup.addIngressRule(peer, ec2.Port.tcp(443), 'HTTPS from agents');
-    }
+    // ---- network: shared (`network`), or one of its own (in `vpc`, or a new VPC)
+    this.network =
+      props.network ??
+      new WardenNetwork(this, 'Network', {
+        project,
+        environment,
+        vpc: props.vpc,
+        dynamoDbPrefixListId: props.dynamoDbPrefixListId,
+        vpcCidr: props.vpcCidr,
+        apiClients: props.apiClients,
+        encryptionKey: this.encryptionKey,
+        logRetention: retention,
+        removalPolicy,
+      });
+    this.vpc = this.network.vpc;
+    const subnets = this.network.subnets;
+    this.endpointSecurityGroup = this.network.endpointSecurityGroup;
+    this.apiEndpoint = this.network.apiEndpoint;
     this.functionSecurityGroup = new ec2.SecurityGroup(this, 'FunctionSecurityGroup', {
       vpc: this.vpc,
       description: `mcp-warden ${spec.name}: MCP function, HTTPS to VPC endpoints only`,
       allowAllOutbound: false,
     });
     this.functionSecurityGroup.addEgressRule(this.endpointSecurityGroup, ec2.Port.tcp(443), 'HTTPS to interface endpoints');
-    this.endpointSecurityGroup.addIngressRule(this.functionSecurityGroup, ec2.Port.tcp(443), 'HTTPS from the MCP function');
-    // DynamoDB is reached through its gateway endpoint, whose addresses are the regional
-    // prefix list. Its id differs per region and can only be found by an AWS call (a synth-time
-    // lookup, or a deploy-time custom resource with its own Lambda and Describe* role), so
-    // environment-agnostic stacks cannot name it. Without it the rule says "any address", and
-    // that is still only DynamoDB and S3: the VPC created here has isolated subnets whose route
-    // tables hold the local route and the two gateway endpoint routes and nothing else (no
-    // internet or NAT gateway, no peering, no transit gateway), so a packet to any other address
-    // has no route and is dropped; both gateway endpoint policies admit only this warden's
-    // tables and buckets. A brought VPC must pass the prefix list (checked above).
-    this.functionSecurityGroup.addEgressRule(
-      props.dynamoDbPrefixListId ? ec2.Peer.prefixList(props.dynamoDbPrefixListId) : ec2.Peer.anyIpv4(),
-      ec2.Port.tcp(443),
-      'HTTPS to DynamoDB through its gateway endpoint',
-    );
-
-    const interfaceEndpoint = (name: string, service: ec2.InterfaceVpcEndpointAwsService) =>
-      this.vpc.addInterfaceEndpoint(name, { service, subnets, privateDnsEnabled: true, securityGroups: [this.endpointSecurityGroup], open: false });
-    this.apiEndpoint = interfaceEndpoint('ExecuteApiEndpoint', ec2.InterfaceVpcEndpointAwsService.APIGATEWAY);
-    interfaceEndpoint('StsEndpoint', ec2.InterfaceVpcEndpointAwsService.STS);
-    interfaceEndpoint('KmsEndpoint', ec2.InterfaceVpcEndpointAwsService.KMS);
-    interfaceEndpoint('LogsEndpoint', ec2.InterfaceVpcEndpointAwsService.CLOUDWATCH_LOGS);
+    this.network.admitServer(this.functionSecurityGroup, `HTTPS from the MCP function of ${spec.name}`);
+    // any address only when the network's VPC has no route but the gateway endpoints (WardenNetwork)
+    this.functionSecurityGroup.addEgressRule(this.network.dynamoDbPeer, ec2.Port.tcp(443), 'HTTPS to DynamoDB through its gateway endpoint');
 
     // ---- tables
     this.agentStatusTable = props.agentStatusTable ?? this.createTable('AgentStatusTable', AGENT_STATUS_TABLE.partitionKey, removalPolicy, ephemeral);
@@ -215,25 +218,7 @@ export class McpServer extends Construct {
     const datasetTableArns = model.datasetsOfServer(spec.name).map(
       (d) => d.tableArn ?? stack.formatArn({ service: 'dynamodb', resource: 'table', resourceName: datasetTableName(project, environment, d.name) }),
     );
-    const wardenTableArns = [this.agentStatusTable.tableArn, this.rateLimitTable.tableArn, ...datasetTableArns];
-    const dynamoEndpoint = this.vpc.addGatewayEndpoint('DynamoDbEndpoint', { service: ec2.GatewayVpcEndpointAwsService.DYNAMODB, subnets: [subnets] });
-    dynamoEndpoint.addToPolicy(
-      new iam.PolicyStatement({
-        sid: 'OnlyWardenTables',
-        principals: [new iam.AnyPrincipal()],
-        actions: ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:Scan', 'dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:DescribeTable', 'dynamodb:ConditionCheckItem'],
-        resources: wardenTableArns.flatMap((arn) => [arn, `${arn}/index/*`]),
-      }),
-    );
-    const s3Endpoint = this.vpc.addGatewayEndpoint('S3Endpoint', { service: ec2.GatewayVpcEndpointAwsService.S3, subnets: [subnets] });
-    s3Endpoint.addToPolicy(
-      new iam.PolicyStatement({
-        sid: 'OnlyWardenBuckets',
-        principals: [new iam.AnyPrincipal()],
-        actions: ['s3:GetObject', 's3:PutObject', 's3:ListBucket'],
-        resources: [`arn:${stack.partition}:s3:::${project}-${environment}-*`, `arn:${stack.partition}:s3:::${project}-${environment}-*/*`],
-      }),
-    );
+    this.network.allowTables([this.agentStatusTable.tableArn, this.rateLimitTable.tableArn, ...datasetTableArns]);
 
     // ---- function role: assume the agents' data roles, read the kill switch, count calls
     this.functionRole = new iam.Role(this, 'FunctionRole', {
@@ -536,50 +521,14 @@ export class McpServer extends Construct {
   }
 
   private createKey(spec: ServerSpec, removalPolicy: RemovalPolicy): kms.Key {
-    const stack = Stack.of(this);
     const key = new kms.Key(this, 'Key', {
       description: `mcp-warden ${this.manifest.project}-${this.manifest.environment}: logs and tables of MCP server ${spec.name}`,
       enableKeyRotation: true,
       removalPolicy,
     });
     // CloudWatch Logs encrypts this server's log groups (and only log groups of this account/region)
-    key.addToResourcePolicy(
-      new iam.PolicyStatement({
-        sid: 'CloudWatchLogsOfThisAccount',
-        principals: [new iam.ServicePrincipal(`logs.${stack.region}.amazonaws.com`)],
-        actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
-        resources: ['*'],
-        conditions: { ArnLike: { 'kms:EncryptionContext:aws:logs:arn': stack.formatArn({ service: 'logs', resource: 'log-group', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME }) } },
-      }),
-    );
+    allowCloudWatchLogs(key);
     return key;
-  }
-
-  private createVpc(cidr: string, retention: logs.RetentionDays, removalPolicy: RemovalPolicy): ec2.Vpc {
-    const vpc = new ec2.Vpc(this, 'Vpc', {
-      ipAddresses: ec2.IpAddresses.cidr(cidr),
-      maxAzs: 2,
-      natGateways: 0,
-      subnetConfiguration: [{ name: 'isolated', subnetType: ec2.SubnetType.PRIVATE_ISOLATED, cidrMask: 24 }],
-      restrictDefaultSecurityGroup: true,
-    });
-    const flowLogs = new logs.LogGroup(this, 'FlowLogs', { encryptionKey: this.encryptionKey, retention, removalPolicy });
-    // our own role and managed policy: the default role gets an inline policy, which the NIST/PCI/HIPAA packs refuse
-    const flowLogRole = new iam.Role(this, 'FlowLogRole', {
-      assumedBy: new iam.ServicePrincipal('vpc-flow-logs.amazonaws.com'),
-      description: 'VPC flow logs of an mcp-warden server VPC',
-    });
-    new iam.ManagedPolicy(this, 'FlowLogPolicy', {
-      roles: [flowLogRole],
-      statements: [
-        new iam.PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'], resources: [flowLogs.logGroupArn] }),
-      ],
-    });
-    vpc.addFlowLog('FlowLog', {
-      destination: ec2.FlowLogDestination.toCloudWatchLogs(flowLogs, flowLogRole.withoutPolicyUpdates()),
-      trafficType: ec2.FlowLogTrafficType.ALL,
-    });
-    return vpc;
   }
 
   private createTable(id: string, partitionKey: string, removalPolicy: RemovalPolicy, ephemeral: boolean, ttl?: string): dynamodb.Table {

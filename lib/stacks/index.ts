@@ -8,5 +8,5 @@ export { WardenIdentityStack } from './identity-stack';
 export type { WardenIdentityStackProps } from './identity-stack';
 export { wardenStackName } from './stack-names';
 export { shard, DEFAULT_AGENTS_PER_STACK, MAX_AGENTS_PER_STACK } from './shard';
-export { WardenServersStack, SERVERS_PER_STACK, SERVER_RESOURCES } from './servers-stack';
+export { WardenServersStack, SERVERS_PER_STACK, SERVER_RESOURCES, NETWORK_RESOURCES } from './servers-stack';
 export type { WardenServersStackProps } from './servers-stack';

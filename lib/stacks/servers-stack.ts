@@ -1,7 +1,8 @@
 /**
- * `<project>-<environment>-servers[-N]`: one McpServer per manifest server, each granting its
- * agents' caller roles `execute-api:Invoke` on its `POST /mcp`; the first shard also holds the
- * shared kill-switch table, which later shards read by reference.
+ * `<project>-<environment>-servers[-N]`: one WardenNetwork (VPC, flow logs, endpoints) and one
+ * McpServer per manifest server in it, each granting its agents' caller roles
+ * `execute-api:Invoke` on its `POST /mcp`; the first shard also holds the shared kill-switch
+ * table, which later shards read by reference.
  *
  * Servers share stacks rather than getting one each: nothing in a server grows with its agents
  * (they are named in policies by ARN or, past the size limits, by pattern and tag; the invoke
@@ -13,7 +14,7 @@
 import { CfnResource, TagManager } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type { Construct } from 'constructs';
-import { AgentStatusTable, McpServer } from '../../constructs/mcp-server';
+import { AgentStatusTable, McpServer, WardenNetwork } from '../../constructs/mcp-server';
 import type { ServerSpec } from '../config/schema';
 import { WardenStack, type WardenStackProps } from './warden-stack';
 
@@ -28,9 +29,14 @@ export interface WardenServersStackProps extends Omit<WardenStackProps, 'part' |
   readonly agentStatusTable?: dynamodb.ITable;
 }
 
-/** Resources one McpServer adds (VPC, endpoints, function, API, tables, logs, policies), rounded up. */
-export const SERVER_RESOURCES = 45;
-/** Servers per stack: 8 x ~45 stays well inside CloudFormation's 500 resources per stack. */
+/**
+ * Resources one McpServer adds in a shared network (key, security group and its rules, function,
+ * role, policies, API, rate-limit table, log groups), rounded up.
+ */
+export const SERVER_RESOURCES = 30;
+/** Resources of the shared network (VPC, subnets, routes, flow logs, six endpoints, key) and the kill switch. */
+export const NETWORK_RESOURCES = 40;
+/** Servers per stack: 40 + 8 x ~30 stays well inside CloudFormation's 500 resources per stack. */
 export const SERVERS_PER_STACK = 8;
 
 export class WardenServersStack extends WardenStack {
@@ -38,6 +44,8 @@ export class WardenServersStack extends WardenStack {
   public readonly agentStatus?: AgentStatusTable;
   /** The kill switch all servers of this shard read. */
   public readonly agentStatusTable: dynamodb.ITable;
+  /** The network every server of this stack runs in. */
+  public readonly network: WardenNetwork;
   /** One per manifest server, in manifest order. */
   public readonly servers: readonly McpServer[];
 
@@ -52,8 +60,11 @@ export class WardenServersStack extends WardenStack {
       this.agentStatus = new AgentStatusTable(this, 'AgentStatus', { project, environment });
       this.agentStatusTable = this.agentStatus.table;
     }
+    // One VPC per server would hit the 5-VPCs-per-region default quota and pay for four interface
+    // endpoints per AZ per server; one network per stack keeps both flat.
+    this.network = new WardenNetwork(this, 'Network', { project, environment });
     this.servers = servers.map((server) => {
-      const mcp = new McpServer(this, `Server-${server.name}`, { manifest, server: server.name, manifestDir, agentStatusTable: this.agentStatusTable });
+      const mcp = new McpServer(this, `Server-${server.name}`, { manifest, server: server.name, manifestDir, agentStatusTable: this.agentStatusTable, network: this.network });
       mcp.grantInvokeToAgents();
       return mcp;
     });
@@ -61,7 +72,7 @@ export class WardenServersStack extends WardenStack {
   }
 
   /**
-   * The VPCs' restrict-default-security-group custom resource brings a provider role that is a
+   * The VPC's restrict-default-security-group custom resource brings a provider role that is a
    * plain CfnResource, which the Tags aspect skips; give it the stack's tags so every role of the
    * stack says which project and environment it belongs to.
    */

@@ -37,6 +37,16 @@ describe('buildWardenStacks', () => {
     expect(sharded.servers[1]!.agentStatusTable).toBe(sharded.servers[0]!.agentStatusTable);
   });
 
+  it('runs every server of a servers stack in that stack\'s one network: one VPC and one set of endpoints per stack', () => {
+    const servers = stacks.servers[0]!;
+    const template = Template.fromStack(servers);
+    template.resourceCountIs('AWS::EC2::VPC', 1);
+    template.resourceCountIs('AWS::EC2::VPCEndpoint', 6);
+    for (const mcp of servers.servers) expect(mcp.network).toBe(servers.network);
+    const sharded = buildWardenStacks(newTestApp(), { manifest: testManifest() }, { serversPerStack: 1 });
+    for (const stack of sharded.servers) Template.fromStack(stack).resourceCountIs('AWS::EC2::VPC', 1);
+  });
+
   it('is environment-agnostic, so synth needs no credentials or lookups', () => {
     for (const stack of stacks.all) {
       expect(stack.environment).toBe('aws://unknown-account/unknown-region');

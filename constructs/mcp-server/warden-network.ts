@@ -1,0 +1,231 @@
+/**
+ * `WardenNetwork`: the one network the MCP servers of a stack share.
+ *
+ * A VPC per server does not scale: the default quota is 5 VPCs per region, and every interface
+ * endpoint is billed per AZ-hour (4 endpoints x 2 AZs per server). So one network holds the
+ * isolated subnets (no NAT, no internet gateway), the flow logs, the gateway endpoints
+ * (DynamoDB, S3) and the interface endpoints (execute-api, STS, KMS, CloudWatch Logs); each
+ * server brings only its function's security group and registers its tables.
+ *
+ * Endpoint policies are a data perimeter: the gateway endpoints reach only warden tables and
+ * buckets (the union over the servers using the network); the interface endpoints admit only
+ * principals of this account (`aws:PrincipalAccount`) acting on resources of this account (the
+ * Resource ARNs name the account, and `aws:ResourceAccount` is required where the service sets
+ * it), so credentials stolen from another account cannot carry data out through them, and a
+ * server's credentials cannot reach another account's resources.
+ */
+import { RemovalPolicy, Stack } from 'aws-cdk-lib';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
+import { Construct } from 'constructs';
+import { allowCloudWatchLogs } from './log-encryption-key';
+
+export interface WardenNetworkProps {
+  readonly project: string;
+  readonly environment: string;
+  /**
+   * VPC to add the endpoints to; its isolated subnets are used. Warden cannot prove a brought
+   * VPC has no route out, so `dynamoDbPrefixListId` is then required.
+   * @default - a new two-AZ VPC with isolated subnets only and flow logs
+   */
+  readonly vpc?: ec2.IVpc;
+  /**
+   * ID of the AWS-managed prefix list `com.amazonaws.REGION.dynamodb`, to narrow the servers'
+   * HTTPS egress to DynamoDB. Required with your own `vpc`.
+   * @default - with the VPC created here, none (see `dynamoDbPeer`)
+   */
+  readonly dynamoDbPrefixListId?: string;
+  /** Address range of the VPC created here. @default '10.0.0.0/16' */
+  readonly vpcCidr?: string;
+  /**
+   * Who may open HTTPS connections to the execute-api endpoint (agents calling the APIs).
+   * @default - the CIDR of the VPC created here; with your own `vpc`, nobody (add peers with `admitApiClient`)
+   */
+  readonly apiClients?: readonly ec2.IPeer[];
+  /** Key of the flow-log group. @default - a new key with rotation */
+  readonly encryptionKey?: kms.IKey;
+  /** @default logs.RetentionDays.ONE_YEAR */
+  readonly logRetention?: logs.RetentionDays;
+  /** @default - RETAIN, or DESTROY for dev/test/sandbox environments */
+  readonly removalPolicy?: RemovalPolicy;
+}
+
+/** Throw-away environments whose logs need not survive `cdk destroy`. */
+const EPHEMERAL = new Set(['dev', 'test', 'sandbox']);
+
+/** Actions the DynamoDB gateway endpoint carries (the runtime's reads, writes and counters). */
+const DYNAMODB_ACTIONS = [
+  'dynamodb:GetItem',
+  'dynamodb:BatchGetItem',
+  'dynamodb:Query',
+  'dynamodb:Scan',
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+  'dynamodb:DeleteItem',
+  'dynamodb:DescribeTable',
+  'dynamodb:ConditionCheckItem',
+];
+
+export class WardenNetwork extends Construct {
+  public readonly vpc: ec2.IVpc;
+  /** Whether the VPC was created here (isolated subnets whose only routes are the gateway endpoints). */
+  public readonly ownsVpc: boolean;
+  public readonly subnets: ec2.SubnetSelection = { subnetType: ec2.SubnetType.PRIVATE_ISOLATED };
+  /** STS, KMS and Logs endpoints: HTTPS from the registered servers' security groups only. */
+  public readonly endpointSecurityGroup: ec2.SecurityGroup;
+  /** The execute-api endpoint: HTTPS from the API clients (agents). */
+  public readonly apiEndpointSecurityGroup: ec2.SecurityGroup;
+  public readonly apiEndpoint: ec2.InterfaceVpcEndpoint;
+  public readonly stsEndpoint: ec2.InterfaceVpcEndpoint;
+  public readonly kmsEndpoint: ec2.InterfaceVpcEndpoint;
+  public readonly logsEndpoint: ec2.InterfaceVpcEndpoint;
+  public readonly dynamoDbEndpoint: ec2.GatewayVpcEndpoint;
+  public readonly s3Endpoint: ec2.GatewayVpcEndpoint;
+  /** The flow-log group, when the VPC was created here. */
+  public readonly flowLogGroup?: logs.LogGroup;
+  public readonly encryptionKey?: kms.IKey;
+  /** Where the servers' DynamoDB egress rule points: the prefix list, or any address (see the constructor). */
+  public readonly dynamoDbPeer: ec2.IPeer;
+  private readonly tableStatement: iam.PolicyStatement;
+  private readonly tableArns = new Set<string>();
+
+  constructor(scope: Construct, id: string, props: WardenNetworkProps) {
+    super(scope, id);
+    const { project, environment } = props;
+    const stack = Stack.of(this);
+    if (props.vpc && !props.dynamoDbPrefixListId) {
+      throw new Error(
+        `WardenNetwork ${this.node.path}: with your own vpc, pass dynamoDbPrefixListId (the AWS-managed prefix list com.amazonaws.REGION.dynamodb) so the servers' egress is limited to DynamoDB; ` +
+          'find it with `aws ec2 describe-managed-prefix-lists --filters Name=prefix-list-name,Values=com.amazonaws.REGION.dynamodb`.',
+      );
+    }
+    const removalPolicy = props.removalPolicy ?? (EPHEMERAL.has(environment) ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN);
+    const vpcCidr = props.vpcCidr ?? '10.0.0.0/16';
+    this.ownsVpc = !props.vpc;
+    if (props.vpc) {
+      this.vpc = props.vpc;
+    } else {
+      this.encryptionKey = props.encryptionKey ?? this.createKey(project, environment, removalPolicy);
+      this.flowLogGroup = new logs.LogGroup(this, 'FlowLogs', { encryptionKey: this.encryptionKey, retention: props.logRetention ?? logs.RetentionDays.ONE_YEAR, removalPolicy });
+      this.vpc = this.createVpc(vpcCidr, this.flowLogGroup);
+    }
+    // DynamoDB is reached through its gateway endpoint, whose addresses are the regional prefix
+    // list. Its id differs per region and can only be found by an AWS call (a synth-time lookup,
+    // or a deploy-time custom resource with its own Lambda and Describe* role), so
+    // environment-agnostic stacks cannot name it. Without it the servers' rule says "any
+    // address", and that is still only DynamoDB and S3: the VPC created here has isolated subnets
+    // whose route tables hold the local route and the two gateway endpoint routes and nothing
+    // else (no internet or NAT gateway, no peering, no transit gateway), so a packet to any other
+    // address has no route and is dropped; both gateway endpoint policies admit only this
+    // warden's tables and buckets. A brought VPC must pass the prefix list (checked above).
+    this.dynamoDbPeer = props.dynamoDbPrefixListId ? ec2.Peer.prefixList(props.dynamoDbPrefixListId) : ec2.Peer.anyIpv4();
+
+    this.endpointSecurityGroup = new ec2.SecurityGroup(this, 'EndpointSecurityGroup', {
+      vpc: this.vpc,
+      description: `mcp-warden ${project}-${environment}: STS, KMS and Logs endpoints, HTTPS from MCP server functions only`,
+      allowAllOutbound: false,
+    });
+    this.apiEndpointSecurityGroup = new ec2.SecurityGroup(this, 'ApiEndpointSecurityGroup', {
+      vpc: this.vpc,
+      description: `mcp-warden ${project}-${environment}: execute-api endpoint, HTTPS from agents only`,
+      allowAllOutbound: false,
+    });
+    for (const peer of props.apiClients ?? (props.vpc ? [] : [ec2.Peer.ipv4(vpcCidr)])) this.admitApiClient(peer);
+
+    const account = stack.account;
+    const arn = (service: string, resource: string, region = stack.region) => `arn:${stack.partition}:${service}:${region}:${account}:${resource}`;
+    const interfaceEndpoint = (name: string, service: ec2.InterfaceVpcEndpointAwsService, securityGroup: ec2.SecurityGroup, prefix: string, resources: string[], resourceAccountKey: boolean) => {
+      const endpoint = this.vpc.addInterfaceEndpoint(name, { service, subnets: this.subnets, privateDnsEnabled: true, securityGroups: [securityGroup], open: false });
+      endpoint.addToPolicy(
+        new iam.PolicyStatement({
+          sid: 'OnlyThisAccount',
+          principals: [new iam.AnyPrincipal()],
+          actions: [`${prefix}:*`],
+          resources,
+          conditions: { StringEquals: { 'aws:PrincipalAccount': account, ...(resourceAccountKey ? { 'aws:ResourceAccount': account } : {}) } },
+        }),
+      );
+      return endpoint;
+    };
+    // execute-api: the private APIs of this account and region (requests are SigV4-signed: IAM auth)
+    this.apiEndpoint = interfaceEndpoint('ExecuteApiEndpoint', ec2.InterfaceVpcEndpointAwsService.APIGATEWAY, this.apiEndpointSecurityGroup, 'execute-api', [arn('execute-api', '*')], false);
+    // STS: the servers assume their agents' data roles (AWS's data-perimeter STS endpoint policy
+    // conditions on the resource's owner the same way, with aws:ResourceOrgID)
+    this.stsEndpoint = interfaceEndpoint('StsEndpoint', ec2.InterfaceVpcEndpointAwsService.STS, this.endpointSecurityGroup, 'sts', [arn('iam', 'role/*', '')], true);
+    this.kmsEndpoint = interfaceEndpoint('KmsEndpoint', ec2.InterfaceVpcEndpointAwsService.KMS, this.endpointSecurityGroup, 'kms', [arn('kms', 'key/*')], true);
+    this.logsEndpoint = interfaceEndpoint('LogsEndpoint', ec2.InterfaceVpcEndpointAwsService.CLOUDWATCH_LOGS, this.endpointSecurityGroup, 'logs', [arn('logs', '*')], false);
+
+    this.dynamoDbEndpoint = this.vpc.addGatewayEndpoint('DynamoDbEndpoint', { service: ec2.GatewayVpcEndpointAwsService.DYNAMODB, subnets: [this.subnets] });
+    this.tableStatement = new iam.PolicyStatement({ sid: 'OnlyWardenTables', principals: [new iam.AnyPrincipal()], actions: DYNAMODB_ACTIONS });
+    this.dynamoDbEndpoint.addToPolicy(this.tableStatement);
+    this.node.addValidation({
+      validate: () => (this.tableArns.size === 0 ? [`WardenNetwork ${this.node.path}: no server registered its tables (allowTables); the DynamoDB endpoint policy would be empty.`] : []),
+    });
+    this.s3Endpoint = this.vpc.addGatewayEndpoint('S3Endpoint', { service: ec2.GatewayVpcEndpointAwsService.S3, subnets: [this.subnets] });
+    this.s3Endpoint.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'OnlyWardenBuckets',
+        principals: [new iam.AnyPrincipal()],
+        actions: ['s3:GetObject', 's3:PutObject', 's3:ListBucket'],
+        resources: [`arn:${stack.partition}:s3:::${project}-${environment}-*`, `arn:${stack.partition}:s3:::${project}-${environment}-*/*`],
+      }),
+    );
+  }
+
+  /** Adds tables (and their indexes) to the DynamoDB endpoint policy: the union over the servers. */
+  public allowTables(tableArns: readonly string[]): void {
+    for (const tableArn of tableArns) {
+      const key = Stack.of(this).resolve(tableArn);
+      const text = JSON.stringify(key);
+      if (this.tableArns.has(text)) continue;
+      this.tableArns.add(text);
+      this.tableStatement.addResources(tableArn, `${tableArn}/index/*`);
+    }
+  }
+
+  /** Lets a server function's security group reach the STS, KMS and Logs endpoints over HTTPS. */
+  public admitServer(functionSecurityGroup: ec2.ISecurityGroup, description: string): void {
+    this.endpointSecurityGroup.addIngressRule(functionSecurityGroup, ec2.Port.tcp(443), description);
+  }
+
+  /** Lets `peer` (agents) reach the execute-api endpoint over HTTPS. */
+  public admitApiClient(peer: ec2.IPeer): void {
+    this.apiEndpointSecurityGroup.addIngressRule(peer, ec2.Port.tcp(443), 'HTTPS from agents');
+  }
+
+  private createKey(project: string, environment: string, removalPolicy: RemovalPolicy): kms.Key {
+    const key = new kms.Key(this, 'Key', {
+      description: `mcp-warden ${project}-${environment}: flow logs of the servers' network`,
+      enableKeyRotation: true,
+      removalPolicy,
+    });
+    allowCloudWatchLogs(key);
+    return key;
+  }
+
+  private createVpc(cidr: string, flowLogs: logs.LogGroup): ec2.Vpc {
+    const vpc = new ec2.Vpc(this, 'Vpc', {
+      ipAddresses: ec2.IpAddresses.cidr(cidr),
+      maxAzs: 2,
+      natGateways: 0,
+      subnetConfiguration: [{ name: 'isolated', subnetType: ec2.SubnetType.PRIVATE_ISOLATED, cidrMask: 24 }],
+      restrictDefaultSecurityGroup: true,
+    });
+    // our own role and managed policy: the default role gets an inline policy, which the NIST/PCI/HIPAA packs refuse
+    const flowLogRole = new iam.Role(this, 'FlowLogRole', {
+      assumedBy: new iam.ServicePrincipal('vpc-flow-logs.amazonaws.com'),
+      description: 'VPC flow logs of an mcp-warden server network',
+    });
+    new iam.ManagedPolicy(this, 'FlowLogPolicy', {
+      roles: [flowLogRole],
+      statements: [new iam.PolicyStatement({ actions: ['logs:CreateLogStream', 'logs:PutLogEvents', 'logs:DescribeLogStreams'], resources: [flowLogs.logGroupArn] })],
+    });
+    vpc.addFlowLog('FlowLog', {
+      destination: ec2.FlowLogDestination.toCloudWatchLogs(flowLogs, flowLogRole.withoutPolicyUpdates()),
+      trafficType: ec2.FlowLogTrafficType.ALL,
+    });
+    return vpc;
+  }
+}

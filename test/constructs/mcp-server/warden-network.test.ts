@@ -1,0 +1,169 @@
+import { resolve } from 'node:path';
+import { App, Stack } from 'aws-cdk-lib';
+import { Match, Template } from 'aws-cdk-lib/assertions';
+import * as ec2 from 'aws-cdk-lib/aws-ec2';
+import { McpServer, WardenNetwork } from '../../../constructs/mcp-server';
+import { shopManifest } from './shop-manifest';
+
+const ROOT = resolve(__dirname, '../../..');
+const manifest = shopManifest();
+const ACCOUNT = '123456789012';
+type Statement = { Sid?: string; Effect: string; Action: string | string[]; Resource?: unknown; Principal?: unknown; Condition?: Record<string, Record<string, unknown>> };
+
+/** A template value as text, pseudo parameters and references as `<Name>`. */
+function render(value: unknown): string {
+  if (typeof value === 'string') return value;
+  const v = value as { 'Fn::Join'?: [string, unknown[]]; Ref?: string };
+  if (v.Ref) return `<${v.Ref}>`;
+  if (v['Fn::Join']) return v['Fn::Join'][1].map(render).join(v['Fn::Join'][0]);
+  return JSON.stringify(value);
+}
+
+/** Both shop servers in one network, as the servers stack builds them. */
+function sharedNetwork() {
+  const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+  const stack = new Stack(app, 'Servers', { env: { account: ACCOUNT, region: 'eu-west-1' } });
+  const network = new WardenNetwork(stack, 'Network', { project: 'shop', environment: 'prod' });
+  const commerce = new McpServer(stack, 'Commerce', { manifest, server: 'commerce', manifestDir: ROOT, network });
+  const payments = new McpServer(stack, 'Payments', { manifest, server: 'payments', manifestDir: ROOT, network });
+  return { stack, network, commerce, payments, template: Template.fromStack(stack) };
+}
+
+describe('WardenNetwork shared by the servers of a stack', () => {
+  const { stack, network, commerce, payments, template } = sharedNetwork();
+  const interfaceEndpoints = Object.values(template.findResources('AWS::EC2::VPCEndpoint', { Properties: { VpcEndpointType: 'Interface' } }));
+  const gatewayEndpoints = Object.values(template.findResources('AWS::EC2::VPCEndpoint', { Properties: { VpcEndpointType: 'Gateway' } }));
+  const service = (e: { [key: string]: any }) => JSON.stringify(e.Properties.ServiceName).match(/\.([a-z-]+)"?\]?\]?\}?$/)?.[1] ?? JSON.stringify(e.Properties.ServiceName);
+  const endpointOf = (name: string) => interfaceEndpoints.find((e) => JSON.stringify(e.Properties.ServiceName).includes(`.${name}`))!;
+
+  it('builds one VPC, one flow log, four interface and two gateway endpoints for both servers', () => {
+    template.resourceCountIs('AWS::EC2::VPC', 1);
+    template.resourceCountIs('AWS::EC2::FlowLog', 1);
+    expect(interfaceEndpoints).toHaveLength(4);
+    expect(gatewayEndpoints).toHaveLength(2);
+    expect(commerce.vpc).toBe(network.vpc);
+    expect(payments.vpc).toBe(network.vpc);
+    expect(commerce.apiEndpoint).toBe(payments.apiEndpoint);
+  });
+
+  it('has isolated subnets only and logs all traffic to a KMS-encrypted log group', () => {
+    template.resourceCountIs('AWS::EC2::InternetGateway', 0);
+    template.resourceCountIs('AWS::EC2::NatGateway', 0);
+    template.resourceCountIs('AWS::EC2::Route', 0);
+    expect(network.vpc.isolatedSubnets).toHaveLength(2);
+    expect(network.vpc.publicSubnets).toHaveLength(0);
+    template.hasResourceProperties('AWS::EC2::FlowLog', { TrafficType: 'ALL', LogGroupName: stack.resolve(network.flowLogGroup!.logGroupName) });
+    template.hasResourceProperties('AWS::Logs::LogGroup', { KmsKeyId: stack.resolve(network.encryptionKey!.keyArn) });
+  });
+
+  it('lets the DynamoDB gateway endpoint reach the tables of both servers and nothing else', () => {
+    const dynamo = gatewayEndpoints.find((e) => JSON.stringify(e.Properties.ServiceName).includes('dynamodb'))!;
+    const [statement, ...others] = dynamo.Properties.PolicyDocument.Statement as Statement[];
+    expect(others).toHaveLength(0);
+    const text = JSON.stringify(statement!.Resource);
+    for (const dataset of ['catalog', 'inventory', 'orders', 'customers', 'payments']) expect(text).toContain(`table/shop-prod-${dataset}`);
+    for (const table of [commerce.rateLimitTable, payments.rateLimitTable, commerce.agentStatusTable, payments.agentStatusTable]) {
+      expect(text).toContain(JSON.stringify(stack.resolve(table.tableArn)).slice(1, -1));
+    }
+    expect(statement!.Resource).not.toContain('*');
+    // each table once, although both servers registered the shared ones
+    const resources = (statement!.Resource as unknown[]).map((r) => JSON.stringify(r));
+    expect(new Set(resources).size).toBe(resources.length);
+  });
+
+  it.each(['execute-api', 'sts', 'kms', 'logs'])('admits through the %s endpoint only principals of this account, on resources of this account', (name) => {
+    const endpoint = endpointOf(name);
+    expect(endpoint.Properties.PrivateDnsEnabled).toBe(true);
+    const statements = endpoint.Properties.PolicyDocument.Statement as Statement[];
+    expect(statements).toHaveLength(1);
+    const [allow] = statements;
+    expect(allow).toMatchObject({ Effect: 'Allow', Principal: { AWS: '*' }, Action: `${name}:*` });
+    expect(allow!.Condition!.StringEquals!['aws:PrincipalAccount']).toBe(ACCOUNT);
+    for (const resource of [allow!.Resource].flat()) expect(render(resource)).toMatch(new RegExp(`^arn:<AWS::Partition>:[a-z-]+:(eu-west-1)?:${ACCOUNT}:`));
+  });
+
+  it('requires aws:ResourceAccount on the STS and KMS endpoints, whose requests carry it', () => {
+    for (const name of ['sts', 'kms']) {
+      const [allow] = endpointOf(name).Properties.PolicyDocument.Statement as Statement[];
+      expect(allow!.Condition!.StringEquals!['aws:ResourceAccount']).toBe(ACCOUNT);
+    }
+  });
+
+  it('admits HTTPS to the STS, KMS and Logs endpoints from the server functions only', () => {
+    const ingress = Object.values(template.findResources('AWS::EC2::SecurityGroupIngress')).map((r) => r.Properties);
+    const toServiceEndpoints = ingress.filter((r) => JSON.stringify(r.GroupId) === JSON.stringify(stack.resolve(network.endpointSecurityGroup.securityGroupId)));
+    expect(toServiceEndpoints.map((r) => r.SourceSecurityGroupId).sort()).toEqual(
+      [commerce, payments].map((s) => stack.resolve(s.functionSecurityGroup.securityGroupId)).sort(),
+    );
+    for (const rule of toServiceEndpoints) expect(rule).toMatchObject({ IpProtocol: 'tcp', FromPort: 443, ToPort: 443 });
+    const sg = template.findResources('AWS::EC2::SecurityGroup', { Properties: { GroupDescription: Match.stringLikeRegexp('STS, KMS and Logs') } });
+    expect(Object.values(sg)[0]!.Properties.SecurityGroupIngress).toBeUndefined();
+    for (const name of ['sts', 'kms', 'logs']) expect(endpointOf(name).Properties.SecurityGroupIds).toEqual([stack.resolve(network.endpointSecurityGroup.securityGroupId)]);
+  });
+
+  it('admits HTTPS to the execute-api endpoint from inside the VPC, and serves both private APIs only through it', () => {
+    expect(endpointOf('execute-api').Properties.SecurityGroupIds).toEqual([stack.resolve(network.apiEndpointSecurityGroup.securityGroupId)]);
+    const sg = template.findResources('AWS::EC2::SecurityGroup', { Properties: { GroupDescription: Match.stringLikeRegexp('execute-api endpoint') } });
+    expect(Object.values(sg)[0]!.Properties.SecurityGroupIngress).toEqual([expect.objectContaining({ CidrIp: '10.0.0.0/16', IpProtocol: 'tcp', FromPort: 443, ToPort: 443 })]);
+    const apis = Object.values(template.findResources('AWS::ApiGateway::RestApi'));
+    expect(apis).toHaveLength(2);
+    for (const api of apis) {
+      expect(api.Properties.EndpointConfiguration).toEqual({ Types: ['PRIVATE'], VpcEndpointIds: [stack.resolve(network.apiEndpoint.vpcEndpointId)] });
+      const deny = (api.Properties.Policy.Statement as Statement[]).find((s) => s.Effect === 'Deny')!;
+      expect(deny.Condition).toEqual({ StringNotEquals: { 'aws:SourceVpce': [stack.resolve(network.apiEndpoint.vpcEndpointId)] } });
+    }
+  });
+
+  it('keeps each server on its own function security group: HTTPS to the service endpoints and DynamoDB only', () => {
+    for (const server of [commerce, payments]) {
+      const egress = Object.values(template.findResources('AWS::EC2::SecurityGroupEgress'))
+        .map((r) => r.Properties)
+        .filter((r) => JSON.stringify(r.GroupId) === JSON.stringify(stack.resolve(server.functionSecurityGroup.securityGroupId)));
+      const inline = Object.values(template.findResources('AWS::EC2::SecurityGroup'))
+        .filter((r) => String(r.Properties.GroupDescription).startsWith(`mcp-warden ${server.serverName}: MCP function`))
+        .flatMap((r) => r.Properties.SecurityGroupEgress ?? []);
+      const rules = [...egress, ...inline];
+      expect(rules).toHaveLength(2);
+      for (const rule of rules) expect(rule).toMatchObject({ IpProtocol: 'tcp', FromPort: 443, ToPort: 443 });
+      expect(rules.some((r) => JSON.stringify(r.DestinationSecurityGroupId) === JSON.stringify(stack.resolve(network.endpointSecurityGroup.securityGroupId)))).toBe(true);
+      expect(rules.some((r) => JSON.stringify(r.DestinationSecurityGroupId) === JSON.stringify(stack.resolve(network.apiEndpointSecurityGroup.securityGroupId)))).toBe(false);
+    }
+  });
+
+  it('names the services of its endpoints', () => {
+    expect(interfaceEndpoints.map(service).sort()).toEqual(['execute-api', 'kms', 'logs', 'sts']);
+  });
+});
+
+describe('WardenNetwork props', () => {
+  it('refuses a brought VPC without the DynamoDB prefix list', () => {
+    const stack = new Stack(new App(), 'Byo', { env: { account: ACCOUNT, region: 'eu-west-1' } });
+    const vpc = new ec2.Vpc(stack, 'Vpc');
+    expect(() => new WardenNetwork(stack, 'Network', { project: 'shop', environment: 'prod', vpc })).toThrow(/with your own vpc, pass dynamoDbPrefixListId/);
+  });
+
+  it('adds its endpoints to a brought VPC and points the servers at the DynamoDB prefix list', () => {
+    const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+    const stack = new Stack(app, 'Byo', { env: { account: ACCOUNT, region: 'eu-west-1' } });
+    const vpc = new ec2.Vpc(stack, 'Vpc', { subnetConfiguration: [{ name: 'isolated', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }] });
+    const network = new WardenNetwork(stack, 'Network', { project: 'shop', environment: 'prod', vpc, dynamoDbPrefixListId: 'pl-12345678' });
+    new McpServer(stack, 'Payments', { manifest, server: 'payments', manifestDir: ROOT, network });
+    const template = Template.fromStack(stack);
+    template.resourceCountIs('AWS::EC2::VPC', 1);
+    template.resourceCountIs('AWS::EC2::FlowLog', 0); // the brought VPC's flow logs are its owner's
+    template.hasResourceProperties('AWS::EC2::SecurityGroupEgress', { DestinationPrefixListId: 'pl-12345678', FromPort: 443, ToPort: 443 });
+    expect(network.ownsVpc).toBe(false);
+  });
+
+  it('refuses a server given both a network and network props', () => {
+    const stack = new Stack(new App(), 'Both', { env: { account: ACCOUNT, region: 'eu-west-1' } });
+    const network = new WardenNetwork(stack, 'Network', { project: 'shop', environment: 'prod' });
+    expect(() => new McpServer(stack, 'Payments', { manifest, server: 'payments', manifestDir: ROOT, network, vpcCidr: '10.1.0.0/16' })).toThrow(/pass either network or vpc/);
+  });
+
+  it('fails synth when no server registered its tables, rather than deploy an empty endpoint policy', () => {
+    const stack = new Stack(new App(), 'Empty', { env: { account: ACCOUNT, region: 'eu-west-1' } });
+    new WardenNetwork(stack, 'Network', { project: 'shop', environment: 'prod' });
+    expect(() => Template.fromStack(stack)).toThrow(/no server registered its tables/);
+  });
+});

@@ -3,7 +3,7 @@
  * bundling and validation on, and leaves zero unsuppressed findings; every suppression in the
  * validation report carries the reason given to suppress().
  */
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { Validations } from 'aws-cdk-lib';
 import { compliancePacks, listSuppressions } from '../../constructs/compliance';
@@ -23,6 +23,8 @@ describe('synthesizing the default app with every pack', () => {
   beforeAll(() => delete process.env.CDK_VALIDATION);
   afterAll(() => (previous === undefined ? delete process.env.CDK_VALIDATION : (process.env.CDK_VALIDATION = previous)));
 
+  let outdir = '';
+
   it('passes validation with zero unsuppressed findings and reasons for every suppression', () => {
     const app = newTestApp({ bundling: true });
     expect(app.node.tryGetContext('aws:cdk:bundling-stacks')).toBeUndefined();
@@ -33,6 +35,7 @@ describe('synthesizing the default app with every pack', () => {
 
     // An unsuppressed finding makes synth throw with the report.
     const assembly = app.synth();
+    outdir = assembly.directory;
 
     const report = JSON.parse(readFileSync(join(assembly.directory, 'validation-report.json'), 'utf8')) as { pluginReports: PluginReport[] };
     // Packs with nothing to report are left out of the report.
@@ -55,6 +58,27 @@ describe('synthesizing the default app with every pack', () => {
     for (const s of suppressed) {
       const match = recorded.find((r) => r.acknowledgedId === s.acknowledgedId && s.violatingConstructs.some((c) => c.constructPath.startsWith(r.path)));
       expect({ rule: s.ruleName, reason: match?.reason }).toEqual({ rule: s.ruleName, reason: s.reason });
+    }
+  });
+
+  it('ships each server bundle with a source map that names the TypeScript sources but carries no source text', () => {
+    expect(outdir).not.toBe('');
+    const maps = readdirSync(outdir)
+      .filter((d) => d.startsWith('asset.'))
+      .map((d) => join(outdir, d, 'index.js.map'))
+      .filter((f) => {
+        try {
+          return statSync(f).isFile();
+        } catch {
+          return false;
+        }
+      });
+    expect(maps).toHaveLength(2); // commerce and payments
+    for (const file of maps) {
+      const map = JSON.parse(readFileSync(file, 'utf8')) as { sources: string[]; sourcesContent?: unknown[] };
+      expect(map.sources.some((s) => s.endsWith('constructs/mcp-server/runtime/handler.ts'))).toBe(true);
+      expect(map.sourcesContent ?? []).toEqual([]);
+      expect(statSync(file).size).toBeLessThan(1.5 * 1024 * 1024);
     }
   });
 });

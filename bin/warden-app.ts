@@ -5,12 +5,13 @@
  *
  *   npx cdk synth                          # ./warden.config.yaml
  *   npx cdk synth -c config=path/to/x.yaml # another manifest (relative to the working folder)
+ *   npx cdk synth -c managedPoliciesPerRole=20   # your account's raised IAM quota (default 10)
  */
 import { resolve } from 'node:path';
 import { App, Validations } from 'aws-cdk-lib';
 import { compliancePacks, listSuppressions } from '../constructs/compliance';
 import { DEFAULT_MANIFEST_FILE, formatIssues, loadManifest, type LoadedManifest, ManifestError } from '../lib/config';
-import { buildWardenStacks } from '../lib/stacks';
+import { buildWardenStacks, RoleLimitError } from '../lib/stacks';
 import { synthSummary } from '../lib/stacks/synth-summary';
 
 function main(): number {
@@ -30,7 +31,18 @@ function main(): number {
     throw err;
   }
 
-  const { model, servers, uncalledServers } = buildWardenStacks(app, loaded);
+  const policiesContext: unknown = app.node.tryGetContext('managedPoliciesPerRole');
+  let stacks: ReturnType<typeof buildWardenStacks>;
+  try {
+    stacks = buildWardenStacks(app, loaded, { managedPoliciesPerRole: policiesContext === undefined ? undefined : Number(policiesContext) });
+  } catch (err) {
+    if (err instanceof RoleLimitError) {
+      process.stderr.write(`mcp-warden: ${file} cannot deploy; nothing was synthesized.\n${err.problems.map((p) => `  ${p}`).join('\n')}\n`);
+      return 1;
+    }
+    throw err;
+  }
+  const { model, servers, uncalledServers } = stacks;
   const packs = compliancePacks(app, loaded.manifest.compliance.packs);
   Validations.of(app).addPlugins(...packs);
   const assembly = app.synth();

@@ -14,6 +14,7 @@ import { AccessModel } from '../policy/access-model';
 import { WardenDataStack } from './data-stack';
 import { WardenIdentityStack } from './identity-stack';
 import { SERVERS_PER_STACK, WardenServersStack } from './servers-stack';
+import { checkRoleLimits } from './role-limits';
 import { DEFAULT_AGENTS_PER_STACK, shard } from './shard';
 import type { WardenStack } from './warden-stack';
 
@@ -22,6 +23,11 @@ export interface BuildWardenStacksOptions {
   readonly agentsPerStack?: number;
   /** Servers per servers stack. @default 8 */
   readonly serversPerStack?: number;
+  /**
+   * Managed policies the account may attach to one role (IAM quota, adjustable up to 20): an
+   * agent's caller role gets one invoke policy per server it calls. @default 10
+   */
+  readonly managedPoliciesPerRole?: number;
 }
 
 export interface WardenStacks {
@@ -44,9 +50,12 @@ export interface WardenStacks {
 /**
  * Builds the stacks of `loaded.manifest` (a `LoadedManifest` from lib/config) into `app`. Tool
  * `entry` paths are relative to `loaded.dir` (the manifest's folder; default: the working folder).
+ * Throws a `RoleLimitError` when an agent's roles would exceed IAM's tag or managed-policy limits.
  */
 export function buildWardenStacks(app: Construct, loaded: { readonly manifest: Manifest; readonly dir?: string }, options: BuildWardenStacksOptions = {}): WardenStacks {
   const model = new AccessModel(loaded.manifest);
+  // fail here, naming the agent, rather than in CloudFormation minutes into a deploy
+  checkRoleLimits(model, { managedPoliciesPerRole: options.managedPoliciesPerRole });
   const data = new WardenDataStack(app, { manifest: loaded.manifest });
   const identities = shard(loaded.manifest.agents, options.agentsPerStack ?? DEFAULT_AGENTS_PER_STACK).map((agents, i) => {
     const stack = new WardenIdentityStack(app, { model, agents, datasets: data.datasets, shard: i });

@@ -1,0 +1,75 @@
+/**
+ * IAM limits an agent's roles must fit, checked at synth so a manifest that cannot deploy fails
+ * before CloudFormation does (a half-created identity stack rolls back minutes later otherwise).
+ *
+ * - Tags: 50 per role, hard ("IAM and AWS STS quotas"). Each agent role carries one
+ *   `warden:server-<name>` tag per server it has a tool on (servers admitting agents by tag match
+ *   on it) plus the fixed tags below.
+ * - Managed policies: 10 attached per role by default, adjustable to 20 in Service Quotas
+ *   ("Managed policies per role"). Each server attaches one invoke policy to the caller role of
+ *   every agent it admits (lib/stacks/servers-stack.ts, McpServer.grantInvokeToAgents).
+ */
+import type { AccessModel } from '../policy/access-model';
+
+export const IAM_TAGS_PER_ROLE = 50;
+export const IAM_DEFAULT_MANAGED_POLICIES_PER_ROLE = 10;
+export const IAM_MAX_MANAGED_POLICIES_PER_ROLE = 20;
+
+/**
+ * Tags every agent role carries besides its server tags: warden:project, warden:environment,
+ * warden:managed-by (the stack's), warden:agent, warden:role, warden:owner, warden:reviewed-on
+ * (AgentIdentity's), and 3 kept for tags an organisation adds (cost centre, data owner...).
+ */
+export const RESERVED_ROLE_TAGS = 10;
+/** Servers one agent may have tools on before its roles run out of tags: 40. */
+export const MAX_SERVER_TAGS_PER_AGENT = IAM_TAGS_PER_ROLE - RESERVED_ROLE_TAGS;
+
+export interface RoleLimits {
+  /**
+   * Managed policies your account may attach to one role (the "Managed policies per role" quota).
+   * @default 10
+   */
+  readonly managedPoliciesPerRole?: number;
+}
+
+/** A manifest whose agents' roles would exceed an IAM limit. */
+export class RoleLimitError extends Error {
+  public readonly problems: readonly string[];
+  constructor(problems: readonly string[]) {
+    super(problems.join('\n'));
+    this.name = 'RoleLimitError';
+    this.problems = problems;
+  }
+}
+
+/** One sentence per agent and limit it exceeds; empty when every agent fits. */
+export function roleLimitProblems(model: AccessModel, limits: RoleLimits = {}): string[] {
+  const policies = limits.managedPoliciesPerRole ?? IAM_DEFAULT_MANAGED_POLICIES_PER_ROLE;
+  const problems: string[] = [];
+  for (const agent of model.manifest.agents) {
+    const servers = new Set(model.grantsOf(agent.name).map((g) => g.server)).size;
+    if (servers > MAX_SERVER_TAGS_PER_AGENT) {
+      problems.push(
+        `agent "${agent.name}" has tools on ${servers} servers, but its roles can carry at most ${MAX_SERVER_TAGS_PER_AGENT} server tags (IAM allows ${IAM_TAGS_PER_ROLE} tags per role, ${RESERVED_ROLE_TAGS} are kept for warden's own); ` +
+          `give it tools on at most ${MAX_SERVER_TAGS_PER_AGENT} servers, e.g. split it into agents per task or merge servers that serve the same team.`,
+      );
+    }
+    if (servers > policies) {
+      problems.push(
+        `agent "${agent.name}" has tools on ${servers} servers, and each server attaches one invoke policy to the agent's caller role, but IAM attaches at most ${policies} managed policies to a role (Service Quotas: "Managed policies per role"); ` +
+          `give it tools on at most ${policies} servers (split the agent, or merge servers), or raise that quota (up to ${IAM_MAX_MANAGED_POLICIES_PER_ROLE}) and synth with -c managedPoliciesPerRole=N.`,
+      );
+    }
+  }
+  return problems;
+}
+
+/** Throws a RoleLimitError listing every agent and limit exceeded. */
+export function checkRoleLimits(model: AccessModel, limits: RoleLimits = {}): void {
+  const policies = limits.managedPoliciesPerRole ?? IAM_DEFAULT_MANAGED_POLICIES_PER_ROLE;
+  if (!Number.isInteger(policies) || policies < 1 || policies > IAM_MAX_MANAGED_POLICIES_PER_ROLE) {
+    throw new RoleLimitError([`managedPoliciesPerRole must be a whole number from 1 to ${IAM_MAX_MANAGED_POLICIES_PER_ROLE} (got ${policies}); IAM's "Managed policies per role" quota cannot go higher.`]);
+  }
+  const problems = roleLimitProblems(model, limits);
+  if (problems.length > 0) throw new RoleLimitError(problems);
+}

@@ -1,0 +1,11 @@
+export { evaluate } from './evaluate';
+export type { Decision, Evaluation, EvaluationInput, SimPrincipal } from './evaluate';
+export { conditionsHold, UnsupportedConditionError } from './conditions';
+export { RequestContext, substituteVariables } from './request-context';
+export type { ContextValue } from './request-context';
+export type { NamedPolicy, PolicyDocument, Statement } from './policy-document';
+export { wildcardMatch, arnMatch } from './wildcard';
+export { TemplateResolver, SIMULATED_ENVIRONMENT, UnresolvableError } from './template-resolver';
+export type { AccountEnvironment, CfnTemplate } from './template-resolver';
+export { SimulatedAccount, ADMINISTRATOR_ACCESS } from './simulated-account';
+export type { SimRequest, SimResource, SimRole } from './simulated-account';

@@ -4,7 +4,8 @@
  * manifest into one file, so the manifest travels with the code (environment variables cap at
  * 4 KB) and nothing is read from disk at run time except the Cedar WebAssembly.
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Manifest } from '../../lib/config/schema';
 
@@ -38,15 +39,18 @@ export function handlerEntrySource(spec: HandlerEntrySpec): string {
 }
 
 /**
- * Writes the entry under `dir` and returns its path. Unchanged entries are not rewritten, and a
- * changed one is replaced atomically (write + rename): two synths running at once (CI, tests)
- * must never let esbuild read a half-written entry.
+ * Writes the entry under `dir` and returns its path. The file is named by a hash of its content:
+ * synths running at once (CI, parallel tests) of different manifests with the same stack and
+ * construct names would otherwise overwrite each other's entry between writing and bundling, and
+ * esbuild would bundle the other manifest. An existing file is never rewritten (same name, same
+ * content), and a new one appears atomically (write + rename), never half-written.
  */
 export function writeHandlerEntry(dir: string, spec: HandlerEntrySpec): string {
   mkdirSync(dir, { recursive: true });
-  const file = join(dir, `${spec.server}-handler.ts`);
   const source = handlerEntrySource(spec);
-  if (existsSync(file) && readFileSync(file, 'utf8') === source) return file;
+  const digest = createHash('sha256').update(source).digest('hex').slice(0, 16);
+  const file = join(dir, `${spec.server}-handler-${digest}.ts`);
+  if (existsSync(file)) return file;
   const temporary = `${file}.${process.pid}.tmp`;
   writeFileSync(temporary, source);
   renameSync(temporary, file);

@@ -12,7 +12,8 @@
  *    boundary; one naming the role *session* is not.
  * 3. KMS key policies and role trust policies must allow (resourcePolicyRequired): IAM alone never
  *    opens a key or a role.
- * 4. Cross account: both sides must allow.
+ * 4. Cross account: both sides must allow. An AWS service principal is judged by the resource
+ *    policy alone.
  * SCPs, RCPs and session policies are not modelled (the project sets none).
  */
 import { conditionsHold } from './conditions';
@@ -98,6 +99,9 @@ export function evaluate(input: EvaluationInput): Evaluation {
     boundaryOk ? { decision: 'allow', reason: why } : { decision: 'implicit-deny', reason: `${why}, but the permissions boundary ${input.permissionsBoundary?.name} does not allow it` };
   const identityWhy = `allowed by ${identityAllows.join(', ')}`;
   const resourceWhy = `allowed by ${resourceAllows.join(', ')}`;
+
+  // An AWS service acting as itself has no identity policies: the resource policy alone decides.
+  if (principal.service !== undefined) return resourceMatch ? { decision: 'allow', reason: resourceWhy } : { decision: 'implicit-deny', reason: `no resource policy statement admits ${principal.service}` };
 
   const sameAccount = (input.resourceAccount ?? principal.account) === principal.account;
   if (!sameAccount) {

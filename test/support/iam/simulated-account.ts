@@ -45,6 +45,11 @@ export interface SimRequest {
   readonly context?: Readonly<Record<string, ContextValue | undefined>>;
   /** Policies attached to the role after deployment (e.g. AdministratorAccess). */
   readonly extraIdentityPolicies?: readonly NamedPolicy[];
+  /**
+   * Evaluate one layer alone, to show each would hold by itself: 'identity' ignores the resource
+   * policy, 'resource' ignores the role's identity policies. @default both
+   */
+  readonly only?: 'identity' | 'resource';
 }
 
 /** AWS's AdministratorAccess managed policy, to simulate "an admin attached it later". */
@@ -132,9 +137,9 @@ export class SimulatedAccount {
       action: request.action,
       resource: request.resource,
       context,
-      identityPolicies,
+      identityPolicies: request.only === 'resource' ? [] : identityPolicies,
       permissionsBoundary,
-      resourcePolicy: target?.policy,
+      resourcePolicy: request.only === 'identity' ? undefined : target?.policy,
       resourceAccount: account,
       resourcePolicyRequired: target?.policyRequired ?? false,
     });

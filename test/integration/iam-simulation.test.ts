@@ -1,0 +1,449 @@
+/**
+ * Isolation proven by simulating IAM over the synthesized default app. Every request below is
+ * evaluated with AWS's policy evaluation logic (test/support/iam) against the templates resolved
+ * in one account (111122223333, eu-west-1): identity policies, permissions boundary, table
+ * resource policies, KMS key policies, role trust policies and API resource policies together.
+ * The expected matrix comes from the manifest's AccessModel, never from the templates.
+ */
+import { type CfnElement, Stack } from 'aws-cdk-lib';
+import { agentRoleNames } from '../../lib/config';
+import type { AccessModel } from '../../lib/policy/access-model';
+import { buildWardenStacks, type WardenStacks } from '../../lib/stacks';
+import { ADMINISTRATOR_ACCESS, type CfnTemplate, type SimRequest, SimulatedAccount } from '../support/iam';
+import { defaultManifest, newTestApp } from '../lib/stacks/warden-test-app';
+
+/** The DynamoDB actions a read tool needs, and what a write tool adds (AgentIdentity's contract). */
+const READ_ACTIONS = ['dynamodb:GetItem', 'dynamodb:BatchGetItem', 'dynamodb:Query', 'dynamodb:Scan', 'dynamodb:ConditionCheckItem', 'dynamodb:DescribeTable'];
+const WRITE_ACTIONS = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem'];
+/** Actions no agent tool needs: never allowed to any warden role. */
+const ADMIN_TABLE_ACTIONS = ['dynamodb:DeleteTable', 'dynamodb:UpdateTable', 'dynamodb:PartiQLSelect', 'dynamodb:ExportTableToPointInTime', 'dynamodb:RestoreTableToPointInTime'];
+const TABLE_ACTIONS = [...READ_ACTIONS, ...WRITE_ACTIONS, ...ADMIN_TABLE_ACTIONS];
+const INDEX_ACTIONS = ['dynamodb:Query', 'dynamodb:Scan'];
+const KEY_ACTIONS = ['kms:Decrypt', 'kms:GenerateDataKey'];
+const STS_ACTIONS = ['sts:AssumeRole', 'sts:TagSession'];
+const STATUS_WRITES = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem', 'dynamodb:PartiQLUpdate'];
+/** Routes probed on every API: only POST /mcp exists and is callable. */
+const ROUTES = ['v1/POST/mcp', 'v1/GET/mcp', 'v1/DELETE/mcp', 'v1/POST/admin', 'v1/POST/', 'test/POST/mcp'];
+const MCP_ROUTE = 'v1/POST/mcp';
+
+const short = (action: string): string => action.split(':')[1]!;
+
+interface Fixture {
+  templates: Record<string, CfnTemplate>;
+  stacks: WardenStacks;
+  model: AccessModel;
+  account: SimulatedAccount;
+  /** dataset name → table ARN, found by the table's warden:dataset tag. */
+  tables: Map<string, string>;
+  /** data class → key ARN, found by the key's warden:class tag. */
+  keys: Map<string, string>;
+  /** table name of each dataset (the encryption context DynamoDB sends to KMS). */
+  tableNames: Map<string, string>;
+  /** server → { api ARN, its execute-api endpoint id, function role name, rate-limit table ARN } */
+  servers: Map<string, { api: string; endpoint: string; functionRole: string; rateLimitTable: string }>;
+  agentStatusTable: string;
+  region: string;
+}
+
+let fx: Fixture;
+
+beforeAll(() => {
+  const previous = process.env.CDK_VALIDATION;
+  process.env.CDK_VALIDATION = 'false';
+  try {
+    const app = newTestApp();
+    const stacks = buildWardenStacks(app, defaultManifest());
+    const assembly = app.synth();
+    const templates: Record<string, CfnTemplate> = Object.fromEntries(stacks.all.map((s) => [s.stackName, assembly.getStackByName(s.stackName).template as CfnTemplate]));
+    const account = new SimulatedAccount(templates);
+    const tagged = (type: string, tag: string): Map<string, string> =>
+      new Map(account.resourcesOfType(type).flatMap((r) => (r.tags[tag] ? [[r.tags[tag], r.arn] as const] : [])));
+    const arnOf = (construct: { node: { defaultChild?: unknown } }, attribute = 'Arn'): string => {
+      const stack = Stack.of(construct as never);
+      return account.resolver.getAtt(stack.stackName, stack.getLogicalId(construct.node.defaultChild as CfnElement), attribute);
+    };
+    const servers = new Map(
+      stacks.servers.flatMap((s) => s.servers).map((mcp) => {
+        const api = account.resourcesOfType('AWS::ApiGateway::RestApi').find((r) => r.tags['warden:server'] === mcp.serverName)!;
+        const apiProps = account.resolver.properties(api.stack, api.logicalId) as { EndpointConfiguration: { VpcEndpointIds: string[] } };
+        const functionRole = [...account.roles.values()].find((r) => r.tags['warden:role'] === 'server' && r.tags['warden:server'] === mcp.serverName)!;
+        return [mcp.serverName, { api: api.arn, endpoint: apiProps.EndpointConfiguration.VpcEndpointIds[0]!, functionRole: functionRole.name, rateLimitTable: arnOf(mcp.rateLimitTable) }] as const;
+      }),
+    );
+    const tables = tagged('AWS::DynamoDB::Table', 'warden:dataset');
+    fx = {
+      templates,
+      stacks,
+      model: stacks.model,
+      account,
+      tables,
+      keys: tagged('AWS::KMS::Key', 'warden:class'),
+      tableNames: new Map([...tables].map(([d, arn]) => [d, arn.split('table/')[1]!])),
+      servers,
+      agentStatusTable: arnOf(stacks.servers[0]!.agentStatusTable as never),
+      region: account.env.region,
+    };
+  } finally {
+    if (previous === undefined) delete process.env.CDK_VALIDATION;
+    else process.env.CDK_VALIDATION = previous;
+  }
+});
+
+const roles = (agent: string) => agentRoleNames(fx.model.manifest.project, fx.model.manifest.environment, agent);
+const agents = (): string[] => fx.model.manifest.agents.map((a) => a.name);
+const allows = (request: SimRequest): boolean => fx.account.allows(request);
+const viaDynamoDb = (dataset: string) => ({ 'kms:ViaService': `dynamodb.${fx.region}.amazonaws.com`, 'kms:EncryptionContext:aws:dynamodb:tableName': fx.tableNames.get(dataset)! });
+const allowedOf = <T>(items: readonly T[], test: (item: T) => boolean): T[] => items.filter(test);
+
+/** What the manifest grants, in the shape the simulation reports. */
+function expectedMatrix(agent: string) {
+  const model = fx.model;
+  const grants = model.datasetGrantsOf(agent);
+  const grantOf = (dataset: string) => grants.find((g) => g.dataset.name === dataset);
+  const servers = [...fx.servers.keys()];
+  return {
+    invoke: Object.fromEntries(servers.map((s) => [s, model.agentsOfServer(s).some((a) => a.name === agent) ? [MCP_ROUTE] : []])),
+    tables: Object.fromEntries(
+      [...fx.tables.keys()].map((d) => {
+        const g = grantOf(d);
+        return [d, g ? (g.access === 'write' ? [...READ_ACTIONS, ...WRITE_ACTIONS] : READ_ACTIONS).map(short).sort() : []];
+      }),
+    ),
+    indexes: Object.fromEntries([...fx.tables.keys()].map((d) => [d, grantOf(d) ? INDEX_ACTIONS.map(short).sort() : []])),
+    // key of class c, used by DynamoDB for table d: only the agent's own tables of that class;
+    // reading needs Decrypt, writing also GenerateDataKey.
+    keys: Object.fromEntries(
+      [...fx.keys.keys()].map((c) => [
+        c,
+        Object.fromEntries(
+          [...fx.tables.keys()].map((d) => {
+            const g = grantOf(d);
+            const own = g !== undefined && g.dataset.class === c;
+            return [d, own ? (g.access === 'write' ? KEY_ACTIONS : ['kms:Decrypt']).map(short).sort() : []];
+          }),
+        ),
+      ]),
+    ),
+    assumableBy: servers.filter((s) => model.agentsOfServer(s).some((a) => a.name === agent)).sort(),
+  };
+}
+
+/** The same matrix, read off the simulation. */
+function simulatedMatrix(agent: string) {
+  const { caller, data } = roles(agent);
+  const dataArn = fx.account.role(data).arn;
+  return {
+    invoke: Object.fromEntries(
+      [...fx.servers].map(([s, srv]) => [s, allowedOf(ROUTES, (route) => allows({ principal: caller, action: 'execute-api:Invoke', resource: `${srv.api}/${route}`, context: { 'aws:SourceVpce': srv.endpoint } }))]),
+    ),
+    tables: Object.fromEntries([...fx.tables].map(([d, arn]) => [d, allowedOf(TABLE_ACTIONS, (action) => allows({ principal: data, action, resource: arn })).map(short).sort()])),
+    indexes: Object.fromEntries(
+      [...fx.tables].map(([d, arn]) => [d, allowedOf(INDEX_ACTIONS, (action) => allows({ principal: data, action, resource: `${arn}/index/by-anything` })).map(short).sort()]),
+    ),
+    keys: Object.fromEntries(
+      [...fx.keys].map(([c, key]) => [
+        c,
+        Object.fromEntries([...fx.tables.keys()].map((d) => [d, allowedOf(KEY_ACTIONS, (action) => allows({ principal: data, action, resource: key, context: viaDynamoDb(d) })).map(short).sort()])),
+      ]),
+    ),
+    assumableBy: [...fx.servers]
+      .filter(([, srv]) => STS_ACTIONS.every((action) => allows({ principal: srv.functionRole, action, resource: dataArn })))
+      .map(([s]) => s)
+      .sort(),
+  };
+}
+
+describe('IAM simulation of the default app', () => {
+  it('finds every agent of the manifest, every dataset table, every class key and every server in the templates', () => {
+    expect(agents().length).toBeGreaterThan(0);
+    for (const agent of agents()) {
+      const { caller, data } = roles(agent);
+      expect([fx.account.role(caller).tags['warden:role'], fx.account.role(data).tags['warden:role']]).toEqual(['caller', 'data']);
+    }
+    expect([...fx.tables.keys()].sort()).toEqual(fx.model.manifest.datasets.map((d) => d.name).sort());
+    expect([...fx.keys.keys()].sort()).toEqual([...fx.model.manifest.dataClasses].sort());
+    expect([...fx.servers.keys()].sort()).toEqual(fx.model.manifest.servers.map((s) => s.name).filter((s) => !fx.stacks.uncalledServers.includes(s)).sort());
+  });
+
+  it('matches the access model exactly for every agent: API routes, tables, indexes, keys and data-role trust', () => {
+    const simulated = Object.fromEntries(agents().map((a) => [a, simulatedMatrix(a)]));
+    const expected = Object.fromEntries(agents().map((a) => [a, expectedMatrix(a)]));
+    console.log(summaryTable(simulated));
+    expect(simulated).toEqual(expected);
+  });
+});
+
+describe('caller roles', () => {
+  it('reach their servers only through the execute-api endpoint', () => {
+    for (const [server, srv] of fx.servers) {
+      for (const agent of fx.model.agentsOfServer(server)) {
+        const request = { principal: roles(agent.name).caller, action: 'execute-api:Invoke', resource: `${srv.api}/${MCP_ROUTE}` };
+        expect({ agent: agent.name, server, decision: fx.account.simulate(request).decision }).toEqual({ agent: agent.name, server, decision: 'explicit-deny' });
+        const elsewhere = fx.account.simulate({ ...request, context: { 'aws:SourceVpce': 'vpce-0123456789abcdef0' } }).decision;
+        expect({ agent: agent.name, server, elsewhere }).toEqual({ agent: agent.name, server, elsewhere: 'explicit-deny' });
+      }
+    }
+  });
+
+  it('are admitted by the identity policy and by the API resource policy, each on its own', () => {
+    for (const agent of agents()) {
+      for (const [server, srv] of fx.servers) {
+        const granted = fx.model.agentsOfServer(server).some((a) => a.name === agent);
+        const request = { principal: roles(agent).caller, action: 'execute-api:Invoke', resource: `${srv.api}/${MCP_ROUTE}`, context: { 'aws:SourceVpce': srv.endpoint } };
+        const layers = { identity: allows({ ...request, only: 'identity' }), resource: allows({ ...request, only: 'resource' }) };
+        expect({ agent, server, ...layers }).toEqual({ agent, server, identity: granted, resource: granted });
+      }
+    }
+  });
+
+  it('have no DynamoDB, KMS or STS access at all', () => {
+    const targets = [
+      ...[...fx.tables.values()].flatMap((arn) => TABLE_ACTIONS.map((action) => ({ action, resource: arn }))),
+      ...[...fx.servers.values()].flatMap((s) => TABLE_ACTIONS.map((action) => ({ action, resource: s.rateLimitTable }))),
+      ...READ_ACTIONS.map((action) => ({ action, resource: fx.agentStatusTable })),
+      ...[...fx.keys.values()].flatMap((key) => [...KEY_ACTIONS, 'kms:Encrypt', 'kms:DescribeKey'].map((action) => ({ action, resource: key }))),
+      ...agents().flatMap((a) => STS_ACTIONS.map((action) => ({ action, resource: fx.account.role(roles(a).data).arn }))),
+    ];
+    for (const agent of agents()) {
+      const allowed = targets.filter((t) => allows({ principal: roles(agent).caller, ...t, context: t.action.startsWith('kms:') ? viaDynamoDb([...fx.tables.keys()][0]!) : {} }));
+      expect({ agent, allowed }).toEqual({ agent, allowed: [] });
+    }
+  });
+
+  it('are assumable only by the principal the manifest names', () => {
+    for (const agent of fx.model.manifest.agents) {
+      const caller = fx.account.role(roles(agent.name).caller);
+      if (!('service' in agent.assumedBy)) continue;
+      const service = agent.assumedBy.service as string;
+      expect(allows({ principal: { service }, action: 'sts:AssumeRole', resource: caller.arn })).toBe(true);
+      expect(allows({ principal: { service: 'ec2.amazonaws.com' }, action: 'sts:AssumeRole', resource: caller.arn })).toBe(false);
+    }
+  });
+});
+
+describe('data roles: cross-agent probes', () => {
+  const dataCan = (agent: string, action: string, dataset: string): boolean => allows({ principal: roles(agent).data, action, resource: fx.tables.get(dataset)! });
+  const decrypts = (agent: string, dataClass: string, dataset: string): boolean =>
+    allows({ principal: roles(agent).data, action: 'kms:Decrypt', resource: fx.keys.get(dataClass)!, context: viaDynamoDb(dataset) });
+
+  it('denies the inventory agent every payments and customers action', () => {
+    for (const dataset of ['payments', 'customers']) for (const action of TABLE_ACTIONS) expect({ dataset, action, allowed: dataCan('inventory-agent', action, dataset) }).toEqual({ dataset, action, allowed: false });
+    expect(decrypts('inventory-agent', 'restricted', 'payments')).toBe(false);
+    expect(decrypts('inventory-agent', 'confidential', 'customers')).toBe(false);
+  });
+
+  it('denies the support agent any write to orders while it reads them', () => {
+    expect(dataCan('support-agent', 'dynamodb:GetItem', 'orders')).toBe(true);
+    for (const action of WRITE_ACTIONS) expect({ action, allowed: dataCan('support-agent', action, 'orders') }).toEqual({ action, allowed: false });
+  });
+
+  it('denies the fraud agent decrypting the customers table with the confidential key it shares with orders', () => {
+    expect(decrypts('fraud-agent', 'confidential', 'orders')).toBe(true);
+    expect(decrypts('fraud-agent', 'confidential', 'customers')).toBe(false);
+  });
+
+  it('never decrypts outside DynamoDB, nor without the table encryption context', () => {
+    for (const agent of agents()) {
+      for (const grant of fx.model.datasetGrantsOf(agent)) {
+        const key = fx.keys.get(grant.dataset.class)!;
+        const base = { principal: roles(agent).data, action: 'kms:Decrypt', resource: key };
+        expect(allows({ ...base, context: viaDynamoDb(grant.dataset.name) })).toBe(true);
+        expect({ agent, direct: allows({ ...base, context: { 'kms:EncryptionContext:aws:dynamodb:tableName': fx.tableNames.get(grant.dataset.name)! } }) }).toEqual({ agent, direct: false });
+        expect({ agent, noContext: allows({ ...base, context: { 'kms:ViaService': `dynamodb.${fx.region}.amazonaws.com` } }) }).toEqual({ agent, noContext: false });
+        expect({ agent, s3: allows({ ...base, context: { ...viaDynamoDb(grant.dataset.name), 'kms:ViaService': `s3.${fx.region}.amazonaws.com` } }) }).toEqual({ agent, s3: false });
+      }
+    }
+  });
+
+  it('holds the key policy side too: a data role may use a class key only because the key policy delegates DynamoDB use to IAM', () => {
+    const [agent] = agents();
+    const grant = fx.model.datasetGrantsOf(agent!)[0]!;
+    const key = fx.account.resourceAt(fx.keys.get(grant.dataset.class)!)!;
+    const request = { principal: roles(agent!).data, action: 'kms:Decrypt', resource: key.arn, context: viaDynamoDb(grant.dataset.name) };
+    expect(fx.account.simulate(request).reason).toMatch(/delegated by .*key-policy/);
+    expect(allows({ ...request, only: 'identity' })).toBe(false);
+    expect(allows({ ...request, only: 'resource' })).toBe(false);
+  });
+
+  it('cannot be assumed by caller roles, other data roles, or any role but its servers, even with AdministratorAccess', () => {
+    const serverRoles = new Set([...fx.servers.values()].map((s) => s.functionRole));
+    const others = [...fx.account.roles.values()].filter((r) => !serverRoles.has(r.name) && r.unknownManagedPolicies.length === 0);
+    for (const agent of agents()) {
+      const target = fx.account.role(roles(agent).data).arn;
+      const admitted = others.filter((r) => allows({ principal: r.name, action: 'sts:AssumeRole', resource: target, extraIdentityPolicies: [ADMINISTRATOR_ACCESS] })).map((r) => r.name);
+      expect({ agent, admitted }).toEqual({ agent, admitted: [] });
+    }
+  });
+});
+
+describe('server function roles', () => {
+  it('assume exactly the data roles of the agents with tools on their server', () => {
+    for (const [server, srv] of fx.servers) {
+      const assumable = agents().filter((a) => STS_ACTIONS.every((action) => allows({ principal: srv.functionRole, action, resource: fx.account.role(roles(a).data).arn })));
+      expect({ server, assumable }).toEqual({ server, assumable: fx.model.agentsOfServer(server).map((a) => a.name) });
+      const callers = agents().filter((a) => allows({ principal: srv.functionRole, action: 'sts:AssumeRole', resource: fx.account.role(roles(a).caller).arn }));
+      expect({ server, callers }).toEqual({ server, callers: [] });
+    }
+  });
+
+  it('have no direct access to any dataset table or class key', () => {
+    for (const [server, srv] of fx.servers) {
+      const tableAccess = [...fx.tables].flatMap(([d, arn]) => TABLE_ACTIONS.filter((action) => allows({ principal: srv.functionRole, action, resource: arn })).map((a) => `${d}:${a}`));
+      const keyAccess = [...fx.keys].flatMap(([c, key]) => [...fx.tables.keys()].flatMap((d) => KEY_ACTIONS.filter((action) => allows({ principal: srv.functionRole, action, resource: key, context: viaDynamoDb(d) })).map((a) => `${c}/${d}:${a}`)));
+      expect({ server, tableAccess, keyAccess }).toEqual({ server, tableAccess: [], keyAccess: [] });
+    }
+  });
+
+  it('read the kill-switch table and update only their own rate-limit table', () => {
+    for (const [server, srv] of fx.servers) {
+      const status = TABLE_ACTIONS.filter((action) => allows({ principal: srv.functionRole, action, resource: fx.agentStatusTable }));
+      expect({ server, status }).toEqual({ server, status: ['dynamodb:GetItem'] });
+      for (const [other, o] of fx.servers) {
+        const rate = TABLE_ACTIONS.filter((action) => allows({ principal: srv.functionRole, action, resource: o.rateLimitTable }));
+        expect({ server, other, rate }).toEqual({ server, other, rate: other === server ? ['dynamodb:UpdateItem'] : [] });
+      }
+    }
+  });
+});
+
+describe('the warden permissions boundary', () => {
+  const wardenRoles = () => [...fx.account.roles.values()].filter((r) => r.tags['warden:role'] !== undefined);
+  const forbidden = (): { action: string; resource: string }[] => {
+    const { partition, account } = fx.account.env;
+    const key = [...fx.keys.values()][0]!;
+    return [
+      ...['iam:CreateUser', 'iam:AttachRolePolicy', 'iam:PutRolePolicy', 'iam:DeleteRolePermissionsBoundary', 'iam:UpdateAssumeRolePolicy', 'iam:PassRole'].map((action) => ({ action, resource: `arn:${partition}:iam::${account}:role/anything` })),
+      ...['kms:PutKeyPolicy', 'kms:ScheduleKeyDeletion', 'kms:DisableKey', 'kms:DisableKeyRotation', 'kms:CreateGrant', 'kms:RevokeGrant', 'kms:UpdateAlias'].map((action) => ({ action, resource: key })),
+      { action: 'kms:CreateKey', resource: '*' },
+      ...['organizations:LeaveOrganization', 'organizations:DetachPolicy', 'account:CloseAccount'].map((action) => ({ action, resource: '*' })),
+      ...['cloudtrail:StopLogging', 'cloudtrail:DeleteTrail', 'cloudtrail:UpdateTrail', 'cloudtrail:PutEventSelectors'].map((action) => ({ action, resource: `arn:${partition}:cloudtrail:${fx.region}:${account}:trail/org` })),
+      { action: 'sts:AssumeRole', resource: `arn:${partition}:iam::${account}:role/OrganizationAccountAccessRole` },
+    ];
+  };
+
+  it('is on every warden role (caller, data, server)', () => {
+    const roleKinds = new Set(wardenRoles().map((r) => r.tags['warden:role']));
+    expect([...roleKinds].sort()).toEqual(['caller', 'data', 'server']);
+    expect(wardenRoles().filter((r) => !r.permissionsBoundary).map((r) => r.name)).toEqual([]);
+  });
+
+  it('denies IAM, key administration, organizations, account, audit tampering and foreign roles even after AdministratorAccess is attached', () => {
+    for (const role of wardenRoles()) {
+      const leaks = forbidden().filter((t) => fx.account.simulate({ principal: role.name, ...t, extraIdentityPolicies: [ADMINISTRATOR_ACCESS] }).decision !== 'explicit-deny');
+      expect({ role: role.name, leaks }).toEqual({ role: role.name, leaks: [] });
+    }
+  });
+
+  it('still lets identity policies decide everything else (AdministratorAccess would open other tables)', () => {
+    const [agent] = agents();
+    const outside = [...fx.tables].find(([d]) => !fx.model.datasetGrantsOf(agent!).some((g) => g.dataset.name === d))!;
+    expect(allows({ principal: roles(agent!).data, action: 'dynamodb:GetItem', resource: outside[1] })).toBe(false);
+    expect(allows({ principal: roles(agent!).data, action: 'dynamodb:GetItem', resource: outside[1], extraIdentityPolicies: [ADMINISTRATOR_ACCESS] })).toBe(true);
+  });
+});
+
+describe('the agent-status (kill switch) table', () => {
+  it('cannot be written by any caller, data or server role, even with AdministratorAccess', () => {
+    const wardenRoles = [...fx.account.roles.values()].filter((r) => ['caller', 'data', 'server'].includes(r.tags['warden:role'] ?? ''));
+    expect(wardenRoles.length).toBe(agents().length * 2 + fx.servers.size);
+    for (const role of wardenRoles) {
+      for (const extra of [[], [ADMINISTRATOR_ACCESS]]) {
+        const writes = STATUS_WRITES.filter((action) => fx.account.simulate({ principal: role.name, action, resource: fx.agentStatusTable, extraIdentityPolicies: extra }).decision === 'allow');
+        expect({ role: role.name, admin: extra.length > 0, writes }).toEqual({ role: role.name, admin: extra.length > 0, writes: [] });
+      }
+    }
+  });
+});
+
+describe('the simulation itself', () => {
+  /** The templates with one policy edited, simulated afresh: the matrix must notice. */
+  const mutated = (edit: (templates: Record<string, CfnTemplate>) => void): SimulatedAccount => {
+    const copy = structuredClone(fx.templates);
+    edit(copy);
+    return new SimulatedAccount(copy);
+  };
+  const statementsOf = (t: CfnTemplate, id: string, property = 'PolicyDocument'): Record<string, unknown>[] =>
+    (t.Resources[id]!.Properties![property] as { Statement: Record<string, unknown>[] }).Statement;
+  const findId = (t: CfnTemplate, test: (id: string, r: CfnTemplate['Resources'][string]) => boolean): string => Object.entries(t.Resources).find(([id, r]) => test(id, r))![0];
+
+  it('notices a data policy that loses its encryption-context condition, and a status table that loses its deny', () => {
+    const identityStack = fx.stacks.identityOf('fraud-agent').node.scope as Stack;
+    const account = mutated((templates) => {
+      const t = templates[identityStack.stackName]!;
+      const policyId = findId(t, (id, r) => r.Type === 'AWS::IAM::ManagedPolicy' && id.includes('fraudagentDataPolicy'));
+      for (const st of statementsOf(t, policyId)) delete (st.Condition as Record<string, Record<string, unknown>> | undefined)?.StringEquals?.['kms:EncryptionContext:aws:dynamodb:tableName'];
+      const servers = templates[fx.stacks.servers[0]!.stackName]!;
+      const tableId = findId(servers, (_id, r) => r.Type === 'AWS::DynamoDB::Table' && r.Properties?.ResourcePolicy !== undefined);
+      delete servers.Resources[tableId]!.Properties!.ResourcePolicy;
+    });
+    const request = { principal: roles('fraud-agent').data, action: 'kms:Decrypt', resource: fx.keys.get('confidential')!, context: viaDynamoDb('customers') };
+    expect([fx.account.allows(request), account.allows(request)]).toEqual([false, true]);
+    const write = { principal: [...fx.servers.values()][0]!.functionRole, action: 'dynamodb:PutItem', resource: fx.agentStatusTable, extraIdentityPolicies: [ADMINISTRATOR_ACCESS] };
+    expect([fx.account.allows(write), account.allows(write)]).toEqual([false, true]);
+  });
+
+  it('notices an API resource policy that admits the whole account without the endpoint condition', () => {
+    const [server, srv] = [...fx.servers][0]!;
+    const outsider = agents().find((a) => !fx.model.agentsOfServer(server).some((x) => x.name === a));
+    const api = fx.account.resourceAt(srv.api)!;
+    const account = mutated((templates) => {
+      const props = templates[api.stack]!.Resources[api.logicalId]!.Properties!;
+      props.Policy = { Statement: [{ Effect: 'Allow', Action: 'execute-api:Invoke', Principal: { AWS: '*' }, Resource: 'execute-api:/*' }] };
+    });
+    const probe = { principal: roles(outsider ?? agents()[0]!).caller, action: 'execute-api:Invoke', resource: `${srv.api}/${MCP_ROUTE}` };
+    expect(fx.account.allows(probe)).toBe(false);
+    expect(account.allows(probe)).toBe(true);
+  });
+});
+
+describe('servers confined to their own tools\' datasets', () => {
+  /**
+   * KNOWN GAP, reported to the lead: a data role is per agent, not per (agent, server). The
+   * commerce server may assume fraud-agent's data role (fraud-agent has commerce/get_order), and
+   * that role holds fraud-agent's payments grants, so commerce tool code can reach the payments
+   * table through IAM; likewise the payments server can read orders. Agent isolation holds; server
+   * isolation is enforced only by the runtime guard. Remove `.failing` when the construct scopes
+   * data-role sessions to the calling server (e.g. a warden:server session tag required by the
+   * trust policy and matched by each statement of the data policy, or one data role per server).
+   */
+  it.failing('lets a server reach, through any role it can assume, only the datasets its own tools use', () => {
+    for (const [server, srv] of fx.servers) {
+      const own = new Set(fx.model.datasetsOfServer(server).map((d) => d.name));
+      const assumable = agents().filter((a) => STS_ACTIONS.every((action) => allows({ principal: srv.functionRole, action, resource: fx.account.role(roles(a).data).arn })));
+      const beyond = assumable.flatMap((agent) =>
+        [...fx.tables]
+          .filter(([d]) => !own.has(d))
+          .flatMap(([d, arn]) => TABLE_ACTIONS.filter((action) => allows({ principal: roles(agent).data, action, resource: arn })).map((a) => `${agent}->${d}:${short(a)}`)),
+      );
+      expect({ server, beyond }).toEqual({ server, beyond: [] });
+    }
+  });
+
+  it('shows the gap concretely: the commerce server, acting as fraud-agent, may write the payments table', () => {
+    const commerce = fx.servers.get('commerce')!;
+    expect(allows({ principal: commerce.functionRole, action: 'sts:AssumeRole', resource: fx.account.role(roles('fraud-agent').data).arn })).toBe(true);
+    expect(allows({ principal: roles('fraud-agent').data, action: 'dynamodb:PutItem', resource: fx.tables.get('payments')! })).toBe(true);
+    expect(fx.model.datasetsOfServer('commerce').map((d) => d.name)).not.toContain('payments');
+  });
+});
+
+/** One line per agent: what the simulation allowed, compactly (R = read set, W = read+write set). */
+function summaryTable(matrix: Record<string, ReturnType<typeof simulatedMatrix>>): string {
+  const datasets = [...fx.tables.keys()];
+  const servers = [...fx.servers.keys()];
+  const readSet = READ_ACTIONS.map(short).sort().join();
+  const writeSet = [...READ_ACTIONS, ...WRITE_ACTIONS].map(short).sort().join();
+  const cell = (actions: string[]): string => (actions.length === 0 ? '-' : actions.join() === writeSet ? 'W' : actions.join() === readSet ? 'R' : actions.join('+'));
+  const header = ['agent', ...servers.map((s) => `invoke ${s}`), ...datasets.map((d) => `${d} (${fx.model.dataset(d).class})`), 'keys: Decrypt/GenerateDataKey by table', 'data role assumable by'];
+  const rows = Object.entries(matrix).map(([agent, m]) => [
+    agent,
+    ...servers.map((s) => (m.invoke[s]!.length ? 'POST /mcp' : '-')),
+    ...datasets.map((d) => cell(m.tables[d]!)),
+    Object.entries(m.keys)
+      .flatMap(([c, byTable]) => Object.entries(byTable).filter(([, a]) => a.length).map(([d, a]) => `${c}@${d}:${a.map((x) => (x === 'Decrypt' ? 'D' : 'G')).join('')}`))
+      .join(' '),
+    m.assumableBy.join(', ') || '-',
+  ]);
+  const lines = [header, header.map(() => '---'), ...rows].map((r) => `| ${r.join(' | ')} |`);
+  return `Simulated access (R = ${readSet}; W = R + writes; D = kms:Decrypt, G = kms:GenerateDataKey, via DynamoDB with that table's encryption context)\n${lines.join('\n')}`;
+}

@@ -6,7 +6,10 @@
  *   with `grantInvoke`.
  * - The *data role* is assumed (with session tags) only by the MCP server acting for this agent.
  *   It may use exactly the agent's datasets: the DynamoDB actions its tools need on those tables
- *   and their indexes, and the class keys only through DynamoDB for those table names.
+ *   and their indexes, and the class keys only through DynamoDB for those table names. Each
+ *   statement also names the servers whose tools need it (`aws:PrincipalTag/warden:server`, a
+ *   session tag the trust binds to the assuming server's role), so a server acting for the agent
+ *   reaches only its own tools' datasets at its own tools' access level.
  *
  * Both roles have one-hour sessions, the warden permissions boundary, and `warden:*` tags that
  * the compliance rules and incident response rely on.
@@ -21,6 +24,7 @@ import { type IDataset, tableIndexArn } from '../data-plane';
 import { ManagedPolicyPrincipal } from './managed-policy-principal';
 import { WardenPermissionsBoundary } from './permissions-boundary';
 import { agentRoleNames, roleNameLengthProblem, SERVER_ACCESS_TAG_VALUE, serverAccessTag, serverFunctionRoleName } from './role-names';
+import { DATA_SESSION_TAG_KEYS, SESSION_TAG_AGENT, SESSION_TAG_SERVER } from './session-tags';
 
 /** One hour: IAM's default and the warden maximum for agent sessions. */
 export const AGENT_MAX_SESSION = Duration.hours(1);
@@ -47,10 +51,14 @@ export interface AgentIdentityProps {
    */
   readonly permissionsBoundary?: iam.IManagedPolicy;
   /**
-   * Who may assume the data role. `sts:TagSession` is added to the trust automatically.
-   * @default - the function roles (`serverFunctionRoleName`) of the MCP servers this agent's
-   * tools are on, in this account, matched by `aws:PrincipalArn` so the trust needs no
-   * deploy order and survives a server role being re-created
+   * Who may assume the data role. `sts:TagSession` is added to the trust automatically, with the
+   * conditions every session must meet (`warden:agent` = this agent, only the warden session tag
+   * keys). The principal must also send `warden:server` naming a server of this agent: the data
+   * policy allows nothing without it.
+   * @default - one trust statement per MCP server this agent's tools are on: that server's
+   * function role (`serverFunctionRoleName`, matched by `aws:PrincipalArn` so the trust needs no
+   * deploy order and survives a server role being re-created) with the session tag
+   * `warden:server` = that server's name
    */
   readonly dataRoleTrustedBy?: iam.IPrincipal;
 }
@@ -72,8 +80,10 @@ export class AgentIdentity extends Construct implements IAgentIdentity {
   public readonly dataRole: iam.Role;
   /** The only policy of the data role: the agent's datasets and their keys. */
   public readonly dataPolicy: iam.ManagedPolicy;
-  /** Datasets the data role reaches, with the access its tools need. */
+  /** Datasets the data role reaches, with the access its tools need (over all its servers). */
   public readonly datasetAccess: ReadonlyMap<string, 'read' | 'write'>;
+  /** Per server the agent has tools on: the datasets a session tagged with that server reaches. */
+  public readonly serverDatasetAccess: ReadonlyMap<string, ReadonlyMap<string, 'read' | 'write'>>;
   private callerPolicy?: iam.ManagedPolicy;
 
   constructor(scope: Construct, id: string, props: AgentIdentityProps) {
@@ -104,6 +114,7 @@ export class AgentIdentity extends Construct implements IAgentIdentity {
     });
     this.agentName = agent.name;
     this.datasetAccess = new Map(datasets.map((d) => [d.dataset.datasetName, d.access]));
+    this.serverDatasetAccess = serverDatasetAccess(model, agent.name);
 
     const boundary = props.permissionsBoundary ?? WardenPermissionsBoundary.of(this, { project, environment }).managedPolicy;
     const names = agentRoleNames(project, environment, agent.name);
@@ -116,18 +127,33 @@ export class AgentIdentity extends Construct implements IAgentIdentity {
       permissionsBoundary: boundary,
     });
 
-    const trustedBy = props.dataRoleTrustedBy ?? this.serverRolesPrincipal(model);
+    const [first, ...others] = props.dataRoleTrustedBy ? [props.dataRoleTrustedBy] : this.serverPrincipals(model);
     this.dataRole = new iam.Role(this, 'DataRole', {
       roleName: names.data,
       description: `mcp-warden ${project}-${environment}: the MCP server uses ${agent.name}'s datasets with this role`,
-      assumedBy: new iam.SessionTagsPrincipal(trustedBy),
+      assumedBy: this.sessionPrincipal(first!),
       maxSessionDuration: AGENT_MAX_SESSION,
       permissionsBoundary: boundary,
     });
+    for (const principal of others) this.sessionPrincipal(principal).addToAssumeRolePolicy(this.dataRole.assumeRolePolicy!);
 
+    // One statement set per (dataset, access), naming the servers whose tools need exactly that:
+    // a read tool on one server and a write tool on another never merge into a write for both.
+    const statements = datasets.flatMap((d) =>
+      (['read', 'write'] as const).flatMap((access) => {
+        const servers = [...this.serverDatasetAccess].filter(([, byDataset]) => byDataset.get(d.dataset.datasetName) === access).map(([server]) => server);
+        if (servers.length === 0) return [];
+        return d.dataset.accessStatements(this, access).map((s) => {
+          s.addCondition('StringEquals', { [`aws:PrincipalTag/${SESSION_TAG_SERVER}`]: servers });
+          return s;
+        });
+      }),
+    );
     this.dataPolicy = new iam.ManagedPolicy(this, 'DataPolicy', {
-      description: `mcp-warden ${project}-${environment}: datasets of ${agent.name} (${datasets.map((d) => `${d.dataset.datasetName}:${d.access}`).join(', ')})`,
-      statements: datasets.flatMap((d) => d.dataset.accessStatements(this, d.access)),
+      description: `mcp-warden ${project}-${environment}: datasets of ${agent.name} by server (${[...this.serverDatasetAccess]
+        .map(([server, byDataset]) => `${server}: ${[...byDataset].map(([d, a]) => `${d}:${a}`).join(' ')}`)
+        .join('; ')})`.slice(0, 1000),
+      statements,
       roles: [this.dataRole],
     });
     suppress(this.dataPolicy, {
@@ -187,14 +213,43 @@ export class AgentIdentity extends Construct implements IAgentIdentity {
     return [...new Set(model.grantsOf(this.agentName).map((g) => g.server))].sort();
   }
 
-  /** The default data-role trust: this account's function roles of the agent's servers. */
-  private serverRolesPrincipal(model: AccessModel): iam.IPrincipal {
+  /**
+   * The default data-role trust, one principal per server of the agent: this account's function
+   * role of that server, only with the session tag naming that server, so a server cannot open a
+   * session carrying another server's grants.
+   */
+  private serverPrincipals(model: AccessModel): iam.IPrincipal[] {
     const { project, environment } = model.manifest;
     const stack = Stack.of(this);
-    const servers = this.serverNames(model);
-    const arns = servers.map((s) => stack.formatArn({ service: 'iam', region: '', resource: 'role', resourceName: serverFunctionRoleName(project, environment, s) }));
-    return new iam.AccountPrincipal(stack.account).withConditions({ ArnEquals: { 'aws:PrincipalArn': arns } });
+    return this.serverNames(model).map((server) =>
+      new iam.AccountPrincipal(stack.account).withConditions({
+        ArnEquals: { 'aws:PrincipalArn': stack.formatArn({ service: 'iam', region: '', resource: 'role', resourceName: serverFunctionRoleName(project, environment, server) }) },
+        StringEquals: { [`aws:RequestTag/${SESSION_TAG_SERVER}`]: server },
+      }),
+    );
   }
+
+  /** `principal` with sts:TagSession, only for sessions tagged for this agent with warden keys. */
+  private sessionPrincipal(principal: iam.IPrincipal): iam.SessionTagsPrincipal {
+    // PrincipalWithConditions merges these into the principal's own StringEquals
+    return new iam.SessionTagsPrincipal(
+      new iam.PrincipalWithConditions(principal, {
+        StringEquals: { [`aws:RequestTag/${SESSION_TAG_AGENT}`]: this.agentName },
+        'ForAllValues:StringEquals': { 'aws:TagKeys': [...DATA_SESSION_TAG_KEYS] },
+      }),
+    );
+  }
+}
+
+/** server -> dataset -> the strongest access the agent's tools on that server need. */
+function serverDatasetAccess(model: AccessModel, agent: string): Map<string, Map<string, 'read' | 'write'>> {
+  const out = new Map<string, Map<string, 'read' | 'write'>>();
+  for (const g of model.grantsOf(agent)) {
+    const byDataset = out.get(g.server) ?? new Map<string, 'read' | 'write'>();
+    if (byDataset.get(g.dataset) !== 'write') byDataset.set(g.dataset, g.access);
+    out.set(g.server, byDataset);
+  }
+  return new Map([...out].sort(([a], [b]) => a.localeCompare(b)));
 }
 
 function callerPrincipal(assumedBy: AssumedBy): iam.IPrincipal {

@@ -7,8 +7,9 @@
  * server adds its tables to the gateway endpoint policy, which admits only warden tables.
  * Authentication: `AWS_IAM` on the only method (`POST /mcp`), and a resource policy that admits
  * the caller roles of agents granted a tool here, only through the VPC endpoint.
- * Isolation: the function role may assume exactly those agents' data roles (with session tags)
- * and touches no dataset table itself.
+ * Isolation: the function role may assume exactly those agents' data roles, only with the session
+ * tag `warden:server` naming this server (which the data roles' trust and policies check), and
+ * touches no dataset table itself.
  */
 import { readFileSync } from 'node:fs';
 import { isAbsolute, join, resolve } from 'node:path';
@@ -25,7 +26,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { Manifest, ServerSpec } from '../../lib/config/schema';
 import { AccessModel } from '../../lib/policy/access-model';
-import { agentRoleNames, SERVER_ACCESS_TAG_VALUE, serverAccessTag, serverFunctionRoleName, WardenPermissionsBoundary, wardenRoleNamePattern } from '../agent-identity';
+import { agentRoleNames, SERVER_ACCESS_TAG_VALUE, serverAccessTag, serverFunctionRoleName, SESSION_TAG_SERVER, WardenPermissionsBoundary, wardenRoleNamePattern } from '../agent-identity';
 import { suppress } from '../compliance';
 import { datasetTableName } from '../data-plane';
 import { type CallerAdmission, chooseCallerAdmission } from './caller-admission';
@@ -232,14 +233,22 @@ export class McpServer extends Construct {
     Tags.of(this.functionRole).add('warden:server', spec.name);
     const roleArn = (name: string) => stack.formatArn({ service: 'iam', region: '', resource: 'role', resourceName: name });
     const wardenRoles = wardenRoleNamePattern(project, environment);
+    // Its sessions always say which server opened them: the data roles' trust requires this tag
+    // to name this server, and their policies grant per server (AgentIdentity).
+    const ownServerTag = { [`aws:RequestTag/${SESSION_TAG_SERVER}`]: spec.name };
     const actAsItsAgents =
       this.callerAdmission === 'list'
-        ? new iam.PolicyStatement({ sid: 'ActAsItsAgents', actions: ['sts:AssumeRole', 'sts:TagSession'], resources: roleNames.map((n) => roleArn(n.data)) })
+        ? new iam.PolicyStatement({
+            sid: 'ActAsItsAgents',
+            actions: ['sts:AssumeRole', 'sts:TagSession'],
+            resources: roleNames.map((n) => roleArn(n.data)),
+            conditions: { StringEquals: ownServerTag },
+          })
         : new iam.PolicyStatement({
             sid: 'ActAsItsAgents',
             actions: ['sts:AssumeRole', 'sts:TagSession'],
             resources: [roleArn(`${wardenRoles}-data`)],
-            conditions: { StringEquals: { [`aws:ResourceTag/${serverAccessTag(spec.name)}`]: SERVER_ACCESS_TAG_VALUE } },
+            conditions: { StringEquals: { ...ownServerTag, [`aws:ResourceTag/${serverAccessTag(spec.name)}`]: SERVER_ACCESS_TAG_VALUE } },
           });
     // the kill switch may be encrypted with a key of its own (the shared table of the servers stack)
     const statusKey = this.agentStatusTable.encryptionKey;
@@ -254,7 +263,15 @@ export class McpServer extends Construct {
         actAsItsAgents,
         new iam.PolicyStatement({ sid: 'ReadKillSwitch', actions: ['dynamodb:GetItem'], resources: [this.agentStatusTable.tableArn] }),
         ...(statusKey && statusKey !== this.encryptionKey
-          ? [new iam.PolicyStatement({ sid: 'DecryptKillSwitch', actions: ['kms:Decrypt'], resources: [statusKey.keyArn] })]
+          ? [
+              new iam.PolicyStatement({
+                sid: 'DecryptKillSwitch',
+                actions: ['kms:Decrypt'],
+                resources: [statusKey.keyArn],
+                // only for DynamoDB reading the table, never a direct Decrypt of other ciphertext
+                conditions: { StringEquals: { 'kms:ViaService': `dynamodb.${stack.region}.amazonaws.com` } },
+              }),
+            ]
           : []),
         new iam.PolicyStatement({ sid: 'CountCalls', actions: ['dynamodb:UpdateItem'], resources: [this.rateLimitTable.tableArn] }),
         new iam.PolicyStatement({ sid: 'UseTableAndLogKey', actions: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey'], resources: [this.encryptionKey.keyArn] }),

@@ -94,6 +94,17 @@ const agents = (): string[] => fx.model.manifest.agents.map((a) => a.name);
 const allows = (request: SimRequest): boolean => fx.account.allows(request);
 const viaDynamoDb = (dataset: string) => ({ 'kms:ViaService': `dynamodb.${fx.region}.amazonaws.com`, 'kms:EncryptionContext:aws:dynamodb:tableName': fx.tableNames.get(dataset)! });
 const allowedOf = <T>(items: readonly T[], test: (item: T) => boolean): T[] => items.filter(test);
+/** The session tags the runtime sends (DataRoleCredentials): agent, the assuming server, access. */
+const sessionTags = (agent: string, server: string, access = 'write'): Record<string, string> => ({ 'warden:agent': agent, 'warden:server': server, 'warden:access': access });
+/** The servers an agent has tools on (the only ones whose sessions its data role grants anything). */
+const serversOf = (agent: string): string[] => [...new Set(fx.model.grantsOf(agent).map((g) => g.server))].sort();
+/** Whether `server`'s function role may open a session of `agent`'s data role with these tags. */
+const assumes = (server: string, agent: string, tags: Record<string, string> = sessionTags(agent, server)): boolean =>
+  STS_ACTIONS.every((action) => allows({ principal: fx.servers.get(server)!.functionRole, action, resource: fx.account.role(roles(agent).data).arn, requestTags: tags }));
+/** A request made by `agent`'s data role in a session `server` opened. */
+const asSession = (agent: string, server: string) => ({ principal: roles(agent).data, sessionTags: sessionTags(agent, server) });
+/** Allowed in a session opened by any server of the agent (what IAM lets the agent's data reach at all). */
+const anySession = (agent: string, request: Omit<SimRequest, 'principal'>): boolean => serversOf(agent).some((s) => allows({ ...request, ...asSession(agent, s) }));
 
 /** What the manifest grants, in the shape the simulation reports. */
 function expectedMatrix(agent: string) {
@@ -125,6 +136,7 @@ function expectedMatrix(agent: string) {
       ]),
     ),
     assumableBy: servers.filter((s) => model.agentsOfServer(s).some((a) => a.name === agent)).sort(),
+    untagged: [],
   };
 }
 
@@ -136,20 +148,20 @@ function simulatedMatrix(agent: string) {
     invoke: Object.fromEntries(
       [...fx.servers].map(([s, srv]) => [s, allowedOf(ROUTES, (route) => allows({ principal: caller, action: 'execute-api:Invoke', resource: `${srv.api}/${route}`, context: { 'aws:SourceVpce': srv.endpoint } }))]),
     ),
-    tables: Object.fromEntries([...fx.tables].map(([d, arn]) => [d, allowedOf(TABLE_ACTIONS, (action) => allows({ principal: data, action, resource: arn })).map(short).sort()])),
+    // the union over the sessions its servers open (each server's share is checked below)
+    tables: Object.fromEntries([...fx.tables].map(([d, arn]) => [d, allowedOf(TABLE_ACTIONS, (action) => anySession(agent, { action, resource: arn })).map(short).sort()])),
     indexes: Object.fromEntries(
-      [...fx.tables].map(([d, arn]) => [d, allowedOf(INDEX_ACTIONS, (action) => allows({ principal: data, action, resource: `${arn}/index/by-anything` })).map(short).sort()]),
+      [...fx.tables].map(([d, arn]) => [d, allowedOf(INDEX_ACTIONS, (action) => anySession(agent, { action, resource: `${arn}/index/by-anything` })).map(short).sort()]),
     ),
     keys: Object.fromEntries(
       [...fx.keys].map(([c, key]) => [
         c,
-        Object.fromEntries([...fx.tables.keys()].map((d) => [d, allowedOf(KEY_ACTIONS, (action) => allows({ principal: data, action, resource: key, context: viaDynamoDb(d) })).map(short).sort()])),
+        Object.fromEntries([...fx.tables.keys()].map((d) => [d, allowedOf(KEY_ACTIONS, (action) => anySession(agent, { action, resource: key, context: viaDynamoDb(d) })).map(short).sort()])),
       ]),
     ),
-    assumableBy: [...fx.servers]
-      .filter(([, srv]) => STS_ACTIONS.every((action) => allows({ principal: srv.functionRole, action, resource: dataArn })))
-      .map(([s]) => s)
-      .sort(),
+    assumableBy: [...fx.servers.keys()].filter((s) => assumes(s, agent)).sort(),
+    // without the tags the runtime sends, no server may assume it
+    untagged: [...fx.servers].filter(([, srv]) => STS_ACTIONS.some((action) => allows({ principal: srv.functionRole, action, resource: dataArn }))).map(([s]) => s),
   };
 }
 
@@ -222,9 +234,11 @@ describe('caller roles', () => {
 });
 
 describe('data roles: cross-agent probes', () => {
-  const dataCan = (agent: string, action: string, dataset: string): boolean => allows({ principal: roles(agent).data, action, resource: fx.tables.get(dataset)! });
-  const decrypts = (agent: string, dataClass: string, dataset: string): boolean =>
-    allows({ principal: roles(agent).data, action: 'kms:Decrypt', resource: fx.keys.get(dataClass)!, context: viaDynamoDb(dataset) });
+  // in a session opened by any of the agent's servers
+  const dataCan = (agent: string, action: string, dataset: string): boolean => anySession(agent, { action, resource: fx.tables.get(dataset)! });
+  const decrypts = (agent: string, dataClass: string, dataset: string): boolean => anySession(agent, { action: 'kms:Decrypt', resource: fx.keys.get(dataClass)!, context: viaDynamoDb(dataset) });
+  /** The session of a server whose tools use this dataset for the agent. */
+  const sessionFor = (agent: string, dataset: string) => asSession(agent, fx.model.grantsOf(agent).find((g) => g.dataset === dataset)!.server);
 
   it('denies the inventory agent every payments and customers action', () => {
     for (const dataset of ['payments', 'customers']) for (const action of TABLE_ACTIONS) expect({ dataset, action, allowed: dataCan('inventory-agent', action, dataset) }).toEqual({ dataset, action, allowed: false });
@@ -246,7 +260,7 @@ describe('data roles: cross-agent probes', () => {
     for (const agent of agents()) {
       for (const grant of fx.model.datasetGrantsOf(agent)) {
         const key = fx.keys.get(grant.dataset.class)!;
-        const base = { principal: roles(agent).data, action: 'kms:Decrypt', resource: key };
+        const base = { ...sessionFor(agent, grant.dataset.name), action: 'kms:Decrypt', resource: key };
         expect(allows({ ...base, context: viaDynamoDb(grant.dataset.name) })).toBe(true);
         expect({ agent, direct: allows({ ...base, context: { 'kms:EncryptionContext:aws:dynamodb:tableName': fx.tableNames.get(grant.dataset.name)! } }) }).toEqual({ agent, direct: false });
         expect({ agent, noContext: allows({ ...base, context: { 'kms:ViaService': `dynamodb.${fx.region}.amazonaws.com` } }) }).toEqual({ agent, noContext: false });
@@ -259,7 +273,7 @@ describe('data roles: cross-agent probes', () => {
     const [agent] = agents();
     const grant = fx.model.datasetGrantsOf(agent!)[0]!;
     const key = fx.account.resourceAt(fx.keys.get(grant.dataset.class)!)!;
-    const request = { principal: roles(agent!).data, action: 'kms:Decrypt', resource: key.arn, context: viaDynamoDb(grant.dataset.name) };
+    const request = { ...sessionFor(agent!, grant.dataset.name), action: 'kms:Decrypt', resource: key.arn, context: viaDynamoDb(grant.dataset.name) };
     expect(fx.account.simulate(request).reason).toMatch(/delegated by .*key-policy/);
     expect(allows({ ...request, only: 'identity' })).toBe(false);
     expect(allows({ ...request, only: 'resource' })).toBe(false);
@@ -270,7 +284,11 @@ describe('data roles: cross-agent probes', () => {
     const others = [...fx.account.roles.values()].filter((r) => !serverRoles.has(r.name) && r.unknownManagedPolicies.length === 0);
     for (const agent of agents()) {
       const target = fx.account.role(roles(agent).data).arn;
-      const admitted = others.filter((r) => allows({ principal: r.name, action: 'sts:AssumeRole', resource: target, extraIdentityPolicies: [ADMINISTRATOR_ACCESS] })).map((r) => r.name);
+      // with the tags any server would send, or none
+      const tagSets = [undefined, ...[...fx.servers.keys()].map((s) => sessionTags(agent, s))];
+      const admitted = others
+        .filter((r) => tagSets.some((requestTags) => allows({ principal: r.name, action: 'sts:AssumeRole', resource: target, requestTags, extraIdentityPolicies: [ADMINISTRATOR_ACCESS] })))
+        .map((r) => r.name);
       expect({ agent, admitted }).toEqual({ agent, admitted: [] });
     }
   });
@@ -279,8 +297,9 @@ describe('data roles: cross-agent probes', () => {
 describe('server function roles', () => {
   it('assume exactly the data roles of the agents with tools on their server', () => {
     for (const [server, srv] of fx.servers) {
-      const assumable = agents().filter((a) => STS_ACTIONS.every((action) => allows({ principal: srv.functionRole, action, resource: fx.account.role(roles(a).data).arn })));
+      const assumable = agents().filter((a) => assumes(server, a));
       expect({ server, assumable }).toEqual({ server, assumable: fx.model.agentsOfServer(server).map((a) => a.name) });
+      void srv;
       const callers = agents().filter((a) => allows({ principal: srv.functionRole, action: 'sts:AssumeRole', resource: fx.account.role(roles(a).caller).arn }));
       expect({ server, callers }).toEqual({ server, callers: [] });
     }
@@ -376,10 +395,30 @@ describe('the simulation itself', () => {
       const tableId = findId(servers, (_id, r) => r.Type === 'AWS::DynamoDB::Table' && r.Properties?.ResourcePolicy !== undefined);
       delete servers.Resources[tableId]!.Properties!.ResourcePolicy;
     });
-    const request = { principal: roles('fraud-agent').data, action: 'kms:Decrypt', resource: fx.keys.get('confidential')!, context: viaDynamoDb('customers') };
+    const request = { ...asSession('fraud-agent', 'commerce'), action: 'kms:Decrypt', resource: fx.keys.get('confidential')!, context: viaDynamoDb('customers') };
     expect([fx.account.allows(request), account.allows(request)]).toEqual([false, true]);
     const write = { principal: [...fx.servers.values()][0]!.functionRole, action: 'dynamodb:PutItem', resource: fx.agentStatusTable, extraIdentityPolicies: [ADMINISTRATOR_ACCESS] };
     expect([fx.account.allows(write), account.allows(write)]).toEqual([false, true]);
+  });
+
+  it('notices a data-role trust that stops binding the server tag to the assuming server', () => {
+    const data = fx.account.role(roles('fraud-agent').data);
+    const commerce = fx.servers.get('commerce')!.functionRole;
+    const looseTrust = (templates: Record<string, CfnTemplate>) => {
+      const trust = templates[data.stack]!.Resources[data.logicalId]!.Properties!.AssumeRolePolicyDocument as { Statement: { Condition: Record<string, Record<string, unknown>> }[] };
+      for (const st of trust.Statement) delete st.Condition.StringEquals!['aws:RequestTag/warden:server'];
+    };
+    // the function policy also pins the tag to its own server: both layers must go
+    const looseFunctionPolicy = (templates: Record<string, CfnTemplate>) => {
+      for (const policy of fx.account.role(commerce).identityPolicies) {
+        const [stack, id] = policy.name.split('/') as [string, string];
+        for (const st of statementsOf(templates[stack]!, id)) delete (st.Condition as Record<string, Record<string, unknown>> | undefined)?.StringEquals?.['aws:RequestTag/warden:server'];
+      }
+    };
+    const probe = { principal: commerce, action: 'sts:AssumeRole', resource: data.arn, requestTags: sessionTags('fraud-agent', 'payments') };
+    const trustOnly = mutated(looseTrust);
+    const both = mutated((t) => (looseTrust(t), looseFunctionPolicy(t)));
+    expect([fx.account.allows(probe), trustOnly.allows(probe), both.allows(probe)]).toEqual([false, false, true]);
   });
 
   it('notices an API resource policy that admits the whole account without the endpoint condition', () => {
@@ -398,32 +437,69 @@ describe('the simulation itself', () => {
 
 describe('servers confined to their own tools\' datasets', () => {
   /**
-   * KNOWN GAP, reported to the lead: a data role is per agent, not per (agent, server). The
-   * commerce server may assume fraud-agent's data role (fraud-agent has commerce/get_order), and
-   * that role holds fraud-agent's payments grants, so commerce tool code can reach the payments
-   * table through IAM; likewise the payments server can read orders. Agent isolation holds; server
-   * isolation is enforced only by the runtime guard. Remove `.failing` when the construct scopes
-   * data-role sessions to the calling server (e.g. a warden:server session tag required by the
-   * trust policy and matched by each statement of the data policy, or one data role per server).
+   * A data role is per agent, but every session carries the `warden:server` tag of the server that
+   * opened it: the trust admits each server's function role only with its own name, and every
+   * statement of the data policy names the servers whose tools (for this agent) use that dataset
+   * with that access. So fraud-agent's payments grant (payments server) is not reachable from a
+   * session the commerce server opens for fraud-agent (commerce/get_order).
    */
-  it.failing('lets a server reach, through any role it can assume, only the datasets its own tools use', () => {
-    for (const [server, srv] of fx.servers) {
+  it('lets a server reach, through any role it can assume, only the datasets its own tools use', () => {
+    for (const [server] of fx.servers) {
       const own = new Set(fx.model.datasetsOfServer(server).map((d) => d.name));
-      const assumable = agents().filter((a) => STS_ACTIONS.every((action) => allows({ principal: srv.functionRole, action, resource: fx.account.role(roles(a).data).arn })));
-      const beyond = assumable.flatMap((agent) =>
-        [...fx.tables]
-          .filter(([d]) => !own.has(d))
-          .flatMap(([d, arn]) => TABLE_ACTIONS.filter((action) => allows({ principal: roles(agent).data, action, resource: arn })).map((a) => `${agent}->${d}:${short(a)}`)),
+      // every tag value a server could try to send for warden:server
+      const tries = [...fx.servers.keys(), 'anything'];
+      const beyond = agents().flatMap((agent) =>
+        tries
+          .filter((tag) => assumes(server, agent, { ...sessionTags(agent, server), 'warden:server': tag }))
+          .flatMap((tag) =>
+            [...fx.tables]
+              .filter(([d]) => !own.has(d))
+              .flatMap(([d, arn]) => TABLE_ACTIONS.filter((action) => allows({ principal: roles(agent).data, sessionTags: { ...sessionTags(agent, server), 'warden:server': tag }, action, resource: arn })).map((a) => `${agent}(${tag})->${d}:${short(a)}`)),
+          ),
       );
       expect({ server, beyond }).toEqual({ server, beyond: [] });
     }
   });
 
-  it('shows the gap concretely: the commerce server, acting as fraud-agent, may write the payments table', () => {
-    const commerce = fx.servers.get('commerce')!;
-    expect(allows({ principal: commerce.functionRole, action: 'sts:AssumeRole', resource: fx.account.role(roles('fraud-agent').data).arn })).toBe(true);
-    expect(allows({ principal: roles('fraud-agent').data, action: 'dynamodb:PutItem', resource: fx.tables.get('payments')! })).toBe(true);
-    expect(fx.model.datasetsOfServer('commerce').map((d) => d.name)).not.toContain('payments');
+  it("gives each server's session exactly the access that server's tools need for the agent", () => {
+    for (const agent of agents()) {
+      for (const server of serversOf(agent)) {
+        const expected: Record<string, string[]> = {};
+        for (const g of fx.model.grantsOf(agent).filter((x) => x.server === server)) {
+          const actions = g.access === 'write' || expected[g.dataset]?.includes('PutItem') ? [...READ_ACTIONS, ...WRITE_ACTIONS] : READ_ACTIONS;
+          expected[g.dataset] = actions.map(short).sort();
+        }
+        const reached = Object.fromEntries(
+          [...fx.tables].map(([d, arn]) => [d, TABLE_ACTIONS.filter((action) => allows({ ...asSession(agent, server), action, resource: arn })).map(short).sort()] as const).filter(([, a]) => a.length > 0),
+        );
+        expect({ agent, server, reached }).toEqual({ agent, server, reached: expected });
+      }
+    }
+  });
+
+  it('refuses the commerce server a fraud-agent session tagged for the payments server', () => {
+    expect(assumes('commerce', 'fraud-agent', sessionTags('fraud-agent', 'payments'))).toBe(false);
+    expect(assumes('payments', 'fraud-agent', sessionTags('fraud-agent', 'payments'))).toBe(true);
+  });
+
+  it('lets the commerce server, acting as fraud-agent, read orders but not touch payments', () => {
+    expect(assumes('commerce', 'fraud-agent')).toBe(true);
+    const session = asSession('fraud-agent', 'commerce');
+    expect(allows({ ...session, action: 'dynamodb:GetItem', resource: fx.tables.get('orders')! })).toBe(true);
+    expect(allows({ ...session, action: 'kms:Decrypt', resource: fx.keys.get('confidential')!, context: viaDynamoDb('orders') })).toBe(true);
+    for (const action of TABLE_ACTIONS) expect({ action, allowed: allows({ ...session, action, resource: fx.tables.get('payments')! }) }).toEqual({ action, allowed: false });
+    for (const action of KEY_ACTIONS) expect({ action, allowed: allows({ ...session, action, resource: fx.keys.get('restricted')!, context: viaDynamoDb('payments') }) }).toEqual({ action, allowed: false });
+    // and the payments server, acting as fraud-agent, cannot read orders
+    expect(allows({ ...asSession('fraud-agent', 'payments'), action: 'dynamodb:GetItem', resource: fx.tables.get('orders')! })).toBe(false);
+    expect(allows({ ...asSession('fraud-agent', 'payments'), action: 'dynamodb:PutItem', resource: fx.tables.get('payments')! })).toBe(true);
+  });
+
+  it('refuses sessions with another agent named, an extra tag key, or no server tag', () => {
+    expect(assumes('commerce', 'fraud-agent', sessionTags('support-agent', 'commerce'))).toBe(false);
+    expect(assumes('commerce', 'fraud-agent', { ...sessionTags('fraud-agent', 'commerce'), 'warden:server-payments': 'allowed' })).toBe(false);
+    expect(assumes('commerce', 'fraud-agent', { 'warden:agent': 'fraud-agent', 'warden:access': 'write' })).toBe(false);
+    // a data-role session without the server tag reaches nothing
+    expect(allows({ principal: roles('fraud-agent').data, action: 'dynamodb:GetItem', resource: fx.tables.get('orders')! })).toBe(false);
   });
 });
 

@@ -3,10 +3,15 @@
  * has no access to any dataset: it can only become the calling agent's data role, so a bug in
  * tool code reaches at most what that agent was granted (DESIGN.md, "Isolation is IAM first").
  *
- * Sessions are cached per agent and access level until `refreshMarginMs` before expiry; callers
+ * Every session is tagged with the server this function serves (`warden:server`): the data role's
+ * trust admits this function's role only with its own server's name, and the role's policy grants
+ * per server, so a session reaches only the datasets this server's tools use for the agent.
+ *
+ * Sessions are cached per server, agent and access level until `refreshMarginMs` before expiry; callers
  * arriving while an AssumeRole is in flight share it, so a burst costs one STS call.
  */
 import { AssumeRoleCommand, type STSClient } from '@aws-sdk/client-sts';
+import { SESSION_TAG_ACCESS, SESSION_TAG_AGENT, SESSION_TAG_SERVER } from '../../agent-identity/session-tags';
 
 export interface DataRoleSession {
   readonly accessKeyId: string;
@@ -19,6 +24,8 @@ export type DataAccess = 'read' | 'write';
 
 export interface DataRoleCredentialsOptions {
   readonly sts: STSClient;
+  /** The MCP server this function serves; sent as the `warden:server` session tag. */
+  readonly server: string;
   /** ARN of an agent's data role, e.g. `arn:aws:iam::123456789012:role/shop-prod-inventory-agent-data`. */
   readonly roleArnOf: (agent: string) => string;
   /** Session length. Short, because a contained agent's sessions should die soon. @default 900 (the STS minimum) */
@@ -56,6 +63,7 @@ export class DataRoleCredentials {
     this.sessionSeconds = options.sessionSeconds ?? 900;
     this.refreshMarginMs = options.refreshMarginMs ?? 5 * 60_000;
     this.now = options.now ?? Date.now;
+    if (!options.server) throw new Error('DataRoleCredentials needs the server name: the data roles admit a session only with the warden:server tag naming its server');
     if (this.sessionSeconds * 1000 <= this.refreshMarginMs) {
       throw new Error(`sessionSeconds (${this.sessionSeconds}) must be longer than the refresh margin (${this.refreshMarginMs / 1000}s), or every call would assume the role again`);
     }
@@ -63,7 +71,7 @@ export class DataRoleCredentials {
 
   /** Credentials for `agent`'s data role, narrowed to reads when `access` is 'read'. */
   public get(agent: string, access: DataAccess): Promise<DataRoleSession> {
-    const key = `${agent}\n${access}`;
+    const key = `${this.options.server}\n${agent}\n${access}`;
     const cached = this.cache.get(key);
     if (cached && cached.expiration.getTime() - this.refreshMarginMs > this.now()) return Promise.resolve(cached);
     const pending = this.inFlight.get(key);
@@ -91,8 +99,9 @@ export class DataRoleCredentials {
         RoleSessionName: `warden-${access}-${agent}`.slice(0, 64),
         DurationSeconds: this.sessionSeconds,
         Tags: [
-          { Key: 'warden:agent', Value: agent },
-          { Key: 'warden:access', Value: access },
+          { Key: SESSION_TAG_AGENT, Value: agent },
+          { Key: SESSION_TAG_SERVER, Value: this.options.server },
+          { Key: SESSION_TAG_ACCESS, Value: access },
         ],
         Policy: access === 'read' ? READ_ONLY_SESSION_POLICY : undefined,
       }),

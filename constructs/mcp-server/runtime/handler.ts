@@ -89,6 +89,7 @@ export function createLambdaHandler(options: LambdaHandlerOptions): LambdaHandle
   });
   const credentials = new DataRoleCredentials({
     sts,
+    server,
     roleArnOf: (agent) => `${roleArnPrefix}${agentRoleNames(manifest.project, manifest.environment, agent).data}`,
     now: options.now,
   });

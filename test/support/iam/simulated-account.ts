@@ -43,6 +43,13 @@ export interface SimRequest {
   readonly resource: string;
   /** Request condition keys; the principal's and resource's keys are added unless given here. */
   readonly context?: Readonly<Record<string, ContextValue | undefined>>;
+  /**
+   * Tags of the session making the call (sent with sts:AssumeRole): they become
+   * `aws:PrincipalTag/*` and override the role's own tags of the same key, as in IAM.
+   */
+  readonly sessionTags?: Readonly<Record<string, string>>;
+  /** Tags the request sends (sts:AssumeRole's session tags): `aws:RequestTag/*` and `aws:TagKeys`. */
+  readonly requestTags?: Readonly<Record<string, string>>;
   /** Policies attached to the role after deployment (e.g. AdministratorAccess). */
   readonly extraIdentityPolicies?: readonly NamedPolicy[];
   /**
@@ -126,10 +133,14 @@ export class SimulatedAccount {
       identityPolicies = [...role.identityPolicies, ...(request.extraIdentityPolicies ?? [])];
       permissionsBoundary = role.permissionsBoundary;
       Object.assign(base, { 'aws:PrincipalArn': role.arn, 'aws:PrincipalAccount': account, 'aws:PrincipalType': 'AssumedRole', 'aws:userid': `AROA:simulation` });
-      for (const [k, v] of Object.entries(role.tags)) base[`aws:PrincipalTag/${k}`] = v;
+      for (const [k, v] of Object.entries({ ...role.tags, ...request.sessionTags })) base[`aws:PrincipalTag/${k}`] = v;
     } else {
       principal = { arn: request.principal.service, account: 'service', service: request.principal.service };
       base['aws:PrincipalServiceName'] = request.principal.service;
+    }
+    if (request.requestTags) {
+      for (const [k, v] of Object.entries(request.requestTags)) base[`aws:RequestTag/${k}`] = v;
+      base['aws:TagKeys'] = Object.keys(request.requestTags);
     }
     const context = new RequestContext(base).with(request.context ?? {});
     return evaluate({

@@ -17,16 +17,33 @@ describe('DataRoleCredentials', () => {
     nowMs = Date.UTC(2026, 0, 5, 12, 0, 0);
     roles = new FakeDataRoles(manifest, shopTables(manifest), () => nowMs);
     roles.install(stsMock);
-    credentials = new DataRoleCredentials({ sts: new STSClient({ region: 'eu-west-1' }), roleArnOf: roles.roleArnOf, now: () => nowMs });
+    credentials = new DataRoleCredentials({ sts: new STSClient({ region: 'eu-west-1' }), server: 'commerce', roleArnOf: roles.roleArnOf, now: () => nowMs });
   });
 
-  it("assumes the calling agent's data role with the warden:agent session tag", async () => {
+  it("assumes the calling agent's data role tagged with the agent, this function's server and the access", async () => {
     const session = await credentials.get('inventory-agent', 'write');
     expect(roles.agentOf(session.accessKeyId)).toBe('inventory-agent');
     expect(roles.assumeRoleCalls[0]).toMatchObject({
       RoleArn: 'arn:aws:iam::123456789012:role/shop-prod-inventory-agent-data',
-      Tags: expect.arrayContaining([{ Key: 'warden:agent', Value: 'inventory-agent' }]),
+      Tags: [
+        { Key: 'warden:agent', Value: 'inventory-agent' },
+        { Key: 'warden:server', Value: 'commerce' },
+        { Key: 'warden:access', Value: 'write' },
+      ],
     });
+  });
+
+  it('keeps sessions of different servers apart for the same agent', async () => {
+    const payments = new DataRoleCredentials({ sts: new STSClient({ region: 'eu-west-1' }), server: 'payments', roleArnOf: roles.roleArnOf, now: () => nowMs });
+    const viaCommerce = await credentials.get('fraud-agent', 'write');
+    const viaPayments = await payments.get('fraud-agent', 'write');
+    expect(viaPayments.accessKeyId).not.toBe(viaCommerce.accessKeyId);
+    expect(roles.assumeRoleCalls.map((c) => c.Tags?.find((t) => t.Key === 'warden:server')?.Value)).toEqual(['commerce', 'payments']);
+  });
+
+  it('is refused by the trust for an agent without tools on its server', async () => {
+    const payments = new DataRoleCredentials({ sts: new STSClient({ region: 'eu-west-1' }), server: 'payments', roleArnOf: roles.roleArnOf, now: () => nowMs });
+    await expect(payments.get('inventory-agent', 'read')).rejects.toThrow(/warden:server=payments/);
   });
 
   it('reuses one session per agent for repeated calls', async () => {
@@ -68,13 +85,14 @@ describe('DataRoleCredentials', () => {
   });
 
   it('does not cache a failure: the next call tries STS again', async () => {
-    const broken = new DataRoleCredentials({ sts: new STSClient({ region: 'eu-west-1' }), roleArnOf: () => 'arn:aws:iam::123456789012:role/someone-else', now: () => nowMs });
+    const broken = new DataRoleCredentials({ sts: new STSClient({ region: 'eu-west-1' }), server: 'commerce', roleArnOf: () => 'arn:aws:iam::123456789012:role/someone-else', now: () => nowMs });
     await expect(broken.get('inventory-agent', 'read')).rejects.toThrow(/not authorized to perform sts:AssumeRole/);
     await expect(broken.get('inventory-agent', 'read')).rejects.toThrow(/not authorized/);
     expect(roles.assumeRoleCalls).toHaveLength(2);
   });
 
   it('refuses a session length the refresh margin would swallow', () => {
-    expect(() => new DataRoleCredentials({ sts: new STSClient({}), roleArnOf: roles.roleArnOf, sessionSeconds: 300 })).toThrow(/must be longer than the refresh margin/);
+    expect(() => new DataRoleCredentials({ sts: new STSClient({}), server: 'commerce', roleArnOf: roles.roleArnOf, sessionSeconds: 300 })).toThrow(/must be longer than the refresh margin/);
+    expect(() => new DataRoleCredentials({ sts: new STSClient({}), server: '', roleArnOf: roles.roleArnOf })).toThrow(/needs the server name/);
   });
 });

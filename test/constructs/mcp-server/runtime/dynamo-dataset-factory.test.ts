@@ -32,7 +32,7 @@ describe('DynamoDatasetFactory', () => {
     roles.install(stsMock);
     fake.authorize = roles.authorize;
     fake.install(ddbMock);
-    credentials = new DataRoleCredentials({ sts: new STSClient({ region: 'eu-west-1' }), roleArnOf: roles.roleArnOf });
+    credentials = new DataRoleCredentials({ sts: new STSClient({ region: 'eu-west-1' }), server: 'commerce', roleArnOf: roles.roleArnOf });
     factory = new DynamoDatasetFactory({ manifest, server: 'commerce', tables, credentials, documentClient: docClient });
   });
 

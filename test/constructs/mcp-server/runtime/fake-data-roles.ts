@@ -1,8 +1,10 @@
 /**
  * STS and IAM for the data roles, in memory: AssumeRole issues expiring session credentials for
  * `<project>-<env>-<agent>-data` roles, and `authorize` (plugged into FakeDynamoDB) allows a call
- * only when the role's grants (from the access model: the agent's datasets, write only where a
- * tool writes) AND the session policy sent with AssumeRole both allow it — as IAM evaluates them.
+ * only when the role's grants for the session's server (from the access model: the datasets the
+ * agent's tools on that server use, write only where such a tool writes) AND the session policy
+ * sent with AssumeRole both allow it — as IAM evaluates them. AssumeRole requires the warden:agent
+ * and warden:server session tags, as the data role's trust does.
  */
 import { AssumeRoleCommand, type STSClient } from '@aws-sdk/client-sts';
 import type { AwsClientStub } from 'aws-sdk-client-mock';
@@ -12,6 +14,7 @@ import type { Authorizer } from './fake-dynamodb';
 
 interface Session {
   readonly agent: string;
+  readonly server: string;
   readonly expiresAtMs: number;
   /** Actions the session policy allows; undefined = no session policy. */
   readonly sessionActions?: readonly string[];
@@ -43,11 +46,15 @@ export class FakeDataRoles {
       const agent = name.startsWith(prefix) && name.endsWith('-data') ? name.slice(prefix.length, -'-data'.length) : undefined;
       if (!agent || !this.manifest.agents.some((a) => a.name === agent)) throw accessDenied(`not authorized to perform sts:AssumeRole on ${input.RoleArn}`);
       // the data role's trust policy requires the warden:agent session tag to name its agent
-      if (!input.Tags?.some((t: { Key?: string; Value?: string }) => t.Key === 'warden:agent' && t.Value === agent)) throw accessDenied('sts:TagSession: warden:agent must name the role\'s agent');
+      const tag = (key: string) => input.Tags?.find((t: { Key?: string; Value?: string }) => t.Key === key)?.Value;
+      if (tag('warden:agent') !== agent) throw accessDenied('sts:TagSession: warden:agent must name the role\'s agent');
+      // ... and warden:server to name a server the agent has tools on (the one assuming it)
+      const server = tag('warden:server');
+      if (!server || !this.model.grantsOf(agent).some((g) => g.server === server)) throw accessDenied(`sts:AssumeRole: no trust statement admits warden:server=${server ?? '(none)'} for ${agent}`);
       const id = `ASIAFAKE${String(++this.issued).padStart(8, '0')}`;
       const expiresAtMs = this.now() + (input.DurationSeconds ?? 3600) * 1000;
       const sessionActions = input.Policy ? (JSON.parse(input.Policy) as { Statement: Array<{ Action: string[] }> }).Statement.flatMap((s) => s.Action) : undefined;
-      this.sessions.set(id, { agent, expiresAtMs, sessionActions });
+      this.sessions.set(id, { agent, server, expiresAtMs, sessionActions });
       return { Credentials: { AccessKeyId: id, SecretAccessKey: `secret-${id}`, SessionToken: `token-${id}`, Expiration: new Date(expiresAtMs) } };
     });
   }
@@ -60,9 +67,9 @@ export class FakeDataRoles {
     const session = accessKeyId ? this.sessions.get(accessKeyId) : undefined;
     if (!session) throw accessDenied(`${accessKeyId ?? 'anonymous'} is not authorized to perform dynamodb:${action} on ${table}`);
     if (session.expiresAtMs <= this.now()) throw Object.assign(new Error('The security token included in the request is expired'), { name: 'ExpiredTokenException' });
-    const grant = this.model.datasetGrantsOf(session.agent).find((g) => this.tables[g.dataset.name] === table);
+    const grants = this.model.grantsOf(session.agent).filter((g) => g.server === session.server && this.tables[g.dataset] === table);
     const writes = ['PutItem', 'UpdateItem', 'DeleteItem'].includes(action);
-    const roleAllows = grant !== undefined && (!writes || grant.access === 'write');
+    const roleAllows = grants.length > 0 && (!writes || grants.some((g) => g.access === 'write'));
     const sessionAllows = session.sessionActions === undefined || session.sessionActions.includes(`dynamodb:${action}`);
     if (!roleAllows || !sessionAllows) throw accessDenied(`${session.agent}-data is not authorized to perform dynamodb:${action} on ${table}`);
   };

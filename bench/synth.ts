@@ -74,6 +74,8 @@ export async function run(): Promise<object[]> {
       summary: 'synth time vs agents',
       secondsByAgents: Object.fromEntries(rows.map((r) => [r.agents, r.seconds])),
       linearity: { of: `ms/agent at ${large.agents} / at ${small.agents}`, ratio: Math.round((large.msPerAgent / small.msPerAgent) * 100) / 100 },
+      // what one more agent costs between sizes, without the fixed cost (data and servers stacks)
+      marginalMsPerAgent: Object.fromEntries(rows.slice(1).map((r, i) => [`${rows[i]!.agents}-${r.agents}`, Math.round(((r.seconds - rows[i]!.seconds) * 1000 * 100) / (r.agents - rows[i]!.agents)) / 100])),
       maxResourcesPerStack: Math.max(...rows.map((r) => r.maxResourcesPerStack)),
       maxTemplateKB: Math.max(...rows.map((r) => r.maxTemplateKB)),
       maxTemplateKBCompact: Math.max(...rows.map((r) => r.maxTemplateKBCompact)),

@@ -219,7 +219,7 @@ export async function run(): Promise<object[]> {
       const b = stat('bare');
       const w = stat('warden');
       const ratio = { p50: r2(w.p50Ms / b.p50Ms), p99: r2(w.p99Ms / b.p99Ms), throughput: r2(w.requestsPerSecond / b.requestsPerSecond) };
-      rows.push({ case: kind.name, bare: b, warden: w, wardenOverBare: ratio, ...(kind.name.startsWith('get_customer') ? { redactionsPerResponse: { bare: bareMarks, warden: redactedMarks } } : {}) });
+      rows.push({ case: kind.name, bare: b, warden: w, wardenOverBare: ratio, ...(kind.name.startsWith('get_customer') ? { redactionMarkersPerResponse: { bare: bareMarks, warden: redactedMarks } } : {}) });
       ratios[kind.name] = ratio.p50;
     }
     const burstRps = (role: Role) => Math.round(((BURST * ROUNDS) / burstMs[role]) * 1000);
@@ -229,7 +229,7 @@ export async function run(): Promise<object[]> {
       summary: 'warden/bare end to end over HTTP (p50 latency ratio per request kind)',
       p50Ratio: ratios,
       concurrentThroughputRatio: r2(burstRps('warden') / burstRps('bare')),
-      redactionsPerGetCustomer: redactedMarks,
+      redactionMarkersPerGetCustomer: redactedMarks,
       requests: total,
     });
     return rows;

@@ -10,5 +10,5 @@ export { wardenStackName } from './stack-names';
 export { shard, DEFAULT_AGENTS_PER_STACK, MAX_AGENTS_PER_STACK } from './shard';
 export { WardenServersStack, SERVERS_PER_STACK, SERVER_RESOURCES, NETWORK_RESOURCES } from './servers-stack';
 export type { WardenServersStackProps } from './servers-stack';
-export { checkRoleLimits, roleLimitProblems, RoleLimitError, MAX_SERVER_TAGS_PER_AGENT, IAM_DEFAULT_MANAGED_POLICIES_PER_ROLE, IAM_MAX_MANAGED_POLICIES_PER_ROLE } from './role-limits';
+export { checkRoleLimits, roleLimitProblems, RoleLimitError, MAX_SERVER_TAGS_PER_AGENT, IAM_DEFAULT_MANAGED_POLICIES_PER_ROLE, IAM_MAX_MANAGED_POLICIES_PER_ROLE, IAM_DEFAULT_TRUST_POLICY_CHARS, IAM_MAX_TRUST_POLICY_CHARS, dataRoleTrustChars } from './role-limits';
 export type { RoleLimits } from './role-limits';

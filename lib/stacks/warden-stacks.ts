@@ -28,6 +28,11 @@ export interface BuildWardenStacksOptions {
    * agent's caller role gets one invoke policy per server it calls. @default 10
    */
   readonly managedPoliciesPerRole?: number;
+  /**
+   * Characters the account allows in a role trust policy (IAM quota "Role trust policy length",
+   * 2,048 up to 4,096): a data role's trust has one statement per server of its agent. @default 2048
+   */
+  readonly trustPolicyChars?: number;
 }
 
 export interface WardenStacks {
@@ -55,7 +60,7 @@ export interface WardenStacks {
 export function buildWardenStacks(app: Construct, loaded: { readonly manifest: Manifest; readonly dir?: string }, options: BuildWardenStacksOptions = {}): WardenStacks {
   const model = new AccessModel(loaded.manifest);
   // fail here, naming the agent, rather than in CloudFormation minutes into a deploy
-  checkRoleLimits(model, { managedPoliciesPerRole: options.managedPoliciesPerRole });
+  checkRoleLimits(model, { managedPoliciesPerRole: options.managedPoliciesPerRole, trustPolicyChars: options.trustPolicyChars });
   const data = new WardenDataStack(app, { manifest: loaded.manifest });
   const identities = shard(loaded.manifest.agents, options.agentsPerStack ?? DEFAULT_AGENTS_PER_STACK).map((agents, i) => {
     const stack = new WardenIdentityStack(app, { model, agents, datasets: data.datasets, shard: i });

@@ -58,6 +58,25 @@ describe(`synthesizing ${AGENTS} agents`, () => {
     );
   });
 
+  it('keeps every data role\'s trust under 2,048 characters and its data policy under 6,144, with the per-server session-tag conditions', () => {
+    let trustMax = 0;
+    let policyMax = 0;
+    for (const stack of stacks.identities) {
+      const resources = Template.fromStack(stack).toJSON().Resources as Record<string, { Type: string; Properties: Record<string, any> }>;
+      for (const r of Object.values(resources)) {
+        if (r.Type === 'AWS::IAM::Role' && String(r.Properties.RoleName).endsWith('-data')) trustMax = Math.max(trustMax, JSON.stringify(render(r.Properties.AssumeRolePolicyDocument)).length);
+        if (r.Type === 'AWS::IAM::ManagedPolicy' && JSON.stringify(r.Properties.PolicyDocument).includes('aws:PrincipalTag/warden:server')) {
+          policyMax = Math.max(policyMax, JSON.stringify(render(r.Properties.PolicyDocument)).length);
+        }
+      }
+    }
+    process.stdout.write(`scale: largest data-role trust ${trustMax} chars (limit 2048), largest data policy ${policyMax} chars (limit ${MANAGED_POLICY_MAX_CHARS})\n`);
+    expect(trustMax).toBeGreaterThan(0);
+    expect(trustMax).toBeLessThanOrEqual(2048);
+    expect(policyMax).toBeGreaterThan(0);
+    expect(policyMax).toBeLessThan(MANAGED_POLICY_MAX_CHARS);
+  });
+
   it('admits the agents of both servers by name pattern and tag, within the API and IAM policy size limits', () => {
     const servers = stacks.servers[0]!;
     const template = Template.fromStack(servers);
@@ -81,7 +100,7 @@ describe(`synthesizing ${AGENTS} agents`, () => {
     expect(render(allow.Condition.ArnLike['aws:PrincipalArn'])).toBe('arn:aws-us-gov:iam::123456789012:role/shop-prod-*-caller');
     const assume = (resources[servers.getLogicalId(payments.functionPolicy.node.defaultChild as never)].Properties.PolicyDocument.Statement as any[]).find((s) => s.Sid === 'ActAsItsAgents');
     expect(render(assume.Resource)).toBe('arn:aws-us-gov:iam::123456789012:role/shop-prod-*-data');
-    expect(assume.Condition).toEqual({ StringEquals: { 'aws:ResourceTag/warden:server-payments': 'allowed' } });
+    expect(assume.Condition).toEqual({ StringEquals: { 'aws:RequestTag/warden:server': 'payments', 'aws:ResourceTag/warden:server-payments': 'allowed' } });
     // exactly the payments agents carry the tag the pattern relies on
     const tagged = stacks.identities.flatMap((s) =>
       Object.values(Template.fromStack(s).findResources('AWS::IAM::Role'))

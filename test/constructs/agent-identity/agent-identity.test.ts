@@ -56,16 +56,33 @@ describe('AgentIdentity on the default manifest', () => {
       RoleName: `shop-prod-${name}-data`,
       MaxSessionDuration: 3600,
       PermissionsBoundary: { Ref: boundaryId },
+      // one statement per server: only that server's function role, only with the session tags
+      // naming that server and this agent, and no tag keys but the warden ones
       AssumeRolePolicyDocument: {
-        Statement: [
-          Match.objectLike({
-            Action: ['sts:AssumeRole', 'sts:TagSession'],
-            Condition: { ArnEquals: { 'aws:PrincipalArn': servers.map((s) => ({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::', { Ref: 'AWS::AccountId' }, `:role/shop-prod-${s}-server`]] })) } },
-          }),
-        ],
+        Statement: servers.map((s) => ({
+          Effect: 'Allow',
+          Principal: { AWS: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::', { Ref: 'AWS::AccountId' }, ':root']] } },
+          Action: ['sts:AssumeRole', 'sts:TagSession'],
+          Condition: {
+            ArnEquals: { 'aws:PrincipalArn': { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::', { Ref: 'AWS::AccountId' }, `:role/shop-prod-${s}-server`]] } },
+            StringEquals: { 'aws:RequestTag/warden:server': s, 'aws:RequestTag/warden:agent': name },
+            'ForAllValues:StringEquals': { 'aws:TagKeys': ['warden:agent', 'warden:server', 'warden:access'] },
+          },
+        })),
       },
       Tags: Match.arrayWith([{ Key: 'warden:role', Value: 'data' }]),
     });
+  });
+
+  it('conditions every data-policy statement on the servers whose tools need it, never merging a read via one server into a write via another', () => {
+    const fraud = stacks.identityOf('fraud-agent');
+    const policy = Template.fromStack(Stack.of(fraud)).toJSON().Resources[Stack.of(fraud).getLogicalId(fraud.dataPolicy.node.defaultChild as never)];
+    const statements = policy.Properties.PolicyDocument.Statement as Array<{ Action: string | string[]; Condition: { StringEquals: Record<string, unknown> } }>;
+    const servers = statements.map((st) => st.Condition.StringEquals['aws:PrincipalTag/warden:server']);
+    expect(servers.every((s) => Array.isArray(s) && s.length > 0)).toBe(true);
+    const writes = statements.filter((st) => [st.Action].flat().includes('dynamodb:PutItem'));
+    expect(writes.map((st) => st.Condition.StringEquals['aws:PrincipalTag/warden:server'])).toEqual([['payments']]);
+    expect(fraud.serverDatasetAccess).toEqual(new Map([['commerce', new Map([['orders', 'read']])], ['payments', new Map([['payments', 'write']])]]));
   });
 
   it('gives caller roles no permissions at all', () => {

@@ -220,7 +220,7 @@ describe('McpServer policies by pattern and tag', () => {
   it('assumes only data roles of this project tagged for this server', () => {
     const statement = (mcp.functionPolicy.document.toJSON() as { Statement: Array<Record<string, any>> }).Statement.find((s) => s.Sid === 'ActAsItsAgents')!;
     expect(stack.resolve(statement.Resource)).toEqual({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::123456789012:role/shop-prod-*-data']] });
-    expect(statement.Condition).toEqual({ StringEquals: { 'aws:ResourceTag/warden:server-commerce': 'allowed' } });
+    expect(statement.Condition).toEqual({ StringEquals: { 'aws:RequestTag/warden:server': 'commerce', 'aws:ResourceTag/warden:server-commerce': 'allowed' } });
   });
 
   it('lists role ARNs by default while they fit', () => {
@@ -236,7 +236,13 @@ describe('McpServer wiring', () => {
     const mcp = new McpServer(stack, 'Server', { manifest, server: 'payments', manifestDir: ROOT, agentStatusTable: status.table });
     const statements = stack.resolve(mcp.functionPolicy.document.toJSON()).Statement as Array<Record<string, any>>;
     expect(statements.find((s) => s.Sid === 'ReadKillSwitch')).toMatchObject({ Action: 'dynamodb:GetItem', Resource: stack.resolve(status.table.tableArn) });
-    expect(statements.find((s) => s.Sid === 'DecryptKillSwitch')).toMatchObject({ Action: 'kms:Decrypt', Resource: stack.resolve(status.encryptionKey.keyArn) });
+    expect(statements.find((s) => s.Sid === 'DecryptKillSwitch')).toEqual({
+      Sid: 'DecryptKillSwitch',
+      Effect: 'Allow',
+      Action: 'kms:Decrypt',
+      Resource: stack.resolve(status.encryptionKey.keyArn),
+      Condition: { StringEquals: { 'kms:ViaService': 'dynamodb.eu-west-1.amazonaws.com' } },
+    });
     Template.fromStack(stack).resourceCountIs('AWS::DynamoDB::Table', 2); // the shared kill switch and this server's rate limits
   });
 

@@ -1,6 +1,6 @@
 import { Template } from 'aws-cdk-lib/assertions';
 import { AccessModel } from '../../../lib/policy/access-model';
-import { buildWardenStacks, checkRoleLimits, MAX_SERVER_TAGS_PER_AGENT, roleLimitProblems, RoleLimitError } from '../../../lib/stacks';
+import { buildWardenStacks, checkRoleLimits, dataRoleTrustChars, MAX_SERVER_TAGS_PER_AGENT, roleLimitProblems, RoleLimitError } from '../../../lib/stacks';
 import { RESERVED_ROLE_TAGS } from '../../../lib/stacks/role-limits';
 import { defaultManifest, newTestApp, testManifest } from './warden-test-app';
 
@@ -17,13 +17,16 @@ function manifestWithServers(servers: number) {
   });
 }
 
+/** The problems about one limit only (an agent on many servers also passes the trust length). */
+const about = (problems: string[], text: string) => problems.filter((p) => p.includes(text));
+
 describe('IAM role limits of agents', () => {
-  it('accepts an agent with tools on 10 servers: 10 invoke policies on its caller role', () => {
-    expect(roleLimitProblems(new AccessModel(manifestWithServers(10)))).toEqual([]);
+  it('accepts an agent with tools on 10 servers as far as invoke policies go: 10 on its caller role', () => {
+    expect(about(roleLimitProblems(new AccessModel(manifestWithServers(10))), 'managed policies')).toEqual([]);
   });
 
   it('refuses an agent with tools on 11 servers, naming it, the 10-policy limit and the fix', () => {
-    const problems = roleLimitProblems(new AccessModel(manifestWithServers(11)));
+    const problems = about(roleLimitProblems(new AccessModel(manifestWithServers(11))), 'managed policies');
     expect(problems).toHaveLength(1);
     expect(problems[0]).toMatch(/^agent "wide-agent" has tools on 11 servers/);
     expect(problems[0]).toMatch(/at most 10 managed policies to a role/);
@@ -31,7 +34,7 @@ describe('IAM role limits of agents', () => {
   });
 
   it('accepts 11 servers once the account has raised its managed-policy quota', () => {
-    expect(roleLimitProblems(new AccessModel(manifestWithServers(11)), { managedPoliciesPerRole: 20 })).toEqual([]);
+    expect(about(roleLimitProblems(new AccessModel(manifestWithServers(11)), { managedPoliciesPerRole: 20 }), 'managed policies')).toEqual([]);
   });
 
   it(`refuses an agent with tools on more than ${MAX_SERVER_TAGS_PER_AGENT} servers: its roles would pass 50 tags`, () => {
@@ -46,12 +49,12 @@ describe('IAM role limits of agents', () => {
     const app = newTestApp();
     let error: unknown;
     try {
-      buildWardenStacks(app, { manifest: manifestWithServers(12) });
+      buildWardenStacks(app, { manifest: manifestWithServers(12) }, { trustPolicyChars: 4096 });
     } catch (err) {
       error = err;
     }
     expect(error).toBeInstanceOf(RoleLimitError);
-    expect((error as RoleLimitError).problems).toHaveLength(1);
+    expect((error as RoleLimitError).problems).toHaveLength(2); // invoke policies and trust length
     expect((error as Error).message).toContain('"wide-agent" has tools on 12 servers');
     expect(app.node.children).toHaveLength(0);
   });
@@ -66,8 +69,30 @@ describe('IAM role limits of agents', () => {
     }
   });
 
+  it('accepts an agent on 4 servers within the default 2,048-character trust policy, and refuses 5, naming the quota and the fix', () => {
+    expect(roleLimitProblems(new AccessModel(manifestWithServers(4)))).toEqual([]);
+    const problems = roleLimitProblems(new AccessModel(manifestWithServers(5)));
+    expect(problems).toHaveLength(1);
+    expect(problems[0]).toMatch(/^agent "wide-agent" has tools on 5 servers, and its data role trusts each server's function role .* up to \d+ characters, but IAM allows 2048/);
+    expect(problems[0]).toMatch(/raise that quota \(up to 4096\) and pass trustPolicyChars/);
+    expect(roleLimitProblems(new AccessModel(manifestWithServers(9)), { trustPolicyChars: 4096 })).toEqual([]);
+  });
+
+  it('estimates the data-role trust exactly as synthesized, rendered with the longest partition', () => {
+    const stacks = buildWardenStacks(newTestApp(), defaultManifest());
+    for (const agent of stacks.model.manifest.agents) {
+      const role = Object.values(Template.fromStack(stacks.identities[0]!).findResources('AWS::IAM::Role', { Properties: { RoleName: `shop-prod-${agent.name}-data` } }))[0]!;
+      const rendered = JSON.stringify(role.Properties.AssumeRolePolicyDocument, (_k, v) =>
+        v && typeof v === 'object' && 'Fn::Join' in v ? (v['Fn::Join'][1] as unknown[]).map((p) => (typeof p === 'string' ? p : ({ 'AWS::Partition': 'aws-us-gov', 'AWS::AccountId': '123456789012' } as Record<string, string>)[(p as { Ref: string }).Ref])).join('') : v,
+      );
+      const servers = [...new Set(stacks.model.grantsOf(agent.name).map((g) => g.server))];
+      expect({ agent: agent.name, estimate: dataRoleTrustChars('shop', 'prod', agent.name, servers) }).toEqual({ agent: agent.name, estimate: rendered.length });
+    }
+  });
+
   it('refuses a managed-policy quota IAM cannot grant', () => {
     const model = new AccessModel(manifestWithServers(1));
     for (const bad of [0, 21, 2.5, Number.NaN]) expect(() => checkRoleLimits(model, { managedPoliciesPerRole: bad })).toThrow(/managedPoliciesPerRole must be a whole number from 1 to 20/);
+    for (const bad of [1024, 5000, 2048.5]) expect(() => checkRoleLimits(model, { trustPolicyChars: bad })).toThrow(/trustPolicyChars must be a whole number from 2048 to 4096/);
   });
 });

@@ -72,8 +72,15 @@ describe('the servers wired to the agent identities', () => {
   it.each(loaded.manifest.agents.map((a) => a.name))("trusts %s's data role to exactly the function roles of its servers", (agent) => {
     const identity = templates['shop-prod-identity']!;
     const [, role] = Object.entries(identity.Resources).find(([, r]) => r.Type === 'AWS::IAM::Role' && r.Properties!.RoleName === agentRoleNames(project, environment, agent).data)!;
-    const [trust] = (role.Properties!.AssumeRolePolicyDocument as { Statement: Statement[] }).Statement;
-    const trusted = list(trust!.Condition!.ArnEquals!['aws:PrincipalArn']).map((x) => reader.resolve('shop-prod-identity', x));
+    // one statement per server: its function role, with the session tag naming that server
+    const trust = (role.Properties!.AssumeRolePolicyDocument as { Statement: Statement[] }).Statement;
+    const trusted = trust.flatMap((st) => list(st.Condition!.ArnEquals!['aws:PrincipalArn']).map((x) => reader.resolve('shop-prod-identity', x)));
+    expect(trust.map((st) => [reader.resolve('shop-prod-identity', st.Condition!.ArnEquals!['aws:PrincipalArn']), st.Condition!.StringEquals!['aws:RequestTag/warden:server']])).toEqual(
+      trust.map((st) => {
+        const server = st.Condition!.StringEquals!['aws:RequestTag/warden:server'] as string;
+        return [roleArn(serverFunctionRoleName(project, environment, server)), server];
+      }),
+    );
     const functionRoles = Object.values(servers.Resources)
       .filter((r) => r.Type === 'AWS::IAM::Role' && list(r.Properties!.Tags as { Key: string; Value: string }[]).some((t) => t.Key === 'warden:role' && t.Value === 'server'))
       .map((r) => r.Properties!.RoleName as string);

@@ -85,6 +85,26 @@ describe('AgentIdentity on the default manifest', () => {
     expect(fraud.serverDatasetAccess).toEqual(new Map([['commerce', new Map([['orders', 'read']])], ['payments', new Map([['payments', 'write']])]]));
   });
 
+  it('keeps a read via one server and a write via another on the same table as two statements', () => {
+    const manifest = testManifest({
+      datasets: [{ name: 'catalog', class: 'public' }],
+      servers: [
+        { name: 'reader', entry: 'tools.ts', tools: [{ name: 'look', dataset: 'catalog', access: 'read' as const }] },
+        { name: 'writer', entry: 'tools.ts', tools: [{ name: 'put', dataset: 'catalog', access: 'write' as const }] },
+      ],
+      agents: [{ name: 'both-agent', owner: 'a@shop.example', reviewedOn: '2026-11-01', clearance: 'public', assumedBy: { service: 'lambda.amazonaws.com' }, tools: ['reader/look', 'writer/put'] }],
+    });
+    const built = buildWardenStacks(newTestApp(), { manifest });
+    const identity = built.identityOf('both-agent');
+    const statements = Stack.of(identity).resolve(identity.dataPolicy.document.toJSON()).Statement as Array<{ Action: string | string[]; Condition: { StringEquals: Record<string, unknown> } }>;
+    const byServer = (server: string) => statements.filter((st) => JSON.stringify(st.Condition.StringEquals['aws:PrincipalTag/warden:server']) === JSON.stringify([server])).flatMap((st) => [st.Action].flat());
+    expect(byServer('reader')).not.toContain('dynamodb:PutItem');
+    expect(byServer('reader')).not.toContain('kms:GenerateDataKey');
+    expect(byServer('reader')).toEqual(expect.arrayContaining(['dynamodb:GetItem', 'kms:Decrypt']));
+    expect(byServer('writer')).toEqual(expect.arrayContaining(['dynamodb:PutItem', 'kms:GenerateDataKey']));
+    expect(statements).toHaveLength(4);
+  });
+
   it('gives caller roles no permissions at all', () => {
     const callerIds = Object.keys(template.findResources('AWS::IAM::Role', { Properties: { RoleName: Match.stringLikeRegexp('-caller$') } }));
     const attached = Object.values(template.findResources('AWS::IAM::ManagedPolicy')).flatMap((p) => (p.Properties.Roles ?? []) as { Ref: string }[]);

@@ -6,6 +6,7 @@
  *   npx cdk synth                          # ./warden.config.yaml
  *   npx cdk synth -c config=path/to/x.yaml # another manifest (relative to the working folder)
  *   npx cdk synth -c managedPoliciesPerRole=20   # your account's raised IAM quota (default 10)
+ *   npx cdk synth -c trustPolicyChars=4096       # raised "Role trust policy length" quota (default 2048)
  */
 import { resolve } from 'node:path';
 import { App, Validations } from 'aws-cdk-lib';
@@ -31,10 +32,14 @@ function main(): number {
     throw err;
   }
 
-  const policiesContext: unknown = app.node.tryGetContext('managedPoliciesPerRole');
+  // Raised IAM quotas of the target account, when it has them.
+  const quota = (key: string): number | undefined => {
+    const value: unknown = app.node.tryGetContext(key);
+    return value === undefined ? undefined : Number(value);
+  };
   let stacks: ReturnType<typeof buildWardenStacks>;
   try {
-    stacks = buildWardenStacks(app, loaded, { managedPoliciesPerRole: policiesContext === undefined ? undefined : Number(policiesContext) });
+    stacks = buildWardenStacks(app, loaded, { managedPoliciesPerRole: quota('managedPoliciesPerRole'), trustPolicyChars: quota('trustPolicyChars') });
   } catch (err) {
     if (err instanceof RoleLimitError) {
       process.stderr.write(`mcp-warden: ${file} cannot deploy; nothing was synthesized.\n${err.problems.map((p) => `  ${p}`).join('\n')}\n`);

@@ -90,7 +90,7 @@ export function roleLimitProblems(model: AccessModel, limits: RoleLimits = {}): 
     if (trust > trustChars) {
       problems.push(
         `agent "${agent.name}" has tools on ${servers} servers, and its data role trusts each server's function role in a statement of its own (only with that server's session tag), which makes a trust policy of up to ${trust} characters, but IAM allows ${trustChars} (Service Quotas: "Role trust policy length"); ` +
-          `give it tools on fewer servers (split the agent, or merge servers), or raise that quota (up to ${IAM_MAX_TRUST_POLICY_CHARS}) and pass trustPolicyChars to buildWardenStacks.`,
+          `give it tools on fewer servers (split the agent, or merge servers), or raise that quota (up to ${IAM_MAX_TRUST_POLICY_CHARS}) and synth with -c trustPolicyChars=N.`,
       );
     }
     if (servers > policies) {

@@ -2,6 +2,7 @@
  * The one-screen summary `bin/warden-app.ts` prints to stderr after synth. Findings are not
  * repeated here: the CDK prints them itself (and fails synth on any unsuppressed one).
  */
+import { statSync } from 'node:fs';
 import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
 
 export interface SynthSummaryInput {
@@ -29,6 +30,7 @@ export interface StackCount {
   readonly name: string;
   readonly resources: number;
   readonly roles: number;
+  /** Size of the template file as written (and uploaded): what CloudFormation's 1 MB limit counts. */
   readonly templateBytes: number;
 }
 
@@ -36,7 +38,7 @@ export interface StackCount {
 export function stackCounts(assembly: CloudAssembly): StackCount[] {
   return assembly.stacks.map((s) => {
     const resources = Object.values((s.template as { Resources?: Record<string, { Type: string }> }).Resources ?? {});
-    return { name: s.stackName, resources: resources.length, roles: resources.filter((r) => r.Type === 'AWS::IAM::Role').length, templateBytes: JSON.stringify(s.template).length };
+    return { name: s.stackName, resources: resources.length, roles: resources.filter((r) => r.Type === 'AWS::IAM::Role').length, templateBytes: statSync(s.templateFullPath).size };
   });
 }
 

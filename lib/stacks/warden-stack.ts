@@ -24,7 +24,15 @@ export class WardenStack extends Stack {
     const { manifest, part, shard, ...stackProps } = props;
     const name = wardenStackName(manifest.project, manifest.environment, part, shard);
     const tags = { 'warden:project': manifest.project, 'warden:environment': manifest.environment, 'warden:managed-by': 'mcp-warden', ...stackProps.tags };
-    super(scope, name, { stackName: name, description: `mcp-warden ${manifest.project}-${manifest.environment}: ${part}`, ...stackProps, tags });
+    // Templates are written compact: CloudFormation's 1 MB template limit counts the file as
+    // uploaded, and indentation alone adds ~80% to a 100-agent identity shard.
+    super(scope, name, {
+      stackName: name,
+      description: `mcp-warden ${manifest.project}-${manifest.environment}: ${part}`,
+      suppressTemplateIndentation: true,
+      ...stackProps,
+      tags,
+    });
     this.manifest = manifest;
     this.part = part;
     // Stack tags reach CloudFormation at deploy; the aspect also writes them into the template,

@@ -74,7 +74,7 @@ describe('IAM role limits of agents', () => {
     const problems = roleLimitProblems(new AccessModel(manifestWithServers(5)));
     expect(problems).toHaveLength(1);
     expect(problems[0]).toMatch(/^agent "wide-agent" has tools on 5 servers, and its data role trusts each server's function role .* up to \d+ characters, but IAM allows 2048/);
-    expect(problems[0]).toMatch(/raise that quota \(up to 4096\) and pass trustPolicyChars/);
+    expect(problems[0]).toMatch(/raise that quota \(up to 4096\) and synth with -c trustPolicyChars=N/);
     expect(roleLimitProblems(new AccessModel(manifestWithServers(9)), { trustPolicyChars: 4096 })).toEqual([]);
   });
 

@@ -12,6 +12,7 @@ import { resolve } from 'node:path';
 import { App, Validations } from 'aws-cdk-lib';
 import { compliancePacks, listSuppressions } from '../constructs/compliance';
 import { DEFAULT_MANIFEST_FILE, formatIssues, loadManifest, type LoadedManifest, ManifestError } from '../lib/config';
+import { teamPolicyIssues } from '../lib/policy/team-policies';
 import { buildWardenStacks, RoleLimitError } from '../lib/stacks';
 import { synthSummary } from '../lib/stacks/synth-summary';
 
@@ -24,6 +25,8 @@ function main(): number {
   let loaded: LoadedManifest;
   try {
     loaded = loadManifest(resolve(file));
+    const policyIssues = teamPolicyIssues(loaded, file);
+    if (policyIssues.length > 0) throw new ManifestError(policyIssues);
   } catch (err) {
     if (err instanceof ManifestError) {
       process.stderr.write(`mcp-warden: ${file} has ${err.issues.length} problem${err.issues.length === 1 ? '' : 's'}; nothing was synthesized.\n${err.message}\n`);

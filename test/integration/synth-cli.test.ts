@@ -47,4 +47,14 @@ describe('npx cdk synth', () => {
     expect(stderr).not.toMatch(/^\s+at .+\(.+:\d+:\d+\)$/m);
     expect(existsSync(join(dir, 'bad-out', 'shop-prod-data.template.json'))).toBe(false);
   });
+
+  it('exits 1 on a team Cedar policy that does not fit the Warden schema, before anything is synthesized', () => {
+    const bad = join(dir, 'bad-policy.yaml');
+    const policy = join(ROOT, 'test', 'fixtures', 'manifests', 'policies', 'team-broken.cedar');
+    writeFileSync(bad, readFileSync(join(ROOT, 'warden.config.yaml'), 'utf8').replace('guard: { injection: block }', `guard: { injection: block, policies: [${JSON.stringify(policy)}] }`).replace(/entry: examples\//g, `entry: ${join(ROOT, 'examples')}/`));
+    const { code, stderr } = cdkSynth('-o', join(dir, 'bad-policy-out'), '-c', `config=${bad}`);
+    expect(code).not.toBe(0);
+    expect(stderr).toMatch(/guard\.policies\[0\]: \S*team-broken\.cedar at line 2, column \d+: policy "typo": .*did you mean `access`/);
+    expect(existsSync(join(dir, 'bad-policy-out', 'shop-prod-servers.template.json'))).toBe(false);
+  });
 });

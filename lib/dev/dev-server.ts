@@ -166,6 +166,9 @@ function buildApp(o: AppOptions): express.Express {
   const app = express();
   app.disable('x-powered-by');
   app.disable('etag');
+  // exactly /mcp and /mcp/<server>: not /MCP, not /mcp/ (Express matches both by default)
+  app.enable('case sensitive routing');
+  app.enable('strict routing');
   app.use(hostHeaderValidation(['localhost', '127.0.0.1', '[::1]']));
   app.use(originValidation(o.port));
 
@@ -213,7 +216,11 @@ function buildApp(o: AppOptions): express.Express {
   const onError: ErrorRequestHandler = (err: { status?: number; statusCode?: number }, _req, res, _next) => {
     const status = err.status ?? err.statusCode ?? 500;
     if (res.headersSent) return;
-    res.status(status >= 400 && status < 500 ? status : 500).json({ jsonrpc: '2.0', error: { code: JSON_RPC.INTERNAL_ERROR, message: status < 500 ? 'Bad request' : 'Internal error' }, id: null });
+    // e.g. a malformed percent-encoding in the path (Express answers it 400)
+    const clientError = status >= 400 && status < 500;
+    res
+      .status(clientError ? status : 500)
+      .json({ jsonrpc: '2.0', error: { code: clientError ? JSON_RPC.INVALID_REQUEST : JSON_RPC.INTERNAL_ERROR, message: clientError ? 'Bad request: the URL or request could not be read' : 'Internal error' }, id: null });
   };
   app.use(onError);
   return app;

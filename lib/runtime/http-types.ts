@@ -23,8 +23,10 @@ export interface HttpResponseLike {
 export function headerOf(headers: HttpRequestLike['headers'], name: string): string | undefined {
   if (typeof (headers as Headers).get === 'function') return (headers as Headers).get(name) ?? undefined;
   const wanted = name.toLowerCase();
-  for (const [key, value] of Object.entries(headers as Record<string, string | readonly string[] | undefined>)) {
-    if (key.toLowerCase() === wanted && value !== undefined) return typeof value === 'string' ? value : value.join(', ');
+  for (const [key, value] of Object.entries((headers ?? {}) as Record<string, unknown>)) {
+    if (key.toLowerCase() !== wanted || value === undefined || value === null) continue;
+    // events built by hand (or a proxy) may carry numbers; never let a header's type throw
+    return typeof value === 'string' ? value : Array.isArray(value) ? value.map(String).join(', ') : String(value);
   }
   return undefined;
 }

@@ -205,7 +205,7 @@ export function createMcpHandler(options: McpHandlerOptions): McpHandler {
       const version = headerOf(request.headers, 'mcp-protocol-version');
       if (version) headers.set('mcp-protocol-version', version);
       const response = await transport.handleRequest(new Request(request.url ?? 'http://localhost/mcp', { method: 'POST', headers }), { parsedBody: message });
-      const body = await response.text();
+      const body = safeSdkBody(await response.text(), requestInfo.requestId, logger);
       const out: Record<string, string> = { 'cache-control': 'no-store' };
       const contentType = response.headers.get('content-type');
       if (contentType) out['content-type'] = contentType;
@@ -235,6 +235,33 @@ export function createMcpHandler(options: McpHandlerOptions): McpHandler {
   }
 
   return { servers: [...catalog.keys()], handle };
+}
+
+/** Messages the SDK may put in an error that are fine to show a client (not a zod dump, a stack or a path). */
+const SAFE_SDK_MESSAGE = /^[^\n]{1,300}$/;
+const INTERNALS = /\bat [\w.<>]+ \(|\/work\/|\/tmp\/|\/var\/task|node_modules|\.[jt]s:\d+/;
+
+/**
+ * A JSON-RPC error the SDK produced (a handler that threw, its own validation) is passed on
+ * with its code but without `data` and, unless its message is short and plain, with a message
+ * naming only the request id; the original goes to the log.
+ */
+function safeSdkBody(body: string, requestId: string, logger: ToolLogger): string {
+  let parsed: { error?: { code?: unknown; message?: unknown; data?: unknown } } | undefined;
+  try {
+    parsed = JSON.parse(body) as typeof parsed;
+  } catch {
+    return body;
+  }
+  const error = parsed?.error;
+  if (!error || typeof error !== 'object') return body;
+  const message = typeof error.message === 'string' ? error.message : '';
+  const plain = error.code !== JSON_RPC.INTERNAL_ERROR && SAFE_SDK_MESSAGE.test(message) && !INTERNALS.test(message);
+  if (plain && error.data === undefined) return body;
+  if (!plain) logger.error('mcp sdk error', { requestId, code: error.code, message, data: error.data });
+  delete error.data;
+  if (!plain) error.message = `Internal error (request id ${requestId})`;
+  return JSON.stringify(parsed);
 }
 
 /** Rejects as soon as `signal` aborts, even if the work never settles (a hung tool). */

@@ -5,7 +5,16 @@
  * and it parses before it rejects. These checks refuse hostile input early, cheaply and
  * uniformly, as JSON-RPC errors with 4xx statuses (never a 5xx for client input).
  */
-import { SUPPORTED_PROTOCOL_VERSIONS } from '@modelcontextprotocol/sdk/types.js';
+import {
+  CallToolRequestSchema,
+  CancelledNotificationSchema,
+  InitializedNotificationSchema,
+  InitializeRequestSchema,
+  JSONRPCMessageSchema,
+  ListToolsRequestSchema,
+  PingRequestSchema,
+  SUPPORTED_PROTOCOL_VERSIONS,
+} from '@modelcontextprotocol/sdk/types.js';
 import { headerOf, type HttpRequestLike, type HttpResponseLike } from './http-types';
 import { JSON_RPC, jsonRpcError, type JsonRpcId } from './json-rpc-errors';
 
@@ -18,6 +27,25 @@ export const SUPPORTED_METHODS: ReadonlySet<string> = new Set(['initialize', 'pi
 /** Notifications accepted (and ignored): the client's lifecycle and cancellation messages. */
 export const SUPPORTED_NOTIFICATIONS: ReadonlySet<string> = new Set(['notifications/initialized', 'notifications/cancelled']);
 export { SUPPORTED_PROTOCOL_VERSIONS };
+
+interface ShapeSchema {
+  safeParse(value: unknown): { success: true } | { success: false; error: { issues: ReadonlyArray<{ path: ReadonlyArray<PropertyKey>; message: string }> } };
+}
+/**
+ * The SDK's own schema of each accepted message. Checked here so a malformed `params` is a
+ * -32602 naming the field, not the SDK's -32603 with a zod dump or its "-32700 Parse error"
+ * for a well-formed body.
+ */
+const MESSAGE_SCHEMAS: ReadonlyMap<string, ShapeSchema> = new Map<string, ShapeSchema>([
+  ['initialize', InitializeRequestSchema],
+  ['ping', PingRequestSchema],
+  ['tools/list', ListToolsRequestSchema],
+  ['tools/call', CallToolRequestSchema],
+  ['notifications/initialized', InitializedNotificationSchema],
+  ['notifications/cancelled', CancelledNotificationSchema],
+]);
+/** RFC 8259: JSON exchanged between systems MUST be UTF-8; invalid or overlong sequences are refused, not replaced. */
+const UTF8 = new TextDecoder('utf-8', { fatal: true });
 
 export interface ValidMessage {
   readonly ok: true;
@@ -37,12 +65,12 @@ export interface Refused {
 
 /** HTTP-level checks: method, size, content type, Accept, protocol version. */
 export function checkHttp(req: HttpRequestLike, maxBodyBytes: number): HttpResponseLike | undefined {
-  if (req.method.toUpperCase() !== 'POST') {
+  if (String(req.method ?? '').toUpperCase() !== 'POST') {
     // Stateless server: no SSE stream to GET and no session to DELETE.
     return jsonRpcError(405, JSON_RPC.SERVER_ERROR, `Method not allowed: this MCP endpoint accepts POST only`, null, { allow: 'POST' });
   }
   const size = bodySize(req.body);
-  const declared = Number(headerOf(req.headers, 'content-length') ?? 0);
+  const declared = Number(headerOf(req.headers, 'content-length') ?? 0) || 0;
   if (size > maxBodyBytes || declared > maxBodyBytes) {
     return jsonRpcError(413, JSON_RPC.SERVER_ERROR, `Request body too large: the limit is ${maxBodyBytes} bytes (guard.maxBodyBytes in the manifest)`);
   }
@@ -63,7 +91,13 @@ export function checkHttp(req: HttpRequestLike, maxBodyBytes: number): HttpRespo
 
 /** Parses and checks one JSON-RPC message. */
 export function parseMessage(body: string | Uint8Array | null | undefined): ValidMessage | Refused {
-  const text = typeof body === 'string' ? body : body ? new TextDecoder('utf-8', { fatal: false }).decode(body) : '';
+  let text: string;
+  try {
+    // TextDecoder drops a leading BOM from bytes; a string body (Lambda) gets the same treatment
+    text = typeof body === 'string' ? body.replace(/^\uFEFF/, '') : body ? UTF8.decode(body) : '';
+  } catch {
+    return refuse(JSON_RPC.PARSE_ERROR, 'Parse error: the body is not valid UTF-8');
+  }
   let parsed: unknown;
   try {
     parsed = JSON.parse(text);
@@ -78,10 +112,11 @@ export function parseMessage(body: string | Uint8Array | null | undefined): Vali
   if (parsed === null || typeof parsed !== 'object') return refuse(JSON_RPC.INVALID_REQUEST, 'Invalid Request: the body must be a JSON-RPC object');
   const msg = parsed as Record<string, unknown>;
   const hasId = Object.hasOwn(msg, 'id');
-  const idValid = hasId && (typeof msg.id === 'string' || (typeof msg.id === 'number' && Number.isFinite(msg.id)));
+  // the SDK (and so MCP) takes integer ids only; 1.5, 1e300 and 1e400 (Infinity) are refused here, plainly
+  const idValid = hasId && (typeof msg.id === 'string' || (typeof msg.id === 'number' && Number.isSafeInteger(msg.id)));
   const id: JsonRpcId = idValid ? (msg.id as string | number) : null;
   if (msg.jsonrpc !== '2.0') return refuse(JSON_RPC.INVALID_REQUEST, 'Invalid Request: "jsonrpc" must be exactly "2.0"', id);
-  if (hasId && !idValid) return refuse(JSON_RPC.INVALID_REQUEST, 'Invalid Request: "id" must be a string or a number');
+  if (hasId && !idValid) return refuse(JSON_RPC.INVALID_REQUEST, 'Invalid Request: "id" must be a string or an integer (at most 2^53 - 1)');
   if (typeof msg.id === 'string' && msg.id.length > 256) return refuse(JSON_RPC.INVALID_REQUEST, 'Invalid Request: "id" is longer than 256 characters');
   if (Object.hasOwn(msg, 'result') || Object.hasOwn(msg, 'error')) {
     return refuse(JSON_RPC.INVALID_REQUEST, 'Invalid Request: this server sends no requests, so it accepts no responses', id);
@@ -95,9 +130,15 @@ export function parseMessage(body: string | Uint8Array | null | undefined): Vali
   }
   const params = msg.params as Record<string, unknown> | undefined;
   if (!hasId) {
-    if (!SUPPORTED_NOTIFICATIONS.has(method) && !SUPPORTED_METHODS.has(method)) {
+    if (SUPPORTED_METHODS.has(method)) {
+      // a request sent as a notification would run with nowhere to send its answer
+      return { ...refuse(JSON_RPC.INVALID_REQUEST, `Invalid Request: "${method}" is a request and needs an "id"`), method };
+    }
+    if (!SUPPORTED_NOTIFICATIONS.has(method)) {
       return { ...refuse(JSON_RPC.METHOD_NOT_FOUND, `Method not found: ${printable(method)}`), method };
     }
+    const invalid = schemaProblem(msg, method);
+    if (invalid) return { ...refuse(JSON_RPC.INVALID_PARAMS, `Invalid params: ${invalid}`), method };
     return { ok: true, method, params, message: msg };
   }
   if (!SUPPORTED_METHODS.has(method)) {
@@ -119,7 +160,23 @@ export function parseMessage(body: string | Uint8Array | null | undefined): Vali
       return { ...refuse(JSON_RPC.INVALID_PARAMS, 'Invalid params: tools/call "arguments" must be an object of named arguments', id), method };
     }
   }
+  const invalid = schemaProblem(msg, method);
+  if (invalid) return { ...refuse(JSON_RPC.INVALID_PARAMS, `Invalid params: ${invalid}`, id), method };
   return { ok: true, method, id: id as string | number, params, message: msg };
+}
+
+/** The first problems the SDK's schemas find in a message, naming each field (`params.protocolVersion: ...`). */
+function schemaProblem(msg: Record<string, unknown>, method: string): string | undefined {
+  const checks = [MESSAGE_SCHEMAS.get(method), JSONRPCMessageSchema as ShapeSchema];
+  for (const schema of checks) {
+    const result = schema?.safeParse(msg);
+    if (!result || result.success) continue;
+    return result.error.issues
+      .slice(0, 3)
+      .map((issue) => `${issue.path.length > 0 ? printable(issue.path.map(String).join('.')) : '(message)'}: ${printable(issue.message)}`)
+      .join('; ');
+  }
+  return undefined;
 }
 
 /** Returns a description of the first problem, or undefined when depth and keys are fine. Iterative: hostile depth can't overflow the stack. */

@@ -113,11 +113,13 @@ export function createLambdaHandler(options: LambdaHandlerOptions): LambdaHandle
   return async (event) => {
     const requestId = event.requestContext?.requestId ?? 'unknown';
     try {
+      const refused = refusedEvent(event, manifest.guard.maxBodyBytes);
+      if (refused) return toProxyResult(refused);
       const body = event.body == null ? undefined : event.isBase64Encoded ? Buffer.from(event.body, 'base64') : event.body;
       const response = await mcp.handle({
         server,
         caller: { principalArn: event.requestContext?.identity?.userArn ?? undefined },
-        request: { method: event.httpMethod, headers: event.headers ?? {}, body, url: 'https://lambda.internal/mcp' },
+        request: { method: String(event.httpMethod ?? ''), headers: headersOf(event), body, url: 'https://lambda.internal/mcp' },
         requestId,
         sourceIp: event.requestContext?.identity?.sourceIp,
       });
@@ -139,6 +141,46 @@ export function accountOfRoleArnPrefix(prefix: string): string {
     throw new Error(`environment variable ${RUNTIME_ENV.dataRoleArnPrefix} must be "arn:PARTITION:iam::ACCOUNT:role/" (got "${prefix.slice(0, 100)}"); deploy this function with the McpServer construct`);
   }
   return account;
+}
+
+const MCP_RESOURCE = '/mcp';
+/** Standard base64 (what API Gateway sends for binary media types), padded. */
+const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
+
+/**
+ * What the event itself gets wrong, before the shared handler: a resource other than /mcp (the
+ * API routes only POST /mcp here; a hand-made or re-routed event may not), a body whose base64
+ * is invalid (Buffer.from would silently drop the bad characters and decode the rest), or a
+ * base64 body whose decoded size is already over the limit (refused without decoding it).
+ */
+export function refusedEvent(event: APIGatewayProxyEvent, maxBodyBytes: number): HttpResponseLike | undefined {
+  const route = event.resource ?? event.path;
+  if (typeof route === 'string' && route !== MCP_RESOURCE) {
+    return jsonRpcError(404, JSON_RPC.SERVER_ERROR, `Not found: the MCP endpoint is POST ${MCP_RESOURCE}`);
+  }
+  if (event.isBase64Encoded && typeof event.body === 'string') {
+    const decodedBytes = Math.floor((event.body.length * 3) / 4) - (event.body.endsWith('==') ? 2 : event.body.endsWith('=') ? 1 : 0);
+    if (decodedBytes > maxBodyBytes) {
+      return jsonRpcError(413, JSON_RPC.SERVER_ERROR, `Request body too large: the limit is ${maxBodyBytes} bytes (guard.maxBodyBytes in the manifest)`);
+    }
+    if (!BASE64.test(event.body)) return jsonRpcError(400, JSON_RPC.PARSE_ERROR, 'Parse error: the body is marked base64-encoded but is not valid base64');
+  }
+  return undefined;
+}
+
+/**
+ * Headers from `headers`, completed by `multiValueHeaders` (REST proxy events carry both; a
+ * repeated header is only complete in the latter, and hand-made events may carry only one).
+ */
+export function headersOf(event: APIGatewayProxyEvent): Record<string, string | string[]> {
+  const out: Record<string, string | string[]> = {};
+  for (const [name, values] of Object.entries(event.multiValueHeaders ?? {})) {
+    if (Array.isArray(values) && values.length > 0) out[name.toLowerCase()] = values.map(String);
+  }
+  for (const [name, value] of Object.entries(event.headers ?? {})) {
+    if (value !== undefined && value !== null && !(name.toLowerCase() in out)) out[name.toLowerCase()] = String(value);
+  }
+  return out;
 }
 
 function toProxyResult(response: HttpResponseLike): APIGatewayProxyResult {

@@ -31,6 +31,8 @@ export const ACCESS_LEVELS = ['read', 'write'] as const;
 export const SEVERITIES = ['low', 'medium', 'high', 'critical'] as const;
 export const COMPLIANCE_PACKS = ['AwsSolutions', 'NIST.800.53.R5', 'PCI.DSS.321', 'HIPAA.Security', 'ServerlessChecks'] as const;
 export const INJECTION_ACTIONS = ['flag', 'block'] as const;
+/** What the guard does with tool results carrying instruction-like text (`off`: leaves them untouched). */
+export const OUTPUT_INJECTION_ACTIONS = ['flag', 'block', 'off'] as const;
 /** What the redaction engine recognises; each maps to the data class it belongs to. */
 export const REDACTION_TYPES = ['card', 'cvv', 'iban', 'ssn', 'email', 'phone', 'address', 'aws-access-key', 'aws-secret', 'jwt', 'private-key'] as const;
 
@@ -128,6 +130,12 @@ export const complianceSchema = z.strictObject({
 export const guardSchema = z.strictObject({
   /** What to do with arguments that carry injection markers. @default 'block' */
   injection: z.enum(INJECTION_ACTIONS).default('block'),
+  /**
+   * What to do with tool results carrying instruction-like text (indirect prompt injection).
+   * Parsed manifests always hold a value; optional in the type so hand-built manifests (tests,
+   * tools) need not spell it — readers fall back to the same default. @default 'flag'
+   */
+  outputInjection: z.enum(OUTPUT_INJECTION_ACTIONS).default('flag').optional(),
   /** Extra Cedar policy files (relative to the manifest), e.g. team `forbid` rules. */
   policies: z.array(z.string().regex(/\.cedar$/, 'policy files must end in .cedar')).default([]),
   /**
@@ -150,7 +158,7 @@ export const manifestSchema = z.strictObject({
   incidentResponse: incidentResponseSchema.default({ autoContain: ['high', 'critical'], approvalTimeout: 'PT4H', drillEvery: 'P182D' }),
   backups: backupsSchema.default({ schedule: 'rate(1 day)', retainDays: 365 }),
   compliance: complianceSchema.default({ packs: ['AwsSolutions', 'NIST.800.53.R5', 'PCI.DSS.321', 'HIPAA.Security'], reviewIntervalDays: 90 }),
-  guard: guardSchema.default({ injection: 'block', policies: [], redaction: {}, maxBodyBytes: 1024 * 1024 }),
+  guard: guardSchema.default({ injection: 'block', outputInjection: 'flag', policies: [], redaction: {}, maxBodyBytes: 1024 * 1024 }),
 });
 
 export type ManifestInput = z.input<typeof manifestSchema>;

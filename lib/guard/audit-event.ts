@@ -30,6 +30,8 @@ export type AuditOutcome =
   | 'arguments_too_large'
   /** A prototype-pollution or NoSQL-operator key in the arguments. */
   | 'arguments_refused'
+  /** The tool's result carried instruction-like text and `guard.outputInjection` is `block`. */
+  | 'output_injection_blocked'
   | 'rate_limited'
   | 'tool_failed'
   | 'status_unavailable'
@@ -47,6 +49,8 @@ const RESPONSE_CODE: Record<AuditOutcome, number> = {
   injection_blocked: 400,
   arguments_too_large: 400,
   arguments_refused: 400,
+  // the upstream (the tool and its data) answered with something the guard won't pass on
+  output_injection_blocked: 502,
   protocol: 400,
   rate_limited: 429,
   rate_limiter_unavailable: 503,
@@ -69,6 +73,7 @@ const SEVERITY: Record<AuditOutcome, number> = {
   arguments_too_large: 3,
   arguments_refused: 4,
   injection_blocked: 4,
+  output_injection_blocked: 4,
 };
 
 export interface AuditRecord {
@@ -93,6 +98,8 @@ export interface AuditRecord {
   readonly redactions?: Partial<Record<RedactionType, number>>;
   readonly latencyMs: number;
   readonly injection?: { readonly action: 'flag' | 'block'; readonly findings: readonly string[] };
+  /** Output screening: what was found in the result, where, and how many hidden characters were removed. */
+  readonly outputInjection?: { readonly action: 'flag' | 'block'; readonly findings: readonly string[]; readonly paths: readonly string[]; readonly hiddenStripped: number };
 }
 
 const TRACEPARENT = /^[0-9a-f]{2}-([0-9a-f]{32})-([0-9a-f]{16})-[0-9a-f]{2}$/;
@@ -137,6 +144,8 @@ const bounded = (s: string, max = 128): string => (s.length > max ? `${s.slice(0
  * filters and the SIEM silently drop, so every client-influenced field is bounded.
  */
 export const MAX_REASON_CHARS = 1024;
+/** Paths kept in `unmapped.output_injection.paths` (each bounded like other client-influenced text). */
+export const MAX_OUTPUT_PATHS = 10;
 
 /** The OCSF API Activity event for one request. */
 export function ocsfApiActivity(input: AuditRecord): Record<string, unknown> {
@@ -211,6 +220,9 @@ export function ocsfApiActivity(input: AuditRecord): Record<string, unknown> {
       request_id: r.requestId,
       traceparent: r.traceparent,
       injection: r.injection ?? null,
+      output_injection: r.outputInjection
+        ? { action: r.outputInjection.action, findings: r.outputInjection.findings, paths: r.outputInjection.paths.slice(0, MAX_OUTPUT_PATHS).map((p) => bounded(p)), hidden_stripped: r.outputInjection.hiddenStripped }
+        : null,
     },
   };
 }

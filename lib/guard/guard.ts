@@ -1,6 +1,7 @@
 /**
- * The per-call guard: identify → kill switch → authorize (Cedar) → validate → screen → rate
- * limit → run → redact → audit + metrics. Pure: every effect is an injected adapter. Every
+ * The per-call guard: identify → kill switch → authorize (Cedar) → rate limit → validate →
+ * screen arguments → run → strip hidden characters → redact → screen the result → audit +
+ * metrics. Pure: every effect is an injected adapter. Every
  * request produces exactly one audit event, emitted here and never by tool code.
  */
 import type { AgentSpec, ServerSpec, ToolSpec } from '../config/schema';
@@ -12,6 +13,7 @@ import { KillSwitch } from './kill-switch';
 import { DEFAULT_PER_MINUTE } from './rate-limit';
 import { redactionPolicy, redactJson, type RedactionCounts } from './redact';
 import { screenArguments, STRUCTURAL_FINDINGS } from './screen';
+import { screenOutput, stripOutputHidden, type ToolOutput } from './screen-output';
 import { checkToolContent, redactToolContent } from './tool-content';
 
 /** Principals remembered from identify() for the audit of the same request (bounded). */
@@ -59,6 +61,7 @@ export function createGuard(options: GuardOptions): Guard {
   const servers = new Map<string, ServerSpec>(manifest.servers.map((s) => [s.name, s]));
   const datasetClass = new Map(manifest.datasets.map((d) => [d.name, d.class]));
   const injectionAction = manifest.guard.injection;
+  const outputAction = manifest.guard.outputInjection ?? 'flag';
   const visible = new Map<string, ToolSpec[]>();
   /** requestId → principal ARN seen by identify(), for the audit event of the same request. */
   const principals = new Map<string, string>();
@@ -78,7 +81,8 @@ export function createGuard(options: GuardOptions): Guard {
   const putMetrics = (agent: string, decision: AuditDecision, outcome: AuditOutcome, extra: { tool?: string; latencyMs: number; redactions: number; injection: boolean }) => {
     const metrics: Partial<Record<MetricName, number>> = {
       Calls: 1,
-      Denied: decision === 'denied' || (decision === 'refused' && outcome !== 'rate_limited' && outcome !== 'invalid_arguments') ? 1 : 0,
+      // a withheld result is the data's fault, not a call the agent was denied
+      Denied: decision === 'denied' || (decision === 'refused' && outcome !== 'rate_limited' && outcome !== 'invalid_arguments' && outcome !== 'output_injection_blocked') ? 1 : 0,
       RateLimited: outcome === 'rate_limited' ? 1 : 0,
       InjectionFlagged: extra.injection ? 1 : 0,
       Redactions: extra.redactions,
@@ -186,6 +190,7 @@ export function createGuard(options: GuardOptions): Guard {
     }
     let policies: readonly string[] = [];
     let injection: AuditRecord['injection'];
+    let outputInjection: AuditRecord['outputInjection'];
     const redactions: Record<string, number> = {};
 
     const finish = (decision: AuditDecision, outcome: AuditOutcome, reason: string, result: ToolCallResult): ToolCallResult => {
@@ -206,13 +211,14 @@ export function createGuard(options: GuardOptions): Guard {
           redactions,
           latencyMs,
           injection,
+          outputInjection,
         });
       } catch {
         // No audit, no answer: a result that could not be recorded is not released.
         return errorResult(`the call could not be audited and was withheld (request id ${request.requestId})`);
       }
       const redactionTotal = Object.values(redactions).reduce((a, b) => a + b, 0);
-      safeMetrics(agent.name, decision, outcome, { tool: toolSpec ? tool : undefined, latencyMs, redactions: redactionTotal, injection: injection !== undefined });
+      safeMetrics(agent.name, decision, outcome, { tool: toolSpec ? tool : undefined, latencyMs, redactions: redactionTotal, injection: injection !== undefined || outputInjection !== undefined });
       return result;
     };
 
@@ -285,15 +291,36 @@ export function createGuard(options: GuardOptions): Guard {
       if (malformed !== undefined || !checked.ok) {
         return finish('error', 'tool_failed', `tool returned a malformed result: ${malformed}`, errorResult(`tool failed (request id ${request.requestId})`));
       }
-      // binary parts can't be redacted: they pass only when the clearance covers the tool's dataset class
-      const redactedContent = redactToolContent(checked.content, agent.clearance, datasetClass.get(toolSpec.dataset), policy);
+      // 8. strip hidden characters BEFORE redaction: a card number split by zero-width spaces
+      //    must reach the redactor whole, not be reassembled after it
+      let shaped: ToolOutput = { content: checked.content, ...(raw.structuredContent !== undefined ? { structuredContent: raw.structuredContent } : {}) };
+      const hidden = outputAction === 'off' ? undefined : stripOutputHidden(shaped);
+      if (hidden) shaped = hidden.output;
+      // 9. redact by clearance; binary parts can't be redacted: they pass only when the
+      //    clearance covers the tool's dataset class
+      const redactedContent = redactToolContent(shaped.content, agent.clearance, datasetClass.get(toolSpec.dataset), policy);
       for (const [type, n] of Object.entries(redactedContent.counts)) redactions[type] = (redactions[type] ?? 0) + n;
       const content = redactedContent.content;
       const out: { content: typeof content; isError?: boolean; structuredContent?: Record<string, unknown> } = { content };
-      if (raw.structuredContent !== undefined) {
-        const r = redactJson(raw.structuredContent, agent.clearance, policy);
+      if (shaped.structuredContent !== undefined) {
+        const r = redactJson(shaped.structuredContent, agent.clearance, policy);
         addCounts(redactions, r.counts);
         out.structuredContent = r.value as Record<string, unknown>;
+      }
+      // 10. screen what leaves for instruction-like text planted in the data (indirect injection)
+      if (hidden) {
+        const findings = [...hidden.findings, ...screenOutput(out)];
+        if (findings.length > 0) {
+          const kinds = [...new Set(findings.map((f) => f.kind))];
+          const paths = [...new Set(findings.map((f) => f.path))];
+          // hidden characters alone were removed above: nothing instruction-like is left to withhold
+          const blocked = outputAction === 'block' && findings.some((f) => f.kind !== 'hidden-unicode');
+          outputInjection = { action: blocked ? 'block' : 'flag', findings: kinds, paths, hiddenStripped: hidden.stripped };
+          if (blocked) {
+            const reason = `result withheld, instruction-like text: ${findings.map((f) => `${f.kind} at ${f.path}: ${f.detail}`).join('; ')}`;
+            return finish('refused', 'output_injection_blocked', reason, errorResult(`the tool result was withheld: it contains instruction-like text (request id ${request.requestId})`));
+          }
+        }
       }
       if (raw.isError) {
         out.isError = true;

@@ -38,15 +38,24 @@ export interface HiddenCharacters {
 }
 
 /**
- * Finds hidden characters, tolerating the legitimate uses: ZWJ inside emoji sequences, ZWNJ
- * between letters (Persian, Indic scripts) and one variation selector after a character
- * (emoji presentation). Runs of variation selectors smuggle bytes ("emoji smuggling").
+ * A cheap pre-test: text without any of these code units has no hidden character, so the
+ * per-character scan (the costly part on large clean tool results) is skipped. `\uDB40`
+ * followed by DC00–DDEF is the surrogate pair of the tag characters and the supplementary
+ * variation selectors (U+E0000–U+E01EF).
  */
-export function findHiddenCharacters(text: string): HiddenCharacters {
-  const names = new Set<string>();
-  let count = 0;
+const MAYBE_HIDDEN = /[\u115F\u1160\u180E\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\u3164\uFE00-\uFE0F\uFEFF\uFFA0]|\uDB40[\uDC00-\uDDEF]/;
+
+/**
+ * Calls `onHidden` with the UTF-16 offset and length of every hidden character, tolerating the
+ * legitimate uses: ZWJ inside emoji sequences, ZWNJ between letters (Persian, Indic scripts)
+ * and one variation selector after a character (emoji presentation). Runs of variation
+ * selectors smuggle bytes ("emoji smuggling").
+ */
+function scanHidden(text: string, onHidden: (at: number, length: number, name: string) => void): void {
+  if (!MAYBE_HIDDEN.test(text)) return;
   let prev = '';
   let prevWasSelector = false;
+  let at = 0;
   for (const ch of text) {
     const cp = ch.codePointAt(0)!;
     let name = hiddenCharacterName(cp);
@@ -58,13 +67,39 @@ export function findHiddenCharacters(text: string): HiddenCharacters {
     } else {
       prevWasSelector = false;
     }
-    if (name) {
-      count++;
-      if (names.size < 4) names.add(name);
-    }
+    if (name) onHidden(at, ch.length, name);
     prev = ch;
+    at += ch.length;
   }
+}
+
+/** Finds hidden characters (the tolerated uses above excepted). */
+export function findHiddenCharacters(text: string): HiddenCharacters {
+  const names = new Set<string>();
+  let count = 0;
+  scanHidden(text, (_at, _length, name) => {
+    count++;
+    if (names.size < 4) names.add(name);
+  });
   return { names: [...names], count };
+}
+
+/**
+ * `text` without the characters `findHiddenCharacters` reports (the same string when there
+ * are none): tool output must not carry invisible instructions or reordering to a model.
+ */
+export function stripHiddenCharacters(text: string): HiddenCharacters & { readonly text: string } {
+  const names = new Set<string>();
+  let count = 0;
+  let out = '';
+  let from = 0;
+  scanHidden(text, (at, length, name) => {
+    count++;
+    if (names.size < 4) names.add(name);
+    out += text.slice(from, at);
+    from = at + length;
+  });
+  return { text: count === 0 ? text : out + text.slice(from), names: [...names], count };
 }
 
 /** Cyrillic and Greek letters that render like Latin ones (after lower-casing). */

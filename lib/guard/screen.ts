@@ -114,7 +114,7 @@ function textMarkers(text: string): Array<{ kind: FindingKind; detail: string }>
 }
 
 /** Markers in a string and in what it decodes to (URL/HTML/\u escapes, base64), bounded depth. */
-function stringMarkers(text: string, level = 0, via = ''): Array<{ kind: FindingKind; detail: string }> {
+export function stringMarkers(text: string, level = 0, via = ''): Array<{ kind: FindingKind; detail: string }> {
   const out = textMarkers(text).map((f) => (via ? { ...f, detail: `${f.detail} (${via})` } : f));
   if (level >= MAX_DECODE_LEVELS) return out;
   const unescaped = decodeEscapes(text);

@@ -111,17 +111,18 @@ export function createLambdaHandler(options: LambdaHandlerOptions): LambdaHandle
   });
 
   return async (event) => {
-    const requestId = event.requestContext?.requestId ?? 'unknown';
+    // fields API Gateway types as strings can be null or absent (test consoles, other integrations)
+    const requestId = text(event.requestContext?.requestId) ?? 'unknown';
     try {
       const refused = refusedEvent(event, manifest.guard.maxBodyBytes);
       if (refused) return toProxyResult(refused);
       const body = event.body == null ? undefined : event.isBase64Encoded ? Buffer.from(event.body, 'base64') : event.body;
       const response = await mcp.handle({
         server,
-        caller: { principalArn: event.requestContext?.identity?.userArn ?? undefined },
+        caller: { principalArn: text(event.requestContext?.identity?.userArn) },
         request: { method: String(event.httpMethod ?? ''), headers: headersOf(event), body, url: 'https://lambda.internal/mcp' },
         requestId,
-        sourceIp: event.requestContext?.identity?.sourceIp,
+        sourceIp: text(event.requestContext?.identity?.sourceIp),
       });
       return toProxyResult(response);
     } catch (err) {
@@ -144,6 +145,8 @@ export function accountOfRoleArnPrefix(prefix: string): string {
 }
 
 const MCP_RESOURCE = '/mcp';
+/** As the dev server (Node's maxHeaderSize): headers at or above this are 431. */
+const MAX_HEADER_BYTES = 16_384;
 /** Standard base64 (what API Gateway sends for binary media types), padded. */
 const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$/;
 
@@ -158,6 +161,10 @@ export function refusedEvent(event: APIGatewayProxyEvent, maxBodyBytes: number):
   if (typeof route === 'string' && route !== MCP_RESOURCE) {
     return jsonRpcError(404, JSON_RPC.SERVER_ERROR, `Not found: the MCP endpoint is POST ${MCP_RESOURCE}`);
   }
+  if (headerBytes(event) >= MAX_HEADER_BYTES) {
+    // API Gateway caps headers lower (10 KB) before the function runs; this keeps the contract for any other caller
+    return jsonRpcError(431, JSON_RPC.SERVER_ERROR, `Request headers too large: the limit is ${MAX_HEADER_BYTES} bytes`);
+  }
   if (event.isBase64Encoded && typeof event.body === 'string') {
     const decodedBytes = Math.floor((event.body.length * 3) / 4) - (event.body.endsWith('==') ? 2 : event.body.endsWith('=') ? 1 : 0);
     if (decodedBytes > maxBodyBytes) {
@@ -166,6 +173,17 @@ export function refusedEvent(event: APIGatewayProxyEvent, maxBodyBytes: number):
     if (!BASE64.test(event.body)) return jsonRpcError(400, JSON_RPC.PARSE_ERROR, 'Parse error: the body is marked base64-encoded but is not valid base64');
   }
   return undefined;
+}
+
+/** Size of the headers as sent (REST events carry them twice, in `headers` and `multiValueHeaders`: the larger view counts). */
+function headerBytes(event: APIGatewayProxyEvent): number {
+  let multi = 0;
+  for (const [name, values] of Object.entries(event.multiValueHeaders ?? {})) {
+    for (const value of values ?? []) multi += name.length + String(value).length + 4;
+  }
+  let single = 0;
+  for (const [name, value] of Object.entries(event.headers ?? {})) single += name.length + String(value ?? '').length + 4;
+  return Math.max(multi, single);
 }
 
 /**
@@ -181,6 +199,11 @@ export function headersOf(event: APIGatewayProxyEvent): Record<string, string | 
     if (value !== undefined && value !== null && !(name.toLowerCase() in out)) out[name.toLowerCase()] = String(value);
   }
   return out;
+}
+
+/** A non-empty string, else undefined. */
+function text(value: unknown): string | undefined {
+  return typeof value === 'string' && value.length > 0 ? value : undefined;
 }
 
 function toProxyResult(response: HttpResponseLike): APIGatewayProxyResult {

@@ -1,7 +1,8 @@
 /**
  * Guard overhead: the whole per-call pipeline (kill switch, Cedar, validate, screen, rate
  * limit, redact, OCSF audit + EMF serialisation) around a tool that returns at once, against
- * calling the tool directly; and Cedar authorization and argument screening alone.
+ * calling the tool directly; Cedar authorization and argument screening alone; and output
+ * screening of a 64 KB clean result (alone, and the whole pipeline with it on and off).
  * `npx tsx bench/guard.ts` prints one JSON object per line; `npm run bench` runs it with the rest.
  */
 import { readFileSync } from 'node:fs';
@@ -14,6 +15,7 @@ import { createGuard } from '../lib/guard/guard';
 import { emfMetricsSink } from '../lib/guard/metrics-emf';
 import { InMemoryRateLimiter } from '../lib/guard/rate-limit';
 import { screenArguments } from '../lib/guard/screen';
+import { screenOutput, stripOutputHidden, type ToolOutput } from '../lib/guard/screen-output';
 import { InMemoryAgentStatusStore } from '../lib/guard/status-store';
 import { createAuthorizer } from '../lib/policy/authorizer';
 
@@ -85,6 +87,39 @@ export async function run(): Promise<object[]> {
   const big = { text: `${'Lorem ipsum dolor sit amet, order SKU-1234 shipped. '.repeat(1200)}` }; // ~60 KB
   const screenBig = stats(timeSync(200, () => screenArguments(big)));
 
+  // a 64 KB clean result as a JSON tool returns it: the JSON text and the same value as structuredContent
+  const orders = Array.from({ length: 400 }, (_, i) => ({
+    id: `ORD-${String(i + 1).padStart(6, '0')}`,
+    status: i % 3 ? 'shipped' : 'delivered',
+    customer: { name: 'Ana Lopez', city: 'Springfield', street: `${100 + i} Main Street` },
+    lines: [{ sku: `SKU-${10001 + (i % 60)}`, name: 'Ignore-proof jacket', quantity: 1 + (i % 3), unitPrice: 129.9 }],
+    note: i % 7 ? 'Leave at the front door, please.' : 'Gift wrap; previous order arrived late.',
+  }));
+  const pad = (n: number) => orders.slice(0, n);
+  let count = orders.length;
+  while (JSON.stringify({ orders: pad(count) }).length > 64 * 1024) count--;
+  const bigValue = { orders: pad(count) };
+  const bigText = JSON.stringify(bigValue);
+  const bigOutput: ToolOutput = { content: [{ type: 'text', text: bigText }], structuredContent: bigValue };
+  const screenOut = stats(timeSync(200, () => screenOutput(stripOutputHidden(bigOutput).output)));
+  const textOnly: ToolOutput = { content: [{ type: 'text', text: bigText }] };
+  const screenOutText = stats(timeSync(200, () => screenOutput(stripOutputHidden(textOnly).output)));
+  const bigRun = async (): Promise<ToolCallResult> => ({ content: [{ type: 'text', text: bigText }], structuredContent: bigValue });
+  const pipelineWith = async (outputInjection: 'flag' | 'off') => {
+    const g = createGuard({
+      manifest: { ...unlimited, guard: { ...unlimited.guard, outputInjection } },
+      adapters: { status: new InMemoryAgentStatusStore(), rateLimiter: new InMemoryRateLimiter(), audit: jsonLinesAuditSink(discard), metrics: emfMetricsSink(discard) },
+    });
+    const big = (i: number): ToolCallRequest => ({ ...call(i), run: bigRun });
+    for (let i = 0; i < 20; i++) await g.callTool(big(i));
+    return stats(await timeAsync(200, (i) => g.callTool(big(i))));
+  };
+  // interleave so a noisy neighbour on the shared machine hits both alike
+  const offFirst = await pipelineWith('off');
+  const flagged = await pipelineWith('flag');
+  const offAgain = await pipelineWith('off');
+  const off = offFirst.p50_us <= offAgain.p50_us ? offFirst : offAgain;
+
   const rows: object[] = [
     { measure: 'tool called directly', calls: N, ...direct },
     { measure: 'tool called through the guard (full pipeline)', calls: N, ...guarded },
@@ -92,6 +127,10 @@ export async function run(): Promise<object[]> {
     { measure: 'Cedar authorize alone (evaluated by cedar-wasm every call)', calls: N, ...evaluate },
     { measure: 'screenArguments alone (typical args)', calls: N, ...screen },
     { measure: 'screenArguments alone (60 KB string)', calls: 200, bytes: big.text.length, ...screenBig },
+    { measure: 'output screening alone (64 KB clean JSON result: text + structuredContent)', calls: 200, bytes: bigText.length, ...screenOut },
+    { measure: 'output screening alone (64 KB clean JSON text part only)', calls: 200, bytes: bigText.length, ...screenOutText },
+    { measure: 'pipeline, 64 KB result, outputInjection off', calls: 200, ...off },
+    { measure: 'pipeline, 64 KB result, outputInjection flag', calls: 200, ...flagged },
   ];
   rows.push({
     summary: 'guard overhead per call',
@@ -100,6 +139,8 @@ export async function run(): Promise<object[]> {
     authorize_p50_us: authorize.p50_us,
     cedar_evaluation_p50_us: evaluate.p50_us,
     screen_p50_us: screen.p50_us,
+    output_screen_64kb_p50_us: screenOut.p50_us,
+    output_screen_64kb_pipeline_cost_p50_us: Math.round((flagged.p50_us - off.p50_us) * 10) / 10,
   });
   return rows;
 }

@@ -43,7 +43,7 @@ export interface HiddenCharacters {
  * followed by DC00–DDEF is the surrogate pair of the tag characters and the supplementary
  * variation selectors (U+E0000–U+E01EF).
  */
-const MAYBE_HIDDEN = /[\u115F\u1160\u180E\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\u3164\uFE00-\uFE0F\uFEFF\uFFA0]|\uDB40[\uDC00-\uDDEF]/;
+export const MAYBE_HIDDEN = /[\u115F\u1160\u180E\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\u3164\uFE00-\uFE0F\uFEFF\uFFA0]|\uDB40[\uDC00-\uDDEF]/;
 
 /**
  * Calls `onHidden` with the UTF-16 offset and length of every hidden character, tolerating the
@@ -118,10 +118,17 @@ const LEET: Record<string, string> = { '0': 'o', '1': 'i', '3': 'e', '4': 'a', '
 /** Symbols used as letters only when they sit between letters ("p@$$word" but not "now!"). */
 const LEET_SYMBOLS: Record<string, string> = { '@': 'a', $: 's', '!': 'i', '|': 'i' };
 
+/** Every character one of the maps above folds (one class, so folding is one regex pass). */
+const FOLDED_CHAR = new RegExp(`[${[...Object.keys(HOMOGLYPHS), ...Object.keys(SMALL_CAPITALS), ...Object.keys(LEET)].join('')}]`, 'gu');
+const FOLD: Record<string, string> = { ...LEET, ...SMALL_CAPITALS, ...HOMOGLYPHS };
+/** A leet symbol with an ASCII letter on each side (checked on the text before any folding). */
+const LEET_SYMBOL_BETWEEN_LETTERS = /(?<=[a-z])[@$!|](?=[a-z])/g;
+
 /**
  * Compatibility-decomposes (NFKD, a superset of NFKC for matching: full-width, ligatures and
  * accents all fold), drops combining marks and invisible format characters, lower-cases, and
- * folds homoglyphs and leetspeak.
+ * folds homoglyphs and leetspeak. Regex passes rather than a per-character loop: on a 64 KB
+ * tool result the loop cost 5 ms, the passes a fraction of it.
  */
 export function foldText(text: string): string {
   const base = text
@@ -129,15 +136,8 @@ export function foldText(text: string): string {
     .normalize('NFKD')
     .replace(/[\p{Mn}\p{Cf}\u{E0100}-\u{E01EF}\uFE00-\uFE0F]/gu, '')
     .toLowerCase();
-  let out = '';
-  const chars = [...base];
-  for (let i = 0; i < chars.length; i++) {
-    const ch = chars[i]!;
-    const symbol = LEET_SYMBOLS[ch];
-    if (symbol && i > 0 && i < chars.length - 1 && /[a-z]/.test(chars[i - 1]!) && /[a-z]/.test(chars[i + 1]!)) out += symbol;
-    else out += HOMOGLYPHS[ch] ?? SMALL_CAPITALS[ch] ?? LEET[ch] ?? ch;
-  }
-  return out;
+  // symbols first: whether one sits between letters is decided on the unfolded text
+  return base.replace(LEET_SYMBOL_BETWEEN_LETTERS, (ch) => LEET_SYMBOLS[ch]!).replace(FOLDED_CHAR, (ch) => FOLD[ch]!);
 }
 
 /** Words separated by single spaces; runs of separators (space, _, -, ., punctuation) collapse. */
@@ -168,7 +168,8 @@ export function decodeEscapes(text: string): string {
     );
 }
 
-const BASE64_RUN = /[A-Za-z0-9+/_-]{16,}={0,2}/g;
+/** Starts only where a run starts (lookbehind): otherwise every short word is rescanned from each of its letters. */
+const BASE64_RUN = /(?<![A-Za-z0-9+/_-])[A-Za-z0-9+/_-]{16,}={0,2}/g;
 /**
  * Base64 wrapped over lines or split by spaces (MIME wraps at 76 characters): chunks of 4+
  * alphabet characters separated by whitespace. The lookbehind starts a match only where a run

@@ -131,6 +131,18 @@ const CASES: Case[] = [
   { name: 'an unknown server', path: '/mcp/nonexistent', body: rpc({ jsonrpc: '2.0', id: 1, method: 'ping' }), expect: 404 },
   { name: 'an unrelated path', path: '/admin', body: '{}', expect: 404 },
   { name: 'a traversal path', path: '/mcp/../../etc/passwd', body: '{}', expect: 404 },
+  // found by the fuzzer: routes are exact (Express matched these by default)
+  { name: 'an upper-case path', path: '/MCP', body: rpc({ jsonrpc: '2.0', id: 1, method: 'ping' }), expect: 404 },
+  { name: 'a trailing slash', path: '/mcp/', body: rpc({ jsonrpc: '2.0', id: 1, method: 'ping' }), expect: 404 },
+  { name: 'a server path with a trailing slash', path: '/mcp/commerce/', body: rpc({ jsonrpc: '2.0', id: 1, method: 'ping' }), expect: 404 },
+  { name: 'a malformed percent-encoding', path: '/mcp/%E0%A4%A', body: rpc({ jsonrpc: '2.0', id: 1, method: 'ping' }), expect: 400 },
+  { name: 'an encoded dot-dot server', path: '/mcp/%2e%2e', body: rpc({ jsonrpc: '2.0', id: 1, method: 'ping' }), expect: 404 },
+  // found by the fuzzer: invalid UTF-8 inside a JSON string was replaced with U+FFFD and served
+  { name: 'an overlong UTF-8 quote in a string', body: Buffer.concat([Buffer.from('{"jsonrpc":"2.0","id":"a'), Buffer.from([0xc0, 0xa2]), Buffer.from('","method":"ping"}')]), expect: 400 },
+  // found by the fuzzer: the SDK answered these -32603 with a multi-line zod dump
+  { name: 'initialize with a numeric protocolVersion', body: rpc({ jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: 5, capabilities: {}, clientInfo: { name: 'c', version: '1' } } }), expect: 400 },
+  { name: 'a fractional id', body: '{"jsonrpc":"2.0","id":1.5,"method":"ping"}', expect: 400 },
+  { name: 'tools/call without an id', body: rpc({ jsonrpc: '2.0', method: 'tools/call', params: { name: 'get_order', arguments: {} } }), expect: 400 },
   // hostile arguments (well-formed JSON-RPC: the guard and the tool schemas refuse them)
   { name: 'a NoSQL $ne operator as an id', body: call('get_order', { orderId: { $ne: null } }), expect: 'tool-error' },
   { name: 'a NoSQL $gt operator as an id', body: call('get_customer', { customerId: { $gt: '' } }), expect: 'tool-error' },
@@ -175,6 +187,8 @@ describe.each(CASES)('$name', (c) => {
     if (res.body.length > 0) {
       const parsed = JSON.parse(res.body) as { jsonrpc: string; error: { code: number; message: string }; id: unknown };
       expect(parsed).toMatchObject({ jsonrpc: '2.0', error: { code: expect.any(Number), message: expect.any(String) } });
+      expect(parsed.error.code).not.toBe(-32603);
+      expect(parsed.error.message).not.toContain('\n');
       expect(parsed.id === null || typeof parsed.id === 'number' || typeof parsed.id === 'string').toBe(true);
     } else {
       // Node answers 400 (no Host) and 431 (headers too large) itself, before any application code, with no body.

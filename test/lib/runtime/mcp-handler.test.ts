@@ -99,6 +99,24 @@ describe('createMcpHandler', () => {
     expect(logs.join('')).toMatch(/"requestId":"req-42".*ECONNREFUSED/);
   });
 
+  it('passes an error the SDK made from a throwing guard on as "Internal error (request id)", logging the original', async () => {
+    const logs: string[] = [];
+    // a handler the SDK runs throws: the SDK would echo the message (here with a path) as -32603
+    const audit = memoryAuditSink();
+    const real = createGuard({ manifest, adapters: { status: new InMemoryAgentStatusStore(), rateLimiter: new InMemoryRateLimiter(), audit, metrics: noMetrics } });
+    const broken = Object.assign(Object.create(real) as typeof real, {
+      callTool: () => Promise.reject(new Error('boom in /work/main/lib/guard/guard.ts:42\n    at callTool (/work/main/lib/guard/guard.ts:42:7)')),
+    });
+    const brokenHandler = createMcpHandler({ manifest, guard: broken, tools: { commerce: commerceTools, payments: paymentTools }, datasets: () => new InMemoryDataset({ name: 'catalog' }), logger: jsonLogger({ write: (l) => logs.push(l) }) });
+    const res = await brokenHandler.handle({ server: 'commerce', caller: { principalArn: role('support-agent') }, requestId: 'req-7', request: callTool('search_products', {}) });
+    expect(res.status).toBeLessThan(500);
+    const body = JSON.parse(res.body);
+    expect(body).toMatchObject({ jsonrpc: '2.0', id: 1, error: { code: -32603, message: 'Internal error (request id req-7)' } });
+    expect(body.error.data).toBeUndefined();
+    expect(res.body).not.toMatch(/\/work\/|guard\.ts| at /);
+    expect(logs.join('\n')).toContain('boom in /work/main/lib/guard/guard.ts:42');
+  });
+
   it('accepts the initialized notification with 202 and no body', async () => {
     const { handler } = setup();
     const res = await handler.handle({ server: 'commerce', caller: { principalArn: role('support-agent') }, request: post({ jsonrpc: '2.0', method: 'notifications/initialized' }) });

@@ -125,4 +125,55 @@ describe('parseMessage', () => {
     expect(r.ok).toBe(false);
     if (!r.ok) expect(r.response.body).not.toMatch(/\\u001b|\\n/);
   });
+
+  // found by the fuzzer (test/integration/fuzz-*.test.ts)
+  it.each([
+    ['a lone 0xff byte', [0xff]],
+    ['an overlong quote (0xc0 0xa2)', [0xc0, 0xa2]],
+    ['an overlong "<" (0xe0 0x80 0xbc)', [0xe0, 0x80, 0xbc]],
+    ['a UTF-8-encoded surrogate', [0xed, 0xa0, 0x80]],
+  ])('refuses a body with %s inside a string as a parse error instead of replacing it', (_name, bytes) => {
+    const body = Buffer.concat([Buffer.from('{"jsonrpc":"2.0","id":"a'), Buffer.from(bytes), Buffer.from('","method":"ping"}')]);
+    const r = parseMessage(body);
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect({ status: r.response.status, ...errorOf(r.response.body) }).toMatchObject({ status: 400, error: { code: -32700, message: expect.stringMatching(/UTF-8/) } });
+  });
+
+  it('ignores a leading byte order mark in a byte body and a string body alike', () => {
+    const message = '{"jsonrpc":"2.0","id":1,"method":"ping"}';
+    expect(parseMessage(Buffer.concat([Buffer.from([0xef, 0xbb, 0xbf]), Buffer.from(message)])).ok).toBe(true);
+    expect(parseMessage(`\uFEFF${message}`).ok).toBe(true);
+  });
+
+  it.each([['1.5'], ['1e308'], ['1e400'], ['9007199254740993']])('refuses the non-integer or unsafe id %s with -32600, not the SDK\'s "-32700 Parse error"', (id) => {
+    const r = refused(`{"jsonrpc":"2.0","id":${id},"method":"ping"}`);
+    expect(r).toMatchObject({ status: 400, id: null, error: { code: -32600, message: expect.stringMatching(/"id" must be a string or an integer/) } });
+  });
+
+  it('accepts -0 (and -1e-400, which parses to it) as an id that is echoed as 0', () => {
+    for (const id of ['-0', '-1e-400']) {
+      const r = parseMessage(`{"jsonrpc":"2.0","id":${id},"method":"ping"}`);
+      expect(r.ok).toBe(true);
+      if (r.ok) expect(JSON.stringify({ id: r.id })).toBe('{"id":0}');
+    }
+  });
+
+  it.each(['tools/call', 'tools/list', 'initialize', 'ping'])('refuses the request %s sent without an id (it would run with nowhere to answer)', (method) => {
+    expect(refused(`{"jsonrpc":"2.0","method":"${method}","params":{}}`)).toMatchObject({ error: { code: -32600, message: expect.stringContaining('needs an "id"') } });
+  });
+
+  it.each([
+    ['initialize with a numeric protocolVersion', '{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":5,"capabilities":{},"clientInfo":{"name":"c","version":"1"}}}', 'params.protocolVersion'],
+    ['initialize without clientInfo', '{"jsonrpc":"2.0","id":1,"method":"initialize","params":{"protocolVersion":"2025-06-18","capabilities":{}}}', 'params.clientInfo'],
+    ['tools/list with a numeric cursor', '{"jsonrpc":"2.0","id":1,"method":"tools/list","params":{"cursor":5}}', 'params.cursor'],
+    ['ping with a string _meta', '{"jsonrpc":"2.0","id":1,"method":"ping","params":{"_meta":"x"}}', 'params._meta'],
+    ['tools/call with an object progressToken', '{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"get_order","arguments":{},"_meta":{"progressToken":{}}}}', 'params._meta.progressToken'],
+    ['notifications/cancelled with a numeric reason', '{"jsonrpc":"2.0","method":"notifications/cancelled","params":{"requestId":1,"reason":5}}', 'params.reason'],
+  ])('refuses %s with -32602 naming the field (the SDK answered -32603 with a zod dump)', (_name, body, field) => {
+    const r = refused(body);
+    expect(r.status).toBe(400);
+    expect(r.error.code).toBe(-32602);
+    expect(r.error.message).toContain(field);
+    expect(r.error.message).not.toContain('\n');
+  });
 });

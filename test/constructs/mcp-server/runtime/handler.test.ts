@@ -175,4 +175,66 @@ describe('Lambda handler', () => {
   it('refuses to start without its table environment variables', () => {
     expect(() => createLambdaHandler({ manifest, server: 'commerce', tools: shopTools, env: {} })).toThrow(/environment variable WARDEN_DATA_ROLE_ARN_PREFIX is not set/);
   });
+
+  describe('API Gateway event shapes (found by fuzzing, test/integration/fuzz-lambda-handler.test.ts)', () => {
+    const ping = rpc('ping');
+    const send = async (change: (e: APIGatewayProxyEvent) => unknown) => {
+      const e = event(ping, { caller: callerArn('support-agent') });
+      change(e);
+      const response = await handler(e);
+      return { status: response.statusCode, body: JSON.parse(response.body) as { id: unknown; result?: unknown; error?: { code: number; message: string } } };
+    };
+
+    it('answers 403, not 500, when identity fields are null or requestContext is missing', async () => {
+      expect((await send((e) => (e.requestContext = { requestId: null, identity: { userArn: null, sourceIp: null } } as never))).status).toBe(403);
+      expect((await send((e) => (e.requestContext = undefined as never))).status).toBe(403);
+      expect((await send((e) => (e.requestContext = { requestId: 'r' } as never))).status).toBe(403);
+      expect((await send((e) => ((e.requestContext as unknown as { identity: { sourceIp: null } }).identity.sourceIp = null))).status).toBe(200);
+    });
+
+    it('refuses a body marked base64 that is not valid base64 with a parse error, not a silently shortened message', async () => {
+      for (const body of ['!!!not base64!!!', `${Buffer.from(JSON.stringify(ping)).toString('base64')}$`, 'e30=\n', '====']) {
+        const r = await send((e) => Object.assign(e, { body, isBase64Encoded: true }));
+        expect(r).toMatchObject({ status: 400, body: { error: { code: -32700, message: expect.stringMatching(/not valid base64/) } } });
+      }
+    });
+
+    it('counts the 1 MB limit on decoded bytes: a base64 body longer than 1 MB that decodes under it is served', async () => {
+      const message = rpc('tools/call', { name: 'search_products', arguments: { query: 'x'.repeat(900_000) } });
+      const encoded = Buffer.from(JSON.stringify(message)).toString('base64');
+      expect(encoded.length).toBeGreaterThan(manifest.guard.maxBodyBytes);
+      const response = await handler({ ...event(message, { caller: callerArn('support-agent') }), body: encoded, isBase64Encoded: true });
+      expect(response.statusCode).toBe(200);
+      const over = Buffer.alloc(manifest.guard.maxBodyBytes + 1, 0x20).toString('base64');
+      expect((await handler({ ...event(ping), body: over, isBase64Encoded: true })).statusCode).toBe(413);
+    });
+
+    it('reads headers in any case, from multiValueHeaders alone, and refuses when there are none', async () => {
+      const upper = { 'CONTENT-TYPE': 'application/json', ACCEPT: 'application/json, text/event-stream', 'Mcp-Protocol-Version': '2025-06-18' };
+      expect((await send((e) => (e.headers = upper))).status).toBe(200);
+      expect((await send((e) => Object.assign(e, { headers: null, multiValueHeaders: Object.fromEntries(Object.entries(upper).map(([k, v]) => [k, [v]])) }))).status).toBe(200);
+      expect((await send((e) => Object.assign(e, { headers: null, multiValueHeaders: null }))).status).toBe(415);
+      // a repeated protocol-version header is complete only in multiValueHeaders: both values count
+      expect((await send((e) => (e.multiValueHeaders = { 'mcp-protocol-version': ['2025-06-18', '2099-01-01'] }))).status).toBe(400);
+    });
+
+    it('answers headers of 16 KB or more with 431', async () => {
+      expect((await send((e) => (e.headers = { ...e.headers, 'x-pad': 'p'.repeat(16_384) }))).status).toBe(431);
+    });
+
+    it('answers a null body with a parse error and other methods (GET, HEAD, OPTIONS, none) with 405', async () => {
+      expect(await send((e) => (e.body = null))).toMatchObject({ status: 400, body: { error: { code: -32700 } } });
+      for (const method of ['GET', 'HEAD', 'OPTIONS', 'DELETE', undefined]) {
+        const r = await send((e) => (e.httpMethod = method as never));
+        expect(r.status).toBe(405);
+      }
+    });
+
+    it('serves only the /mcp resource', async () => {
+      for (const route of ['/other', '/MCP', '/mcp/', '/{proxy+}']) {
+        expect((await send((e) => Object.assign(e, { resource: route, path: route }))).status).toBe(404);
+      }
+      expect((await send((e) => Object.assign(e, { resource: undefined, path: '/mcp' }))).status).toBe(200);
+    });
+  });
 });

@@ -169,7 +169,9 @@ export function decodeEscapes(text: string): string {
 }
 
 /** Starts only where a run starts (lookbehind): otherwise every short word is rescanned from each of its letters. */
-const BASE64_RUN = /(?<![A-Za-z0-9+/_-])[A-Za-z0-9+/_-]{16,}={0,2}/g;
+// 12 characters decode to 9 bytes: short enough for `<|im_start|>` (asText still wants 8+
+// printable characters, which random identifiers almost never decode to).
+const BASE64_RUN = /(?<![A-Za-z0-9+/_-])[A-Za-z0-9+/_-]{12,}={0,2}/g;
 /**
  * Base64 wrapped over lines or split by spaces (MIME wraps at 76 characters): chunks of 4+
  * alphabet characters separated by whitespace. The lookbehind starts a match only where a run

@@ -78,7 +78,7 @@ export interface TagPattern {
 
 /** Matched against NFKC, lower-cased text with invisible characters removed (and its decoded forms). */
 export const TAG_PATTERNS: readonly TagPattern[] = [
-  { kind: 'chat-template', name: 'chat template token', regex: /<\|\s*(?:im_start|im_end|im_sep|system|user|assistant|endoftext|eot_id|start_header_id|end_header_id|begin_of_text|tool|ipython)\s*\|>/ },
+  { kind: 'chat-template', name: 'chat template token', regex: /<\s*\|\s*(?:im_start|im_end|im_sep|system|user|assistant|endoftext|eot_id|start_header_id|end_header_id|begin_of_text|tool|ipython)\s*\|\s*>/ },
   { kind: 'chat-template', name: '[INST] tag', regex: /\[\s*\/?\s*inst\s*\]/ },
   { kind: 'chat-template', name: '<<SYS>> tag', regex: /<<\s*\/?\s*sys\s*>>/ },
   { kind: 'chat-template', name: 'role header', regex: /(?:^|\n)\s*#{2,}\s*(?:system|instruction|instructions|assistant|response)\s*:?\s*(?:\n|$)/ },

@@ -20,7 +20,8 @@ export const INSTRUCTION_PATTERNS: readonly PhrasePattern[] = [
   { name: 'disregard', regex: new RegExp(`\\bdisregard (?:everything|anything|what|that|this|all)\\b`) },
   { name: 'you are now', regex: /\byou are now (?:(?:a|an|the|my|in) )?(?:dan|developer|dev mode|jailbroken|jailbreak|unrestricted|unfiltered|uncensored|evil|admin|administrator|root|system|ai|assistant|model|agent|hacker|god|sudo)\b/ },
   { name: 'from now on', regex: /\bfrom now on,? you (?:are|will|must|shall|should|act)\b/ },
-  { name: 'new instructions', regex: /\b(?:new|updated|real|actual|true|secret|hidden) (?:system )?(?:instructions|directives)\b/ },
+  // only as a directive to the model: "new instructions leaflet included" is product copy
+  { name: 'new instructions', regex: /\b(?:(?:your|the following|these|here are|follow|obey|apply|read) (?:\S+ ){0,2}?(?:new|updated|real|actual|true|secret|hidden) (?:system )?(?:instructions|directives)|(?:new|updated|real|actual|true|secret|hidden) (?:system )?(?:instructions|directives) (?:are|follow|override|supersede|replace|take precedence))\b/ },
   { name: 'system prompt', regex: /\b(?:system|developer|initial|hidden|original) (?:prompt|message|instructions)\b/ },
   { name: 'reveal instructions', regex: new RegExp(`\\b(?:reveal|print|show|repeat|output|dump|leak|display|tell me) ${FILL}(?:your|the) ${FILL}(?:prompt|instructions|rules|secrets?|api keys?|credentials|password)\\b`) },
   { name: 'exfiltrate', regex: /\bexfiltrat(?:e|es|ed|ing|ion)\b/ },

@@ -8,7 +8,7 @@ export type BodyResult = { ok: true; body: Buffer } | { ok: false; reason: 'too-
 
 export function readBody(req: IncomingMessage, limit: number): Promise<BodyResult> {
   const declared = Number(req.headers['content-length'] ?? 0);
-  if (declared > limit) return Promise.resolve({ ok: false, reason: 'too-large' });
+  if (declared >= limit) return Promise.resolve({ ok: false, reason: 'too-large' });
   return new Promise((resolve) => {
     const chunks: Buffer[] = [];
     let size = 0;
@@ -21,7 +21,7 @@ export function readBody(req: IncomingMessage, limit: number): Promise<BodyResul
     };
     const onData = (chunk: Buffer) => {
       size += chunk.length;
-      if (size > limit) {
+      if (size >= limit) {
         chunks.length = 0;
         finish({ ok: false, reason: 'too-large' });
         // Keep draining (discarding) so the client can read the 413; requestTimeout bounds it.

@@ -71,8 +71,9 @@ export function checkHttp(req: HttpRequestLike, maxBodyBytes: number): HttpRespo
   }
   const size = bodySize(req.body);
   const declared = Number(headerOf(req.headers, 'content-length') ?? 0) || 0;
-  if (size > maxBodyBytes || declared > maxBodyBytes) {
-    return jsonRpcError(413, JSON_RPC.SERVER_ERROR, `Request body too large: the limit is ${maxBodyBytes} bytes (guard.maxBodyBytes in the manifest)`);
+  // the contract is "a body of 1 MB or more is refused": the limit itself is too large
+  if (size >= maxBodyBytes || declared >= maxBodyBytes) {
+    return jsonRpcError(413, JSON_RPC.SERVER_ERROR, `Request body too large: it must be smaller than ${maxBodyBytes} bytes (guard.maxBodyBytes in the manifest)`);
   }
   if (!isJsonContentType(headerOf(req.headers, 'content-type'))) {
     return jsonRpcError(415, JSON_RPC.SERVER_ERROR, 'Unsupported Media Type: Content-Type must be application/json');

@@ -53,6 +53,11 @@ function send(c: Omit<Case, 'name' | 'expect'>): Promise<Raw> {
 }
 
 const rpc = (message: unknown) => JSON.stringify(message);
+/** A valid ping padded with trailing whitespace to exactly `bytes` bytes. */
+const exactly = (bytes: number) => {
+  const ping = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'ping' });
+  return ping + ' '.repeat(bytes - ping.length);
+};
 const call = (name: string, args: unknown, id: unknown = 1) => rpc({ jsonrpc: '2.0', id, method: 'tools/call', params: { name, arguments: args } });
 const nested = (depth: number) => '{"a":'.repeat(depth) + '1' + '}'.repeat(depth);
 const orderId = () => data.orders[0]!.id;
@@ -98,6 +103,7 @@ const CASES: Case[] = [
   { name: 'nesting 10,000 arrays deep', body: `{"jsonrpc":"2.0","id":1,"method":"tools/call","params":{"name":"get_order","arguments":{"a":${'['.repeat(10_000)}${']'.repeat(10_000)}}}}`, expect: 400 },
   // size
   { name: 'a 2 MB body', body: call('search_products', { query: 'x'.repeat(2 * 1024 * 1024) }), expect: 413 },
+  { name: 'a body of exactly 1 MiB', body: exactly(1024 * 1024), expect: 413 },
   // content negotiation
   { name: 'Content-Type text/plain', headers: { 'content-type': 'text/plain' }, body: rpc({ jsonrpc: '2.0', id: 1, method: 'ping' }), expect: 415 },
   { name: 'no Content-Type', headers: { 'content-type': undefined }, body: rpc({ jsonrpc: '2.0', id: 1, method: 'ping' }), expect: 415 },
@@ -195,6 +201,12 @@ describe.each(CASES)('$name', (c) => {
       expect([400, 431]).toContain(res.status);
     }
   });
+});
+
+it('serves a body one byte under 1 MiB: the limit refuses 1 MiB or more, nothing less', async () => {
+  const res = await send({ body: exactly(1024 * 1024 - 1) });
+  expect(res.status).toBe(200);
+  expect(JSON.parse(res.body)).toMatchObject({ jsonrpc: '2.0', id: 1, result: {} });
 });
 
 it('still answers a normal call after all of them', async () => {

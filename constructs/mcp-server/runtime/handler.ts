@@ -167,8 +167,8 @@ export function refusedEvent(event: APIGatewayProxyEvent, maxBodyBytes: number):
   }
   if (event.isBase64Encoded && typeof event.body === 'string') {
     const decodedBytes = Math.floor((event.body.length * 3) / 4) - (event.body.endsWith('==') ? 2 : event.body.endsWith('=') ? 1 : 0);
-    if (decodedBytes > maxBodyBytes) {
-      return jsonRpcError(413, JSON_RPC.SERVER_ERROR, `Request body too large: the limit is ${maxBodyBytes} bytes (guard.maxBodyBytes in the manifest)`);
+    if (decodedBytes >= maxBodyBytes) {
+      return jsonRpcError(413, JSON_RPC.SERVER_ERROR, `Request body too large: it must be smaller than ${maxBodyBytes} bytes (guard.maxBodyBytes in the manifest)`);
     }
     if (!BASE64.test(event.body)) return jsonRpcError(400, JSON_RPC.PARSE_ERROR, 'Parse error: the body is marked base64-encoded but is not valid base64');
   }

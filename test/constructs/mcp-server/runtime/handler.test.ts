@@ -205,7 +205,7 @@ describe('Lambda handler', () => {
       expect(encoded.length).toBeGreaterThan(manifest.guard.maxBodyBytes);
       const response = await handler({ ...event(message, { caller: callerArn('support-agent') }), body: encoded, isBase64Encoded: true });
       expect(response.statusCode).toBe(200);
-      const over = Buffer.alloc(manifest.guard.maxBodyBytes + 1, 0x20).toString('base64');
+      const over = Buffer.alloc(manifest.guard.maxBodyBytes, 0x20).toString('base64');
       expect((await handler({ ...event(ping), body: over, isBase64Encoded: true })).statusCode).toBe(413);
     });
 

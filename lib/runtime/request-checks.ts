@@ -91,6 +91,9 @@ export function checkHttp(req: HttpRequestLike, maxBodyBytes: number): HttpRespo
 }
 
 /** Parses and checks one JSON-RPC message. */
+/** The members of a JSON-RPC 2.0 request or notification. */
+const JSON_RPC_MEMBERS = new Set(['jsonrpc', 'id', 'method', 'params']);
+
 export function parseMessage(body: string | Uint8Array | null | undefined): ValidMessage | Refused {
   let text: string;
   try {
@@ -126,6 +129,11 @@ export function parseMessage(body: string | Uint8Array | null | undefined): Vali
     return refuse(JSON_RPC.INVALID_REQUEST, 'Invalid Request: "method" must be a non-empty string', id);
   }
   const method = msg.method;
+  // JSON-RPC 2.0 defines exactly these members; anything else is a malformed request, not bad params
+  const stray = Object.keys(msg).find((key) => !JSON_RPC_MEMBERS.has(key));
+  if (stray !== undefined) {
+    return { ...refuse(JSON_RPC.INVALID_REQUEST, `Invalid Request: unknown member ${JSON.stringify(printable(stray.slice(0, 64)))}; a JSON-RPC request has only jsonrpc, id, method and params`, id), method };
+  }
   if (Object.hasOwn(msg, 'params') && (msg.params === null || typeof msg.params !== 'object' || Array.isArray(msg.params))) {
     return { ...refuse(JSON_RPC.INVALID_REQUEST, 'Invalid Request: "params" must be an object when present', id), method };
   }

@@ -71,6 +71,14 @@ describe('parseMessage', () => {
     expect(refused(body)).toMatchObject({ status: 400, id: null, error: { code: -32700 } });
   });
 
+  it('refuses a member JSON-RPC does not define with -32600 naming it', () => {
+    expect(refused('{"jsonrpc":"2.0","id":1,"method":"ping","x":1}')).toMatchObject({
+      status: 400,
+      id: 1,
+      error: { code: -32600, message: 'Invalid Request: unknown member "x"; a JSON-RPC request has only jsonrpc, id, method and params' },
+    });
+  });
+
   it('refuses batches', () => {
     expect(refused('[{"jsonrpc":"2.0","id":1,"method":"ping"}]')).toMatchObject({ status: 400, error: { code: -32600 } });
   });

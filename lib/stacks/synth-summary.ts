@@ -1,8 +1,10 @@
 /**
- * The one-screen summary `bin/warden-app.ts` prints to stderr after synth. Findings are not
- * repeated here: the CDK prints them itself (and fails synth on any unsuppressed one).
+ * The one-screen summary `bin/warden-app.ts` prints to stderr after synth. Findings are counted
+ * from the CDK's validation report; their details are the CDK's to print (it fails synth on any
+ * unsuppressed one, so a printed summary normally says 0).
  */
-import { statSync } from 'node:fs';
+import { existsSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
 import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
 
 export interface SynthSummaryInput {
@@ -42,8 +44,20 @@ export function stackCounts(assembly: CloudAssembly): StackCount[] {
   });
 }
 
+/** Unsuppressed compliance findings (rule × resource) in the assembly's `validation-report.json`. */
+export function unsuppressedFindings(assemblyDirectory: string): number {
+  const file = join(assemblyDirectory, 'validation-report.json');
+  // the CDK writes the report only when some pack reported something
+  if (!existsSync(file)) return 0;
+  const report = JSON.parse(readFileSync(file, 'utf8')) as { pluginReports?: Array<{ violations?: Array<{ violatingConstructs?: unknown[] }> }> };
+  let findings = 0;
+  for (const plugin of report.pluginReports ?? []) for (const v of plugin.violations ?? []) findings += Math.max(1, v.violatingConstructs?.length ?? 0);
+  return findings;
+}
+
 export function synthSummary(input: SynthSummaryInput): string {
   const counts = stackCounts(input.assembly);
+  const findings = unsuppressedFindings(input.assembly.directory);
   const width = Math.max(...counts.map((c) => c.name.length), 5);
   const lines = [
     `mcp-warden: synthesized ${input.manifestFile}`,
@@ -55,6 +69,7 @@ export function synthSummary(input: SynthSummaryInput): string {
     ...(input.uncalledServers?.length ? [`               not deployed, no agent has a tool on them: ${input.uncalledServers.join(', ')}`] : []),
     `  roles        ${counts.reduce((n, c) => n + c.roles, 0)}`,
     `  packs        ${input.packs.join(', ')}`,
+    `  findings     ${findings} unsuppressed${findings === 0 ? '' : ' — see the report above; synth fails until each is fixed or suppressed with a reason'}`,
     `  suppressions ${input.suppressions} (each with its reason in validation-report.json; list them with \`npx warden compliance\`)`,
   ];
   if (input.warnings.length > 0) lines.push(`  warnings     ${input.warnings.length}`, ...input.warnings.map((w) => `    ${w}`));

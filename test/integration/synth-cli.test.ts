@@ -33,6 +33,7 @@ describe('npx cdk synth', () => {
     expect(stderr).toMatch(/servers\s+2 \(commerce: 4 agents, payments: 1 agent\)/);
     expect(stderr).toMatch(/agents\s+4 \(inventory-agent, pricing-agent, support-agent, fraud-agent\)/);
     expect(stderr).toMatch(/packs\s+AwsSolutions, NIST.800.53.R5, PCI.DSS.321, HIPAA.Security, McpWarden/);
+    expect(stderr).toMatch(/findings\s+0 unsuppressed/);
     expect(JSON.parse(readFileSync(join(out, 'validation-report.json'), 'utf8')).pluginReports.length).toBeGreaterThan(0);
   });
 

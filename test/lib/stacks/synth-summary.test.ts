@@ -1,5 +1,8 @@
 import { buildWardenStacks } from '../../../lib/stacks';
-import { stackCounts, synthSummary } from '../../../lib/stacks/synth-summary';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { stackCounts, synthSummary, unsuppressedFindings } from '../../../lib/stacks/synth-summary';
 import { defaultManifest, newTestApp } from './warden-test-app';
 
 describe('synthSummary', () => {
@@ -34,7 +37,25 @@ describe('synthSummary', () => {
     expect(text).toContain('packs        AwsSolutions, McpWarden');
     expect(text).toContain('servers      2 (commerce: 2 agents, payments: 1 agent by tag)');
     expect(text).toContain('suppressions 3');
+    expect(text).toContain('findings     0 unsuppressed');
     expect(text).toContain('access review overdue');
     expect(text.split('\n').length).toBeLessThan(25);
+  });
+
+  it('counts unsuppressed findings per resource from the validation report, and none without one', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'warden-summary-'));
+    expect(unsuppressedFindings(dir)).toBe(0);
+    const violation = (paths: string[]) => ({ ruleName: 'AwsSolutions-S1', description: 'd', severity: 'error', violatingConstructs: paths.map((constructPath) => ({ constructPath })) });
+    writeFileSync(
+      join(dir, 'validation-report.json'),
+      JSON.stringify({
+        version: '1',
+        pluginReports: [
+          { pluginName: 'AwsSolutions', conclusion: 'failure', violations: [violation(['a/B', 'a/C'])], suppressedViolations: [violation(['a/D'])] },
+          { pluginName: 'HIPAA.Security', conclusion: 'failure', violations: [violation(['a/B'])] },
+        ],
+      }),
+    );
+    expect(unsuppressedFindings(dir)).toBe(3);
   });
 });

@@ -13,6 +13,7 @@ import { App, Validations } from 'aws-cdk-lib';
 import { compliancePacks, listSuppressions } from '../constructs/compliance';
 import { DEFAULT_MANIFEST_FILE, formatIssues, loadManifest, type LoadedManifest, ManifestError } from '../lib/config';
 import { teamPolicyIssues } from '../lib/policy/team-policies';
+import { toolCodeIssues } from '../lib/runtime/tool-code-issues';
 import { buildWardenStacks, RoleLimitError } from '../lib/stacks';
 import { synthSummary } from '../lib/stacks/synth-summary';
 
@@ -25,8 +26,9 @@ function main(): number {
   let loaded: LoadedManifest;
   try {
     loaded = loadManifest(resolve(file));
-    const policyIssues = teamPolicyIssues(loaded, file);
-    if (policyIssues.length > 0) throw new ManifestError(policyIssues);
+    // tool code and team policies disagreeing with the manifest would only fail at cold start
+    const codeIssues = [...toolCodeIssues(loaded, file), ...teamPolicyIssues(loaded, file)];
+    if (codeIssues.length > 0) throw new ManifestError(codeIssues);
   } catch (err) {
     if (err instanceof ManifestError) {
       process.stderr.write(`mcp-warden: ${file} has ${err.issues.length} problem${err.issues.length === 1 ? '' : 's'}; nothing was synthesized.\n${err.message}\n`);

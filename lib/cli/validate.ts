@@ -5,6 +5,7 @@
 import type { Command } from 'commander';
 import { DEFAULT_MANIFEST_FILE, formatIssue, loadManifest, ManifestError, type LoadedManifest, type ManifestIssue } from '../config';
 import { teamPolicyIssues } from '../policy/team-policies';
+import { toolCodeIssues } from '../runtime/tool-code-issues';
 
 export interface ManifestSummary {
   readonly project: string;
@@ -54,8 +55,8 @@ export function registerValidate(program: Command): void {
       let loaded: LoadedManifest;
       try {
         loaded = loadManifest(file);
-        const policyIssues = teamPolicyIssues(loaded, file);
-        if (policyIssues.length > 0) throw new ManifestError(policyIssues);
+        const codeIssues = [...toolCodeIssues(loaded, file), ...teamPolicyIssues(loaded, file)];
+        if (codeIssues.length > 0) throw new ManifestError(codeIssues);
       } catch (err) {
         if (!(err instanceof ManifestError)) throw err;
         if (options.json) process.stdout.write(`${JSON.stringify({ valid: false, file, errors: err.issues, warnings: [] }, null, 2)}\n`);

@@ -58,4 +58,18 @@ describe('npx cdk synth', () => {
     expect(stderr).toMatch(/guard\.policies\[0\]: \S*team-broken\.cedar at line 2, column \d+: policy "typo": .*did you mean `access`/);
     expect(existsSync(join(dir, 'bad-policy-out', 'shop-prod-servers.template.json'))).toBe(false);
   });
+
+  it('exits 1 when a manifest tool has no code, before anything is synthesized', () => {
+    const bad = join(dir, 'no-code.yaml');
+    writeFileSync(
+      bad,
+      readFileSync(join(ROOT, 'warden.config.yaml'), 'utf8')
+        .replace('      - { name: flag_payment,', '      - { name: refund_payment, dataset: payments, access: write }\n      - { name: flag_payment,')
+        .replace(/entry: examples\//g, `entry: ${join(ROOT, 'examples')}/`),
+    );
+    const { code, stderr } = cdkSynth('-o', join(dir, 'no-code-out'), '-c', `config=${bad}`);
+    expect(code).not.toBe(0);
+    expect(stderr).toMatch(/servers\[1\]\.tools\[1\]: tool "refund_payment" is not defined in \S*payment-tools\.ts/);
+    expect(existsSync(join(dir, 'no-code-out', 'shop-prod-servers.template.json'))).toBe(false);
+  });
 });

@@ -5,8 +5,10 @@
  * subnets only (no NAT, no internet gateway); the function's security group sends HTTPS to the
  * STS/KMS/Logs endpoints' security group and the DynamoDB gateway endpoint, nothing else; the
  * server adds its tables to the gateway endpoint policy, which admits only warden tables.
- * Authentication: `AWS_IAM` on the only method (`POST /mcp`), and a resource policy that admits
- * the caller roles of agents granted a tool here, only through the VPC endpoint.
+ * Authentication: `AWS_IAM` on `POST /mcp` (and on the `ANY /mcp` that answers other methods
+ * 405 without a Lambda), and a resource policy that admits the caller roles of agents granted a
+ * tool here to `/mcp` only, only through the VPC endpoint. API Gateway's own errors are JSON-RPC
+ * error objects (json-rpc-edge.ts).
  * Isolation: the function role may assume exactly those agents' data roles, only with the session
  * tag `warden:server` naming this server (which the data roles' trust and policies check), and
  * touches no dataset table itself.
@@ -31,6 +33,7 @@ import { suppress } from '../compliance';
 import { datasetTableName } from '../data-plane';
 import { type CallerAdmission, chooseCallerAdmission } from './caller-admission';
 import { writeHandlerEntry } from './handler-entry';
+import { addJsonRpcGatewayResponses, addMethodNotAllowed } from './json-rpc-edge';
 import { AGENT_STATUS_TABLE, RATE_LIMIT_TABLE } from './runtime/table-schemas';
 import { RUNTIME_ENV } from './runtime/runtime-env';
 import { serverMetric, type ServerMetricName, type ServerMetricOptions } from './server-metrics';
@@ -111,6 +114,8 @@ export interface McpServerProps {
 /** Where an agent's caller role may send requests. */
 const MCP_PATH = 'mcp';
 const STAGE_NAME = 'v1';
+/** The methods API Gateway routes: POST reaches the function, the others the 405 of `ANY /mcp`. */
+const HTTP_METHODS = ['POST', 'GET', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'] as const;
 /** Throw-away environments whose data need not survive `cdk destroy`. */
 const EPHEMERAL = new Set(['dev', 'test', 'sandbox']);
 
@@ -417,11 +422,16 @@ export class McpServer extends Construct {
       },
     });
     const validator = this.api.addRequestValidator('BodyValidator', { validateRequestBody: true, validateRequestParameters: true });
-    this.api.root.addResource(MCP_PATH).addMethod('POST', new apigw.LambdaIntegration(this.function, { proxy: true }), {
+    // The model refuses a body that is not a JSON-RPC 2.0 object before the Lambda runs (no
+    // invocation billed for it); its refusal is a JSON-RPC error like every edge answer.
+    const mcp = this.api.root.addResource(MCP_PATH);
+    mcp.addMethod('POST', new apigw.LambdaIntegration(this.function, { proxy: true }), {
       authorizationType: apigw.AuthorizationType.IAM,
       requestValidator: validator,
       requestModels: { 'application/json': messageModel },
     });
+    addMethodNotAllowed(mcp);
+    addJsonRpcGatewayResponses(this.api);
     this.suppressApiFindings();
   }
 
@@ -430,19 +440,28 @@ export class McpServer extends Construct {
     return this.api.urlForPath(`/${MCP_PATH}`);
   }
 
-  /** The execute-api ARN of `POST /mcp` on this server's stage: the only thing agents may invoke. */
+  /** The execute-api ARN of `POST /mcp` on this server's stage: the only method that reaches the function. */
   public get invokeArn(): string {
     return this.api.arnForExecuteApi('POST', `/${MCP_PATH}`, STAGE_NAME);
   }
 
-  /** Lets `grantee` call `POST /mcp` (the resource policy must admit it too: only the manifest's agents). */
+  /**
+   * The execute-api ARNs of every HTTP method of `/mcp` on this server's stage: what agents may
+   * invoke (POST reaches the function; the others get the JSON-RPC 405 without it). Named one by
+   * one rather than `*`, so identity policies hold no wildcard.
+   */
+  public get mcpRouteArns(): string[] {
+    return HTTP_METHODS.map((method) => this.api.arnForExecuteApi(method, `/${MCP_PATH}`, STAGE_NAME));
+  }
+
+  /** Lets `grantee` call `/mcp` (the resource policy must admit it too: only the manifest's agents). */
   public grantInvoke(grantee: iam.IGrantable): iam.Grant {
-    return iam.Grant.addToPrincipal({ grantee, actions: ['execute-api:Invoke'], resourceArns: [this.invokeArn] });
+    return iam.Grant.addToPrincipal({ grantee, actions: ['execute-api:Invoke'], resourceArns: this.mcpRouteArns });
   }
 
   /**
-   * Grants every admitted agent's caller role `execute-api:Invoke` on exactly `POST /mcp` of this
-   * API, in one managed policy of this stack attached to the roles by name. The roles live in
+   * Grants every admitted agent's caller role `execute-api:Invoke` on exactly `/mcp` of this
+   * API (POST, and the 405 of the other methods), in one managed policy of this stack attached to the roles by name. The roles live in
    * other stacks (AgentIdentity), which must deploy first; nothing here references them, so
    * there is no cross-stack export and no dependency cycle. One policy per server keeps 1,000
    * agents at one resource (a policy may be attached to any number of roles).
@@ -452,8 +471,8 @@ export class McpServer extends Construct {
     const existing = this.node.tryFindChild('CallerInvokePolicy');
     if (existing instanceof iam.ManagedPolicy) return existing;
     return new iam.ManagedPolicy(this, 'CallerInvokePolicy', {
-      description: `mcp-warden ${project}-${environment}: its agents' caller roles may call POST /mcp of MCP server ${this.serverName}`,
-      statements: [new iam.PolicyStatement({ sid: 'CallThisServer', actions: ['execute-api:Invoke'], resources: [this.invokeArn] })],
+      description: `mcp-warden ${project}-${environment}: its agents' caller roles may call /mcp of MCP server ${this.serverName}`,
+      statements: [new iam.PolicyStatement({ sid: 'CallThisServer', actions: ['execute-api:Invoke'], resources: this.mcpRouteArns })],
       roles: this.agents.map((a, i) => iam.Role.fromRoleName(this, `Caller${i}`, agentRoleNames(project, environment, a).caller)),
     });
   }
@@ -494,14 +513,15 @@ export class McpServer extends Construct {
   }
 
   /**
-   * Allow: the caller roles of this server's agents, `POST /mcp`, only through the endpoint(s).
+   * Allow: the caller roles of this server's agents, any method of `/mcp` (POST reaches the
+   * function, the others get the 405 mock), only through the endpoint(s).
    * Deny: anything not through the endpoint(s), whoever signs it.
    */
   private resourcePolicy(stack: Stack, endpoints: readonly ec2.IInterfaceVpcEndpoint[]): iam.PolicyDocument {
     const { project, environment } = this.manifest;
     const roleArn = (name: string) => stack.formatArn({ service: 'iam', region: '', resource: 'role', resourceName: name });
     const endpointIds = endpoints.map((e) => e.vpcEndpointId);
-    const route = `execute-api:/${STAGE_NAME}/POST/${MCP_PATH}`;
+    const route = `execute-api:/${STAGE_NAME}/*/${MCP_PATH}`;
     // 'tag': any principal, but only a caller role of this project/environment tagged for this
     // server. The tag is the role's own: caller-role trust policies never allow sts:TagSession,
     // so a session cannot override it with a session tag.
@@ -565,11 +585,12 @@ export class McpServer extends Construct {
 
   private suppressApiFindings(): void {
     const stage = this.api.deploymentStage;
-    const method = this.api.root.getResource(MCP_PATH)!.node.findChild('POST');
-    suppress(method, {
-      rule: 'AwsSolutions-COG4',
-      reason: 'Agents are AWS workloads authenticated with SigV4 (AWS_IAM authorization) and admitted by role in the resource policy; Cognito user pools are for human users.',
-    });
+    for (const verb of ['POST', 'ANY']) {
+      suppress(this.api.root.getResource(MCP_PATH)!.node.findChild(verb), {
+        rule: 'AwsSolutions-COG4',
+        reason: 'Agents are AWS workloads authenticated with SigV4 (AWS_IAM authorization) and admitted by role in the resource policy; Cognito user pools are for human users.',
+      });
+    }
     const waf = 'Private API reachable only through the VPC endpoint by the caller roles named in the resource policy; abuse is bounded by stage throttling, per-agent rate limits and argument screening in the guard.';
     suppress(stage, { rule: 'AwsSolutions-APIG3', reason: waf });
     const executionLogs =

@@ -22,9 +22,14 @@ const INDEX_ACTIONS = ['dynamodb:Query', 'dynamodb:Scan'];
 const KEY_ACTIONS = ['kms:Decrypt', 'kms:GenerateDataKey'];
 const STS_ACTIONS = ['sts:AssumeRole', 'sts:TagSession'];
 const STATUS_WRITES = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem', 'dynamodb:PartiQLUpdate'];
-/** Routes probed on every API: only POST /mcp exists and is callable. */
+/**
+ * Routes probed on every API: only /mcp of stage v1 is callable, with any method (POST reaches
+ * the function; the others get the JSON-RPC 405 of the MOCK integration, so an admitted agent
+ * sees that answer rather than an access denial).
+ */
 const ROUTES = ['v1/POST/mcp', 'v1/GET/mcp', 'v1/DELETE/mcp', 'v1/POST/admin', 'v1/POST/', 'test/POST/mcp'];
 const MCP_ROUTE = 'v1/POST/mcp';
+const MCP_PATH_ROUTES = ROUTES.filter((r) => r.startsWith('v1/') && r.endsWith('/mcp'));
 
 const short = (action: string): string => action.split(':')[1]!;
 
@@ -113,7 +118,7 @@ function expectedMatrix(agent: string) {
   const grantOf = (dataset: string) => grants.find((g) => g.dataset.name === dataset);
   const servers = [...fx.servers.keys()];
   return {
-    invoke: Object.fromEntries(servers.map((s) => [s, model.agentsOfServer(s).some((a) => a.name === agent) ? [MCP_ROUTE] : []])),
+    invoke: Object.fromEntries(servers.map((s) => [s, model.agentsOfServer(s).some((a) => a.name === agent) ? MCP_PATH_ROUTES : []])),
     tables: Object.fromEntries(
       [...fx.tables.keys()].map((d) => {
         const g = grantOf(d);

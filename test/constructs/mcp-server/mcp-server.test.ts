@@ -90,9 +90,16 @@ describe('McpServer', () => {
     });
   });
 
-  it('has exactly one method, POST /mcp, with AWS_IAM auth and request validation', () => {
-    template.resourceCountIs('AWS::ApiGateway::Method', 1);
-    template.hasResourceProperties('AWS::ApiGateway::Method', { HttpMethod: 'POST', AuthorizationType: 'AWS_IAM', RequestValidatorId: Match.anyValue() });
+  it('has one resource, /mcp: POST to the function with AWS_IAM auth and request validation, ANY to the 405 mock', () => {
+    template.resourceCountIs('AWS::ApiGateway::Resource', 1);
+    template.resourceCountIs('AWS::ApiGateway::Method', 2);
+    template.hasResourceProperties('AWS::ApiGateway::Method', {
+      HttpMethod: 'POST',
+      AuthorizationType: 'AWS_IAM',
+      RequestValidatorId: Match.anyValue(),
+      Integration: { Type: 'AWS_PROXY', Uri: Match.anyValue() },
+    });
+    template.hasResourceProperties('AWS::ApiGateway::Method', { HttpMethod: 'ANY', AuthorizationType: 'AWS_IAM', Integration: Match.objectLike({ Type: 'MOCK' }) });
     template.hasResourceProperties('AWS::ApiGateway::Resource', { PathPart: 'mcp' });
     template.hasResourceProperties('AWS::ApiGateway::RequestValidator', { ValidateRequestBody: true });
   });
@@ -104,7 +111,7 @@ describe('McpServer', () => {
     const deny = statements.find((s) => s.Effect === 'Deny')!;
     const principals = JSON.stringify(allow.Principal.AWS);
     for (const agent of ['inventory-agent', 'pricing-agent', 'support-agent', 'fraud-agent']) expect(principals).toContain(`role/shop-prod-${agent}-caller`);
-    expect(allow).toMatchObject({ Action: 'execute-api:Invoke', Resource: 'execute-api:/v1/POST/mcp' });
+    expect(allow).toMatchObject({ Action: 'execute-api:Invoke', Resource: 'execute-api:/v1/*/mcp' });
     expect(allow.Condition).toEqual({ StringEquals: { 'aws:SourceVpce': [stack.resolve(mcp.apiEndpoint.vpcEndpointId)] } });
     expect(deny).toMatchObject({ Principal: { AWS: '*' }, Action: 'execute-api:Invoke', Resource: 'execute-api:/*' });
     expect(deny.Condition).toEqual({ StringNotEquals: { 'aws:SourceVpce': [stack.resolve(mcp.apiEndpoint.vpcEndpointId)] } });
@@ -192,14 +199,17 @@ describe('McpServer', () => {
     expect(() => new McpServer(stack2, 'X', { manifest, server: 'billing', manifestDir: ROOT })).toThrow(/server "billing" is not in the manifest \(servers: commerce, payments\)/);
   });
 
-  it('grants invoke on POST /mcp only', () => {
+  it('grants invoke on /mcp of stage v1 only (POST, and the 405 of the other methods)', () => {
     const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
     const s = new Stack(app, 'G', { env: { account: '123456789012', region: 'eu-west-1' } });
     const server = new McpServer(s, 'Server', { manifest, server: 'payments', manifestDir: ROOT });
     const { Role, AccountPrincipal } = jest.requireActual('aws-cdk-lib/aws-iam');
     const role = new Role(s, 'Tester', { assumedBy: new AccountPrincipal('123456789012') });
     server.grantInvoke(role);
-    expect(JSON.stringify(Template.fromStack(s).toJSON())).toMatch(/"execute-api:Invoke".*\/v1\/POST\/mcp/);
+    const [policy] = Object.values(Template.fromStack(s).findResources('AWS::IAM::Policy')).map((p) => p.Properties.PolicyDocument.Statement);
+    expect(policy).toEqual([expect.objectContaining({ Action: 'execute-api:Invoke', Resource: s.resolve(server.mcpRouteArns) })]);
+    const routes = server.mcpRouteArns.map((arn) => JSON.stringify(s.resolve(arn)).match(/\/v1\/([A-Z]+)\/mcp"/)?.[1]);
+    expect(routes.sort()).toEqual(['DELETE', 'GET', 'HEAD', 'OPTIONS', 'PATCH', 'POST', 'PUT']);
   });
 });
 
@@ -246,16 +256,17 @@ describe('McpServer wiring', () => {
     Template.fromStack(stack).resourceCountIs('AWS::DynamoDB::Table', 2); // the shared kill switch and this server's rate limits
   });
 
-  it("attaches one invoke policy for POST /mcp to its agents' caller roles by name", () => {
+  it("attaches one invoke policy for /mcp (POST and the 405 of other methods) to its agents' caller roles by name", () => {
     const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
     const stack = new Stack(app, 'Invoke', { env: { account: '123456789012', region: 'eu-west-1' } });
     const mcp = new McpServer(stack, 'Server', { manifest, server: 'payments', manifestDir: ROOT });
     const policy = mcp.grantInvokeToAgents();
     expect(mcp.grantInvokeToAgents()).toBe(policy);
-    const json = Template.fromStack(stack).findResources('AWS::IAM::ManagedPolicy', { Properties: { Description: Match.stringLikeRegexp('may call POST /mcp') } });
+    const json = Template.fromStack(stack).findResources('AWS::IAM::ManagedPolicy', { Properties: { Description: Match.stringLikeRegexp('may call /mcp') } });
     const [props] = Object.values(json).map((p) => p.Properties);
     expect(props.Roles).toEqual(['shop-prod-fraud-agent-caller']);
-    expect(props.PolicyDocument.Statement).toEqual([{ Sid: 'CallThisServer', Effect: 'Allow', Action: 'execute-api:Invoke', Resource: stack.resolve(mcp.invokeArn) }]);
+    expect(props.PolicyDocument.Statement).toEqual([{ Sid: 'CallThisServer', Effect: 'Allow', Action: 'execute-api:Invoke', Resource: stack.resolve(mcp.mcpRouteArns) }]);
+    expect(JSON.stringify(props.PolicyDocument)).not.toContain('*');
   });
 
   it('requires the DynamoDB prefix list with a brought VPC, whose routes it cannot vouch for', () => {

@@ -46,14 +46,16 @@ function invokeTargets(agent: string): string[] {
 
 function expectedInvokeTargets(agent: string): string[] {
   const names = [...new Set(stacks.model.grantsOf(agent).map((g) => g.server))];
-  return names.map((name) => {
+  return names.flatMap((name) => {
     const api = stacks.serverOf(name).api;
-    return `arn:<AWS::Partition>:execute-api:<AWS::Region>:<AWS::AccountId>:ref:${serversStack.getLogicalId(api.node.defaultChild as never)}@shop-prod-servers/v1/POST/mcp`;
+    return ['POST', 'GET', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'].map(
+      (method) => `arn:<AWS::Partition>:execute-api:<AWS::Region>:<AWS::AccountId>:ref:${serversStack.getLogicalId(api.node.defaultChild as never)}@shop-prod-servers/v1/${method}/mcp`,
+    );
   });
 }
 
 describe('the servers wired to the agent identities', () => {
-  it.each(loaded.manifest.agents.map((a) => a.name))("grants %s's caller role execute-api:Invoke on exactly POST /mcp of its servers", (agent) => {
+  it.each(loaded.manifest.agents.map((a) => a.name))("grants %s's caller role execute-api:Invoke on exactly /mcp of its servers (POST and the 405 of other methods)", (agent) => {
     expect(invokeTargets(agent).sort()).toEqual(expectedInvokeTargets(agent).sort());
   });
 

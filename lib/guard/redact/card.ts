@@ -1,26 +1,38 @@
 /**
  * Payment card numbers (PAN). A candidate must pass three tests: Luhn, an issuer prefix with a
- * length that issuer uses (IIN ranges from `credit-card-type`), and a layout people write cards
- * in (contiguous, 4-4-4-4, 4-4-4-4-3, Amex 4-6-5, Diners 4-6-4). Lengths only some niche issuers
- * use (12-15 and 17-19 digits, where barcodes, SSCC pallet labels and IMEIs live) also need a
- * card word nearby; a 16-digit Luhn-valid number with a card prefix is a card even without one,
- * unless it is labelled as a device serial (IMEISV is 16 digits).
+ * length that issuer uses (IIN ranges from `credit-card-type`), and a grouping people write cards
+ * in. Printed layouts (contiguous, 4-4-4-4, 4-4-4-4-3, Amex 4-6-5, Diners 4-6-4, 4-4-5) are cards
+ * as they stand; any other grouping of 13-19 digits (`41111111 11111111`, `411 111 111 111 1111`,
+ * `4 1 1 1 …`) has to look like one number rather than a list of numbers (see `freeLayoutOk`).
+ * Lengths only some niche issuers use (12-15 and 17-19 digits, where barcodes, SSCC pallet labels
+ * and IMEIs live) also need a card word nearby; a 16-digit Luhn-valid number with a card prefix is
+ * a card even without one, unless it is labelled as a device serial (IMEISV is 16 digits).
  */
 import creditCardType from 'credit-card-type';
 import { isWordChar, keywordBefore } from './context';
 import type { Detector, Finding } from './finding';
 
 /**
- * Maximal runs of digits joined by at most three separators: spaces, NBSP, thin spaces, dashes,
- * dots, Unicode dashes (word processors turn `-` into `–`), and also tabs and line breaks, because a number copied from a form or wrapped in a log
- * or a support note ("4111 1111\n1111 1111", "3714\r\n256951\r\n25138") is still a card.
+ * Maximal runs of digits joined by separator runs of one to three characters: any whitespace
+ * (tabs, line breaks, NBSP, thin and narrow no-break spaces: `\s` covers Unicode spaces), dashes
+ * (also the Unicode dashes word processors type), dots, slashes and underscores. A number copied
+ * from a form or wrapped in a log ("4111 1111\n1111 1111") is still a card. Linear: each step
+ * consumes a digit or a bounded separator run followed by a digit, and the two start differently.
  */
-const DIGIT_RUN = /(?<!\d)\d(?:\d|[ \t\r\n\u00A0\u2009\u202F.\-\u2010-\u2015\u2212]{1,3}\d)*/g;
+const DIGIT_RUN = /(?<!\d)\d(?:\d|[\s.\-_/\u2010-\u2015\u2212]{1,3}\d)*/g;
+const WHITESPACE_ONLY = /^\s+$/;
+/** A boundary inside a run where one number may end and the next begin: whitespace, or a slash (`…1111/12`, an expiry). */
+const NUMBER_BREAK = /^(?:\s+|\s*\/\s*)$/;
 
 /** Card words in the shop's languages (EN, DE, FR, ES, IT, NL, PT) and payment verbs. */
 const CARD_WORD =
   /card|credit|debit|visa|master ?card|amex|american express|discover|diners|jcb|maestro|union ?pay|\b(?:cc|pan|mir|elo|troy|acct)\b|cc_?num|karte|carte|tarjeta|carta|kaart|cart[aã]o|paid with|pay(?:ment)? with|charged?\b|zahlung|paiement|pago|pagamento|betaling/i;
 const DEVICE_WORD = /imei|\bmeid|serial no|serial number|s\/n/i;
+
+/** At most this many digits in a card (19: Visa, Maestro, UnionPay, Discover). */
+const MAX_DIGITS = 19;
+/** Groups shorter than this make a free layout look like a list of small numbers. */
+const SHORT_GROUP = 3;
 
 /** Luhn (mod 10) over a digit string. */
 export function luhnValid(digits: string): boolean {
@@ -54,7 +66,8 @@ export function cardIssuer(digits: string): string | undefined {
   return issuer;
 }
 
-function layoutOk(lens: readonly number[]): boolean {
+/** The layouts cards are printed and typed in. */
+function printedLayout(lens: readonly number[]): boolean {
   if (lens.length === 1) return true;
   if (lens.length === 3 && lens[0] === 4 && lens[1] === 6 && (lens[2] === 5 || lens[2] === 4)) return true;
   // 4-4-5: how 13-digit (legacy Visa) numbers are printed.
@@ -65,9 +78,10 @@ function layoutOk(lens: readonly number[]): boolean {
 }
 
 /** Lengths and layouts that are cards on their own, without a card word nearby. */
-function unambiguous(issuer: string, lens: readonly number[], total: number): boolean {
+function unambiguous(issuer: string, lens: readonly number[], total: number, printed: boolean): boolean {
   if (total === 16) return true;
   if (issuer === 'american-express' && total === 15) return true;
+  if (!printed) return false;
   if (issuer === 'diners-club' && total === 14 && lens.length === 3) return true;
   return total === 19 && lens.length === 5;
 }
@@ -96,15 +110,33 @@ export const findCards: Detector = (text, out) => {
   }
 };
 
+/**
+ * Left to right, the longest card starting at each group. A card has at most 19 digits, so at
+ * most 19 groups are looked at per start: linear in the run.
+ */
 function scanGroups(text: string, groups: readonly Group[], out: Finding[]): void {
+  // shortBefore[k]: groups shorter than SHORT_GROUP among groups[0..k-1]. A candidate with one
+  // before its last group is no printed layout, so it must be the whole run (freeLayoutOk):
+  // ruled out here in O(1), which keeps rows of small numbers ("1 2 3 …") cheap.
+  const shortBefore = new Uint32Array(groups.length + 1);
+  for (let k = 0; k < groups.length; k++) shortBefore[k + 1] = shortBefore[k] + (groups[k].end - groups[k].start < SHORT_GROUP ? 1 : 0);
+  const lastGroup = groups.length - 1;
   let i = 0;
   while (i < groups.length) {
+    let last = i;
+    let total = groups[i].end - groups[i].start;
+    while (last + 1 < groups.length && total + groups[last + 1].end - groups[last + 1].start <= MAX_DIGITS) {
+      last++;
+      total += groups[last].end - groups[last].start;
+    }
     let matched = -1;
-    for (let j = Math.min(groups.length - 1, i + 4); j >= i; j--) {
-      if (isCard(text, groups, i, j)) {
+    for (let j = last; j >= i; j--) {
+      const wholeRun = i === 0 && j === lastGroup;
+      if ((wholeRun || shortBefore[j] === shortBefore[i]) && isCard(text, groups, i, j, total)) {
         matched = j;
         break;
       }
+      total -= groups[j].end - groups[j].start;
     }
     if (matched >= 0) {
       out.push({ start: groups[i].start, end: groups[matched].end, type: 'card' });
@@ -113,20 +145,19 @@ function scanGroups(text: string, groups: readonly Group[], out: Finding[]): voi
   }
 }
 
-function isCard(text: string, groups: readonly Group[], i: number, j: number): boolean {
+function isCard(text: string, groups: readonly Group[], i: number, j: number, total: number): boolean {
+  if (total < 12) return false;
+  const count = j - i + 1;
   const lens: number[] = [];
-  let total = 0;
-  for (let k = i; k <= j; k++) {
-    lens.push(groups[k].end - groups[k].start);
-    total += groups[k].end - groups[k].start;
-  }
-  if (total < 12 || total > 19 || !layoutOk(lens)) return false;
+  for (let k = i; k <= j; k++) lens.push(groups[k].end - groups[k].start);
+  const printed = count <= 5 && printedLayout(lens);
+  if (!printed && !freeLayoutOk(text, groups, i, j, lens, total)) return false;
   const start = groups[i].start;
   const end = groups[j].end;
-  // Inside a longer run, only whitespace may separate a card from its neighbours
-  // ("qty 2 4111 1111 1111 1111"); dashes and dots make one token (an id, a decimal).
-  if (i > 0 && !/^\s+$/.test(text.slice(groups[i - 1].end, start))) return false;
-  if (j < groups.length - 1 && !/^\s+$/.test(text.slice(end, groups[j + 1].start))) return false;
+  // Inside a longer run, a card is split from its neighbours by whitespace or a slash
+  // ("qty 2 4111 1111 1111 1111", "4111…1111/12"); dashes, dots and underscores make one token (an id, a decimal).
+  if (i > 0 && !NUMBER_BREAK.test(text.slice(groups[i - 1].end, start))) return false;
+  if (j < groups.length - 1 && !NUMBER_BREAK.test(text.slice(end, groups[j + 1].start))) return false;
   if (i === 0 && gluedBefore(text, start)) return false;
   if (j === groups.length - 1 && gluedAfter(text, end)) return false;
 
@@ -140,7 +171,61 @@ function isCard(text: string, groups: readonly Group[], i: number, j: number): b
   if (keywordBefore(text, start, CARD_WORD)) return true;
   // A device serial (IMEISV is 16 digits) labelled as such is not a card; other labels
   // (barcode, SSCC, tracking) only rule out lengths that cards rarely have.
-  if (unambiguous(issuer, lens, total)) return !keywordBefore(text, start, DEVICE_WORD, 32);
+  if (unambiguous(issuer, lens, total, printed)) return !keywordBefore(text, start, DEVICE_WORD, 32);
+  return false;
+}
+
+/**
+ * Any other grouping (`41111111 11111111`, `411 111 111 111 1111`, `4 1 1 1 … 1`, mixed
+ * separators) is one card number only when it cannot as well be a list of numbers:
+ * - 13-19 digits;
+ * - a group of one or two digits is joined to its neighbours by whitespace only (so dates
+ *   `2026/11/25`, versions `4.1.1`, IPs, decimals and `4-1-1` codes stay whole tokens), and such a
+ *   grouping must be the entire digit run: a row of small numbers ("qty 4 1 1 1 …") is a card only
+ *   if the whole row is 13-19 digits, which together with issuer + Luhn leaves few tables;
+ * - not thousands grouping (`4 111 111 111 111 111`: a big number, first group 1-3 digits, the rest 3);
+ * - no date inside (`25 11 2026 26 11 2026`), no IPv4 dotted quad, no `+` before (a phone number).
+ */
+function freeLayoutOk(text: string, groups: readonly Group[], i: number, j: number, lens: readonly number[], total: number): boolean {
+  if (total < 13) return false;
+  let hasShort = false;
+  for (let k = 0; k < lens.length; k++) {
+    if (lens[k] >= SHORT_GROUP) continue;
+    hasShort = true;
+    const g = groups[i + k];
+    if (k > 0 && !WHITESPACE_ONLY.test(text.slice(groups[i + k - 1].end, g.start))) return false;
+    if (k < lens.length - 1 && !WHITESPACE_ONLY.test(text.slice(g.end, groups[i + k + 1].start))) return false;
+  }
+  if (hasShort && (i > 0 || j < groups.length - 1)) return false;
+  if (lens[0] <= 3 && lens.slice(1).every((n) => n === 3)) return false;
+  if (text[groups[i].start - 1] === '+' || text[groups[i].start - 2] === '+') return false;
+  const values = lens.map((_, k) => text.slice(groups[i + k].start, groups[i + k].end));
+  return !containsDate(values) && !containsDottedQuad(text, groups, i, j);
+}
+
+const isYear = (g: string) => g.length === 4 && (g.startsWith('19') || g.startsWith('20'));
+const inRange = (g: string, max: number) => g.length <= 2 && Number(g) >= 1 && Number(g) <= max;
+
+/** YYYY MM DD or DD MM YYYY (also MM DD YYYY) among consecutive groups. */
+function containsDate(values: readonly string[]): boolean {
+  for (let k = 0; k + 2 < values.length; k++) {
+    const [a, b, c] = [values[k], values[k + 1], values[k + 2]];
+    if (isYear(a) && inRange(b, 12) && inRange(c, 31)) return true;
+    if (isYear(c) && inRange(a, 31) && inRange(b, 31) && (inRange(a, 12) || inRange(b, 12))) return true;
+  }
+  return false;
+}
+
+/** Four groups of at most 255 joined by single dots: an IPv4 address. */
+function containsDottedQuad(text: string, groups: readonly Group[], i: number, j: number): boolean {
+  let dotted = 0;
+  for (let k = i; k <= j; k++) {
+    const g = groups[k];
+    const octet = g.end - g.start <= 3 && Number(text.slice(g.start, g.end)) <= 255;
+    const joined = k > i && text.slice(groups[k - 1].end, g.start) === '.';
+    dotted = octet ? (joined ? dotted + 1 : 1) : 0;
+    if (dotted === 4) return true;
+  }
   return false;
 }
 

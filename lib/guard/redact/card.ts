@@ -150,6 +150,7 @@ function isCard(text: string, groups: readonly Group[], i: number, j: number, to
   const count = j - i + 1;
   const lens: number[] = [];
   for (let k = i; k <= j; k++) lens.push(groups[k].end - groups[k].start);
+  if (count > 1 && !consistentSlashes(text, groups, i, j)) return false;
   const printed = count <= 5 && printedLayout(lens);
   if (!printed && !freeLayoutOk(text, groups, i, j, lens, total)) return false;
   const start = groups[i].start;
@@ -173,6 +174,22 @@ function isCard(text: string, groups: readonly Group[], i: number, j: number, to
   // (barcode, SSCC, tracking) only rule out lengths that cards rarely have.
   if (unambiguous(issuer, lens, total, printed)) return !keywordBefore(text, start, DEVICE_WORD, 32);
   return false;
+}
+
+/**
+ * A slash or underscore joins every group of a card or none: `4111/1111/1111/1111` is a card,
+ * `1234/5678 9012/3456` two fractions, `4111_1111 2222_3333` two ids.
+ */
+function consistentSlashes(text: string, groups: readonly Group[], i: number, j: number): boolean {
+  let slashes = 0;
+  let underscores = 0;
+  for (let k = i + 1; k <= j; k++) {
+    const sep = text.slice(groups[k - 1].end, groups[k].start);
+    if (sep.includes('/')) slashes++;
+    if (sep.includes('_')) underscores++;
+  }
+  const joins = j - i;
+  return (slashes === 0 || slashes === joins) && (underscores === 0 || underscores === joins);
 }
 
 /**

@@ -43,8 +43,9 @@ describe('card numbers in any grouping', () => {
     ['narrow no-break spaces (U+202F)', '4111\u202f1111\u202f1111\u202f1111'],
     ['thin spaces (U+2009)', '4111\u20091111\u20091111\u20091111'],
     ['figure and ideographic spaces', '4111\u20071111\u30001111\u20071111'],
-    ['mixed separators', '4111 -1111/ 1111_1111'],
-    ['mixed separators in a free grouping', '411.111-111/111 1111'],
+    ['mixed separators', '4111-1111 1111.1111'],
+    ['mixed separators around dashes', '4111 -1111- 1111 - 1111'],
+    ['mixed separators in a free grouping', '411.111-111 111\u00a01111'],
     ['Mastercard 4-4-8', '5555 5555 55554444'],
     ['Mastercard in pairs', '55 55 55 55 55 55 44 44'],
     ['Amex with slashes', '3782/822463/10005'],
@@ -87,6 +88,8 @@ describe('look-alikes that stay', () => {
 
   it('keeps fractions, dates and times', () => {
     untouched('4111/1111');
+    untouched('ratios 4111/1111 1111/1111'); // digits are 4111111111111111: two fractions, not a card
+    untouched('ids 4111_1111 1111_1111');
     untouched('shipped 2026/11/25, due 2026/12/01');
     untouched(luhnFill('2026/11/25 2026/11/2#'));
     // DD MM YYYY pairs start 25xx, a Mastercard prefix; Luhn-valid here.

@@ -32,6 +32,12 @@ const HOSTILE: Record<string, string> = {
   'CVV code labels': fill('cvv-code '),
   'nested phone parentheses': fill('(+1 (415) 555-0132) '),
   'comma-separated card lists': fill('4111111111111111,'),
+  'digits between slashes': fill('1/'),
+  'digits between underscores': fill('4_1_'),
+  'digits between narrow no-break spaces': fill('1\u202f'),
+  'free card groupings': fill('411 111 '),
+  'spaced dashes between groups': fill('4111 - '),
+  'card-length rows of single digits': fill('4 1 1 1 1 1 1 1 1 1 1 1 1 1 1 1\n'),
   'dense real PII': fill('Call +44 20 7946 0958 or 4111 1111 1111 1111, mail a@b.co, 10 Downing Street. '),
 };
 

@@ -76,12 +76,8 @@ export interface McpServerProps {
   readonly additionalApiEndpoints?: readonly ec2.IInterfaceVpcEndpoint[];
   /**
    * ID of the AWS-managed prefix list of DynamoDB in this region (`com.amazonaws.REGION.dynamodb`),
-   * to narrow the function's HTTPS egress to it. Required with your own `vpc`: warden cannot
-   * prove that VPC's subnets have no route to the internet. Find it with
-   * `aws ec2 describe-managed-prefix-lists --filters Name=prefix-list-name,Values=com.amazonaws.REGION.dynamodb`
-   * or `ec2.PrefixList.fromLookup` (stacks with an explicit env).
-   * @default - with the VPC created here, HTTPS to any address, which only the gateway endpoint
-   * routes can carry (see the network comment in the constructor)
+   * the only addresses the function's DynamoDB egress rule admits.
+   * @default - looked up at deploy time by the network (`DynamoDbPrefixList`)
    */
   readonly dynamoDbPrefixListId?: string;
   /**
@@ -161,12 +157,6 @@ export class McpServer extends Construct {
     if (props.network && (props.vpc || props.vpcCidr || props.apiClients || props.dynamoDbPrefixListId)) {
       throw new Error(`McpServer ${spec.name}: pass either network or vpc/vpcCidr/apiClients/dynamoDbPrefixListId, not both; with a shared network, set those on the WardenNetwork.`);
     }
-    if (props.vpc && !props.dynamoDbPrefixListId) {
-      throw new Error(
-        `McpServer ${spec.name}: with your own vpc, pass dynamoDbPrefixListId (the AWS-managed prefix list com.amazonaws.REGION.dynamodb) so the function's egress is limited to DynamoDB; ` +
-          'find it with `aws ec2 describe-managed-prefix-lists --filters Name=prefix-list-name,Values=com.amazonaws.REGION.dynamodb`.',
-      );
-    }
     const roleNames = this.agents.map((a) => agentRoleNames(project, environment, a));
     this.callerAdmission = props.callerAdmission ?? chooseCallerAdmission(roleNames.map((n) => n.caller), roleNames.map((n) => n.data));
     const stack = Stack.of(this);
@@ -201,7 +191,7 @@ export class McpServer extends Construct {
     });
     this.functionSecurityGroup.addEgressRule(this.endpointSecurityGroup, ec2.Port.tcp(443), 'HTTPS to interface endpoints');
     this.network.admitServer(this.functionSecurityGroup, `HTTPS from the MCP function of ${spec.name}`);
-    // any address only when the network's VPC has no route but the gateway endpoints (WardenNetwork)
+    // the regional DynamoDB prefix list (given, or found at deploy time by the network)
     this.functionSecurityGroup.addEgressRule(this.network.dynamoDbPeer, ec2.Port.tcp(443), 'HTTPS to DynamoDB through its gateway endpoint');
 
     // ---- tables

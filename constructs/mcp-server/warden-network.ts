@@ -20,21 +20,22 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { WardenPermissionsBoundary } from '../agent-identity/permissions-boundary';
 import { allowCloudWatchLogs } from './log-encryption-key';
+import { DynamoDbPrefixList } from './dynamodb-prefix-list';
 
 export interface WardenNetworkProps {
   readonly project: string;
   readonly environment: string;
   /**
-   * VPC to add the endpoints to; its isolated subnets are used. Warden cannot prove a brought
-   * VPC has no route out, so `dynamoDbPrefixListId` is then required.
+   * VPC to add the endpoints to; its isolated subnets are used.
    * @default - a new two-AZ VPC with isolated subnets only and flow logs
    */
   readonly vpc?: ec2.IVpc;
   /**
-   * ID of the AWS-managed prefix list `com.amazonaws.REGION.dynamodb`, to narrow the servers'
-   * HTTPS egress to DynamoDB. Required with your own `vpc`.
-   * @default - with the VPC created here, none (see `dynamoDbPeer`)
+   * ID of the AWS-managed prefix list `com.amazonaws.REGION.dynamodb`, the only address range the
+   * servers' DynamoDB egress rule admits.
+   * @default - looked up at deploy time in the stack's region (`DynamoDbPrefixList`)
    */
   readonly dynamoDbPrefixListId?: string;
   /** Address range of the VPC created here. @default '10.0.0.0/16' */
@@ -44,7 +45,7 @@ export interface WardenNetworkProps {
    * @default - the CIDR of the VPC created here; with your own `vpc`, nobody (add peers with `admitApiClient`)
    */
   readonly apiClients?: readonly ec2.IPeer[];
-  /** Key of the flow-log group. @default - a new key with rotation */
+  /** Key of the flow-log group and the prefix-list lookup's log group. @default - a new key with rotation */
   readonly encryptionKey?: kms.IKey;
   /** @default logs.RetentionDays.ONE_YEAR */
   readonly logRetention?: logs.RetentionDays;
@@ -85,8 +86,10 @@ export class WardenNetwork extends Construct {
   public readonly s3Endpoint: ec2.GatewayVpcEndpoint;
   /** The flow-log group, when the VPC was created here. */
   public readonly flowLogGroup?: logs.LogGroup;
-  public readonly encryptionKey?: kms.IKey;
-  /** Where the servers' DynamoDB egress rule points: the prefix list, or any address (see the constructor). */
+  public readonly encryptionKey: kms.IKey;
+  /** The deploy-time lookup of the DynamoDB prefix list, unless its id was given. */
+  public readonly dynamoDbPrefixList?: DynamoDbPrefixList;
+  /** Where the servers' DynamoDB egress rule points: the regional DynamoDB prefix list. */
   public readonly dynamoDbPeer: ec2.IPeer;
   private readonly tableStatement: iam.PolicyStatement;
   private readonly tableArns = new Set<string>();
@@ -95,32 +98,32 @@ export class WardenNetwork extends Construct {
     super(scope, id);
     const { project, environment } = props;
     const stack = Stack.of(this);
-    if (props.vpc && !props.dynamoDbPrefixListId) {
-      throw new Error(
-        `WardenNetwork ${this.node.path}: with your own vpc, pass dynamoDbPrefixListId (the AWS-managed prefix list com.amazonaws.REGION.dynamodb) so the servers' egress is limited to DynamoDB; ` +
-          'find it with `aws ec2 describe-managed-prefix-lists --filters Name=prefix-list-name,Values=com.amazonaws.REGION.dynamodb`.',
-      );
-    }
     const removalPolicy = props.removalPolicy ?? (EPHEMERAL.has(environment) ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN);
     const vpcCidr = props.vpcCidr ?? '10.0.0.0/16';
     this.ownsVpc = !props.vpc;
+    this.encryptionKey = props.encryptionKey ?? this.createKey(project, environment, removalPolicy);
     if (props.vpc) {
       this.vpc = props.vpc;
     } else {
-      this.encryptionKey = props.encryptionKey ?? this.createKey(project, environment, removalPolicy);
       this.flowLogGroup = new logs.LogGroup(this, 'FlowLogs', { encryptionKey: this.encryptionKey, retention: props.logRetention ?? logs.RetentionDays.ONE_YEAR, removalPolicy });
       this.vpc = this.createVpc(vpcCidr, this.flowLogGroup);
     }
     // DynamoDB is reached through its gateway endpoint, whose addresses are the regional prefix
-    // list. Its id differs per region and can only be found by an AWS call (a synth-time lookup,
-    // or a deploy-time custom resource with its own Lambda and Describe* role), so
-    // environment-agnostic stacks cannot name it. Without it the servers' rule says "any
-    // address", and that is still only DynamoDB and S3: the VPC created here has isolated subnets
-    // whose route tables hold the local route and the two gateway endpoint routes and nothing
-    // else (no internet or NAT gateway, no peering, no transit gateway), so a packet to any other
-    // address has no route and is dropped; both gateway endpoint policies admit only this
-    // warden's tables and buckets. A brought VPC must pass the prefix list (checked above).
-    this.dynamoDbPeer = props.dynamoDbPrefixListId ? ec2.Peer.prefixList(props.dynamoDbPrefixListId) : ec2.Peer.anyIpv4();
+    // list. Its id differs per region, so environment-agnostic stacks cannot name it at synth:
+    // a custom resource finds it at deploy time, and the servers' egress goes to it and to the
+    // endpoints' security group, nothing else (not "any address", even where no route exists).
+    if (props.dynamoDbPrefixListId) {
+      this.dynamoDbPeer = ec2.Peer.prefixList(props.dynamoDbPrefixListId);
+    } else {
+      this.dynamoDbPrefixList = new DynamoDbPrefixList(this, 'DynamoDbPrefixList', {
+        description: `mcp-warden ${project}-${environment}: finds the DynamoDB prefix list of the region for the servers' egress rule`,
+        encryptionKey: this.encryptionKey,
+        logRetention: props.logRetention ?? logs.RetentionDays.ONE_YEAR,
+        removalPolicy,
+        permissionsBoundary: WardenPermissionsBoundary.of(this, { project, environment }).policy,
+      });
+      this.dynamoDbPeer = ec2.Peer.prefixList(this.dynamoDbPrefixList.prefixListId);
+    }
 
     this.endpointSecurityGroup = new ec2.SecurityGroup(this, 'EndpointSecurityGroup', {
       vpc: this.vpc,
@@ -197,7 +200,7 @@ export class WardenNetwork extends Construct {
 
   private createKey(project: string, environment: string, removalPolicy: RemovalPolicy): kms.Key {
     const key = new kms.Key(this, 'Key', {
-      description: `mcp-warden ${project}-${environment}: flow logs of the servers' network`,
+      description: `mcp-warden ${project}-${environment}: flow logs and prefix-list lookup logs of the servers' network`,
       enableKeyRotation: true,
       removalPolicy,
     });

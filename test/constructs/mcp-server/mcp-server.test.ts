@@ -47,7 +47,7 @@ describe('McpServer', () => {
     });
   });
 
-  it('lets the function send only HTTPS, to the endpoints security group and the DynamoDB gateway', () => {
+  it('lets the function send only HTTPS, to the endpoints security group and the DynamoDB prefix list', () => {
     const sg = template.findResources('AWS::EC2::SecurityGroup', { Properties: { GroupDescription: Match.stringLikeRegexp('MCP function') } });
     const [props] = Object.values(sg).map((r) => r.Properties);
     const egress = [...(props.SecurityGroupEgress ?? [])];
@@ -56,6 +56,8 @@ describe('McpServer', () => {
     expect(egress.length).toBe(2);
     for (const rule of egress) expect(rule).toMatchObject({ IpProtocol: 'tcp', FromPort: 443, ToPort: 443 });
     expect(egress.some((r) => JSON.stringify(r.DestinationSecurityGroupId ?? '') === resolveJson(mcp.endpointSecurityGroup.securityGroupId))).toBe(true);
+    expect(egress.some((r) => JSON.stringify(r.DestinationPrefixListId ?? '') === resolveJson(mcp.network.dynamoDbPrefixList!.prefixListId))).toBe(true);
+    expect(JSON.stringify(egress)).not.toContain('0.0.0.0/0');
   });
 
   it('creates private-DNS interface endpoints for execute-api, STS, KMS and CloudWatch Logs', () => {
@@ -269,13 +271,17 @@ describe('McpServer wiring', () => {
     expect(JSON.stringify(props.PolicyDocument)).not.toContain('*');
   });
 
-  it('requires the DynamoDB prefix list with a brought VPC, whose routes it cannot vouch for', () => {
-    const stack = new Stack(new App(), 'Byo', { env: { account: '123456789012', region: 'eu-west-1' } });
-    const vpc = new ec2.Vpc(stack, 'Vpc');
-    expect(() => new McpServer(stack, 'Server', { manifest, server: 'payments', manifestDir: ROOT, vpc })).toThrow(/with your own vpc, pass dynamoDbPrefixListId/);
+  it('limits the egress to the DynamoDB prefix list in a brought VPC too, found at deploy time', () => {
+    const stack = new Stack(new App({ context: { 'aws:cdk:bundling-stacks': [] } }), 'Byo', { env: { account: '123456789012', region: 'eu-west-1' } });
+    const vpc = new ec2.Vpc(stack, 'Vpc', { subnetConfiguration: [{ name: 'isolated', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }] });
+    const server = new McpServer(stack, 'Server', { manifest, server: 'payments', manifestDir: ROOT, vpc });
+    Template.fromStack(stack).hasResourceProperties('AWS::EC2::SecurityGroupEgress', {
+      GroupId: stack.resolve(server.functionSecurityGroup.securityGroupId),
+      DestinationPrefixListId: stack.resolve(server.network.dynamoDbPrefixList!.prefixListId),
+    });
   });
 
-  it('gives its isolated subnets no route out but the gateway endpoints, which is what bounds the HTTPS egress rule', () => {
+  it('gives its isolated subnets no route out but the gateway endpoints', () => {
     const { template, mcp, stack } = synth('commerce');
     for (const type of ['AWS::EC2::Route', 'AWS::EC2::InternetGateway', 'AWS::EC2::NatGateway', 'AWS::EC2::EgressOnlyInternetGateway', 'AWS::EC2::TransitGatewayAttachment', 'AWS::EC2::VPCPeeringConnection', 'AWS::EC2::VPNGateway']) {
       template.resourceCountIs(type, 0);

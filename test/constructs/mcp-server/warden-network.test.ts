@@ -127,7 +127,35 @@ describe('WardenNetwork shared by the servers of a stack', () => {
       for (const rule of rules) expect(rule).toMatchObject({ IpProtocol: 'tcp', FromPort: 443, ToPort: 443 });
       expect(rules.some((r) => JSON.stringify(r.DestinationSecurityGroupId) === JSON.stringify(stack.resolve(network.endpointSecurityGroup.securityGroupId)))).toBe(true);
       expect(rules.some((r) => JSON.stringify(r.DestinationSecurityGroupId) === JSON.stringify(stack.resolve(network.apiEndpointSecurityGroup.securityGroupId)))).toBe(false);
+      // the other rule: the DynamoDB prefix list the network found at deploy time, never an address range
+      expect(rules.filter((r) => r.DestinationPrefixListId !== undefined).map((r) => r.DestinationPrefixListId)).toEqual([stack.resolve(network.dynamoDbPrefixList!.prefixListId)]);
+      for (const rule of rules) expect(rule.CidrIp ?? rule.CidrIpv6).toBeUndefined();
     }
+  });
+
+  it('finds the DynamoDB prefix list of the region at deploy time, with one read-only call and a bounded role', () => {
+    const lookups = Object.values(template.findResources('Custom::AWS'));
+    expect(lookups).toHaveLength(1);
+    const create = JSON.stringify(lookups[0]!.Properties.Create);
+    expect(create).toContain('DescribeManagedPrefixLists');
+    expect(create).toContain('prefix-list-name');
+    expect(lookups[0]!.Properties.Create['Fn::Join'][1]).toContainEqual({ Ref: 'AWS::Region' }); // the stack's region, at deploy time
+    expect(create).toContain('.dynamodb');
+    const lookup = network.dynamoDbPrefixList!;
+    template.hasResourceProperties('AWS::IAM::Role', {
+      AssumeRolePolicyDocument: { Statement: [Match.objectLike({ Principal: { Service: 'lambda.amazonaws.com' } })] },
+      PermissionsBoundary: stack.resolve(network.dynamoDbPrefixList!.role.permissionsBoundary!.managedPolicyArn),
+      MaxSessionDuration: 3600,
+    });
+    const policies = Object.values(template.findResources('AWS::IAM::ManagedPolicy')).filter((p) => JSON.stringify(p.Properties.Roles) === JSON.stringify([stack.resolve(lookup.role.roleName)]));
+    expect(policies).toHaveLength(1);
+    expect(policies[0]!.Properties.PolicyDocument.Statement).toEqual([
+      { Sid: 'FindThePrefixList', Effect: 'Allow', Action: 'ec2:DescribeManagedPrefixLists', Resource: '*' },
+      { Sid: 'WriteItsLogs', Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: stack.resolve(lookup.logGroup.logGroupArn) },
+    ]);
+    // no inline policy: AwsCustomResource got the role, not a policy to attach
+    template.resourceCountIs('AWS::IAM::Policy', 0);
+    template.hasResourceProperties('AWS::Lambda::Function', { Role: stack.resolve(lookup.role.roleArn), LoggingConfig: { LogGroup: stack.resolve(lookup.logGroup.logGroupName) } });
   });
 
   it('names the services of its endpoints', () => {
@@ -136,13 +164,18 @@ describe('WardenNetwork shared by the servers of a stack', () => {
 });
 
 describe('WardenNetwork props', () => {
-  it('refuses a brought VPC without the DynamoDB prefix list', () => {
-    const stack = new Stack(new App(), 'Byo', { env: { account: ACCOUNT, region: 'eu-west-1' } });
-    const vpc = new ec2.Vpc(stack, 'Vpc');
-    expect(() => new WardenNetwork(stack, 'Network', { project: 'shop', environment: 'prod', vpc })).toThrow(/with your own vpc, pass dynamoDbPrefixListId/);
+  it('looks the DynamoDB prefix list up at deploy time in a brought VPC too', () => {
+    const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+    const stack = new Stack(app, 'Byo', { env: { account: ACCOUNT, region: 'eu-west-1' } });
+    const vpc = new ec2.Vpc(stack, 'Vpc', { subnetConfiguration: [{ name: 'isolated', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }] });
+    const network = new WardenNetwork(stack, 'Network', { project: 'shop', environment: 'prod', vpc });
+    new McpServer(stack, 'Payments', { manifest, server: 'payments', manifestDir: ROOT, network });
+    const template = Template.fromStack(stack);
+    template.resourceCountIs('Custom::AWS', 1);
+    template.hasResourceProperties('AWS::EC2::SecurityGroupEgress', { DestinationPrefixListId: stack.resolve(network.dynamoDbPrefixList!.prefixListId), FromPort: 443, ToPort: 443 });
   });
 
-  it('adds its endpoints to a brought VPC and points the servers at the DynamoDB prefix list', () => {
+  it('adds its endpoints to a brought VPC and points the servers at a given DynamoDB prefix list, with no lookup', () => {
     const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
     const stack = new Stack(app, 'Byo', { env: { account: ACCOUNT, region: 'eu-west-1' } });
     const vpc = new ec2.Vpc(stack, 'Vpc', { subnetConfiguration: [{ name: 'isolated', subnetType: ec2.SubnetType.PRIVATE_ISOLATED }] });
@@ -152,6 +185,8 @@ describe('WardenNetwork props', () => {
     template.resourceCountIs('AWS::EC2::VPC', 1);
     template.resourceCountIs('AWS::EC2::FlowLog', 0); // the brought VPC's flow logs are its owner's
     template.hasResourceProperties('AWS::EC2::SecurityGroupEgress', { DestinationPrefixListId: 'pl-12345678', FromPort: 443, ToPort: 443 });
+    template.resourceCountIs('Custom::AWS', 0);
+    expect(network.dynamoDbPrefixList).toBeUndefined();
     expect(network.ownsVpc).toBe(false);
   });
 

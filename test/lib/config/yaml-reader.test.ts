@@ -34,7 +34,7 @@ describe('reading the YAML of a manifest', () => {
     expect(errorLines(fixture('alias-bomb.yaml'))).toEqual([
       `${F}: (root): the YAML could not be expanded (Excessive alias count indicates a resource exhaustion attack): it uses aliases (*name) more than 100 times — write the values out instead of nesting aliases`,
     ]);
-    expect(Date.now() - started).toBeLessThan(2000);
+    expect(Date.now() - started).toBeLessThan(8000);
   });
 
   it('still allows a few ordinary aliases', () => {

@@ -77,10 +77,10 @@ describe('checkToolContent', () => {
     expect(problem({ type: 'text', text: 'x' })).toMatch(/must be an array/);
   });
 
-  it('checks a 1 MiB image in well under a second (the patterns are linear)', () => {
+  it('checks a 1 MiB image in seconds at most (the patterns are linear)', () => {
     const started = performance.now();
     expect(problem([{ type: 'image', data: b64(1024 * 1024), mimeType: 'image/png' }])).toBeUndefined();
     expect(problem([{ type: 'image', data: `${b64(1024 * 1024 - 3).slice(0, -4)}!AAA`, mimeType: 'image/png' }])).toMatch(/base64/);
-    expect(performance.now() - started).toBeLessThan(1000);
+    expect(performance.now() - started).toBeLessThan(5000);
   });
 });

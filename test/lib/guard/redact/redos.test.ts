@@ -42,12 +42,13 @@ const HOSTILE: Record<string, string> = {
 };
 
 describe('linear time on hostile input', () => {
-  it.each(Object.keys(HOSTILE))('redacts 1 MB of %s in well under a second', (name) => {
+  it.each(Object.keys(HOSTILE))('redacts 1 MB of %s in seconds, not minutes', (name) => {
     const started = performance.now();
     const r = redact(HOSTILE[name], 'public', shopPolicy);
     const ms = performance.now() - started;
     expect(typeof r.text).toBe('string');
-    // Measured locally at 10-500 ms; a quadratic pattern would take minutes.
-    expect(ms).toBeLessThan(3000);
+    // Measured at 10-800 ms alone and ~3 s with the 2 cores saturated; a quadratic pattern on
+    // 1 MB takes minutes, so 15 s separates the two without flaking on a busy CI machine.
+    expect(ms).toBeLessThan(15_000);
   });
 });

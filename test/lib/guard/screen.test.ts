@@ -149,8 +149,10 @@ describe('screenArguments: clean business arguments pass', () => {
       return Number(process.hrtime.bigint() - t0);
     };
     time(50); // warm up
-    const small = time(100);
-    const large = time(800);
+    // best of three: another process taking the core inflates one run, not all three
+    const best = (n: number) => Math.min(time(n), time(n), time(n));
+    const small = best(100);
+    const large = best(800);
     expect(large / small).toBeLessThan(20);
   });
 });

@@ -1,6 +1,7 @@
 /**
- * `WardenPermissionsBoundary`: the permissions boundary every warden role carries, one managed
- * policy per stack. A boundary grants nothing by itself (effective permissions are the
+ * `WardenPermissionsBoundary`: the permissions boundary every warden role carries (agent, server
+ * and service roles: lib/stacks puts it on every role of a warden stack), one managed policy per
+ * stack. A boundary grants nothing by itself (effective permissions are the
  * intersection with the identity policies), so it allows `*` and does its work with Deny
  * statements that no attached policy can override: no IAM, no KMS key administration, no
  * organization or account changes, no tampering with CloudTrail/Config/GuardDuty, and no
@@ -19,10 +20,16 @@ export interface WardenPermissionsBoundaryProps {
   readonly environment: string;
 }
 
-/** KMS actions that change a key, its policy, grants or lifecycle. */
+/**
+ * KMS actions that change a key, its policy, grants or lifecycle. `kms:CreateGrant` is denied by
+ * its own statement (NoGrantsButForAwsResources), which leaves the grants AWS services create for
+ * their resources on a role's behalf (AWS Backup's service role relies on those).
+ */
 export const KMS_ADMINISTRATION_ACTIONS: readonly string[] = [
   'kms:CancelKeyDeletion',
-  'kms:Create*',
+  'kms:CreateAlias',
+  'kms:CreateCustomKeyStore',
+  'kms:CreateKey',
   'kms:Delete*',
   'kms:Disable*',
   'kms:Enable*',
@@ -94,6 +101,15 @@ export class WardenPermissionsBoundary extends Construct {
         new iam.PolicyStatement({ sid: 'IdentityPoliciesDecideTheRest', actions: ['*'], resources: ['*'] }),
         new iam.PolicyStatement({ sid: 'NoIdentityOrAccountAdministration', effect: iam.Effect.DENY, actions: ['account:*', 'iam:*', 'organizations:*'], resources: ['*'] }),
         new iam.PolicyStatement({ sid: 'NoKeyAdministration', effect: iam.Effect.DENY, actions: [...KMS_ADMINISTRATION_ACTIONS], resources: ['*'] }),
+        // a grant a role asks for itself is key administration; one an AWS service (DynamoDB,
+        // AWS Backup) creates for its resource while acting for the role is not (absent key: denied)
+        new iam.PolicyStatement({
+          sid: 'NoGrantsButForAwsResources',
+          effect: iam.Effect.DENY,
+          actions: ['kms:CreateGrant'],
+          resources: ['*'],
+          conditions: { BoolIfExists: { 'kms:GrantIsForAWSResource': 'false' } },
+        }),
         new iam.PolicyStatement({ sid: 'NoAuditTampering', effect: iam.Effect.DENY, actions: [...AUDIT_TAMPERING_ACTIONS], resources: ['*'] }),
         new iam.PolicyStatement({ sid: 'AssumeOnlyWardenRolesByName', effect: iam.Effect.DENY, actions: ['sts:AssumeRole'], notResources: [wardenRoles] }),
         new iam.PolicyStatement({

@@ -32,8 +32,8 @@ export class McpWardenChecks extends NagPack {
   protected checkResource(node: CfnResource): void {
     this.applyRule({
       ruleSuffixOverride: suffix(MCP_WARDEN_RULES.roleBoundary),
-      info: 'The warden IAM role has no permissions boundary.',
-      explanation: 'The boundary caps every agent role: no IAM, no KMS administration, no trail tampering, no assuming non-warden roles, whatever policy is attached later.',
+      info: 'An IAM role of a warden stack (or tagged warden:role) has no permissions boundary.',
+      explanation: 'The boundary caps every warden role, service roles included: no IAM, no KMS administration, no trail tampering, no assuming non-warden roles, whatever policy is attached later.',
       level: NagMessageLevel.ERROR,
       rule: WardenRoleHasBoundary,
       node,

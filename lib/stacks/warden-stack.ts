@@ -3,9 +3,10 @@
  * environment-agnostic unless an `env` is given, so `cdk synth` needs no AWS credentials and no
  * context lookups.
  */
-import { Stack, type StackProps, Tags } from 'aws-cdk-lib';
+import { Aspects, Stack, type StackProps, Tags } from 'aws-cdk-lib';
 import type { Construct } from 'constructs';
 import type { Manifest } from '../config/schema';
+import { EveryRoleBounded } from './every-role-bounded';
 import { wardenStackName } from './stack-names';
 
 export interface WardenStackProps extends StackProps {
@@ -38,5 +39,7 @@ export class WardenStack extends Stack {
     // Stack tags reach CloudFormation at deploy; the aspect also writes them into the template,
     // where compliance rules and template assertions can see them.
     for (const [key, value] of Object.entries(tags)) Tags.of(this).add(key, value);
+    // every role of a warden stack carries the warden boundary, whoever created it
+    Aspects.of(this).add(new EveryRoleBounded(manifest.project, manifest.environment));
   }
 }

@@ -351,6 +351,23 @@ describe('the warden permissions boundary', () => {
     expect(wardenRoles().filter((r) => !r.permissionsBoundary).map((r) => r.name)).toEqual([]);
   });
 
+  it('is on every other role of the warden stacks too: backup selection, flow logs, custom-resource providers', () => {
+    const all = [...fx.account.roles.values()];
+    expect(all.length).toBeGreaterThan(wardenRoles().length);
+    expect(all.filter((r) => !r.permissionsBoundary).map((r) => r.name)).toEqual([]);
+  });
+
+  it('denies KMS grants a role asks for itself, and leaves the grants AWS services create for their resources (AWS Backup) to the key policy', () => {
+    const key = [...fx.keys.values()][0]!;
+    for (const role of wardenRoles()) {
+      const grant = { principal: role.name, action: 'kms:CreateGrant', resource: key, extraIdentityPolicies: [ADMINISTRATOR_ACCESS] };
+      expect({ role: role.name, own: fx.account.simulate(grant).decision }).toEqual({ role: role.name, own: 'explicit-deny' });
+      expect({ role: role.name, own: fx.account.simulate({ ...grant, context: { 'kms:GrantIsForAWSResource': 'false' } }).decision }).toEqual({ role: role.name, own: 'explicit-deny' });
+      // not explicitly denied: the boundary steps aside and the key policy decides
+      expect({ role: role.name, service: fx.account.simulate({ ...grant, context: { 'kms:GrantIsForAWSResource': 'true' } }).decision }).toEqual({ role: role.name, service: expect.not.stringMatching(/explicit-deny/) });
+    }
+  });
+
   it('denies IAM, key administration, organizations, account, audit tampering and foreign roles even after AdministratorAccess is attached', () => {
     for (const role of wardenRoles()) {
       const leaks = forbidden().filter((t) => fx.account.simulate({ principal: role.name, ...t, extraIdentityPolicies: [ADMINISTRATOR_ACCESS] }).decision !== 'explicit-deny');

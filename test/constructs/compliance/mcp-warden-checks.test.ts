@@ -1,4 +1,4 @@
-import { Duration, Stack, Tags, Validations } from 'aws-cdk-lib';
+import { CfnResource, Duration, Stack, type StackProps, Tags, Validations } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
@@ -6,9 +6,9 @@ import { MCP_WARDEN_RULES, McpWardenChecks, suppress } from '../../../constructs
 import { newTestApp } from '../../lib/stacks/warden-test-app';
 
 /** Rule ids of the findings McpWardenChecks reports for the app (after aspects such as Tags ran). */
-function findings(build: (stack: Stack) => void): string[] {
+function findings(build: (stack: Stack) => void, stackProps: StackProps = {}): string[] {
   const app = newTestApp();
-  const stack = new Stack(app, 'S');
+  const stack = new Stack(app, 'S', stackProps);
   build(stack);
   app.synth();
   return new McpWardenChecks().validateScope(app).violations.map((v) => v.ruleName);
@@ -29,8 +29,37 @@ describe(`${MCP_WARDEN_RULES.roleBoundary}`, () => {
   it('flags a warden role without one', () => {
     expect(findings((s) => wardenRole(s, 'caller'))).toContain(MCP_WARDEN_RULES.roleBoundary);
   });
-  it('ignores roles that are not warden roles', () => {
+  it('ignores roles outside warden stacks that are not warden roles', () => {
     expect(findings((s) => new iam.Role(s, 'Other', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') }))).toEqual([]);
+  });
+
+  /** A stack tagged as WardenStack tags it: every role in it is a warden role for this rule. */
+  const wardenStack: StackProps = { tags: { 'warden:managed-by': 'mcp-warden' } };
+  const serviceRole = (s: Stack, props: Partial<iam.RoleProps> = {}) => new iam.Role(s, 'FlowLogRole', { assumedBy: new iam.ServicePrincipal('vpc-flow-logs.amazonaws.com'), ...props });
+  /** A role as CustomResourceProvider creates it: a plain CfnResource, not a CfnRole. */
+  const providerRole = (s: Stack) =>
+    new CfnResource(s, 'ProviderRole', {
+      type: 'AWS::IAM::Role',
+      properties: { AssumeRolePolicyDocument: { Version: '2012-10-17', Statement: [{ Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' } }] } },
+    });
+
+  it('flags a service role without a boundary in a warden stack, though it has no warden:role tag', () => {
+    expect(findings((s) => serviceRole(s), wardenStack)).toEqual([MCP_WARDEN_RULES.roleBoundary]);
+  });
+  it('passes a service role in a warden stack once it has the boundary', () => {
+    expect(findings((s) => serviceRole(s, { permissionsBoundary: boundary(s) }), wardenStack)).toEqual([]);
+  });
+  it('flags a custom-resource provider role (a plain CfnResource) without a boundary in a warden stack', () => {
+    expect(findings((s) => providerRole(s), wardenStack)).toEqual([MCP_WARDEN_RULES.roleBoundary]);
+  });
+  it('reads a boundary set by a property override, as iam.PermissionsBoundary.apply sets it', () => {
+    expect(
+      findings((s) => {
+        providerRole(s);
+        serviceRole(s);
+        iam.PermissionsBoundary.of(s).apply(boundary(s));
+      }, wardenStack),
+    ).toEqual([]);
   });
 });
 

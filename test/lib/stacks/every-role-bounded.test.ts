@@ -1,0 +1,47 @@
+import { CfnResource, Stack } from 'aws-cdk-lib';
+import { Template } from 'aws-cdk-lib/assertions';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { buildWardenStacks, WardenStack } from '../../../lib/stacks';
+import { defaultManifest, newTestApp, testManifest } from './warden-test-app';
+
+/** Each stack's roles: logical id → the PermissionsBoundary the template gives it. */
+function boundaries(stack: Stack): Record<string, unknown> {
+  const roles = Template.fromStack(stack).findResources('AWS::IAM::Role');
+  return Object.fromEntries(Object.entries(roles).map(([id, r]) => [id, r.Properties.PermissionsBoundary]));
+}
+const boundaryRef = (stack: Stack) => ({ Ref: stack.getLogicalId(stack.node.findChild('WardenPermissionsBoundary').node.findChild('Policy').node.defaultChild as iam.CfnManagedPolicy) });
+
+describe('every role of a warden stack carries the warden boundary', () => {
+  const stacks = buildWardenStacks(newTestApp(), defaultManifest());
+
+  it.each(['shop-prod-data', 'shop-prod-identity', 'shop-prod-servers'])('in %s, the roles warden constructs create and those CDK creates for them alike', (name) => {
+    const stack = stacks.all.find((s) => s.stackName === name)!;
+    const roles = boundaries(stack);
+    expect(Object.keys(roles).length).toBeGreaterThan(0);
+    expect(roles).toEqual(Object.fromEntries(Object.keys(roles).map((id) => [id, boundaryRef(stack)])));
+  });
+
+  it('covers the service roles the audit found unbounded: backup selection, flow logs, the default-security-group provider and the prefix-list lookup', () => {
+    const ids = stacks.all.flatMap((s) => Object.keys(boundaries(s)));
+    for (const prefix of ['BackupsPlanTablesRole', 'NetworkFlowLogRole', 'CustomVpcRestrictDefaultSGCustomResourceProviderRole', 'NetworkDynamoDbPrefixListRole']) {
+      expect(ids.some((id) => id.startsWith(prefix))).toBe(true);
+    }
+  });
+
+  it('keeps a boundary a role already has, and gives a stack without roles no boundary policy', () => {
+    const app = newTestApp();
+    const stack = new WardenStack(app, { manifest: testManifest(), part: 'extra' });
+    const own = new iam.ManagedPolicy(stack, 'OwnBoundary', { statements: [new iam.PolicyStatement({ actions: ['s3:GetObject'], resources: ['*'] })] });
+    new iam.Role(stack, 'Bounded', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'), permissionsBoundary: own });
+    new iam.Role(stack, 'Plain', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
+    new CfnResource(stack, 'ProviderRole', { type: 'AWS::IAM::Role', properties: { AssumeRolePolicyDocument: { Version: '2012-10-17', Statement: [{ Action: 'sts:AssumeRole', Effect: 'Allow', Principal: { Service: 'lambda.amazonaws.com' } }] } } });
+    const roles = boundaries(stack);
+    expect(roles[stack.getLogicalId(stack.node.findChild('Bounded').node.defaultChild as iam.CfnRole)]).toEqual({ Ref: stack.getLogicalId(own.node.defaultChild as iam.CfnManagedPolicy) });
+    expect(roles[stack.getLogicalId(stack.node.findChild('Plain').node.defaultChild as iam.CfnRole)]).toEqual(boundaryRef(stack));
+    expect(roles.ProviderRole).toEqual(boundaryRef(stack));
+
+    const empty = new WardenStack(newTestApp(), { manifest: testManifest(), part: 'empty' });
+    new CfnResource(empty, 'Topic', { type: 'AWS::SNS::Topic' });
+    Template.fromStack(empty).resourceCountIs('AWS::IAM::ManagedPolicy', 0);
+  });
+});

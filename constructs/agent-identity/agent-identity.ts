@@ -182,9 +182,15 @@ export class AgentIdentity extends Construct implements IAgentIdentity {
   /**
    * Grants the caller role `execute-api:Invoke` on one route of an API (the MCP server's).
    * Goes into the caller role's managed policy, never an inline one.
+   * @param route @default - `POST /mcp` on the API's deployed stage (`deploymentStage`), else `v1`
    */
-  public grantInvoke(api: { arnForExecuteApi(method?: string, path?: string, stage?: string): string }, route: { method?: string; path?: string; stage?: string } = {}): iam.Grant {
-    return this.grantInvokeArns(api.arnForExecuteApi(route.method ?? 'POST', route.path ?? '/mcp', route.stage));
+  public grantInvoke(
+    api: { arnForExecuteApi(method?: string, path?: string, stage?: string): string; deploymentStage?: { stageName: string } },
+    route: { method?: string; path?: string; stage?: string } = {},
+  ): iam.Grant {
+    // never the `*` stage by default: a grant on every stage is a wildcard the compliance packs reject
+    const stage = route.stage ?? api.deploymentStage?.stageName ?? 'v1';
+    return this.grantInvokeArns(api.arnForExecuteApi(route.method ?? 'POST', route.path ?? '/mcp', stage));
   }
 
   /** Grants the caller role `execute-api:Invoke` on exactly these execute-api ARNs. */

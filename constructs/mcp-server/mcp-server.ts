@@ -14,7 +14,7 @@
  * touches no dataset table itself.
  */
 import { readFileSync } from 'node:fs';
-import { isAbsolute, join, resolve } from 'node:path';
+import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { Duration, Names, RemovalPolicy, Stack, Tags } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
@@ -110,6 +110,9 @@ export interface McpServerProps {
 /** Where an agent's caller role may send requests. */
 const MCP_PATH = 'mcp';
 const STAGE_NAME = 'v1';
+
+/** The Cedar WebAssembly of the cedar-wasm this package depends on (the one its runtime bundles). */
+export const CEDAR_WASM = join(dirname(require.resolve('@cedar-policy/cedar-wasm/nodejs')), 'cedar_wasm_bg.wasm');
 /** The methods API Gateway routes: POST reaches the function, the others the 405 of `ANY /mcp`. */
 const HTTP_METHODS = ['POST', 'GET', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'] as const;
 /** Throw-away environments whose data need not survive `cdk destroy`. */
@@ -339,10 +342,10 @@ export class McpServer extends Construct {
         commandHooks: {
           beforeBundling: () => [],
           beforeInstall: () => [],
-          // cedar-wasm loads its WebAssembly from next to the module: ship it next to the bundle
-          afterBundling: (inputDir: string, outputDir: string) => [
-            `cp "${join(inputDir, 'node_modules/@cedar-policy/cedar-wasm/nodejs/cedar_wasm_bg.wasm')}" "${outputDir}/cedar_wasm_bg.wasm"`,
-          ],
+          // cedar-wasm loads its WebAssembly from next to the module: ship it next to the bundle.
+          // Resolved from this package, as esbuild resolves the JS: a project with another
+          // cedar-wasm version at its top level must not get that version's .wasm.
+          afterBundling: (_inputDir: string, outputDir: string) => [`cp "${CEDAR_WASM}" "${outputDir}/cedar_wasm_bg.wasm"`],
         },
       },
     });

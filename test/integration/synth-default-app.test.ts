@@ -3,8 +3,10 @@
  * bundling and validation on, and leaves zero unsuppressed findings; every suppression in the
  * validation report carries the reason given to suppress().
  */
+import { createHash } from 'node:crypto';
 import { readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
+import { CEDAR_WASM } from '../../constructs/mcp-server/mcp-server';
 import { Validations } from 'aws-cdk-lib';
 import { compliancePacks, listSuppressions } from '../../constructs/compliance';
 import { COMPLIANCE_PACKS } from '../../lib/config/schema';
@@ -79,6 +81,10 @@ describe('synthesizing the default app with every pack', () => {
       expect(map.sources.some((s) => s.endsWith('constructs/mcp-server/runtime/handler.ts'))).toBe(true);
       expect(map.sourcesContent ?? []).toEqual([]);
       expect(statSync(file).size).toBeLessThan(1.5 * 1024 * 1024);
+      // the .wasm beside the bundle is the one of the cedar-wasm the runtime was bundled from
+      const wasm = readFileSync(join(file, '..', 'cedar_wasm_bg.wasm'));
+      expect(createHash('sha256').update(wasm).digest('hex')).toBe(createHash('sha256').update(readFileSync(CEDAR_WASM)).digest('hex'));
     }
+    expect(CEDAR_WASM).toBe(join(dirname(require.resolve('@cedar-policy/cedar-wasm/nodejs')), 'cedar_wasm_bg.wasm'));
   });
 });

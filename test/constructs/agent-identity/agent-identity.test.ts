@@ -164,10 +164,19 @@ describe('AgentIdentity', () => {
     const template = Template.fromStack(stack);
     template.resourceCountIs('AWS::IAM::Policy', 0);
     template.hasResourceProperties('AWS::IAM::ManagedPolicy', {
-      PolicyDocument: { Statement: [{ Action: 'execute-api:Invoke', Effect: 'Allow', Resource: 'arn:aws:execute-api:eu-west-1:111122223333:abc123/*/POST/mcp' }] },
+      PolicyDocument: { Statement: [{ Action: 'execute-api:Invoke', Effect: 'Allow', Resource: 'arn:aws:execute-api:eu-west-1:111122223333:abc123/v1/POST/mcp' }] },
       Roles: [{ Ref: stack.getLogicalId(identity.callerRole.node.defaultChild as never) }],
     });
     expect(() => identity.grantInvokeArns()).toThrow(/at least one execute-api ARN/);
+  });
+
+  it('grantInvoke defaults to the API\'s deployed stage, never every stage', () => {
+    const { stack, model, datasets } = identities(testManifest());
+    const identity = new AgentIdentity(stack, 'Reader', { model, agent: model.agent('reader'), datasets });
+    identity.grantInvoke({ arnForExecuteApi: (method, path, stage) => `arn:aws:execute-api:eu-west-1:111122223333:abc123/${stage ?? '*'}/${method}${path}`, deploymentStage: { stageName: 'prod' } });
+    Template.fromStack(stack).hasResourceProperties('AWS::IAM::ManagedPolicy', {
+      PolicyDocument: { Statement: [Match.objectLike({ Resource: 'arn:aws:execute-api:eu-west-1:111122223333:abc123/prod/POST/mcp' })] },
+    });
   });
 
   it('imports both roles of a deployed agent by their deterministic names', () => {

@@ -6,3 +6,23 @@ export * from './agent-identity';
 export * from './data-plane';
 export * from './compliance';
 export * from './mcp-server';
+
+// What the constructs take: the manifest (loaded and checked) and the access model built from it.
+export {
+  loadManifest,
+  parseManifest,
+  manifestSchema,
+  ManifestError,
+  DEFAULT_MANIFEST_FILE,
+  type LoadedManifest,
+  type Manifest,
+  type ManifestInput,
+  type ManifestIssue,
+  type AgentSpec,
+  type ServerSpec,
+  type ToolSpec,
+  type DatasetSpec,
+  type AccessLevel,
+  type CompliancePack,
+} from '../lib/config';
+export { AccessModel, type Grant, type DatasetGrant } from '../lib/policy/access-model';

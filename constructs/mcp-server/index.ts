@@ -1,6 +1,8 @@
 export { McpServer } from './mcp-server';
 export { WardenNetwork } from './warden-network';
 export type { WardenNetworkProps } from './warden-network';
+export { DynamoDbPrefixList } from './dynamodb-prefix-list';
+export type { DynamoDbPrefixListProps } from './dynamodb-prefix-list';
 export type { McpServerProps, ServerMetricName, ServerMetricOptions } from './mcp-server';
 export { AgentStatusTable, agentStatusTableName, AGENT_STATUS_WRITE_ACTIONS } from './agent-status-table';
 export type { AgentStatusTableProps } from './agent-status-table';

@@ -25,8 +25,18 @@ export type ComplianceFormat = (typeof COMPLIANCE_FORMATS)[number];
 
 /** The CDK writes this file into the assembly folder (cx-api VALIDATION_REPORT_FILE). */
 const VALIDATION_REPORT_FILE = 'validation-report.json';
-/** The project's own cdk.json, whose feature flags apply when the working folder has none. */
-const PACKAGE_CDK_JSON = resolve(__dirname, '../../cdk.json');
+/**
+ * mcp-warden's own cdk.json (shipped in the package), whose feature flags apply when the working
+ * folder has none. Found from the package root, which is one level further up in dist/.
+ */
+const PACKAGE_CDK_JSON = packageFile(__dirname, 'cdk.json');
+
+function packageFile(from: string, name: string): string {
+  for (let dir = from; dirname(dir) !== dir; dir = dirname(dir)) {
+    if (existsSync(join(dir, 'package.json')) && existsSync(join(dir, name))) return join(dir, name);
+  }
+  return resolve(from, '../..', name);
+}
 
 export interface ComplianceRunOptions {
   /** "Today" for access reviews (and for the manifest's future-date check). @default new Date() */

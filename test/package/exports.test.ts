@@ -20,6 +20,14 @@ it('exports the constructs from mcp-warden', () => {
   expect(exportsOf('mcp-warden')).toEqual(expect.arrayContaining(['AgentIdentity', 'DataClassKeys', 'Dataset', 'McpServer', 'suppress', 'McpWardenChecks']));
 });
 
+it('exports what the constructs take: the manifest loader and the access model', () => {
+  expect(exportsOf('mcp-warden')).toEqual(expect.arrayContaining(['loadManifest', 'parseManifest', 'manifestSchema', 'ManifestError', 'AccessModel', 'WardenNetwork']));
+});
+
+it('exports the stacks builder from mcp-warden/stacks', () => {
+  expect(exportsOf('mcp-warden/stacks')).toEqual(expect.arrayContaining(['buildWardenStacks', 'WardenStack', 'RoleLimitError']));
+});
+
 it('exports defineTools from mcp-warden/runtime', () => {
   expect(exportsOf('mcp-warden/runtime')).toEqual(expect.arrayContaining(['defineTools', 'defineTool', 'InMemoryDataset']));
 });

@@ -25,7 +25,8 @@ import { headerOf, type HttpRequestLike, type HttpResponseLike } from './http-ty
 import { JSON_RPC, jsonRpcError } from './json-rpc-errors';
 import { checkHttp, parseMessage } from './request-checks';
 import { buildCatalog, describeInvalidArguments, type CatalogServer, type CatalogTool } from './tool-catalog';
-import { jsonLogger, type ToolLogger } from './tool-logger';
+import { jsonLogger, redactingLogger, type ToolLogger } from './tool-logger';
+import { redact, redactJson, redactionPolicy } from '../guard/redact';
 import { toolErrorResult, toToolResult } from './tool-result';
 
 /** What the dataset factory is asked for: one tool's dataset, on behalf of one agent. */
@@ -87,6 +88,11 @@ export function createMcpHandler(options: McpHandlerOptions): McpHandler {
   const datasets = new Map(options.manifest.datasets.map((d) => [d.name, d]));
   const deadlineMs = options.deadlineMs ?? DEFAULT_DEADLINE_MS;
   const logger = options.logger ?? jsonLogger();
+  // tool code's log lines are redacted as for the least-cleared reader (operators, not the agent)
+  const redaction = redactionPolicy(options.manifest);
+  const leastCleared = options.manifest.dataClasses[0]!;
+  const redactForLogs = <T>(value: T): T =>
+    (typeof value === 'string' ? redact(value, leastCleared, redaction).text : redactJson(value, leastCleared, redaction).value) as T;
   const maxBodyBytes = options.manifest.guard.maxBodyBytes;
   const { guard } = options;
 
@@ -218,7 +224,7 @@ export function createMcpHandler(options: McpHandlerOptions): McpHandler {
 
   async function runTool(server: CatalogServer, tool: CatalogTool, agent: AgentSpec, args: unknown, requestInfo: RequestInfo, signal: AbortSignal): Promise<ToolCallResult> {
     const name = tool.spec.name;
-    const toolLogger = logger.child({ requestId: requestInfo.requestId, agent: agent.name, server: server.spec.name, tool: name });
+    const toolLogger = redactingLogger(logger.child({ requestId: requestInfo.requestId, agent: agent.name, server: server.spec.name, tool: name }), redactForLogs);
     try {
       const datasetSpec = datasets.get(tool.spec.dataset)!;
       const client = await options.datasets({ agent, server: server.spec, tool: tool.spec, dataset: datasetSpec });

@@ -58,3 +58,35 @@ function safeStringify(value: unknown): string {
     return v;
   });
 }
+
+/**
+ * Wraps a tool logger so that what tool code logs is redacted as for the least-cleared reader:
+ * log lines reach CloudWatch Logs and whoever operates it, not the agent, and tool code logs
+ * whatever it handles (a whole customer record, a payment). Message and fields both pass
+ * through `redactValue`; the wrapped logger's own fields (agent, tool, request id) do not.
+ */
+export function redactingLogger(inner: ToolLogger, redactValue: <T>(value: T) => T): ToolLogger {
+  const log = (level: LogLevel) => (message: string, fields?: LogFields) => {
+    // what the redactor can't walk (e.g. a cycle) is dropped, never logged raw
+    let safeMessage: string;
+    try {
+      safeMessage = redactValue(String(message));
+    } catch {
+      safeMessage = '[message dropped: it could not be redacted]';
+    }
+    let safeFields: LogFields | undefined;
+    try {
+      safeFields = fields === undefined ? undefined : redactValue(fields);
+    } catch {
+      safeFields = { redaction: 'fields dropped: they could not be redacted' };
+    }
+    inner[level](safeMessage, safeFields);
+  };
+  return {
+    debug: log('debug'),
+    info: log('info'),
+    warn: log('warn'),
+    error: log('error'),
+    child: (fields) => redactingLogger(inner.child(fields), redactValue),
+  };
+}

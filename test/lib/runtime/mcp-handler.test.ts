@@ -134,4 +134,32 @@ describe('createMcpHandler', () => {
   it('refuses to build when the code of a server is missing', () => {
     expect(() => setup({ commerce: commerceTools })).toThrow(/payment-tools.ts: does not default-export defineTools.*server "payments"/);
   });
+
+  it('redacts what tool code logs, as for the least-cleared reader, whatever the agent may see', async () => {
+    const payment = data.payments.find((p) => p.card !== undefined)!;
+    const card = payment.card!;
+    const chatty = defineTools([
+      defineTool({
+        name: 'get_payment',
+        description: 'logs too much',
+        input: z.object({ orderId: z.string() }),
+        handler: ({ orderId }, ctx) => {
+          ctx.logger.info(`paid with ${card.number}, contact bob@example.com`, { record: payment, orderId });
+          return { orderId };
+        },
+      }),
+      defineTool({ name: 'flag_payment', description: 'unused', input: z.object({}), handler: () => ({}) }),
+    ]);
+    const { handler, logs } = setup({ commerce: commerceTools, payments: chatty });
+    // fraud-agent is cleared for restricted data: its answer may carry cards, its logs may not
+    const res = await handler.handle({ server: 'payments', caller: { principalArn: role('fraud-agent') }, request: callTool('get_payment', { orderId: payment.orderId }) });
+    expect(res.status).toBe(200);
+    const line = logs.find((l) => l.includes('paid with'))!;
+    expect(line).toContain('[REDACTED:card]');
+    expect(line).toContain('[REDACTED:email]');
+    expect(line).not.toContain(card.number);
+    expect(line).not.toContain(card.number.replace(/\s/g, ''));
+    expect(line).not.toContain(`"cvv":"${card.cvv}"`);
+    expect(JSON.parse(line)).toMatchObject({ agent: 'fraud-agent', tool: 'get_payment', orderId: payment.orderId });
+  });
 });

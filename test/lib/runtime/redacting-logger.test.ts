@@ -1,0 +1,28 @@
+import { jsonLogger, redactingLogger } from '../../../lib/runtime/tool-logger';
+
+const capture = () => {
+  const lines: string[] = [];
+  return { lines, logger: jsonLogger({ write: (l) => lines.push(l), timestamp: () => 't' }) };
+};
+/** A stand-in redactor that upper-cases every string value (keys untouched). */
+const upper = <T>(v: T): T =>
+  (typeof v === 'string' ? v.toUpperCase() : JSON.parse(JSON.stringify(v), (_k, x: unknown) => (typeof x === 'string' ? x.toUpperCase() : x))) as T;
+
+describe('redactingLogger', () => {
+  it('passes message and fields through the redactor, and keeps its own context fields', () => {
+    const { lines, logger } = capture();
+    redactingLogger(logger.child({ tool: 'get_order' }), upper).child({ agent: 'a' }).warn('secret', { note: 'x' });
+    expect(JSON.parse(lines[0]!)).toEqual({ timestamp: 't', level: 'warn', message: 'SECRET', tool: 'get_order', agent: 'a', note: 'X' });
+  });
+
+  it('drops what cannot be redacted instead of logging it raw', () => {
+    const { lines, logger } = capture();
+    const failing = <T>(): T => {
+      throw new Error('cannot walk');
+    };
+    redactingLogger(logger, failing).error('card 4111 1111 1111 1111', { record: { pan: '4111111111111111' } });
+    const line = lines[0]!;
+    expect(line).not.toContain('4111');
+    expect(JSON.parse(line)).toMatchObject({ message: '[message dropped: it could not be redacted]', redaction: 'fields dropped: they could not be redacted' });
+  });
+});

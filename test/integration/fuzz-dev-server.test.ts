@@ -7,11 +7,9 @@
  */
 import { Agent, request as httpRequest } from 'node:http';
 import { connect } from 'node:net';
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { sampleData } from '../../examples/shop/sample-data';
 import { startDevServer, type DevServer } from '../../lib/dev';
-import { checkAnswer, fuzzRequest, pick, rawRequest, rng, type Answer, type FuzzRequest, type Rng } from './fuzz-messages';
+import { fuzzCampaign, fuzzRequest, pick, rawRequest, rng, type Answer, type FuzzRequest, type Rng } from './fuzz-messages';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20240611);
 const CASES = 2_000;
@@ -137,34 +135,10 @@ afterAll(async () => {
 });
 
 it(`answers ${CASES} fuzzed requests (seed ${SEED}) with no 5xx, no internals, within ${MAX_MS} ms, on a bounded heap`, async () => {
-  setFlagsFromString('--expose_gc');
-  const gc = runInNewContext('gc') as () => void;
-  const statuses = new Map<number, number>();
-  const failures: string[] = [];
-  let slowest = 0;
-  const collect = (req: FuzzRequest, a: Answer) => {
-    statuses.set(a.status, (statuses.get(a.status) ?? 0) + 1);
-    slowest = Math.max(slowest, a.ms);
-    try {
-      checkAnswer(req, a, { maxMs: MAX_MS, tools: allTools(), emptyStatuses: EMPTY_STATUSES });
-    } catch (err) {
-      if (failures.length < 10) failures.push(String((err as Error).message).slice(0, 600));
-    }
-  };
-  await runFuzz(SEED + 1, 200, collect); // warm-up: JIT, caches
-  gc();
-  const before = process.memoryUsage().heapUsed;
-  const started = Date.now();
-  await runFuzz(SEED, CASES, collect);
-  const elapsed = Date.now() - started;
-  gc();
-  const growth = process.memoryUsage().heapUsed - before;
-  process.stdout.write(
-    `dev fuzz: ${CASES} cases in ${elapsed} ms, slowest ${slowest} ms, heapUsed growth ${(growth / 1024 / 1024).toFixed(1)} MB, statuses ${JSON.stringify(Object.fromEntries([...statuses].sort(([a], [b]) => a - b)))}\n`,
-  );
+  const { statuses, failures, elapsedMs, heapGrowthBytes } = await fuzzCampaign('dev', SEED, CASES, { maxMs: MAX_MS, tools: allTools, emptyStatuses: EMPTY_STATUSES }, runFuzz);
   expect(failures).toEqual([]);
-  expect(elapsed).toBeLessThan(60_000);
-  expect(growth).toBeLessThan(20 * 1024 * 1024);
+  expect(elapsedMs).toBeLessThan(60_000);
+  expect(heapGrowthBytes).toBeLessThan(20 * 1024 * 1024);
   // the mix reached the tools, the guard's refusals and the pre-checks, not only one of them
   expect(statuses.get(200) ?? 0).toBeGreaterThan(CASES / 10);
   expect(statuses.get(400) ?? 0).toBeGreaterThan(CASES / 10);

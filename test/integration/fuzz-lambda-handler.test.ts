@@ -6,8 +6,6 @@
  * other HTTP methods and resources. Every answer: no 5xx, a JSON-RPC body, nothing internal,
  * within 5 s; a normal call still works afterwards and the heap stays bounded.
  */
-import { setFlagsFromString } from 'node:v8';
-import { runInNewContext } from 'node:vm';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { STSClient } from '@aws-sdk/client-sts';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -19,7 +17,7 @@ import { sampleData } from '../../examples/shop/sample-data';
 import { shopManifest, shopTables } from '../constructs/mcp-server/shop-manifest';
 import { FakeDataRoles } from '../constructs/mcp-server/runtime/fake-data-roles';
 import { FakeDynamoDB } from '../constructs/mcp-server/runtime/fake-dynamodb';
-import { checkAnswer, fuzzRequest, pick, rng, type Answer, type FuzzRequest, type Rng } from './fuzz-messages';
+import { fuzzCampaign, fuzzRequest, pick, rng, type Answer, type FuzzRequest, type Rng } from './fuzz-messages';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20240611);
 const CASES = 2_000;
@@ -167,35 +165,11 @@ const normalEvent = (): APIGatewayProxyEvent =>
   toEvent(rng(1), { method: 'POST', path: '/mcp/commerce', headers: {}, body: Buffer.from(JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'search_products', arguments: { limit: 2 } } })), label: '' }, 0).event;
 
 it(`answers ${CASES} fuzzed API Gateway events (seed ${SEED}) with no 5xx, no internals, within ${MAX_MS} ms, on a bounded heap`, async () => {
-  setFlagsFromString('--expose_gc');
-  const gc = runInNewContext('gc') as () => void;
-  const statuses = new Map<number, number>();
-  const failures: string[] = [];
-  let slowest = 0;
-  const collect = (req: FuzzRequest, a: Answer) => {
-    statuses.set(a.status, (statuses.get(a.status) ?? 0) + 1);
-    slowest = Math.max(slowest, a.ms);
-    try {
-      // the Lambda always answers with a body: no HTTP-level empty answers except a notification's 202
-      checkAnswer(req, a, { maxMs: MAX_MS, tools: TOOLS, emptyStatuses: [202] });
-    } catch (err) {
-      if (failures.length < 10) failures.push(String((err as Error).message).slice(0, 600));
-    }
-  };
-  await runFuzz(SEED + 1, 200, collect);
-  gc();
-  const before = process.memoryUsage().heapUsed;
-  const started = Date.now();
-  await runFuzz(SEED, CASES, collect);
-  const elapsed = Date.now() - started;
-  gc();
-  const growth = process.memoryUsage().heapUsed - before;
-  process.stdout.write(
-    `lambda fuzz: ${CASES} cases in ${elapsed} ms, slowest ${slowest} ms, heapUsed growth ${(growth / 1024 / 1024).toFixed(1)} MB, statuses ${JSON.stringify(Object.fromEntries([...statuses].sort(([a], [b]) => a - b)))}\n`,
-  );
+  // the Lambda always answers with a body: no HTTP-level empty answers except a notification's 202
+  const { statuses, failures, elapsedMs, heapGrowthBytes } = await fuzzCampaign('lambda', SEED, CASES, { maxMs: MAX_MS, tools: () => TOOLS, emptyStatuses: [202] }, runFuzz);
   expect(failures).toEqual([]);
-  expect(elapsed).toBeLessThan(60_000);
-  expect(growth).toBeLessThan(20 * 1024 * 1024);
+  expect(elapsedMs).toBeLessThan(60_000);
+  expect(heapGrowthBytes).toBeLessThan(20 * 1024 * 1024);
   expect(statuses.get(200) ?? 0).toBeGreaterThan(CASES / 10);
   expect(statuses.get(400) ?? 0).toBeGreaterThan(CASES / 10);
 }, 120_000);

@@ -5,6 +5,8 @@
  * (mulberry32) so a failing case is reproduced by its seed and index.
  */
 import { isUtf8 } from 'node:buffer';
+import { setFlagsFromString } from 'node:v8';
+import { runInNewContext } from 'node:vm';
 import { expect } from '@jest/globals';
 
 export type Rng = () => number;
@@ -261,6 +263,55 @@ export function checkAnswer(req: FuzzRequest, a: Answer, opts: { maxMs: number; 
     const others = opts.tools.filter((t) => !asked.includes(t) && new RegExp(`\\b${t}\\b`).test(text));
     expect({ where, others }).toEqual({ where, others: [] });
   }
+}
+
+export interface FuzzCampaign {
+  readonly statuses: ReadonlyMap<number, number>;
+  /** The first ten failed checks (each a case label and what was wrong). */
+  readonly failures: readonly string[];
+  readonly slowestMs: number;
+  readonly elapsedMs: number;
+  readonly heapGrowthBytes: number;
+}
+
+/**
+ * Runs a seeded campaign against one target: a 200-case warm-up (JIT, caches) on another seed,
+ * then `cases` cases checked with `checkAnswer`, timed, with the heap measured after a forced
+ * GC on both sides. Prints one summary line; the caller asserts on what comes back.
+ */
+export async function fuzzCampaign(
+  name: string,
+  seed: number,
+  cases: number,
+  checks: { maxMs: number; tools: () => readonly string[]; emptyStatuses: readonly number[] },
+  run: (seed: number, n: number, collect: (req: FuzzRequest, a: Answer) => void) => Promise<void>,
+): Promise<FuzzCampaign> {
+  setFlagsFromString('--expose_gc');
+  const gc = runInNewContext('gc') as () => void;
+  const statuses = new Map<number, number>();
+  const failures: string[] = [];
+  let slowestMs = 0;
+  const collect = (req: FuzzRequest, a: Answer) => {
+    statuses.set(a.status, (statuses.get(a.status) ?? 0) + 1);
+    slowestMs = Math.max(slowestMs, a.ms);
+    try {
+      checkAnswer(req, a, { maxMs: checks.maxMs, tools: checks.tools(), emptyStatuses: checks.emptyStatuses });
+    } catch (err) {
+      if (failures.length < 10) failures.push(String((err as Error).message).slice(0, 600));
+    }
+  };
+  await run(seed + 1, 200, collect);
+  gc();
+  const before = process.memoryUsage().heapUsed;
+  const started = Date.now();
+  await run(seed, cases, collect);
+  const elapsedMs = Date.now() - started;
+  gc();
+  const heapGrowthBytes = process.memoryUsage().heapUsed - before;
+  process.stdout.write(
+    `${name} fuzz: ${cases} cases in ${elapsedMs} ms, slowest ${slowestMs} ms, heapUsed growth ${(heapGrowthBytes / 1024 / 1024).toFixed(1)} MB, statuses ${JSON.stringify(Object.fromEntries([...statuses].sort(([a], [b]) => a - b)))}\n`,
+  );
+  return { statuses, failures, slowestMs, elapsedMs, heapGrowthBytes };
 }
 
 /** Bytes of a request as a raw HTTP/1.1 message (for framing the client libraries refuse to send). */

@@ -6,7 +6,6 @@
  * other HTTP methods and resources. Every answer: no 5xx, a JSON-RPC body, nothing internal,
  * within 5 s; a normal call still works afterwards and the heap stays bounded.
  */
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { STSClient } from '@aws-sdk/client-sts';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
@@ -15,8 +14,8 @@ import { createLambdaHandler, type LambdaHandler } from '../../constructs/mcp-se
 import shopTools from '../../examples/shop/tools';
 import { sampleData } from '../../examples/shop/sample-data';
 import { shopManifest, shopTables } from '../constructs/mcp-server/shop-manifest';
-import { FakeDataRoles } from '../constructs/mcp-server/runtime/fake-data-roles';
-import { FakeDynamoDB } from '../constructs/mcp-server/runtime/fake-dynamodb';
+import type { FakeDynamoDB } from '../constructs/mcp-server/runtime/fake-dynamodb';
+import { fakeShopAccount, SHOP_LAMBDA_ENV, shopCallerArn } from '../constructs/mcp-server/runtime/fake-shop-account';
 import { fuzzCampaign, fuzzRequest, pick, rng, type Answer, type FuzzRequest, type Rng } from './fuzz-messages';
 
 const SEED = Number(process.env.FUZZ_SEED ?? 20240611);
@@ -28,33 +27,17 @@ const stsMock = mockClient(STSClient);
 const manifest = shopManifest();
 const tables = shopTables(manifest);
 const data = sampleData();
-const ENV = {
-  WARDEN_SERVER: 'commerce',
-  WARDEN_AGENT_STATUS_TABLE: 'shop-prod-agent-status',
-  WARDEN_RATE_LIMIT_TABLE: 'shop-prod-commerce-rate-limit',
-  WARDEN_DATA_ROLE_ARN_PREFIX: 'arn:aws:iam::123456789012:role/',
-};
+const ENV = SHOP_LAMBDA_ENV;
 const AGENTS = manifest.agents.map((a) => a.name);
-const callerArn = (agent: string) => `arn:aws:sts::123456789012:assumed-role/shop-prod-${agent}-caller/session-1`;
+const callerArn = shopCallerArn;
 const TOOLS = manifest.servers.flatMap((s) => s.tools.map((t) => t.name));
 
 let fake: FakeDynamoDB;
 let handler: LambdaHandler;
 
 beforeAll(() => {
-  fake = new FakeDynamoDB();
-  fake.createTable(ENV.WARDEN_AGENT_STATUS_TABLE, { partitionKey: 'agent' });
-  fake.createTable(ENV.WARDEN_RATE_LIMIT_TABLE, { partitionKey: 'pk' });
-  for (const d of manifest.datasets) fake.createTable(tables[d.name]!, { partitionKey: 'pk' });
-  fake.createTable(tables.catalog!, { partitionKey: 'pk' }, data.products.map((p) => ({ ...p })) as Record<string, unknown>[]);
-  const roles = new FakeDataRoles(manifest, tables);
-  roles.install(stsMock);
-  fake.authorize = (call) => {
-    if (call.table === ENV.WARDEN_AGENT_STATUS_TABLE || call.table === ENV.WARDEN_RATE_LIMIT_TABLE) return;
-    roles.authorize(call);
-  };
-  fake.install(ddbMock);
-  const region = { region: 'eu-west-1', credentials: { accessKeyId: 'AKIDLAMBDAROLE', secretAccessKey: 'x' } };
+  const account = fakeShopAccount(manifest, tables, { ddb: ddbMock, sts: stsMock });
+  fake = account.fake;
   handler = createLambdaHandler({
     manifest,
     server: 'commerce',
@@ -63,11 +46,7 @@ beforeAll(() => {
     audit: { emit: () => undefined },
     metrics: { put: () => undefined },
     logger: { debug() {}, info() {}, warn() {}, error() {}, child() { return this; } },
-    clients: {
-      dynamodb: DynamoDBDocumentClient.from(new DynamoDBClient(region)),
-      sts: new STSClient(region),
-      documentClient: (credentials) => DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'eu-west-1', credentials })),
-    },
+    clients: account.clients,
   });
 });
 

@@ -1,4 +1,3 @@
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { STSClient } from '@aws-sdk/client-sts';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEvent } from 'aws-lambda';
@@ -6,22 +5,16 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { createLambdaHandler, type LambdaHandler } from '../../../../constructs/mcp-server/runtime/handler';
 import { memoryAuditSink, type MemoryAuditSink } from '../../../../lib/guard/audit-sinks';
 import shopTools from '../../../../examples/shop/tools';
-import { sampleData } from '../../../../examples/shop/sample-data';
 import { shopManifest, shopTables } from '../shop-manifest';
-import { FakeDataRoles } from './fake-data-roles';
-import { FakeDynamoDB } from './fake-dynamodb';
+import type { FakeDynamoDB } from './fake-dynamodb';
+import { fakeShopAccount, SHOP_LAMBDA_ENV, shopCallerArn } from './fake-shop-account';
 
 const ddbMock = mockClient(DynamoDBDocumentClient);
 const stsMock = mockClient(STSClient);
 const manifest = shopManifest();
 const tables = shopTables(manifest);
-const ENV = {
-  WARDEN_SERVER: 'commerce',
-  WARDEN_AGENT_STATUS_TABLE: 'shop-prod-agent-status',
-  WARDEN_RATE_LIMIT_TABLE: 'shop-prod-commerce-rate-limit',
-  WARDEN_DATA_ROLE_ARN_PREFIX: 'arn:aws:iam::123456789012:role/',
-};
-const callerArn = (agent: string) => `arn:aws:sts::123456789012:assumed-role/shop-prod-${agent}-caller/session-1`;
+const ENV = SHOP_LAMBDA_ENV;
+const callerArn = shopCallerArn;
 
 let requests = 0;
 function event(body: unknown, options: { caller?: string | null; base64?: boolean; method?: string } = {}): APIGatewayProxyEvent {
@@ -54,21 +47,9 @@ describe('Lambda handler', () => {
   beforeEach(() => {
     ddbMock.reset();
     stsMock.reset();
-    fake = new FakeDynamoDB();
-    fake.createTable(ENV.WARDEN_AGENT_STATUS_TABLE, { partitionKey: 'agent' }, [{ agent: 'pricing-agent', status: 'contained' }]);
-    fake.createTable(ENV.WARDEN_RATE_LIMIT_TABLE, { partitionKey: 'pk' });
-    for (const d of manifest.datasets) fake.createTable(tables[d.name]!, { partitionKey: 'pk' });
-    fake.createTable(tables.catalog!, { partitionKey: 'pk' }, sampleData().products.map((p) => ({ ...p })) as Record<string, unknown>[]);
-    const roles = new FakeDataRoles(manifest, tables);
-    roles.install(stsMock);
-    // the Lambda's own role reads status and counts calls; dataset tables only with data-role sessions
-    fake.authorize = (call) => {
-      if (call.table === ENV.WARDEN_AGENT_STATUS_TABLE || call.table === ENV.WARDEN_RATE_LIMIT_TABLE) return;
-      roles.authorize(call);
-    };
-    fake.install(ddbMock);
+    const account = fakeShopAccount(manifest, tables, { ddb: ddbMock, sts: stsMock }, { statuses: [{ agent: 'pricing-agent', status: 'contained' }] });
+    fake = account.fake;
     audit = memoryAuditSink();
-    const region = { region: 'eu-west-1', credentials: { accessKeyId: 'AKIDLAMBDAROLE', secretAccessKey: 'x' } };
     handler = createLambdaHandler({
       manifest,
       server: 'commerce',
@@ -77,11 +58,7 @@ describe('Lambda handler', () => {
       audit,
       metrics: { put: () => undefined },
       logger: { debug() {}, info() {}, warn() {}, error() {}, child() { return this; } },
-      clients: {
-        dynamodb: DynamoDBDocumentClient.from(new DynamoDBClient(region)),
-        sts: new STSClient(region),
-        documentClient: (credentials) => DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'eu-west-1', credentials })),
-      },
+      clients: account.clients,
     });
   });
 

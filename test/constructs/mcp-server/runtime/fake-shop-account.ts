@@ -1,0 +1,54 @@
+/**
+ * The AWS side of the example shop's commerce Lambda, faked with real logic: an in-memory
+ * DynamoDB (status, rate-limit and dataset tables, the catalog seeded) behind the document
+ * client mock, and STS handing out data-role sessions that the tables check. The Lambda's own
+ * role reaches the status and rate-limit tables; dataset tables only with a data-role session.
+ */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { STSClient } from '@aws-sdk/client-sts';
+import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { AwsClientStub } from 'aws-sdk-client-mock';
+import type { LambdaHandlerOptions } from '../../../../constructs/mcp-server/runtime/handler';
+import { sampleData } from '../../../../examples/shop/sample-data';
+import type { Manifest } from '../../../../lib/config/schema';
+import { FakeDataRoles } from './fake-data-roles';
+import { FakeDynamoDB } from './fake-dynamodb';
+
+export const SHOP_LAMBDA_ENV = {
+  WARDEN_SERVER: 'commerce',
+  WARDEN_AGENT_STATUS_TABLE: 'shop-prod-agent-status',
+  WARDEN_RATE_LIMIT_TABLE: 'shop-prod-commerce-rate-limit',
+  WARDEN_DATA_ROLE_ARN_PREFIX: 'arn:aws:iam::123456789012:role/',
+};
+
+/** The assumed-role ARN API Gateway reports for an agent's caller role in the shop's account. */
+export const shopCallerArn = (agent: string) => `arn:aws:sts::123456789012:assumed-role/shop-prod-${agent}-caller/session-1`;
+
+export function fakeShopAccount(
+  manifest: Manifest,
+  tables: Record<string, string>,
+  mocks: { ddb: AwsClientStub<DynamoDBDocumentClient>; sts: AwsClientStub<STSClient> },
+  options: { statuses?: Record<string, unknown>[] } = {},
+): { fake: FakeDynamoDB; clients: NonNullable<LambdaHandlerOptions['clients']> } {
+  const fake = new FakeDynamoDB();
+  fake.createTable(SHOP_LAMBDA_ENV.WARDEN_AGENT_STATUS_TABLE, { partitionKey: 'agent' }, options.statuses);
+  fake.createTable(SHOP_LAMBDA_ENV.WARDEN_RATE_LIMIT_TABLE, { partitionKey: 'pk' });
+  for (const d of manifest.datasets) fake.createTable(tables[d.name]!, { partitionKey: 'pk' });
+  fake.createTable(tables.catalog!, { partitionKey: 'pk' }, sampleData().products.map((p) => ({ ...p })) as Record<string, unknown>[]);
+  const roles = new FakeDataRoles(manifest, tables);
+  roles.install(mocks.sts);
+  fake.authorize = (call) => {
+    if (call.table === SHOP_LAMBDA_ENV.WARDEN_AGENT_STATUS_TABLE || call.table === SHOP_LAMBDA_ENV.WARDEN_RATE_LIMIT_TABLE) return;
+    roles.authorize(call);
+  };
+  fake.install(mocks.ddb);
+  const region = { region: 'eu-west-1', credentials: { accessKeyId: 'AKIDLAMBDAROLE', secretAccessKey: 'x' } };
+  return {
+    fake,
+    clients: {
+      dynamodb: DynamoDBDocumentClient.from(new DynamoDBClient(region)),
+      sts: new STSClient(region),
+      documentClient: (credentials) => DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'eu-west-1', credentials })),
+    },
+  };
+}

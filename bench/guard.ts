@@ -18,12 +18,13 @@ import { screenArguments } from '../lib/guard/screen';
 import { screenOutput, stripOutputHidden, type ToolOutput } from '../lib/guard/screen-output';
 import { InMemoryAgentStatusStore } from '../lib/guard/status-store';
 import { createAuthorizer } from '../lib/policy/authorizer';
+import { quantile, runStandalone } from './bench-kit';
 
 const N = Number(process.env.BENCH_GUARD_CALLS ?? 5000);
 
 function stats(samplesNs: number[]): { p50_us: number; p99_us: number; mean_us: number } {
   const sorted = [...samplesNs].sort((a, b) => a - b);
-  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]! / 1000;
+  const at = (q: number) => quantile(sorted, q) / 1000;
   const mean = sorted.reduce((a, b) => a + b, 0) / sorted.length / 1000;
   const r = (x: number) => Math.round(x * 10) / 10;
   return { p50_us: r(at(0.5)), p99_us: r(at(0.99)), mean_us: r(mean) };
@@ -145,13 +146,4 @@ export async function run(): Promise<object[]> {
   return rows;
 }
 
-if (require.main === module) {
-  run()
-    .then((rows) => {
-      for (const row of rows) process.stdout.write(`${JSON.stringify(row)}\n`);
-    })
-    .catch((err: unknown) => {
-      process.stderr.write(`bench failed: ${err instanceof Error ? err.stack : String(err)}\n`);
-      process.exitCode = 1;
-    });
-}
+runStandalone(module, run);

@@ -5,6 +5,7 @@
  * last one is the summary. `npx tsx bench/redact.ts`, or through `npm run bench`.
  */
 import { redact, redactionPolicy } from '../lib/guard/redact';
+import { quantile, runStandalone } from './bench-kit';
 
 const policy = redactionPolicy({ dataClasses: ['public', 'internal', 'confidential', 'restricted'], guard: { injection: 'block', policies: [], redaction: {}, maxBodyBytes: 1048576 } });
 
@@ -15,9 +16,6 @@ function sized(unit: string, bytes: number): string {
   return unit.repeat(Math.ceil(bytes / unit.length)).slice(0, bytes);
 }
 
-function percentile(sorted: number[], p: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
-}
 
 function measure(name: string, text: string): Record<string, unknown> {
   const budgetMs = 400;
@@ -40,8 +38,8 @@ function measure(name: string, text: string): Record<string, unknown> {
     calls: times.length,
     redactionsPerCall: redactions,
     mbPerSecond: round(Buffer.byteLength(text) * times.length / (total / 1000) / 1e6),
-    p50Ms: round(percentile(times, 50)),
-    p99Ms: round(percentile(times, 99)),
+    p50Ms: round(quantile(times, 0.5)),
+    p99Ms: round(quantile(times, 0.99)),
   };
 }
 
@@ -63,11 +61,4 @@ export async function run(): Promise<object[]> {
   return rows;
 }
 
-if (require.main === module) {
-  run()
-    .then((rows) => rows.forEach((row) => process.stdout.write(`${JSON.stringify(row)}\n`)))
-    .catch((err: unknown) => {
-      process.stderr.write(`bench failed: ${err instanceof Error ? err.stack : String(err)}\n`);
-      process.exitCode = 1;
-    });
-}
+runStandalone(module, run);

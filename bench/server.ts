@@ -27,6 +27,7 @@ import { sampleData, sampleDatasets } from '../examples/shop/sample-data';
 import { loadManifest } from '../lib/config';
 import { startDevServer } from '../lib/dev';
 import { InMemoryDataset, jsonLogger, toToolResult, type ToolSet } from '../lib/runtime';
+import { quantile, runStandalone } from './bench-kit';
 
 const ROOT = join(__dirname, '..');
 const AGENT = 'support-agent';
@@ -153,9 +154,6 @@ async function checkWithSdkClient(bare: Endpoint, warden: Endpoint, kinds: reado
   if (seen.bare!.join() !== seen.warden!.join()) throw new Error(`the servers list different tools: bare ${seen.bare!.join()} vs warden ${seen.warden!.join()}`);
 }
 
-function quantile(sorted: readonly number[], q: number): number {
-  return sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))]!;
-}
 const r2 = (x: number) => Math.round(x * 100) / 100;
 const r3 = (x: number) => Math.round(x * 1000) / 1000;
 
@@ -248,11 +246,6 @@ if (process.env.BENCH_SERVER_ROLE) {
       process.exit(1);
     });
   process.on('disconnect', () => process.exit(0));
-} else if (require.main === module) {
-  run()
-    .then((rows) => rows.forEach((row) => process.stdout.write(`${JSON.stringify(row)}\n`)))
-    .catch((err: unknown) => {
-      process.stderr.write(`bench failed: ${err instanceof Error ? err.stack : String(err)}\n`);
-      process.exitCode = 1;
-    });
+} else {
+  runStandalone(module, run);
 }

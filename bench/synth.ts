@@ -16,6 +16,7 @@ import { App } from 'aws-cdk-lib';
 import { loadManifest, type Manifest } from '../lib/config';
 import { buildWardenStacks } from '../lib/stacks';
 import { stackCounts } from '../lib/stacks/synth-summary';
+import { runStandalone } from './bench-kit';
 
 const ROOT = join(__dirname, '..');
 const SIZES = (process.env.BENCH_SYNTH_AGENTS ?? '50,200,500,1000').split(',').map(Number);
@@ -83,11 +84,4 @@ export async function run(): Promise<object[]> {
   ];
 }
 
-if (require.main === module) {
-  run()
-    .then((rows) => rows.forEach((row) => process.stdout.write(`${JSON.stringify(row)}\n`)))
-    .catch((err: unknown) => {
-      process.stderr.write(`bench failed: ${err instanceof Error ? err.stack : String(err)}\n`);
-      process.exitCode = 1;
-    });
-}
+runStandalone(module, run);

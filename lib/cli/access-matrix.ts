@@ -3,7 +3,7 @@
  * class, and what is redacted for them. Derived from the same access model as IAM and Cedar.
  */
 import { Option, type Command } from 'commander';
-import { DEFAULT_MANIFEST_FILE, formatIssue, loadManifest, ManifestError } from '../config';
+import { DEFAULT_MANIFEST_FILE, formatIssues, loadManifest, ManifestError } from '../config';
 import { accessMatrix } from '../policy/access-matrix';
 import { ACCESS_MATRIX_FORMATS, renderAccessMatrix, type AccessMatrixFormat } from '../policy/access-matrix-format';
 
@@ -24,7 +24,7 @@ export function registerAccessMatrix(program: Command): void {
         process.stdout.write(accessMatrixReport(file, options.format));
       } catch (err) {
         if (!(err instanceof ManifestError)) throw err;
-        process.stderr.write(`${err.issues.map((i) => formatIssue(i, { withLines: true })).join('\n')}\n`);
+        process.stderr.write(`${formatIssues(err.issues, { withLines: true })}\n`);
         process.stderr.write(`${file}: invalid manifest — fix it (see \`npx warden validate ${file}\`) and run access-matrix again\n`);
         process.exitCode = 1;
       }

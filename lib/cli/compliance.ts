@@ -17,7 +17,7 @@ import { recordCheckedRules } from '../../constructs/compliance/checked-rules';
 import { buildComplianceReport, type ComplianceReport, type ValidationReportJson } from '../../constructs/compliance/report';
 import { renderComplianceJunit } from '../../constructs/compliance/report-junit';
 import { renderComplianceMarkdown } from '../../constructs/compliance/report-markdown';
-import { DEFAULT_MANIFEST_FILE, formatIssue, loadManifest, ManifestError, parseCalendarDate, type LoadedManifest } from '../config';
+import { DEFAULT_MANIFEST_FILE, formatIssues, loadManifest, ManifestError, parseCalendarDate, type LoadedManifest } from '../config';
 import { buildWardenStacks } from '../stacks';
 
 export const COMPLIANCE_FORMATS = ['md', 'json'] as const;
@@ -158,7 +158,7 @@ export function registerCompliance(program: Command): void {
         report = complianceReport(options.config, { now, ...(options.out !== undefined ? { outdir: options.out } : {}) });
       } catch (err) {
         if (!(err instanceof ManifestError)) throw err;
-        process.stderr.write(`${err.issues.map((i) => formatIssue(i, { withLines: true })).join('\n')}\n`);
+        process.stderr.write(`${formatIssues(err.issues, { withLines: true })}\n`);
         process.stderr.write(`${options.config}: invalid manifest, nothing was checked — fix it (see \`npx warden validate ${options.config}\`) and run compliance again\n`);
         process.exitCode = 2;
         return;

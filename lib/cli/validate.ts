@@ -3,7 +3,7 @@
  * summary when valid, exit 1 with every error (and its line) on stderr when not.
  */
 import type { Command } from 'commander';
-import { DEFAULT_MANIFEST_FILE, formatIssue, loadManifest, ManifestError, type LoadedManifest, type ManifestIssue } from '../config';
+import { DEFAULT_MANIFEST_FILE, formatIssue, formatIssues, loadManifest, ManifestError, type LoadedManifest, type ManifestIssue } from '../config';
 import { teamPolicyIssues } from '../policy/team-policies';
 import { toolCodeIssues } from '../runtime/tool-code-issues';
 
@@ -62,7 +62,7 @@ export function registerValidate(program: Command): void {
         if (options.json) process.stdout.write(`${JSON.stringify({ valid: false, file, errors: err.issues, warnings: [] }, null, 2)}\n`);
         else {
           const count = err.issues.length;
-          process.stderr.write(`${err.issues.map((i) => formatIssue(i, { withLines: true })).join('\n')}\n`);
+          process.stderr.write(`${formatIssues(err.issues, { withLines: true })}\n`);
           process.stderr.write(`${file}: ${count} ${count === 1 ? 'error' : 'errors'} — fix ${count === 1 ? 'it' : 'them'} and run \`npx warden validate\` again\n`);
         }
         process.exitCode = 1;

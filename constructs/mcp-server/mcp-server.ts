@@ -13,7 +13,6 @@
  * tag `warden:server` naming this server (which the data roles' trust and policies check), and
  * touches no dataset table itself.
  */
-import { readFileSync } from 'node:fs';
 import { dirname, isAbsolute, join, resolve } from 'node:path';
 import { Duration, Names, RemovalPolicy, Stack, Tags } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
@@ -28,6 +27,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import type { Manifest, ServerSpec } from '../../lib/config/schema';
 import { AccessModel } from '../../lib/policy/access-model';
+import { readTeamPolicies } from '../../lib/policy/team-policies';
 import { agentRoleNames, SERVER_ACCESS_TAG_VALUE, serverAccessTag, serverFunctionRoleName, SESSION_TAG_SERVER, WardenPermissionsBoundary, wardenRoleNamePattern } from '../agent-identity';
 import { suppress } from '../compliance';
 import { datasetTableName } from '../data-plane';
@@ -300,7 +300,7 @@ export class McpServer extends Construct {
 
     // ---- function
     const toolModule = isAbsolute(spec.entry) ? spec.entry : resolve(props.manifestDir, spec.entry);
-    const extraPolicies = manifest.guard.policies.map((p) => readFileSync(resolve(props.manifestDir, p), 'utf8'));
+    const extraPolicies = readTeamPolicies(manifest, props.manifestDir);
     // NodejsFunction bundles entries under the project root only (the folder of cdk.json and the lockfile)
     const entryDir = join(process.cwd(), 'node_modules', '.cache', 'mcp-warden', `${Names.uniqueId(Stack.of(this))}-${Names.uniqueId(this)}`);
     const entry = writeHandlerEntry(entryDir, { manifest, server: spec.name, toolModule, extraPolicies });

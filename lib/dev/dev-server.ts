@@ -9,7 +9,7 @@
  * Identity: a per-run bearer token per agent; `agent` makes calls without a token act as
  * that agent. A wrong token is 401 even then: a typo must not silently become another agent.
  */
-import { readFileSync } from 'node:fs';
+import { readTeamPolicies } from '../policy/team-policies';
 import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
@@ -97,7 +97,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
   const status = new InMemoryAgentStatusStore();
   const guard = createGuard({
     manifest,
-    extraPolicies: manifest.guard.policies.map((file) => readFileSync(resolve(baseDir, file), 'utf8')),
+    extraPolicies: readTeamPolicies(manifest, baseDir),
     adapters: { status, rateLimiter: new InMemoryRateLimiter(), audit, metrics },
   });
 

@@ -5,4 +5,4 @@ export { cedarPolicies, cedarEntities, generatedPolicies, permitId, toolId, FORB
 export { createAuthorizer, PolicyValidationError, type Authorizer, type AuthorizeResult, type AuthorizeContext, type AuthorizerOptions } from './authorizer';
 export { accessMatrix, redactionClasses, type AccessMatrixRow, type AccessMatrixOptions } from './access-matrix';
 export { renderAccessMatrix, accessMatrixMarkdown, accessMatrixCsv, accessMatrixJson, ACCESS_MATRIX_FORMATS, type AccessMatrixFormat } from './access-matrix-format';
-export { teamPolicyIssues } from './team-policies';
+export { readTeamPolicies, teamPolicyIssues } from './team-policies';

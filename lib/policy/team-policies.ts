@@ -8,6 +8,11 @@ import { resolve } from 'node:path';
 import type { LoadedManifest, ManifestIssue } from '../config';
 import { createAuthorizer, PolicyValidationError } from './authorizer';
 
+/** The texts of the manifest's team Cedar files (`guard.policies`, relative to the manifest's folder), in order. */
+export function readTeamPolicies(manifest: Pick<LoadedManifest['manifest'], 'guard'>, dir: string): string[] {
+  return manifest.guard.policies.map((p) => readFileSync(resolve(dir, p), 'utf8'));
+}
+
 const PROBLEM = /^guard\.policies\[(\d+)\](?: \(([^)]*)\))?(.*)$/s;
 
 /**
@@ -17,7 +22,7 @@ const PROBLEM = /^guard\.policies\[(\d+)\](?: \(([^)]*)\))?(.*)$/s;
 export function teamPolicyIssues(loaded: Pick<LoadedManifest, 'manifest' | 'dir'>, file: string): ManifestIssue[] {
   const { manifest, dir } = loaded;
   if (manifest.guard.policies.length === 0) return [];
-  const texts = manifest.guard.policies.map((p) => readFileSync(resolve(dir, p), 'utf8'));
+  const texts = readTeamPolicies(manifest, dir);
   try {
     createAuthorizer(manifest, { extraPolicies: texts, cache: false });
     return [];

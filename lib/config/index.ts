@@ -5,3 +5,4 @@ export { formatIssue, formatIssues, formatPath, ManifestError, ROOT_PATH, type F
 export { agentRoleNames, IAM_ROLE_NAME_MAX, roleNameLengthProblem, type AgentRoleNames } from './role-names';
 export { overdueReviewMessage, parseCalendarDate, reviewStatus, type ReviewStatus } from './access-review';
 export { closestMatch } from './did-you-mean';
+export * from './deployment-names';

@@ -1,0 +1,23 @@
+/**
+ * Names of the deployment-wide resources that several stacks refer to. They are derived, not
+ * exported across stacks, so each stack can name the others' resources without a CloudFormation
+ * export (which would pin them: an export in use can't change) and without a dependency cycle.
+ */
+
+/** The MFA-gated role people assume for configuration changes (release an agent, restore a backup, approve a call). */
+export function wardenAdminRoleName(project: string, environment: string): string {
+  return `${project}-${environment}-warden-admin`;
+}
+
+/** The incident-response state machine's role: the only writer of the agent-status table. */
+export function incidentResponseRoleName(project: string, environment: string): string {
+  return `${project}-${environment}-incident-response`;
+}
+
+/**
+ * The alert topic (SNS, the manifest's e-mail subscriptions) and the alert event bus (warden
+ * alarms entering ALARM, forwarded from the default bus) share this name.
+ */
+export function alertsName(project: string, environment: string): string {
+  return `${project}-${environment}-warden-alerts`;
+}

@@ -49,7 +49,13 @@ export interface AuditSink {
 }
 
 /** CloudWatch EMF metrics, per agent. */
-export type MetricName = 'Calls' | 'Denied' | 'RateLimited' | 'InjectionFlagged' | 'Redactions' | 'Errors' | 'Latency';
+/**
+ * The guard's metrics (namespace `McpWarden`, dimension `Agent`): the one list that the runtime
+ * emits and the monitoring construct alarms on. `IdentityForgery` counts requests whose caller
+ * proof was missing or did not match the claimed caller (dimension: the claimed agent, or `(unknown)`).
+ */
+export const METRIC_NAMES = ['Calls', 'Denied', 'RateLimited', 'InjectionFlagged', 'Redactions', 'Errors', 'Latency', 'IdentityForgery'] as const;
+export type MetricName = (typeof METRIC_NAMES)[number];
 export interface MetricsSink {
   put(agent: string, metrics: Partial<Record<MetricName, number>>, dimensions?: Record<string, string>): void;
 }

@@ -18,6 +18,7 @@ const UNIT: Record<MetricName, 'Count' | 'Milliseconds'> = {
   Redactions: 'Count',
   Errors: 'Count',
   Latency: 'Milliseconds',
+  IdentityForgery: 'Count',
 };
 
 /**

@@ -13,6 +13,7 @@ import type { Manifest, ServerSpec } from '../config/schema';
 import { AccessModel } from '../policy/access-model';
 import { WardenDataStack } from './data-stack';
 import { WardenIdentityStack } from './identity-stack';
+import { ALARMED_AGENTS_PER_STACK, WardenAgentAlarmsStack, WardenMonitoringStack } from './monitoring-stack';
 import { SERVERS_PER_STACK, WardenServersStack } from './servers-stack';
 import { checkRoleLimits } from './role-limits';
 import { DEFAULT_AGENTS_PER_STACK, shard } from './shard';
@@ -21,6 +22,8 @@ import type { WardenStack } from './warden-stack';
 export interface BuildWardenStacksOptions {
   /** Agents per identity stack. @default 100 */
   readonly agentsPerStack?: number;
+  /** Agents per agent-alarms stack. @default 50 */
+  readonly alarmedAgentsPerStack?: number;
   /** Servers per servers stack. @default 8 */
   readonly serversPerStack?: number;
   /**
@@ -42,6 +45,10 @@ export interface WardenStacks {
   readonly identities: readonly WardenIdentityStack[];
   /** Servers shards, in order; the first holds the shared kill-switch table. */
   readonly servers: readonly WardenServersStack[];
+  /** The trail, alerting, server alarms and dashboards. */
+  readonly monitoring: WardenMonitoringStack;
+  /** Agent-alarm shards, in order; agents are placed in manifest order. */
+  readonly agentAlarms: readonly WardenAgentAlarmsStack[];
   /** Manifest servers no agent has a tool on; they are not deployed. */
   readonly uncalledServers: readonly string[];
   /** Every stack, in deployment order. */
@@ -78,13 +85,22 @@ export function buildWardenStacks(app: Construct, loaded: { readonly manifest: M
     servers.push(stack);
   }
   const byServer = new Map(servers.flatMap((s) => s.servers.map((mcp) => [mcp.serverName, mcp] as const)));
+  // detection names what it watches (functions, tables, roles, the topic): no references, no cycles
+  const monitoring = new WardenMonitoringStack(app, { manifest: loaded.manifest, servers: called.map((s) => s.name) });
+  const agentAlarms = shard(loaded.manifest.agents, options.alarmedAgentsPerStack ?? ALARMED_AGENTS_PER_STACK).map((agents, i) => {
+    const stack = new WardenAgentAlarmsStack(app, { manifest: loaded.manifest, agents, shard: i });
+    stack.addStackDependency(monitoring, 'alarms notify the alert topic');
+    return stack;
+  });
   return {
     model,
     data,
     identities,
     servers,
+    monitoring,
+    agentAlarms,
     uncalledServers: uncalled.map((s) => s.name),
-    all: [data, ...identities, ...servers],
+    all: [data, ...identities, ...servers, monitoring, ...agentAlarms],
     identityOf(agent: string): AgentIdentity {
       const identity = byAgent.get(agent);
       if (!identity) throw new Error(`no identity for agent "${agent}"; agents are ${[...byAgent.keys()].join(', ')}.`);

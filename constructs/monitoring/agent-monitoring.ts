@@ -33,6 +33,7 @@ import { ServerAlarms } from './server-alarms';
 import { TrailAlarms } from './trail-alarms';
 import { WardenAlerts } from './warden-alerts';
 import { WardenTrail } from './warden-trail';
+import { ALARM_PERIOD, alarmSeverity, wardenAlarm } from './warden-alarm';
 
 export interface AgentMonitoringProps {
   /** The validated manifest. */
@@ -69,6 +70,8 @@ export class AgentMonitoring extends Construct {
   public readonly alertBus?: events.EventBus;
   /** The default-bus rule forwarding them to `alertBus`; when created here. */
   public readonly alarmRule?: events.Rule;
+  /** Alerts waiting in the dead-letter queue; when alerting is created here. */
+  public readonly undeliveredAlarm?: cloudwatch.Alarm;
   public readonly agentAlarms: readonly AgentAlarms[];
   public readonly serverAlarms: readonly ServerAlarms[];
   public readonly dashboards: readonly cloudwatch.Dashboard[];
@@ -97,6 +100,17 @@ export class AgentMonitoring extends Construct {
       this.alertTopic = this.alerts.topic;
       this.alertBus = this.alerts.alertBus;
       this.alarmRule = this.alerts.alarmRule;
+      this.undeliveredAlarm = wardenAlarm(this, 'AlertsUndelivered', {
+        project,
+        environment,
+        kind: 'alerts-undelivered',
+        subjectKind: 'deployment',
+        subject: 'alerts',
+        severity: alarmSeverity(alerts, 'alerts-undelivered'),
+        topic: this.alerts.topic,
+        metric: this.alerts.undelivered.metricApproximateNumberOfMessagesVisible({ period: ALARM_PERIOD, statistic: 'Maximum' }),
+        threshold: 1,
+      });
     }
     const topic = this.alertTopic;
 
@@ -137,7 +151,7 @@ export class AgentMonitoring extends Construct {
     if (props.dashboards ?? true) {
       const names = { project, environment };
       if (props.trail ?? true) {
-        const deploymentAlarms = [...Object.values(this.trailAlarms?.alarms ?? {}), ...this.serverAlarms.flatMap((s) => Object.values(s.alarms))];
+        const deploymentAlarms = [...(this.undeliveredAlarm ? [this.undeliveredAlarm] : []), ...Object.values(this.trailAlarms?.alarms ?? {}), ...this.serverAlarms.flatMap((s) => Object.values(s.alarms))];
         dashboards.push(overviewDashboard(this, 'Overview', names, deploymentAlarms, true));
         dashboards.push(agentDashboard(this, 'AgentDashboard', names, manifest.agents[0]!.name));
         for (const s of this.serverAlarms) dashboards.push(serverDashboard(this, `ServerDashboard-${s.server}`, names, s, model.agentsOfServer(s.server).map((a) => a.name)));
@@ -149,7 +163,7 @@ export class AgentMonitoring extends Construct {
 
   /** Every alarm made here. */
   public get alarms(): cloudwatch.Alarm[] {
-    return [...Object.values(this.trailAlarms?.alarms ?? {}), ...this.serverAlarms.flatMap((s) => Object.values(s.alarms)), ...this.agentAlarms.flatMap((a) => Object.values(a.alarms))];
+    return [...(this.undeliveredAlarm ? [this.undeliveredAlarm] : []), ...Object.values(this.trailAlarms?.alarms ?? {}), ...this.serverAlarms.flatMap((s) => Object.values(s.alarms)), ...this.agentAlarms.flatMap((a) => Object.values(a.alarms))];
   }
 
   /** The alarms of one agent monitored here, by kind. */

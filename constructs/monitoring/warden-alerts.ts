@@ -5,16 +5,18 @@
  * alarm entering ALARM. Incident response adds its own rule on that bus (found by name, so
  * neither stack depends on the other's outputs); the event shape is `WardenAlarmEvent`.
  */
-import { RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as sns from 'aws-cdk-lib/aws-sns';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
 import { alarmEventPattern } from '../../lib/alarms/alarm-event';
 import { alertsName } from '../../lib/config/deployment-names';
+import { suppress } from '../compliance';
 
 export interface WardenAlertsProps {
   readonly project: string;
@@ -44,6 +46,8 @@ export class WardenAlerts extends Construct {
   public readonly alertBus: events.EventBus;
   /** The default-bus rule that forwards them. */
   public readonly alarmRule: events.Rule;
+  /** Alerts SNS or EventBridge could not deliver (dead-letter queue of the subscriptions and the forwarding rule). */
+  public readonly undelivered: sqs.Queue;
   /** The role the rule forwards with. */
   public readonly forwardRole: iam.Role;
 
@@ -77,7 +81,28 @@ export class WardenAlerts extends Construct {
         conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
       }),
     );
-    for (const email of props.emails ?? []) this.topic.addSubscription(new subscriptions.EmailSubscription(email));
+    // Alerts that could not be delivered (a bounced e-mail, a failed forward) are kept 14 days
+    // here, and the queue's own alarm says so (see AgentMonitoring)
+    this.undelivered = new sqs.Queue(this, 'Undelivered', {
+      encryption: sqs.QueueEncryption.KMS,
+      encryptionMasterKey: this.encryptionKey,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+      removalPolicy,
+    });
+    const isDeadLetterQueue = 'This queue is itself the dead-letter queue of the alert subscriptions and of the forwarding rule (SNS RedrivePolicy, EventBridge DeadLetterConfig); a queue behind it would only hold what nobody reads.';
+    suppress(this.undelivered, { rule: 'AwsSolutions-SQS3', reason: isDeadLetterQueue });
+    suppress(this.undelivered, { rule: 'Serverless-SQSRedrivePolicy', reason: isDeadLetterQueue });
+    this.encryptionKey.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'SnsParksUndeliveredAlerts',
+        principals: [new iam.ServicePrincipal('sns.amazonaws.com')],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        resources: ['*'],
+        conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
+      }),
+    );
+    for (const email of props.emails ?? []) this.topic.addSubscription(new subscriptions.EmailSubscription(email, { deadLetterQueue: this.undelivered }));
 
     this.alertBus = new events.EventBus(this, 'Bus', { eventBusName: name, description: `mcp-warden ${project}-${environment}: warden alarms entering ALARM` });
     const ruleName = `${name}-forward`;
@@ -96,6 +121,6 @@ export class WardenAlerts extends Construct {
       roles: [this.forwardRole],
       statements: [new iam.PolicyStatement({ sid: 'PutOnTheAlertBus', actions: ['events:PutEvents'], resources: [this.alertBus.eventBusArn] })],
     });
-    this.alarmRule.addTarget(new targets.EventBus(this.alertBus, { role: this.forwardRole.withoutPolicyUpdates() }));
+    this.alarmRule.addTarget(new targets.EventBus(this.alertBus, { role: this.forwardRole.withoutPolicyUpdates(), deadLetterQueue: this.undelivered }));
   }
 }

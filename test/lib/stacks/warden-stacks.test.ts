@@ -6,8 +6,10 @@ describe('buildWardenStacks', () => {
   const loaded = defaultManifest();
   const stacks = buildWardenStacks(newTestApp(), loaded);
 
-  it('names stacks <project>-<environment>-<part> and deploys data, then identities, then servers', () => {
-    expect(stacks.all.map((s) => s.stackName)).toEqual(['shop-prod-data', 'shop-prod-identity', 'shop-prod-servers']);
+  it('names stacks <project>-<environment>-<part> and deploys data, then identities, then servers; monitoring, then the agent alarms', () => {
+    expect(stacks.all.map((s) => s.stackName)).toEqual(['shop-prod-data', 'shop-prod-identity', 'shop-prod-servers', 'shop-prod-monitoring', 'shop-prod-agent-alarms']);
+    expect(stacks.agentAlarms[0]!.dependencies).toEqual([stacks.monitoring]);
+    expect(stacks.monitoring.dependencies).toEqual([]);
     expect(stacks.identities[0]!.dependencies).toContain(stacks.data);
     expect(stacks.servers[0]!.dependencies).toEqual(expect.arrayContaining([...stacks.identities]));
   });

@@ -22,7 +22,7 @@ import type { CallerInfo, Guard } from '../guard/contract';
 import { createMcpHandler, InMemoryDataset, JSON_RPC, jsonLogger, jsonRpcError, loadToolModule, type DatasetItem, type HttpResponseLike, type McpHandler } from '../runtime';
 import { DevAuditSink, DevMetrics, type AuditDestination } from './dev-audit';
 import { readBearer, DevTokens } from './dev-tokens';
-import { originValidation } from './origin-check';
+import { auditedCheck, originValidation, type RefusalListener } from './origin-check';
 import { readBody } from './request-body';
 
 export interface DevServerOptions {
@@ -169,8 +169,12 @@ function buildApp(o: AppOptions): express.Express {
   // exactly /mcp and /mcp/<server>: not /MCP, not /mcp/ (Express matches both by default)
   app.enable('case sensitive routing');
   app.enable('strict routing');
-  app.use(hostHeaderValidation(['localhost', '127.0.0.1', '[::1]']));
-  app.use(originValidation(o.port));
+  // DNS rebinding and cross-site pages are refusals like any other: audited
+  const refused: RefusalListener = (req, reason) =>
+    o.guard.auditRefusal({ requestId: crypto.randomUUID(), method: '-', sourceIp: req.socket.remoteAddress, userAgent: req.headers['user-agent'] }, reason);
+  const hostReason = (req: ExpressRequest) => `forbidden Host header ${JSON.stringify(String(req.headers.host ?? '').slice(0, 128))}`;
+  app.use(auditedCheck(hostHeaderValidation(['localhost', '127.0.0.1', '[::1]']), hostReason, refused));
+  app.use(originValidation(o.port, refused));
 
   const serve = async (req: ExpressRequest, res: ExpressResponse, server: string) => {
     const requestId = crypto.randomUUID();
@@ -189,7 +193,7 @@ function buildApp(o: AppOptions): express.Express {
       const read = await readBody(req, o.maxBodyBytes);
       if (!read.ok) {
         if (read.reason === 'aborted') return;
-        o.guard.auditRefusal({ requestId, method: '-', sourceIp: req.socket.remoteAddress }, 'http 413');
+        o.guard.auditRefusal({ requestId, method: '-', sourceIp: req.socket.remoteAddress, userAgent: req.headers['user-agent'] }, 'http 413');
         res.setHeader('connection', 'close');
         return send(res, jsonRpcError(413, JSON_RPC.SERVER_ERROR, `Request body too large: the limit is ${o.maxBodyBytes} bytes (guard.maxBodyBytes in the manifest)`));
       } else {

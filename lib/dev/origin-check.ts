@@ -5,7 +5,20 @@
  * origin, including the opaque `null` (sandboxed frames, file:// pages) and `file://`.
  */
 import type { RequestHandler } from 'express';
+import { validateHostHeader } from '@modelcontextprotocol/server';
 import { JSON_RPC } from '../runtime/json-rpc-errors';
+
+/** Host names the dev server answers to (port-agnostic); anything else is DNS rebinding. */
+export const LOOPBACK_HOSTNAMES = ['localhost', '127.0.0.1', '[::1]'];
+
+/** DNS-rebinding protection: the Host header must name a loopback host (the SDK v2's check, as Express middleware). */
+export function hostValidation(allowedHostnames: readonly string[] = LOOPBACK_HOSTNAMES): RequestHandler {
+  return (req, res, next) => {
+    const checked = validateHostHeader(req.headers.host, [...allowedHostnames]);
+    if (checked.ok) return next();
+    res.status(403).json({ jsonrpc: '2.0', error: { code: JSON_RPC.SERVER_ERROR, message: checked.message }, id: null });
+  };
+}
 
 export function allowedOrigins(port: number): Set<string> {
   return new Set([`http://127.0.0.1:${port}`, `http://localhost:${port}`, `http://[::1]:${port}`]);

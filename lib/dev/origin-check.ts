@@ -5,7 +5,24 @@
  * origin, including the opaque `null` (sandboxed frames, file:// pages) and `file://`.
  */
 import type { Request, RequestHandler } from 'express';
+import { validateHostHeader } from '@modelcontextprotocol/server';
 import { JSON_RPC } from '../runtime/json-rpc-errors';
+
+/** Host names the dev server answers to (port-agnostic); anything else is DNS rebinding. */
+export const LOOPBACK_HOSTNAMES = ['localhost', '127.0.0.1', '[::1]'];
+
+/** Called for every request a header check refuses, so that the refusal is audited like any other. */
+export type RefusalListener = (req: Request, reason: string) => void;
+
+/** DNS-rebinding protection: the Host header must name a loopback host (the SDK v2's check, as Express middleware). */
+export function hostValidation(allowedHostnames: readonly string[] = LOOPBACK_HOSTNAMES, onRefuse?: RefusalListener): RequestHandler {
+  return (req, res, next) => {
+    const checked = validateHostHeader(req.headers.host, [...allowedHostnames]);
+    if (checked.ok) return next();
+    onRefuse?.(req, `forbidden Host header ${JSON.stringify(String(req.headers.host ?? '').slice(0, 128))}`);
+    res.status(403).json({ jsonrpc: '2.0', error: { code: JSON_RPC.SERVER_ERROR, message: checked.message }, id: null });
+  };
+}
 
 export function allowedOrigins(port: number): Set<string> {
   return new Set([`http://127.0.0.1:${port}`, `http://localhost:${port}`, `http://[::1]:${port}`]);
@@ -14,9 +31,6 @@ export function allowedOrigins(port: number): Set<string> {
 export function isAllowedOrigin(origin: string | undefined, port: number): boolean {
   return origin === undefined || allowedOrigins(port).has(origin.toLowerCase());
 }
-
-/** Called for every request a header check refuses, so that the refusal is audited like any other. */
-export type RefusalListener = (req: Request, reason: string) => void;
 
 /** @param port a function because with `--port 0` the port is known only after listen(). */
 export function originValidation(port: () => number, onRefuse?: RefusalListener): RequestHandler {
@@ -30,17 +44,3 @@ export function originValidation(port: () => number, onRefuse?: RefusalListener)
   };
 }
 
-/**
- * A synchronous header check (the SDK's Host validation) whose refusals are reported: the check
- * refused when it answered without calling `next`.
- */
-export function auditedCheck(check: RequestHandler, reason: (req: Request) => string, onRefuse: RefusalListener): RequestHandler {
-  return (req, res, next) => {
-    let passed = false;
-    void check(req, res, (err?: unknown) => {
-      passed = true;
-      next(err);
-    });
-    if (!passed) onRefuse(req, reason(req));
-  };
-}

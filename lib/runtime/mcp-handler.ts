@@ -14,17 +14,15 @@
  * the call. Here the guard decides first, then validates (see the contract).
  */
 import { randomUUID } from 'node:crypto';
-import { Server } from '@modelcontextprotocol/sdk/server/index.js';
-import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
-import { CallToolRequestSchema, ListToolsRequestSchema } from '@modelcontextprotocol/sdk/types.js';
+import { createMcpHandler as createSdkHandler, Server, WebStandardStreamableHTTPServerTransport, type CallToolResult } from '@modelcontextprotocol/server';
 import type { AgentSpec, DatasetSpec, Manifest, ServerSpec, ToolSpec } from '../config/schema';
 import type { CallerInfo, Guard, RequestInfo, ToolCallResult } from '../guard/contract';
 import { RETRY_AFTER_META } from '../guard/guard';
 import { readOnlyDataset, DatasetAccessError, DatasetConflictError, type DatasetClient } from './dataset-client';
 import { ToolError, type ToolContext } from './define-tools';
 import { headerOf, type HttpRequestLike, type HttpResponseLike } from './http-types';
-import { JSON_RPC, jsonRpcError } from './json-rpc-errors';
-import { checkHttp, parseMessage } from './request-checks';
+import { JSON_RPC, jsonRpcError, PROTOCOL_DATA_CODES } from './json-rpc-errors';
+import { checkHttp, checkProtocolVersionHeader, MODERN_PROTOCOL_VERSION, parseMessage } from './request-checks';
 import { buildCatalog, describeInvalidArguments, type CatalogServer, type CatalogTool } from './tool-catalog';
 import { jsonLogger, redactingLogger, type ToolLogger } from './tool-logger';
 import { redact, redactJson, redactionPolicy } from '../guard/redact';
@@ -80,6 +78,10 @@ export interface McpHandler {
 }
 
 const DEFAULT_DEADLINE_MS = 25_000;
+/** How long a client may keep a list (2026-07-28 `ttlMs`) when the manifest sets none. */
+export const DEFAULT_LIST_TTL_MS = 60_000;
+/** Request headers the SDK reads to pick the revision and check the routing (`Mcp-Method` must match the body). */
+const FORWARDED_HEADERS = ['mcp-protocol-version', 'mcp-method', 'mcp-name'] as const;
 /** After the tool deadline, how long the guard may take to redact and audit before the request is abandoned. */
 const FINISH_GRACE_MS = 2_000;
 
@@ -88,12 +90,14 @@ export function createMcpHandler(options: McpHandlerOptions): McpHandler {
   const catalog = buildCatalog(options.manifest, options.tools, options.manifestFile);
   const datasets = new Map(options.manifest.datasets.map((d) => [d.name, d]));
   const deadlineMs = options.deadlineMs ?? DEFAULT_DEADLINE_MS;
-  const logger = options.logger ?? jsonLogger();
-  // tool code's log lines are redacted as for the least-cleared reader (operators, not the agent)
+  const rawLogger = options.logger ?? jsonLogger();
+  // every log line (tool code's and the runtime's own) is redacted as for the least-cleared
+  // reader: logs are read by operators, not the agent, and errors carry whatever failed
   const redaction = redactionPolicy(options.manifest);
   const leastCleared = options.manifest.dataClasses[0]!;
   const redactForLogs = <T>(value: T): T =>
     (typeof value === 'string' ? redact(value, leastCleared, redaction).text : redactJson(value, leastCleared, redaction).value) as T;
+  const logger = redactingLogger(rawLogger, redactForLogs);
   const maxBodyBytes = options.manifest.guard.maxBodyBytes;
   const { guard } = options;
 
@@ -105,21 +109,27 @@ export function createMcpHandler(options: McpHandlerOptions): McpHandler {
       traceparent: headerOf(call.request.headers, 'traceparent'),
       sourceIp: call.sourceIp,
       userAgent: headerOf(call.request.headers, 'user-agent'),
+      claimedPrincipal: call.caller.principalArn,
     });
 
     const server = catalog.get(call.server);
     if (!server) {
       return jsonRpcError(404, JSON_RPC.SERVER_ERROR, `Unknown MCP server "${call.server}": this endpoint serves ${[...catalog.keys()].join(', ')}`);
     }
-    const httpProblem = checkHttp(call.request, maxBodyBytes);
+    const httpProblem = checkHttp(call.request, maxBodyBytes, { version: false });
     if (httpProblem) {
       guard.auditRefusal(info('-'), `http ${httpProblem.status}`);
       return httpProblem;
     }
-    const parsed = parseMessage(call.request.body);
+    const parsed = parseMessage(call.request.body, headerOf(call.request.headers, 'mcp-protocol-version') === MODERN_PROTOCOL_VERSION);
     if (!parsed.ok) {
       guard.auditRefusal(info(parsed.method ?? '-'), `invalid message (http ${parsed.response.status})`);
       return parsed.response;
+    }
+    const versionProblem = parsed.modern ? undefined : checkProtocolVersionHeader(call.request);
+    if (versionProblem) {
+      guard.auditRefusal(info(parsed.method), `http ${versionProblem.status}`);
+      return versionProblem;
     }
     const requestInfo = info(parsed.method);
     const identified = guard.identify(call.caller, requestInfo);
@@ -143,7 +153,7 @@ export function createMcpHandler(options: McpHandlerOptions): McpHandler {
         abandon = setTimeout(() => resolve('abandoned'), giveUpAfterMs);
       });
       const audit = { byTool: false };
-      const response = await Promise.race([dispatch(server, agent, call.caller, parsed.message, call.request, requestInfo, deadline.signal, audit), abandoned]);
+      const response = await Promise.race([dispatch(server, agent, call.caller, parsed.message, parsed.modern, call.request, requestInfo, deadline.signal, audit), abandoned]);
       if (response === 'abandoned') {
         // never a 504 without an audit line; the guard drops its own event if it finishes later
         guard.auditAbandoned(requestInfo, agent.name, `the request did not finish within ${giveUpAfterMs} ms`);
@@ -166,6 +176,7 @@ export function createMcpHandler(options: McpHandlerOptions): McpHandler {
     agent: AgentSpec,
     caller: CallerInfo,
     message: Record<string, unknown>,
+    modern: boolean,
     request: HttpRequestLike,
     requestInfo: RequestInfo,
     deadline: AbortSignal,
@@ -173,9 +184,13 @@ export function createMcpHandler(options: McpHandlerOptions): McpHandler {
   ): Promise<HttpResponseLike> {
     const mcp = new Server(
       { name: `${options.manifest.project}-${server.spec.name}`, version: options.version ?? '0.1.0' },
-      { capabilities: { tools: { listChanged: false } } },
+      {
+        capabilities: { tools: { listChanged: false } },
+        // 2026-07-28: lists differ per agent, so no shared cache may keep them (SEP-2549)
+        cacheHints: { 'tools/list': { ttlMs: server.spec.listTtlMs ?? DEFAULT_LIST_TTL_MS, cacheScope: 'private' }, 'server/discover': { ttlMs: 0, cacheScope: 'private' } },
+      },
     );
-    mcp.setRequestHandler(ListToolsRequestSchema, () => ({
+    mcp.setRequestHandler('tools/list', () => ({
       tools: guard.visibleTools(agent.name, server.spec.name).flatMap((spec) => {
         const tool = server.tools.get(spec.name);
         if (!tool) return [];
@@ -191,9 +206,9 @@ export function createMcpHandler(options: McpHandlerOptions): McpHandler {
     }));
     /** A rate-limited tool call's wait, also sent as a `retry-after` header (the result stays a tool error, HTTP 200). */
     const retryAfter: { seconds?: number } = {};
-    mcp.setRequestHandler(CallToolRequestSchema, async (req, extra) => {
+    mcp.setRequestHandler('tools/call', async (req, ctx) => {
       const tool = server.tools.get(req.params.name);
-      const signal = AbortSignal.any([deadline, extra.signal]);
+      const signal = AbortSignal.any([deadline, ctx.mcpReq.signal]);
       audit.byTool = true;
       const result = await guard.callTool({
         agent,
@@ -211,16 +226,28 @@ export function createMcpHandler(options: McpHandlerOptions): McpHandler {
       });
       const wait = (result._meta as Record<string, unknown> | undefined)?.[RETRY_AFTER_META];
       if (typeof wait === 'number') retryAfter.seconds = wait;
-      return result as { content: ToolCallResult['content']; structuredContent?: Record<string, unknown>; isError?: boolean };
+      return mcp.projectCallToolResult(result as CallToolResult, undefined);
     });
 
-    const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
-    await mcp.connect(transport);
+    // 2026-07-28 (a `_meta` envelope): the SDK's entry owns discover, envelope, header
+    // (-32020) and capability (-32021) checks. 2025-11-25: the stateless Streamable HTTP
+    // transport, answering plain JSON (the SDK's own legacy fallback would stream SSE).
+    const sdk = modern ? createSdkHandler(() => mcp, { legacy: 'reject', maxRequestBodySize: maxBodyBytes, onerror: () => {} }) : undefined;
+    const legacy = modern ? undefined : new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
     try {
       const headers = new Headers({ accept: 'application/json, text/event-stream', 'content-type': 'application/json' });
-      const version = headerOf(request.headers, 'mcp-protocol-version');
-      if (version) headers.set('mcp-protocol-version', version);
-      const response = await transport.handleRequest(new Request(request.url ?? 'http://localhost/mcp', { method: 'POST', headers }), { parsedBody: message });
+      for (const name of FORWARDED_HEADERS) {
+        const value = headerOf(request.headers, name);
+        if (value !== undefined) headers.set(name, value);
+      }
+      const webRequest = new Request(request.url ?? 'http://localhost/mcp', { method: 'POST', headers, body: JSON.stringify(message) });
+      let response: Response;
+      if (legacy) {
+        await mcp.connect(legacy);
+        response = await legacy.handleRequest(webRequest, { parsedBody: message });
+      } else {
+        response = await sdk!.fetch(webRequest, { parsedBody: message });
+      }
       const body = safeSdkBody(await response.text(), requestInfo.requestId, logger);
       const out: Record<string, string> = { 'cache-control': 'no-store' };
       if (retryAfter.seconds !== undefined) out['retry-after'] = String(retryAfter.seconds);
@@ -228,14 +255,15 @@ export function createMcpHandler(options: McpHandlerOptions): McpHandler {
       if (contentType) out['content-type'] = contentType;
       return { status: response.status, headers: out, body };
     } finally {
-      await transport.close();
+      await sdk?.close();
+      await legacy?.close();
       await mcp.close();
     }
   }
 
   async function runTool(server: CatalogServer, tool: CatalogTool, agent: AgentSpec, args: unknown, requestInfo: RequestInfo, signal: AbortSignal): Promise<ToolCallResult> {
     const name = tool.spec.name;
-    const toolLogger = redactingLogger(logger.child({ requestId: requestInfo.requestId, agent: agent.name, server: server.spec.name, tool: name }), redactForLogs);
+    const toolLogger = logger.child({ requestId: requestInfo.requestId, agent: agent.name, server: server.spec.name, tool: name });
     try {
       const datasetSpec = datasets.get(tool.spec.dataset)!;
       const client = await options.datasets({ agent, server: server.spec, tool: tool.spec, dataset: datasetSpec });
@@ -274,7 +302,7 @@ function safeSdkBody(body: string, requestId: string, logger: ToolLogger): strin
   if (!error || typeof error !== 'object') return body;
   const message = typeof error.message === 'string' ? error.message : '';
   const plain = error.code !== JSON_RPC.INTERNAL_ERROR && SAFE_SDK_MESSAGE.test(message) && !INTERNALS.test(message);
-  if (plain && error.data === undefined) return body;
+  if (plain && (error.data === undefined || (typeof error.code === 'number' && PROTOCOL_DATA_CODES.has(error.code)))) return body;
   if (!plain) logger.error('mcp sdk error', { requestId, code: error.code, message, data: error.data });
   delete error.data;
   if (!plain) error.message = `Internal error (request id ${requestId})`;

@@ -24,8 +24,7 @@ import { headerOf, type HttpRequestLike, type HttpResponseLike } from './http-ty
 import { JSON_RPC, jsonRpcError, PROTOCOL_DATA_CODES } from './json-rpc-errors';
 import { checkHttp, checkProtocolVersionHeader, MODERN_PROTOCOL_VERSION, parseMessage } from './request-checks';
 import { buildCatalog, describeInvalidArguments, type CatalogServer, type CatalogTool } from './tool-catalog';
-import { jsonLogger, redactingLogger, type ToolLogger } from './tool-logger';
-import { redact, redactJson, redactionPolicy } from '../guard/redact';
+import { jsonLogger, leastClearedLogger, type ToolLogger } from './tool-logger';
 import { toolErrorResult, toToolResult } from './tool-result';
 
 /** What the dataset factory is asked for: one tool's dataset, on behalf of one agent. */
@@ -90,14 +89,9 @@ export function createMcpHandler(options: McpHandlerOptions): McpHandler {
   const catalog = buildCatalog(options.manifest, options.tools, options.manifestFile);
   const datasets = new Map(options.manifest.datasets.map((d) => [d.name, d]));
   const deadlineMs = options.deadlineMs ?? DEFAULT_DEADLINE_MS;
-  const rawLogger = options.logger ?? jsonLogger();
   // every log line (tool code's and the runtime's own) is redacted as for the least-cleared
   // reader: logs are read by operators, not the agent, and errors carry whatever failed
-  const redaction = redactionPolicy(options.manifest);
-  const leastCleared = options.manifest.dataClasses[0]!;
-  const redactForLogs = <T>(value: T): T =>
-    (typeof value === 'string' ? redact(value, leastCleared, redaction).text : redactJson(value, leastCleared, redaction).value) as T;
-  const logger = redactingLogger(rawLogger, redactForLogs);
+  const logger = leastClearedLogger(options.logger ?? jsonLogger(), options.manifest);
   const maxBodyBytes = options.manifest.guard.maxBodyBytes;
   const { guard } = options;
 

@@ -150,6 +150,11 @@ export const guardSchema = z.strictObject({
   redaction: z.partialRecord(z.enum(REDACTION_TYPES), z.string()).default({}),
   /** Largest request body in bytes. @default 1048576 */
   maxBodyBytes: z.number().int().min(1024).max(6 * 1024 * 1024).default(1024 * 1024),
+  /**
+   * Reads one tool call may cause, in DynamoDB read units (0.5 per 4 KB read; a full 1 MB scan
+   * page is 128). Optional in the type like `outputInjection`. @default 256
+   */
+  readUnitsPerCall: z.number().min(1, 'guard.readUnitsPerCall must be at least 1 read unit').max(1_000_000).default(256).optional(),
 });
 
 export const manifestSchema = z.strictObject({

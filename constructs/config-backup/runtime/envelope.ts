@@ -94,16 +94,18 @@ export async function sealSnapshot(keyring: KeyringNode, snapshot: Snapshot): Pr
 
 export async function openSnapshot(keyring: KeyringNode, ciphertext: Uint8Array, expected: Expected): Promise<OpenResult> {
   const fail = (failure: VerifyFailure, detail = VERIFY_FAILURE_TEXT[failure], context?: Record<string, string>): OpenResult => ({ ok: false, failure, detail, ...(context ? { context } : {}) });
-  if (expected.length !== undefined && ciphertext.byteLength < expected.length) {
-    return fail('truncated', `the object is ${ciphertext.byteLength} bytes, ${expected.length - ciphertext.byteLength} fewer than written`);
-  }
   const observed = new ObservedKeyring(keyring);
   let header: { encryptionContext: Record<string, string>; suiteId: number } | undefined;
   let plaintext: Buffer;
   try {
     plaintext = await decryptObserved(observed, ciphertext, (h) => (header = h));
   } catch (err) {
-    const message = err instanceof Error ? err.message : String(err);
+    // the SDK's messages span lines (one per KMS error); a report line holds one
+    const message = (err instanceof Error ? err.message : String(err)).replace(/\s+/g, ' ').trim();
+    // shorter than written: whatever check tripped first, the cause is the missing tail
+    if (expected.length !== undefined && ciphertext.byteLength < expected.length) {
+      return fail('truncated', `the object is ${ciphertext.byteLength} bytes, ${expected.length - ciphertext.byteLength} fewer than written (${message})`);
+    }
     if (/Incomplete (message|header)|unexpected end|Truncated/i.test(message)) return fail('truncated', `${VERIFY_FAILURE_TEXT.truncated} (${message})`);
     if (!observed.called) return fail('header', `${VERIFY_FAILURE_TEXT.header} (${message})`);
     if (!observed.unwrapped) return fail('data-key', `${VERIFY_FAILURE_TEXT['data-key']} (${message})`);

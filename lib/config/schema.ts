@@ -56,6 +56,11 @@ export const serverSchema = z.strictObject({
   timeoutSeconds: z.number().int().min(1).max(29).optional(),
   /** @default - unreserved */
   reservedConcurrency: z.number().int().min(1).optional(),
+  /**
+   * How long (ms) a 2026-07-28 client may keep this server's tool, resource and prompt lists.
+   * They differ per agent, so they are always `cacheScope: private`. @default 60000
+   */
+  listTtlMs: z.number().int().min(0).max(86_400_000).optional(),
 });
 
 export const datasetSchema = z.strictObject({

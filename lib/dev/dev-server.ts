@@ -21,7 +21,7 @@ import type { CallerInfo, Guard } from '../guard/contract';
 import { createMcpHandler, InMemoryDataset, JSON_RPC, jsonLogger, jsonRpcError, loadToolModule, type DatasetItem, type HttpResponseLike, type McpHandler } from '../runtime';
 import { DevAuditSink, DevMetrics, type AuditDestination } from './dev-audit';
 import { readBearer, DevTokens } from './dev-tokens';
-import { hostValidation, originValidation } from './origin-check';
+import { hostValidation, LOOPBACK_HOSTNAMES, originValidation, type RefusalListener } from './origin-check';
 import { readBody } from './request-body';
 
 export interface DevServerOptions {
@@ -168,8 +168,11 @@ function buildApp(o: AppOptions): express.Express {
   // exactly /mcp and /mcp/<server>: not /MCP, not /mcp/ (Express matches both by default)
   app.enable('case sensitive routing');
   app.enable('strict routing');
-  app.use(hostValidation());
-  app.use(originValidation(o.port));
+  // DNS rebinding and cross-site pages are refusals like any other: audited
+  const refused: RefusalListener = (req, reason) =>
+    o.guard.auditRefusal({ requestId: crypto.randomUUID(), method: '-', sourceIp: req.socket.remoteAddress, userAgent: req.headers['user-agent'] }, reason);
+  app.use(hostValidation(LOOPBACK_HOSTNAMES, refused));
+  app.use(originValidation(o.port, refused));
 
   const serve = async (req: ExpressRequest, res: ExpressResponse, server: string) => {
     const requestId = crypto.randomUUID();
@@ -188,7 +191,7 @@ function buildApp(o: AppOptions): express.Express {
       const read = await readBody(req, o.maxBodyBytes);
       if (!read.ok) {
         if (read.reason === 'aborted') return;
-        o.guard.auditRefusal({ requestId, method: '-', sourceIp: req.socket.remoteAddress }, 'http 413');
+        o.guard.auditRefusal({ requestId, method: '-', sourceIp: req.socket.remoteAddress, userAgent: req.headers['user-agent'] }, 'http 413');
         res.setHeader('connection', 'close');
         return send(res, jsonRpcError(413, JSON_RPC.SERVER_ERROR, `Request body too large: the limit is ${o.maxBodyBytes} bytes (guard.maxBodyBytes in the manifest)`));
       } else {

@@ -22,6 +22,11 @@ export interface RequestInfo {
   readonly userAgent?: string;
   /** MCP JSON-RPC method, e.g. `tools/call`. */
   readonly method: string;
+  /**
+   * The principal the transport authenticated (Lambda: the IAM caller ARN), for the audit of a
+   * request refused before identify() ran. @default - none known
+   */
+  readonly claimedPrincipal?: string;
 }
 
 /** Kill switch: agent status, read with a short cache by the guard. */

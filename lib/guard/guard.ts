@@ -6,12 +6,12 @@
  */
 import type { AgentSpec, ServerSpec, ToolSpec } from '../config/schema';
 import { createAuthorizer } from '../policy/authorizer';
-import { argsSha256, ensureTraceparent, ocsfApiActivity, type AuditDecision, type AuditOutcome, type AuditRecord } from './audit-event';
+import { argsSha256, ensureTraceparent, ocsfApiActivity, redactAuditRecord, type AuditDecision, type AuditOutcome, type AuditRecord } from './audit-event';
 import type { CallerInfo, Guard, GuardOptions, Identified, MetricName, RequestInfo, ToolCallRequest, ToolCallResult } from './contract';
 import { principalResolver } from './identify';
 import { KillSwitch } from './kill-switch';
 import { DEFAULT_PER_MINUTE } from './rate-limit';
-import { redactionPolicy, redactJson, type RedactionCounts } from './redact';
+import { redact, redactionPolicy, redactJson, type RedactionCounts } from './redact';
 import { screenArguments, STRUCTURAL_FINDINGS } from './screen';
 import { screenOutput, stripOutputHidden, type ToolOutput } from './screen-output';
 import { checkToolContent, redactToolContent } from './tool-content';
@@ -74,8 +74,12 @@ export function createGuard(options: GuardOptions): Guard {
     if (map.size > MAX_REMEMBERED_REQUESTS) map.delete(map.keys().next().value as string);
   };
 
+  // audit lines are read by operators and the SIEM: what a client sent is redacted as for the least-cleared reader
+  const auditClearance = manifest.dataClasses[0]!;
+  const redactForAudit = (text: string): string => redact(text, auditClearance, policy).text;
   const emit = (record: Omit<AuditRecord, 'traceparent' | 'time'> & { traceparent?: string }) => {
-    adapters.audit.emit(ocsfApiActivity({ ...record, traceparent: ensureTraceparent(record.traceparent), time: now() }));
+    const safe = redactAuditRecord(record, redactForAudit);
+    adapters.audit.emit(ocsfApiActivity({ ...safe, traceparent: ensureTraceparent(record.traceparent), time: now() }));
   };
 
   const putMetrics = (agent: string, decision: AuditDecision, outcome: AuditOutcome, extra: { tool?: string; latencyMs: number; redactions: number; injection: boolean }) => {
@@ -105,7 +109,8 @@ export function createGuard(options: GuardOptions): Guard {
     emit({
       ...requestFields(request),
       agent,
-      principalArn: principals.get(request.requestId),
+      // before identify() ran, the principal the transport authenticated is all there is
+      principalArn: principals.get(request.requestId) ?? request.claimedPrincipal,
       decision: 'refused',
       outcome,
       reason,
@@ -292,10 +297,12 @@ export function createGuard(options: GuardOptions): Guard {
         return finish('error', 'tool_failed', `tool returned a malformed result: ${malformed}`, errorResult(`tool failed (request id ${request.requestId})`));
       }
       // 8. strip hidden characters BEFORE redaction: a card number split by zero-width spaces
-      //    must reach the redactor whole, not be reassembled after it
+      //    must reach the redactor whole, not be reassembled after it. Stripping is part of
+      //    redaction: it runs whatever guard.outputInjection says (`off` only stops screening)
       let shaped: ToolOutput = { content: checked.content, ...(raw.structuredContent !== undefined ? { structuredContent: raw.structuredContent } : {}) };
-      const hidden = outputAction === 'off' ? undefined : stripOutputHidden(shaped);
-      if (hidden) shaped = hidden.output;
+      const stripped = stripOutputHidden(shaped);
+      shaped = stripped.output;
+      const hidden = outputAction === 'off' ? undefined : stripped;
       // 9. redact by clearance; binary parts can't be redacted: they pass only when the
       //    clearance covers the tool's dataset class
       const redactedContent = redactToolContent(shaped.content, agent.clearance, datasetClass.get(toolSpec.dataset), policy);

@@ -89,12 +89,14 @@ export function createMcpHandler(options: McpHandlerOptions): McpHandler {
   const catalog = buildCatalog(options.manifest, options.tools, options.manifestFile);
   const datasets = new Map(options.manifest.datasets.map((d) => [d.name, d]));
   const deadlineMs = options.deadlineMs ?? DEFAULT_DEADLINE_MS;
-  const logger = options.logger ?? jsonLogger();
-  // tool code's log lines are redacted as for the least-cleared reader (operators, not the agent)
+  const rawLogger = options.logger ?? jsonLogger();
+  // every log line (tool code's and the runtime's own) is redacted as for the least-cleared
+  // reader: logs are read by operators, not the agent, and errors carry whatever failed
   const redaction = redactionPolicy(options.manifest);
   const leastCleared = options.manifest.dataClasses[0]!;
   const redactForLogs = <T>(value: T): T =>
     (typeof value === 'string' ? redact(value, leastCleared, redaction).text : redactJson(value, leastCleared, redaction).value) as T;
+  const logger = redactingLogger(rawLogger, redactForLogs);
   const maxBodyBytes = options.manifest.guard.maxBodyBytes;
   const { guard } = options;
 
@@ -106,6 +108,7 @@ export function createMcpHandler(options: McpHandlerOptions): McpHandler {
       traceparent: headerOf(call.request.headers, 'traceparent'),
       sourceIp: call.sourceIp,
       userAgent: headerOf(call.request.headers, 'user-agent'),
+      claimedPrincipal: call.caller.principalArn,
     });
 
     const server = catalog.get(call.server);
@@ -249,7 +252,7 @@ export function createMcpHandler(options: McpHandlerOptions): McpHandler {
 
   async function runTool(server: CatalogServer, tool: CatalogTool, agent: AgentSpec, args: unknown, requestInfo: RequestInfo, signal: AbortSignal): Promise<ToolCallResult> {
     const name = tool.spec.name;
-    const toolLogger = redactingLogger(logger.child({ requestId: requestInfo.requestId, agent: agent.name, server: server.spec.name, tool: name }), redactForLogs);
+    const toolLogger = logger.child({ requestId: requestInfo.requestId, agent: agent.name, server: server.spec.name, tool: name });
     try {
       const datasetSpec = datasets.get(tool.spec.dataset)!;
       const client = await options.datasets({ agent, server: server.spec, tool: tool.spec, dataset: datasetSpec });

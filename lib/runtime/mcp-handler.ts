@@ -17,14 +17,14 @@ import { randomUUID } from 'node:crypto';
 import { createMcpHandler as createSdkHandler, Server, WebStandardStreamableHTTPServerTransport, type CallToolResult } from '@modelcontextprotocol/server';
 import type { AgentSpec, DatasetSpec, Manifest, ServerSpec, ToolSpec } from '../config/schema';
 import type { CallerInfo, Guard, RequestInfo, ToolCallResult } from '../guard/contract';
+import { RETRY_AFTER_META } from '../guard/guard';
 import { readOnlyDataset, DatasetAccessError, DatasetConflictError, type DatasetClient } from './dataset-client';
 import { ToolError, type ToolContext } from './define-tools';
 import { headerOf, type HttpRequestLike, type HttpResponseLike } from './http-types';
 import { JSON_RPC, jsonRpcError, PROTOCOL_DATA_CODES } from './json-rpc-errors';
 import { checkHttp, checkProtocolVersionHeader, MODERN_PROTOCOL_VERSION, parseMessage } from './request-checks';
 import { buildCatalog, describeInvalidArguments, type CatalogServer, type CatalogTool } from './tool-catalog';
-import { jsonLogger, redactingLogger, type ToolLogger } from './tool-logger';
-import { redact, redactJson, redactionPolicy } from '../guard/redact';
+import { jsonLogger, leastClearedLogger, type ToolLogger } from './tool-logger';
 import { toolErrorResult, toToolResult } from './tool-result';
 import type { FeatureContext, ResourceContext } from './define-resources';
 import { registerFeatureHandlers } from './feature-handlers';
@@ -81,6 +81,8 @@ export interface McpHandler {
 const DEFAULT_DEADLINE_MS = 25_000;
 /** How long a client may keep a list (2026-07-28 `ttlMs`) when the manifest sets none. */
 export const DEFAULT_LIST_TTL_MS = 60_000;
+/** Methods that run through `guard.callTool` (rate-counted and audited there). */
+const GUARDED_CALLS: ReadonlySet<string> = new Set(['tools/call', 'resources/read', 'prompts/get', 'completion/complete']);
 /** Request headers the SDK reads to pick the revision and check the routing (`Mcp-Method` must match the body). */
 const FORWARDED_HEADERS = ['mcp-protocol-version', 'mcp-method', 'mcp-name'] as const;
 /** After the tool deadline, how long the guard may take to redact and audit before the request is abandoned. */
@@ -91,14 +93,9 @@ export function createMcpHandler(options: McpHandlerOptions): McpHandler {
   const catalog = buildCatalog(options.manifest, options.tools, options.manifestFile);
   const datasets = new Map(options.manifest.datasets.map((d) => [d.name, d]));
   const deadlineMs = options.deadlineMs ?? DEFAULT_DEADLINE_MS;
-  const rawLogger = options.logger ?? jsonLogger();
   // every log line (tool code's and the runtime's own) is redacted as for the least-cleared
   // reader: logs are read by operators, not the agent, and errors carry whatever failed
-  const redaction = redactionPolicy(options.manifest);
-  const leastCleared = options.manifest.dataClasses[0]!;
-  const redactForLogs = <T>(value: T): T =>
-    (typeof value === 'string' ? redact(value, leastCleared, redaction).text : redactJson(value, leastCleared, redaction).value) as T;
-  const logger = redactingLogger(rawLogger, redactForLogs);
+  const logger = leastClearedLogger(options.logger ?? jsonLogger(), options.manifest);
   const maxBodyBytes = options.manifest.guard.maxBodyBytes;
   const { guard } = options;
 
@@ -138,23 +135,29 @@ export function createMcpHandler(options: McpHandlerOptions): McpHandler {
       return jsonRpcError(403, JSON_RPC.SERVER_ERROR, 'Forbidden: the caller is not an agent of this manifest', parsed.id ?? null);
     }
     const agent = identified.agent;
-    if (await guard.isContained(agent.name)) {
-      guard.auditRefusal(requestInfo, 'agent contained', agent.name);
-      return jsonRpcError(403, JSON_RPC.SERVER_ERROR, `Forbidden: agent "${agent.name}" is contained by incident response`, parsed.id ?? null);
+    // kill switch and rate limit for every request (tools/call, resources/read, prompts/get and
+    // completion/complete are counted by the guard's callTool, which they go through)
+    const admission = await guard.admitRequest(requestInfo, agent.name, { countRate: !GUARDED_CALLS.has(parsed.method) });
+    if (!admission.admitted) {
+      const retry: Record<string, string> = admission.retryAfterSeconds === undefined ? {} : { 'retry-after': String(admission.retryAfterSeconds) };
+      return jsonRpcError(admission.status, JSON_RPC.SERVER_ERROR, admission.message, parsed.id ?? null, retry);
     }
 
     const deadline = new AbortController();
     const timer = setTimeout(() => deadline.abort(new Error('deadline')), deadlineMs);
     let abandon: NodeJS.Timeout | undefined;
     try {
-      const abandoned = new Promise<HttpResponseLike>((resolve) => {
-        abandon = setTimeout(
-          () => resolve(jsonRpcError(504, JSON_RPC.INTERNAL_ERROR, `The request did not finish within ${Math.round((deadlineMs + FINISH_GRACE_MS) / 1000)} s (request id ${requestId})`, parsed.id ?? null)),
-          deadlineMs + FINISH_GRACE_MS,
-        );
+      const giveUpAfterMs = deadlineMs + FINISH_GRACE_MS;
+      const abandoned = new Promise<'abandoned'>((resolve) => {
+        abandon = setTimeout(() => resolve('abandoned'), giveUpAfterMs);
       });
       const audit = { byTool: false };
       const response = await Promise.race([dispatch(server, agent, call.caller, parsed.message, parsed.modern, call.request, requestInfo, deadline.signal, audit), abandoned]);
+      if (response === 'abandoned') {
+        // never a 504 without an audit line; the guard drops its own event if it finishes later
+        guard.auditAbandoned(requestInfo, agent.name, `the request did not finish within ${giveUpAfterMs} ms`);
+        return jsonRpcError(504, JSON_RPC.INTERNAL_ERROR, `The request did not finish within ${Math.round(giveUpAfterMs / 1000)} s (request id ${requestId})`, parsed.id ?? null);
+      }
       // one audit event per request: tools/call is audited by the guard; everything else here
       if (!audit.byTool) guard.auditRequest?.(requestInfo, agent.name);
       return response;
@@ -214,6 +217,8 @@ export function createMcpHandler(options: McpHandlerOptions): McpHandler {
         ];
       }),
     }));
+    /** A rate-limited tool call's wait, also sent as a `retry-after` header (the result stays a tool error, HTTP 200). */
+    const retryAfter: { seconds?: number } = {};
     mcp.setRequestHandler('tools/call', async (req, ctx) => {
       const tool = server.tools.get(req.params.name);
       const signal = AbortSignal.any([deadline, ctx.mcpReq.signal]);
@@ -232,6 +237,8 @@ export function createMcpHandler(options: McpHandlerOptions): McpHandler {
         },
         run: (args) => (tool ? runTool(server, tool, agent, args, requestInfo, signal) : Promise.resolve(toolErrorResult(`unknown tool "${req.params.name}"`))),
       });
+      const wait = (result._meta as Record<string, unknown> | undefined)?.[RETRY_AFTER_META];
+      if (typeof wait === 'number') retryAfter.seconds = wait;
       return mcp.projectCallToolResult(result as CallToolResult, undefined);
     });
 
@@ -268,6 +275,7 @@ export function createMcpHandler(options: McpHandlerOptions): McpHandler {
       }
       const body = safeSdkBody(await response.text(), requestInfo.requestId, logger);
       const out: Record<string, string> = { 'cache-control': 'no-store' };
+      if (retryAfter.seconds !== undefined) out['retry-after'] = String(retryAfter.seconds);
       const contentType = response.headers.get('content-type');
       if (contentType) out['content-type'] = contentType;
       return { status: response.status, headers: out, body };

@@ -3,6 +3,9 @@
  * agent, tool and request id on every line so logs join the audit trail. In Lambda the
  * lines go to stdout (CloudWatch Logs); in dev to stderr.
  */
+import type { Manifest } from '../config/schema';
+import { redact, redactJson, redactionPolicy } from '../guard/redact';
+
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 export type LogFields = Record<string, unknown>;
 
@@ -130,4 +133,15 @@ export function redactingLogger(inner: ToolLogger, redactValue: <T>(value: T) =>
     error: log('error'),
     child: (fields) => redactingLogger(inner.child(fields), redactValue),
   };
+}
+
+/**
+ * `inner` with every line redacted as for the manifest's least-cleared reader (its first data
+ * class): what the runtime and tool code log reaches CloudWatch Logs and whoever reads it there.
+ */
+export function leastClearedLogger(inner: ToolLogger, manifest: Pick<Manifest, 'dataClasses' | 'guard'>): ToolLogger {
+  const policy = redactionPolicy(manifest);
+  const leastCleared = manifest.dataClasses[0]!;
+  const redactValue = <T>(value: T): T => (typeof value === 'string' ? redact(value, leastCleared, policy).text : redactJson(value, leastCleared, policy).value) as T;
+  return redactingLogger(inner, redactValue);
 }

@@ -47,7 +47,7 @@ describe('access matrix renderers', () => {
     const md = accessMatrixMarkdown(rows).trimEnd().split('\n');
     expect(md[0]).toBe('| agent | clearance | server | kind | tool | dataset | data class | access | redacted |');
     expect(md).toHaveLength(rows.length + 2);
-    expect(md).toContain('| fraud-agent | restricted | payments | get_payment | payments | restricted | read |  |');
+    expect(md).toContain('| fraud-agent | restricted | payments | tool | get_payment | payments | restricted | read |  |');
   });
 
   it('escapes pipes in markdown cells', () => {

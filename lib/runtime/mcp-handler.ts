@@ -17,6 +17,7 @@ import { randomUUID } from 'node:crypto';
 import { createMcpHandler as createSdkHandler, Server, WebStandardStreamableHTTPServerTransport, type CallToolResult } from '@modelcontextprotocol/server';
 import type { AgentSpec, DatasetSpec, Manifest, ServerSpec, ToolSpec } from '../config/schema';
 import type { CallerInfo, Guard, RequestInfo, ToolCallResult } from '../guard/contract';
+import { RETRY_AFTER_META } from '../guard/guard';
 import { readOnlyDataset, DatasetAccessError, DatasetConflictError, type DatasetClient } from './dataset-client';
 import { ToolError, type ToolContext } from './define-tools';
 import { headerOf, type HttpRequestLike, type HttpResponseLike } from './http-types';
@@ -130,23 +131,28 @@ export function createMcpHandler(options: McpHandlerOptions): McpHandler {
       return jsonRpcError(403, JSON_RPC.SERVER_ERROR, 'Forbidden: the caller is not an agent of this manifest', parsed.id ?? null);
     }
     const agent = identified.agent;
-    if (await guard.isContained(agent.name)) {
-      guard.auditRefusal(requestInfo, 'agent contained', agent.name);
-      return jsonRpcError(403, JSON_RPC.SERVER_ERROR, `Forbidden: agent "${agent.name}" is contained by incident response`, parsed.id ?? null);
+    // kill switch and rate limit for every request (tools/call is counted by the guard's callTool)
+    const admission = await guard.admitRequest(requestInfo, agent.name, { countRate: parsed.method !== 'tools/call' });
+    if (!admission.admitted) {
+      const retry: Record<string, string> = admission.retryAfterSeconds === undefined ? {} : { 'retry-after': String(admission.retryAfterSeconds) };
+      return jsonRpcError(admission.status, JSON_RPC.SERVER_ERROR, admission.message, parsed.id ?? null, retry);
     }
 
     const deadline = new AbortController();
     const timer = setTimeout(() => deadline.abort(new Error('deadline')), deadlineMs);
     let abandon: NodeJS.Timeout | undefined;
     try {
-      const abandoned = new Promise<HttpResponseLike>((resolve) => {
-        abandon = setTimeout(
-          () => resolve(jsonRpcError(504, JSON_RPC.INTERNAL_ERROR, `The request did not finish within ${Math.round((deadlineMs + FINISH_GRACE_MS) / 1000)} s (request id ${requestId})`, parsed.id ?? null)),
-          deadlineMs + FINISH_GRACE_MS,
-        );
+      const giveUpAfterMs = deadlineMs + FINISH_GRACE_MS;
+      const abandoned = new Promise<'abandoned'>((resolve) => {
+        abandon = setTimeout(() => resolve('abandoned'), giveUpAfterMs);
       });
       const audit = { byTool: false };
       const response = await Promise.race([dispatch(server, agent, call.caller, parsed.message, parsed.modern, call.request, requestInfo, deadline.signal, audit), abandoned]);
+      if (response === 'abandoned') {
+        // never a 504 without an audit line; the guard drops its own event if it finishes later
+        guard.auditAbandoned(requestInfo, agent.name, `the request did not finish within ${giveUpAfterMs} ms`);
+        return jsonRpcError(504, JSON_RPC.INTERNAL_ERROR, `The request did not finish within ${Math.round(giveUpAfterMs / 1000)} s (request id ${requestId})`, parsed.id ?? null);
+      }
       // one audit event per request: tools/call is audited by the guard; everything else here
       if (!audit.byTool) guard.auditRequest?.(requestInfo, agent.name);
       return response;
@@ -192,6 +198,8 @@ export function createMcpHandler(options: McpHandlerOptions): McpHandler {
         ];
       }),
     }));
+    /** A rate-limited tool call's wait, also sent as a `retry-after` header (the result stays a tool error, HTTP 200). */
+    const retryAfter: { seconds?: number } = {};
     mcp.setRequestHandler('tools/call', async (req, ctx) => {
       const tool = server.tools.get(req.params.name);
       const signal = AbortSignal.any([deadline, ctx.mcpReq.signal]);
@@ -210,6 +218,8 @@ export function createMcpHandler(options: McpHandlerOptions): McpHandler {
         },
         run: (args) => (tool ? runTool(server, tool, agent, args, requestInfo, signal) : Promise.resolve(toolErrorResult(`unknown tool "${req.params.name}"`))),
       });
+      const wait = (result._meta as Record<string, unknown> | undefined)?.[RETRY_AFTER_META];
+      if (typeof wait === 'number') retryAfter.seconds = wait;
       return mcp.projectCallToolResult(result as CallToolResult, undefined);
     });
 
@@ -234,6 +244,7 @@ export function createMcpHandler(options: McpHandlerOptions): McpHandler {
       }
       const body = safeSdkBody(await response.text(), requestInfo.requestId, logger);
       const out: Record<string, string> = { 'cache-control': 'no-store' };
+      if (retryAfter.seconds !== undefined) out['retry-after'] = String(retryAfter.seconds);
       const contentType = response.headers.get('content-type');
       if (contentType) out['content-type'] = contentType;
       return { status: response.status, headers: out, body };

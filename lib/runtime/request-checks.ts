@@ -77,8 +77,8 @@ export interface Refused {
 }
 
 /**
- * HTTP-level checks: method, size, content type, Accept and (unless `version: false`, for a
- * caller that checks it once the body says which revision the request is) protocol version.
+ * HTTP-level checks: method, size, content type and encoding, Accept and (unless `version: false`,
+ * for a caller that checks it once the body says which revision the request is) protocol version.
  */
 export function checkHttp(req: HttpRequestLike, maxBodyBytes: number, checks: { readonly version?: boolean } = {}): HttpResponseLike | undefined {
   if (String(req.method ?? '').toUpperCase() !== 'POST') {
@@ -94,8 +94,12 @@ export function checkHttp(req: HttpRequestLike, maxBodyBytes: number, checks: { 
   if (!isJsonContentType(headerOf(req.headers, 'content-type'))) {
     return jsonRpcError(415, JSON_RPC.SERVER_ERROR, 'Unsupported Media Type: Content-Type must be application/json');
   }
-  const accept = headerOf(req.headers, 'accept') ?? '';
-  if (!accept.includes('application/json') || !accept.includes('text/event-stream')) {
+  const encoding = contentEncodingProblem(headerOf(req.headers, 'content-encoding'));
+  if (encoding) {
+    // RFC 9110 §15.5.16: 415 for a content coding the server does not apply; nothing here decodes one
+    return jsonRpcError(415, JSON_RPC.SERVER_ERROR, `Unsupported Media Type: Content-Encoding "${printable(encoding)}" is not decoded here; send the body unencoded (identity)`, null, { 'accept-encoding': 'identity' });
+  }
+  if (!acceptsBoth(headerOf(req.headers, 'accept') ?? '')) {
     // Streamable HTTP: the client MUST accept both (the response here is always JSON).
     return jsonRpcError(406, JSON_RPC.SERVER_ERROR, 'Not Acceptable: Accept must list both application/json and text/event-stream');
   }
@@ -244,6 +248,32 @@ export function inspectShape(value: unknown, maxDepth = MAX_JSON_DEPTH): string 
     }
   }
   return undefined;
+}
+
+/** The first content coding other than identity, or undefined when the body is sent as is. */
+function contentEncodingProblem(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  return value
+    .split(',')
+    .map((c) => c.trim().toLowerCase())
+    .find((c) => c !== 'identity' && c !== '');
+}
+
+/**
+ * Whether an Accept header lists both application/json and text/event-stream, each with q > 0.
+ * Parsed as media ranges (RFC 9110 §12.5.1), not searched: `application/jsonx` or a parameter
+ * quoting the types is not them. Wildcards do not count: MCP asks the client to list both.
+ */
+export function acceptsBoth(accept: string): boolean {
+  const accepted = new Set<string>();
+  for (const range of accept.split(',')) {
+    const [type, ...params] = range.split(';').map((s) => s.trim().toLowerCase());
+    if (!type) continue;
+    const q = params.find((p) => /^q\s*=/.test(p));
+    const weight = q === undefined ? 1 : Number(q.replace(/^q\s*=\s*/, ''));
+    if (Number.isFinite(weight) && weight > 0) accepted.add(type);
+  }
+  return accepted.has('application/json') && accepted.has('text/event-stream');
 }
 
 export function isJsonContentType(value: string | undefined): boolean {

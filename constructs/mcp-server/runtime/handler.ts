@@ -74,6 +74,8 @@ export function createLambdaHandler(options: LambdaHandlerOptions): LambdaHandle
   const roleArnPrefix = required(RUNTIME_ENV.dataRoleArnPrefix);
   const accountId = accountOfRoleArnPrefix(roleArnPrefix);
 
+  // the kill switch's containment drops the agent's cached sessions and clients (set once both exist)
+  let forgetAgent: (agent: string) => void = () => undefined;
   const guard = createGuard({
     manifest,
     extraPolicies: options.extraPolicies,
@@ -81,6 +83,7 @@ export function createLambdaHandler(options: LambdaHandlerOptions): LambdaHandle
     // resource policy already admits only this account's roles; pinning the account here keeps
     // identity sound even if that policy is loosened (e.g. `additionalApiEndpoints`, a hand edit).
     resolvePrincipal: principalResolver(manifest, { accountId }),
+    onContained: (agent) => forgetAgent(agent),
     adapters: {
       status: new DynamoAgentStatusStore({ client: dynamodb, tableName: required(RUNTIME_ENV.agentStatusTable) }),
       rateLimiter: new DynamoRateLimiter({ client: dynamodb, tableName: required(RUNTIME_ENV.rateLimitTable) }),
@@ -100,6 +103,7 @@ export function createLambdaHandler(options: LambdaHandlerOptions): LambdaHandle
     manifest.datasets.filter((d) => serverSpec?.tools.some((t) => t.dataset === d.name)).map((d) => [d.name, datasetTableName(manifest, d)]),
   );
   const datasets = new DynamoDatasetFactory({ manifest, server, tables, credentials, documentClient: options.clients?.documentClient ?? defaultDocumentClient });
+  forgetAgent = (agent) => datasets.forget(agent);
   if (!serverSpec) throw new Error(`server "${server}" is not in the bundled manifest; redeploy the stack`);
   const mcp = createMcpHandler({
     // this function holds only its own server's tool code

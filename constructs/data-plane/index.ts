@@ -14,6 +14,9 @@ export {
 export type { DatasetAccessTarget } from './dataset-access';
 export { DatasetBackupPlan } from './dataset-backup-plan';
 export type { DatasetBackupPlanProps } from './dataset-backup-plan';
-export { classKeyPolicy, serviceOnlyKeyPolicy, dynamoDbViaService, KEY_ADMIN_ACTIONS, DYNAMODB_KEY_USE_ACTIONS } from './class-key-policy';
-export { datasetTableName, classKeyAlias } from './names';
+export { classKeyPolicy, serviceOnlyKeyPolicy, dynamoDbViaService, isRestrictedClass, KEY_ADMIN_ACTIONS, DYNAMODB_KEY_USE_ACTIONS, CLASS_KEY_DATA_ACTIONS, PUBLIC_CLASS } from './class-key-policy';
+export type { ClassKeyPolicyProps } from './class-key-policy';
+export { datasetTablePolicy, DYNAMODB_DATA_PLANE_ACTIONS } from './dataset-table-policy';
+export type { DatasetTablePolicyProps } from './dataset-table-policy';
+export { datasetTableName, classKeyAlias, datasetBackupRoleName } from './names';
 export { defaultRemovalPolicy, isEphemeralEnvironment, EPHEMERAL_ENVIRONMENTS } from './retention';

@@ -56,6 +56,11 @@ export const serverSchema = z.strictObject({
   timeoutSeconds: z.number().int().min(1).max(29).optional(),
   /** @default - unreserved */
   reservedConcurrency: z.number().int().min(1).optional(),
+  /**
+   * How long (ms) a 2026-07-28 client may keep this server's tool, resource and prompt lists.
+   * They differ per agent, so they are always `cacheScope: private`. @default 60000
+   */
+  listTtlMs: z.number().int().min(0).max(86_400_000).optional(),
 });
 
 export const datasetSchema = z.strictObject({
@@ -143,6 +148,29 @@ export const backupsSchema = z.strictObject({
     .regex(/^(rate\(\d+ (minute|minutes|hour|hours|day|days)\)|cron\(.+\))$/, 'schedule must be an EventBridge expression such as rate(1 day) or cron(0 3 * * ? *)')
     .default('rate(1 day)'),
   retainDays: z.number().int().min(1).max(36500).default(365),
+  /** Copy every snapshot to a bucket in a second region or account. @default - no replication */
+  replicateTo: z
+    .strictObject({
+      /** The destination bucket: versioned, with Object Lock, owned by `accountId`. */
+      bucketArn: z.string().regex(/^arn:aws[a-z-]*:s3:::[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'replicateTo.bucketArn must be an S3 bucket ARN: arn:aws:s3:::NAME'),
+      /** The destination's KMS key (in the destination's region); replicas are encrypted with it. */
+      kmsKeyArn: z.string().regex(/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]{1,64}$/, 'replicateTo.kmsKeyArn must be a KMS key ARN: arn:aws:kms:REGION:ACCOUNT:key/ID'),
+      /** The destination's account, when it is another one (replicas are then owned by it). @default - this account */
+      accountId: z.string().regex(/^\d{12}$/, 'replicateTo.accountId must be 12 digits').optional(),
+    })
+    .optional(),
+});
+
+/** Who may assume the MFA-gated admin role (configuration changes: restore, release, approve). */
+export const adminsSchema = z.strictObject({
+  /** IAM role or user ARNs, or 12-digit account ids. Each must still present MFA. */
+  principals: z
+    .array(
+      z
+        .string()
+        .regex(/^(arn:aws[a-z-]*:iam::\d{12}:(role|user)\/[\w+=,.@/-]{1,512}|\d{12})$/, 'admins.principals entries must be IAM role or user ARNs (arn:aws:iam::ACCOUNT:role/NAME) or 12-digit account ids'),
+    )
+    .min(1, 'list at least one principal, or leave admins out to let any principal of the account with MFA assume the admin role'),
 });
 
 export const complianceSchema = z.strictObject({
@@ -180,6 +208,8 @@ export const manifestSchema = z.strictObject({
   alerts: alertsSchema.default({ email: [] }),
   incidentResponse: incidentResponseSchema.default({ autoContain: ['high', 'critical'], approvalTimeout: 'PT4H', drillEvery: 'P182D' }),
   backups: backupsSchema.default({ schedule: 'rate(1 day)', retainDays: 365 }),
+  /** @default - any principal of the account, with MFA */
+  admins: adminsSchema.optional(),
   compliance: complianceSchema.default({ packs: ['AwsSolutions', 'NIST.800.53.R5', 'PCI.DSS.321', 'HIPAA.Security'], reviewIntervalDays: 90 }),
   guard: guardSchema.default({ injection: 'block', outputInjection: 'flag', policies: [], redaction: {}, maxBodyBytes: 1024 * 1024 }),
   /** Class-key administrators and the break-glass principal. @default - account-administered keys, no break-glass */

@@ -23,8 +23,9 @@ export interface DatasetBackupPlanProps {
   /** The datasets to back up; brought tables are skipped. */
   readonly datasets: readonly IDataset[];
   /**
-   * How long recovery points are kept.
-   * @default Duration.days(35)
+   * How long recovery points are kept (the manifest's `backups.retainDays`). Longer than the
+   * 35 days point-in-time recovery already covers, or the plan would add nothing.
+   * @default Duration.days(365)
    */
   readonly retention?: Duration;
   /**
@@ -68,7 +69,7 @@ export class DatasetBackupPlan extends Construct {
         new backup.BackupPlanRule({
           ruleName: 'Daily',
           scheduleExpression: props.schedule ?? events.Schedule.cron({ minute: '0', hour: '5' }),
-          deleteAfter: props.retention ?? Duration.days(35),
+          deleteAfter: props.retention ?? Duration.days(365),
         }),
       ],
     });

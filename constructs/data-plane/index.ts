@@ -13,6 +13,7 @@ export {
 } from './dataset-access';
 export type { DatasetAccessTarget } from './dataset-access';
 export { DatasetBackupPlan } from './dataset-backup-plan';
+export { backupPlanCron } from './backup-schedule';
 export type { DatasetBackupPlanProps } from './dataset-backup-plan';
 export { classKeyPolicy, serviceOnlyKeyPolicy, dynamoDbViaService, KEY_ADMIN_ACTIONS, DYNAMODB_KEY_USE_ACTIONS } from './class-key-policy';
 export { datasetTableName, classKeyAlias } from './names';

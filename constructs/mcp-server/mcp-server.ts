@@ -31,7 +31,8 @@ import { readTeamPolicies } from '../../lib/policy/team-policies';
 import { agentRoleNames, SERVER_ACCESS_TAG_VALUE, serverAccessTag, serverFunctionRoleName, SESSION_TAG_SERVER, WardenPermissionsBoundary, wardenRoleNamePattern } from '../agent-identity';
 import { suppress } from '../compliance';
 import { datasetTableName } from '../data-plane';
-import { type CallerAdmission, chooseCallerAdmission } from './caller-admission';
+import { accessLogFormat } from './access-log-format';
+import { apiResourcePolicy, type CallerAdmission, chooseCallerAdmission } from './caller-admission';
 import { writeHandlerEntry } from './handler-entry';
 import { addJsonRpcGatewayResponses, addMethodNotAllowed } from './json-rpc-edge';
 import { AGENT_STATUS_TABLE, RATE_LIMIT_TABLE } from './runtime/table-schemas';
@@ -385,17 +386,7 @@ export class McpServer extends Construct {
       deployOptions: {
         stageName: STAGE_NAME,
         accessLogDestination: new apigw.LogGroupLogDestination(this.accessLogGroup),
-        accessLogFormat: apigw.AccessLogFormat.jsonWithStandardFields({
-          caller: true,
-          httpMethod: true,
-          ip: true,
-          protocol: true,
-          requestTime: true,
-          resourcePath: true,
-          responseLength: true,
-          status: true,
-          user: true,
-        }),
+        accessLogFormat: accessLogFormat(),
         tracingEnabled: true,
         throttlingRateLimit: props.throttlingRateLimit ?? 50,
         throttlingBurstLimit: props.throttlingBurstLimit ?? 100,
@@ -418,7 +409,12 @@ export class McpServer extends Construct {
     // The model refuses a body that is not a JSON-RPC 2.0 object before the Lambda runs (no
     // invocation billed for it); its refusal is a JSON-RPC error like every edge answer.
     const mcp = this.api.root.addResource(MCP_PATH);
-    mcp.addMethod('POST', new apigw.LambdaIntegration(this.function, { proxy: true }), {
+    mcp.addMethod('POST', new apigw.LambdaIntegration(this.function, {
+      proxy: true,
+      // no console test-invoke permission: a test invoke skips IAM auth and the resource policy,
+      // so the only way to the function is a signed request through the endpoint
+      allowTestInvoke: false,
+    }), {
       authorizationType: apigw.AuthorizationType.IAM,
       requestValidator: validator,
       requestModels: { 'application/json': messageModel },
@@ -505,50 +501,17 @@ export class McpServer extends Construct {
     return this.api.metricClientError(options);
   }
 
-  /**
-   * Allow: the caller roles of this server's agents, any method of `/mcp` (POST reaches the
-   * function, the others get the 405 mock), only through the endpoint(s).
-   * Deny: anything not through the endpoint(s), whoever signs it.
-   */
+  /** The resource policy of caller-admission.ts: its agents only, only through the endpoint(s), everyone else denied. */
   private resourcePolicy(stack: Stack, endpoints: readonly ec2.IInterfaceVpcEndpoint[]): iam.PolicyDocument {
     const { project, environment } = this.manifest;
     const roleArn = (name: string) => stack.formatArn({ service: 'iam', region: '', resource: 'role', resourceName: name });
-    const endpointIds = endpoints.map((e) => e.vpcEndpointId);
-    const route = `execute-api:/${STAGE_NAME}/*/${MCP_PATH}`;
-    // 'tag': any principal, but only a caller role of this project/environment tagged for this
-    // server. The tag is the role's own: caller-role trust policies never allow sts:TagSession,
-    // so a session cannot override it with a session tag.
-    const admitAgents =
-      this.callerAdmission === 'list'
-        ? new iam.PolicyStatement({
-            sid: 'OnlyItsAgentsThroughTheEndpoint',
-            principals: this.agents.map((a) => new iam.ArnPrincipal(roleArn(agentRoleNames(project, environment, a).caller))),
-            actions: ['execute-api:Invoke'],
-            resources: [route],
-            conditions: { StringEquals: { 'aws:SourceVpce': endpointIds } },
-          })
-        : new iam.PolicyStatement({
-            sid: 'OnlyItsAgentsThroughTheEndpoint',
-            principals: [new iam.AnyPrincipal()],
-            actions: ['execute-api:Invoke'],
-            resources: [route],
-            conditions: {
-              StringEquals: { 'aws:SourceVpce': endpointIds, [`aws:PrincipalTag/${serverAccessTag(this.serverName)}`]: SERVER_ACCESS_TAG_VALUE },
-              ArnLike: { 'aws:PrincipalArn': roleArn(`${wardenRoleNamePattern(project, environment)}-caller`) },
-            },
-          });
-    return new iam.PolicyDocument({
-      statements: [
-        admitAgents,
-        new iam.PolicyStatement({
-          sid: 'NothingFromOutsideTheEndpoint',
-          effect: iam.Effect.DENY,
-          principals: [new iam.AnyPrincipal()],
-          actions: ['execute-api:Invoke'],
-          resources: ['execute-api:/*'],
-          conditions: { StringNotEquals: { 'aws:SourceVpce': endpointIds } },
-        }),
-      ],
+    return apiResourcePolicy({
+      admission: this.callerAdmission,
+      callerRoleArns: this.agents.map((a) => roleArn(agentRoleNames(project, environment, a).caller)),
+      callerRolePattern: roleArn(`${wardenRoleNamePattern(project, environment)}-caller`),
+      serverTag: { key: serverAccessTag(this.serverName), value: SERVER_ACCESS_TAG_VALUE },
+      endpointIds: endpoints.map((e) => e.vpcEndpointId),
+      route: `execute-api:/${STAGE_NAME}/*/${MCP_PATH}`,
     });
   }
 

@@ -1,6 +1,8 @@
 /** `<project>-<environment>-data`: the class keys and the dataset tables. */
+import { Duration } from 'aws-cdk-lib';
+import * as events from 'aws-cdk-lib/aws-events';
 import type { Construct } from 'constructs';
-import { DataClassKeys, Dataset, DatasetBackupPlan } from '../../constructs/data-plane';
+import { backupPlanCron, DataClassKeys, Dataset, DatasetBackupPlan } from '../../constructs/data-plane';
 import { WardenStack, type WardenStackProps } from './warden-stack';
 
 export type WardenDataStackProps = Omit<WardenStackProps, 'part' | 'shard'>;
@@ -20,7 +22,15 @@ export class WardenDataStack extends WardenStack {
       (dataset) => new Dataset(this, `Dataset-${dataset.name}`, { project, environment, dataset, encryptionKey: this.keys.key(dataset.class) }),
     );
     if (this.datasets.some((d) => !d.imported)) {
-      this.backups = new DatasetBackupPlan(this, 'Backups', { project, environment, datasets: this.datasets });
+      // the manifest's backups section, not the construct's defaults (issue 8: 365 days became 35)
+      const { retainDays, schedule } = props.manifest.backups;
+      this.backups = new DatasetBackupPlan(this, 'Backups', {
+        project,
+        environment,
+        datasets: this.datasets,
+        retention: Duration.days(retainDays),
+        schedule: events.Schedule.expression(backupPlanCron(schedule)),
+      });
     }
   }
 }

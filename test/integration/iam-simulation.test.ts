@@ -525,6 +525,66 @@ describe('servers confined to their own tools\' datasets', () => {
   });
 });
 
+/**
+ * A principal of the same account that plays by no warden rule: AdministratorAccess (as an
+ * inline Allow *), no permissions boundary, no warden tags: an admin, a PowerUser or a broad CI
+ * role. In the same account an identity-policy allow is enough unless a resource policy denies.
+ */
+describe('an outsider in the same account (AdministratorAccess, no boundary, no warden tags)', () => {
+  const OUTSIDER = 'ci-deployer';
+  const withOutsider = (edit: (templates: Record<string, CfnTemplate>) => void = () => undefined): SimulatedAccount => {
+    const copy = structuredClone(fx.templates);
+    edit(copy);
+    copy.outsider = {
+      Resources: {
+        Outsider: {
+          Type: 'AWS::IAM::Role',
+          Properties: {
+            RoleName: OUTSIDER,
+            AssumeRolePolicyDocument: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Principal: { Service: 'codebuild.amazonaws.com' }, Action: 'sts:AssumeRole' }] },
+            Policies: [{ PolicyName: 'AdministratorAccess', PolicyDocument: ADMINISTRATOR_ACCESS.document }],
+          },
+        },
+      },
+    } as CfnTemplate;
+    return new SimulatedAccount(copy);
+  };
+  const invoke = (srv: { api: string; endpoint: string }, route: string, viaEndpoint: boolean): SimRequest => ({
+    principal: OUTSIDER,
+    action: 'execute-api:Invoke',
+    resource: `${srv.api}/${route}`,
+    context: viaEndpoint ? { 'aws:SourceVpce': srv.endpoint } : {},
+  });
+
+  it('is explicitly denied every API invoke, on every route, through the endpoint or not', () => {
+    const account = withOutsider();
+    const outcomes = [...fx.servers].flatMap(([server, srv]) =>
+      ROUTES.flatMap((route) => [true, false].map((viaEndpoint) => ({ server, route, viaEndpoint, decision: account.simulate(invoke(srv, route, viaEndpoint)).decision }))),
+    );
+    expect(outcomes.filter((o) => o.decision !== 'explicit-deny')).toEqual([]);
+  });
+
+  it('would be admitted through the endpoint without the deny of non-agents (the deny is what stops it)', () => {
+    const [, srv] = [...fx.servers][0]!;
+    const api = fx.account.resourceAt(srv.api)!;
+    const loose = withOutsider((templates) => {
+      const policy = templates[api.stack]!.Resources[api.logicalId]!.Properties!.Policy as { Statement: Array<{ Sid?: string }> };
+      policy.Statement = policy.Statement.filter((st) => !/^Nobody/.test(st.Sid ?? ''));
+    });
+    expect(loose.allows(invoke(srv, MCP_ROUTE, true))).toBe(true);
+    expect(withOutsider().allows(invoke(srv, MCP_ROUTE, true))).toBe(false);
+  });
+
+  it('leaves the admitted agents admitted', () => {
+    const account = withOutsider();
+    for (const [server, srv] of fx.servers) {
+      for (const agent of fx.model.agentsOfServer(server)) {
+        expect({ agent: agent.name, server, allowed: account.allows({ ...invoke(srv, MCP_ROUTE, true), principal: roles(agent.name).caller }) }).toEqual({ agent: agent.name, server, allowed: true });
+      }
+    }
+  });
+});
+
 /** One line per agent: what the simulation allowed, compactly (R = read set, W = read+write set). */
 function summaryTable(matrix: Record<string, ReturnType<typeof simulatedMatrix>>): string {
   const datasets = [...fx.tables.keys()];

@@ -111,7 +111,7 @@ describe('DatasetBackupPlan', () => {
     const template = Template.fromStack(stack);
     template.hasResourceProperties('AWS::Backup::BackupVault', { BackupVaultName: 'shop-prod-datasets', EncryptionKeyArn: Match.anyValue() });
     template.hasResourceProperties('AWS::KMS::Alias', { AliasName: 'alias/shop-prod-datasets-backup' });
-    template.hasResourceProperties('AWS::Backup::BackupPlan', { BackupPlan: { BackupPlanRule: [Match.objectLike({ Lifecycle: { DeleteAfterDays: 35 }, ScheduleExpression: 'cron(0 5 * * ? *)' })] } });
+    template.hasResourceProperties('AWS::Backup::BackupPlan', { BackupPlan: { BackupPlanRule: [Match.objectLike({ Lifecycle: { DeleteAfterDays: 365 }, ScheduleExpression: 'cron(0 5 * * ? *)' })] } });
     const selection = Object.values(template.findResources('AWS::Backup::BackupSelection'))[0]!;
     const catalogTable = stack.getLogicalId(datasets[0]!.table.node.defaultChild as never);
     expect(selection.Properties.BackupSelection.Resources).toEqual([{ 'Fn::GetAtt': [catalogTable, 'Arn'] }]);

@@ -119,6 +119,34 @@ describe('McpServer', () => {
     expect(deny.Condition).toEqual({ StringNotEquals: { 'aws:SourceVpce': [stack.resolve(mcp.apiEndpoint.vpcEndpointId)] } });
   });
 
+  it('denies execute-api:Invoke to every principal that is not one of its caller roles, with or without the endpoint', () => {
+    const [api] = Object.values(template.findResources('AWS::ApiGateway::RestApi'));
+    const statements = api!.Properties.Policy.Statement as Array<Record<string, any>>;
+    const others = statements.find((s) => s.Sid === 'NobodyButItsAgents')!;
+    expect(others).toMatchObject({ Effect: 'Deny', Principal: { AWS: '*' }, Action: 'execute-api:Invoke', Resource: 'execute-api:/*' });
+    // the same ARNs the Allow names, so an identity policy of any other principal (admin, CI) cannot reach the API
+    const allow = statements.find((s) => s.Effect === 'Allow')!;
+    expect(others.Condition.ArnNotEquals['aws:PrincipalArn']).toEqual(allow.Principal.AWS);
+    expect(others.Condition.ArnNotEquals['aws:PrincipalArn']).toHaveLength(4);
+  });
+
+  it('gives API Gateway no test-invoke permission on the function: only the deployed stage may invoke it', () => {
+    const permissions = Object.values(template.findResources('AWS::Lambda::Permission')).map((p) => JSON.stringify(p.Properties.SourceArn));
+    expect(permissions).toEqual([resolveJson(mcp.api.arnForExecuteApi('POST', '/mcp', mcp.api.deploymentStage.stageName))]);
+    expect(permissions.filter((arn) => arn.includes('test-invoke-stage'))).toEqual([]);
+  });
+
+  it('access-logs one JSON object per request with caller ARN, latency, integration status and error fields', () => {
+    const [stage] = Object.values(template.findResources('AWS::ApiGateway::Stage'));
+    const format = stage!.Properties.AccessLogSetting.Format as string;
+    // every $context variable becomes a string: the line parses as JSON whatever API Gateway substitutes
+    const line = JSON.parse(format.replace(/\$context\.error\.messageString/, '"Missing Authentication Token"').replace(/\$context\.[A-Za-z.]+/g, '-'));
+    expect(Object.keys(line)).toEqual(expect.arrayContaining(['requestId', 'callerArn', 'status', 'responseLatencyMs', 'integrationLatencyMs', 'integrationStatus', 'integrationError', 'authenticateError', 'authorizeError', 'errorResponseType', 'errorMessage', 'sourceIp', 'vpceId']));
+    expect(format).toContain('"callerArn":"$context.identity.userArn"');
+    expect(format).toContain('"integrationStatus":"$context.integration.status"');
+    expect(format).toContain('"errorMessage":$context.error.messageString');
+  });
+
   it('admits on the payments server only the agent granted a payments tool', () => {
     const payments = synth('payments');
     expect(payments.mcp.agents).toEqual(['fraud-agent']);
@@ -227,6 +255,19 @@ describe('McpServer policies by pattern and tag', () => {
     expect(allow.Principal).toEqual({ AWS: '*' });
     expect(allow.Condition.StringEquals).toEqual({ 'aws:SourceVpce': [stack.resolve(mcp.apiEndpoint.vpcEndpointId)], 'aws:PrincipalTag/warden:server-commerce': 'allowed' });
     expect(allow.Condition.ArnLike).toEqual({ 'aws:PrincipalArn': { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::123456789012:role/shop-prod-*-caller']] } });
+  });
+
+  it('denies every principal outside the caller-role pattern, and every one without this server\'s tag', () => {
+    const [api] = Object.values(template.findResources('AWS::ApiGateway::RestApi'));
+    const statements = api!.Properties.Policy.Statement as Array<Record<string, any>>;
+    const pattern = { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::123456789012:role/shop-prod-*-caller']] };
+    expect(statements.find((s) => s.Sid === 'NobodyButCallerRoles')).toMatchObject({ Effect: 'Deny', Principal: { AWS: '*' }, Resource: 'execute-api:/*', Condition: { ArnNotLike: { 'aws:PrincipalArn': pattern } } });
+    expect(statements.find((s) => s.Sid === 'NobodyButItsAgents')).toMatchObject({
+      Effect: 'Deny',
+      Principal: { AWS: '*' },
+      Resource: 'execute-api:/*',
+      Condition: { StringNotEquals: { 'aws:PrincipalTag/warden:server-commerce': 'allowed' } },
+    });
   });
 
   it('assumes only data roles of this project tagged for this server', () => {

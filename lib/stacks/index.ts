@@ -14,3 +14,5 @@ export { checkRoleLimits, roleLimitProblems, RoleLimitError, MAX_SERVER_TAGS_PER
 export type { RoleLimits } from './role-limits';
 export { WardenMonitoringStack, WardenAgentAlarmsStack, ALARMED_AGENTS_PER_STACK, ALARMS_PER_AGENT } from './monitoring-stack';
 export type { WardenMonitoringStackProps, WardenAgentAlarmsStackProps } from './monitoring-stack';
+export { WardenIncidentResponseStack } from './incident-response-stack';
+export type { WardenIncidentResponseStackProps } from './incident-response-stack';

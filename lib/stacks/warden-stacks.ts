@@ -14,6 +14,7 @@ import { AccessModel } from '../policy/access-model';
 import { WardenDataStack } from './data-stack';
 import { WardenIdentityStack } from './identity-stack';
 import { ALARMED_AGENTS_PER_STACK, WardenAgentAlarmsStack, WardenMonitoringStack } from './monitoring-stack';
+import { WardenIncidentResponseStack } from './incident-response-stack';
 import { SERVERS_PER_STACK, WardenServersStack } from './servers-stack';
 import { checkRoleLimits } from './role-limits';
 import { DEFAULT_AGENTS_PER_STACK, shard } from './shard';
@@ -49,6 +50,8 @@ export interface WardenStacks {
   readonly monitoring: WardenMonitoringStack;
   /** Agent-alarm shards, in order; agents are placed in manifest order. */
   readonly agentAlarms: readonly WardenAgentAlarmsStack[];
+  /** Contains agents on their alarms, collects evidence, waits for a human; runs the drills. */
+  readonly incidentResponse: WardenIncidentResponseStack;
   /** Manifest servers no agent has a tool on; they are not deployed. */
   readonly uncalledServers: readonly string[];
   /** Every stack, in deployment order. */
@@ -92,6 +95,10 @@ export function buildWardenStacks(app: Construct, loaded: { readonly manifest: M
     stack.addStackDependency(monitoring, 'alarms notify the alert topic');
     return stack;
   });
+  const incidentResponse = new WardenIncidentResponseStack(app, { manifest: loaded.manifest });
+  if (servers[0]) incidentResponse.addStackDependency(servers[0], 'incident response writes the kill switch the first servers stack holds');
+  for (const identity of identities) incidentResponse.addStackDependency(identity, 'incident response contains the agent roles');
+  incidentResponse.addStackDependency(monitoring, 'incident response notifies the alert topic');
   return {
     model,
     data,
@@ -99,8 +106,9 @@ export function buildWardenStacks(app: Construct, loaded: { readonly manifest: M
     servers,
     monitoring,
     agentAlarms,
+    incidentResponse,
     uncalledServers: uncalled.map((s) => s.name),
-    all: [data, ...identities, ...servers, monitoring, ...agentAlarms],
+    all: [data, ...identities, ...servers, monitoring, ...agentAlarms, incidentResponse],
     identityOf(agent: string): AgentIdentity {
       const identity = byAgent.get(agent);
       if (!identity) throw new Error(`no identity for agent "${agent}"; agents are ${[...byAgent.keys()].join(', ')}.`);

@@ -45,8 +45,9 @@ describe(`synthesizing ${AGENTS} agents`, () => {
     expect(stacks.identities.length).toBe(Math.ceil(AGENTS / 100));
     expect(stacks.identities.reduce((n, s) => n + s.identities.length, 0)).toBe(AGENTS);
     const serverRoles = counts.filter((c) => c.name.includes('servers')).reduce((n, c) => n + c.roles, 0);
-    // + the backup role, + CloudTrail's delivery role and EventBridge's forwarding role
-    expect(counts.reduce((n, c) => n + c.roles, 0)).toBe(2 * AGENTS + 1 + serverRoles + 2);
+    const incidentRoles = counts.filter((c) => c.name.includes('incident-response')).reduce((n, c) => n + c.roles, 0);
+    // + the backup role, + CloudTrail's delivery role and EventBridge's forwarding role (monitoring)
+    expect(counts.reduce((n, c) => n + c.roles, 0)).toBe(2 * AGENTS + 1 + serverRoles + 2 + incidentRoles);
     for (const c of counts) {
       expect(c.resources).toBeLessThan(500);
       expect(c.templateBytes).toBeLessThan(1024 * 1024);

@@ -34,7 +34,12 @@ export const INSTRUCTION_PATTERNS: readonly PhrasePattern[] = [
     name: 'set aside what you were told',
     regex: /\b(?:set aside|put aside|leave aside|cast aside|push aside|pay no (?:attention|heed|mind) to|stop (?:following|obeying)|no longer (?:follow|obey)|discard|abandon|throw out|ignore|disregard|forget) (?:\S+ ){0,4}?(?:what (?:you (?:were|ve been|have been|are|got)|i|they|we) (?:told|given|instructed|asked|said|taught)|(?:everything|anything|all) (?:you (?:were|ve been|have been)|that was) (?:told|given|said)|(?:instructions|guidance|orders|programming|directives|rules) (?:you (?:were|ve been|have been) given|from (?:before|earlier|above)|given (?:to you )?(?:before|earlier|above))|your (?:previous |prior |earlier |original |initial |current |existing |old )?(?:instructions|guidance|orders|programming|training|directives|system prompt|guidelines|rules))\b/,
   },
-  { name: 'instructions no longer apply', regex: /\b(?:above|previous|prior|earlier|original|old|all|your) (?:\S+ ){0,2}?(?:instructions|directives|rules|guidelines) (?:no longer apply|are (?:void|cancelled|canceled|obsolete|revoked|outdated|superseded|null and void)|do not apply any more|don t apply anymore)\b/ },
+  {
+    name: 'instructions no longer apply',
+    regex: /\b(?:(?:above|previous|prior|earlier|original|old|all|your) (?:\S+ ){0,2}?(?:instructions|directives|rules|guidelines)|(?:instructions|directives|guidelines) (?:above|before|you were given|given (?:before|earlier|above))) (?:no longer apply|are (?:void|cancelled|canceled|obsolete|revoked|outdated|superseded|null and void)|do not apply any more|don t apply anymore)\b/,
+  },
+  // "skip the approval for this VIP order" is operations: weak alone, with a forged "System:" line it is not
+  { name: 'ignore the limits', regex: /\b(?:ignore|disregard|bypass|skip|circumvent) (?:\S+ ){0,3}?(?:limits|limitations|checks|safeguards|safety checks|verification|approvals?)\b/, weight: 0.5 },
   { name: 'obey me now', regex: /\byou (?:must|will|shall|should) now (?:only )?(?:obey|follow|listen to|do what) (?:me|my|i say|these|the following)\b/ },
   // "Please disregard this, wrong order" is a note; "disregard everything" alone is weak
   { name: 'disregard', regex: /\bdisregard (?:everything|anything|all)\b/, weight: 0.5 },
@@ -44,7 +49,13 @@ export const INSTRUCTION_PATTERNS: readonly PhrasePattern[] = [
   { name: 'new instructions', regex: /\b(?:(?:your|the following|these|here are|follow|obey|apply|read) (?:\S+ ){0,2}?(?:new|updated|real|actual|true|secret|hidden) (?:system )?(?:instructions|directives)|(?:new|updated|real|actual|true|secret|hidden) (?:system )?(?:instructions|directives) (?:are|follow|override|supersede|replace|take precedence))\b/ },
   // "system prompt" or "hidden message" alone is a search or a product ("hidden message card"), not an attack
   { name: 'system prompt', regex: /\b(?:system|developer|initial|hidden|original) (?:prompt|instructions)\b/, weight: 0.5 },
-  { name: 'reveal instructions', regex: new RegExp(`\\b(?:reveal|print|show|repeat|output|dump|leak|display|tell me) ${FILL}(?:your|the) ${FILL}(?:prompt|instructions|rules|secrets?|api keys?|credentials|password)\\b`) },
+  // "show the customer the return instructions" is support work: the object must be the model's own
+  {
+    name: 'reveal instructions',
+    regex: new RegExp(
+      `\\b(?:reveal|print|show|repeat|output|dump|leak|display|tell me) ${FILL}(?:your (?:\\S+ ){0,2}?(?:prompt|instructions|rules|secrets?|api keys?|credentials|password)|the (?:system|hidden|secret|initial|original|developer|admin) (?:\\S+ )?(?:prompt|instructions|rules|password|credentials)|the (?:api keys?|credentials|secrets|passwords))\\b`,
+    ),
+  },
   { name: 'what is your prompt', regex: /\bwhat (?:is|was|are|were) your (?:system prompt|initial prompt|original prompt|instructions|hidden instructions)\b/ },
   { name: 'repeat everything above', regex: /\b(?:repeat|print|output|reveal|show) (?:\S+ ){0,2}?(?:everything|all|the text|the words) (?:above|before this|so far|verbatim)\b/ },
   { name: 'exfiltrate', regex: /\bexfiltrat(?:e|es|ed|ing|ion)\b/ },
@@ -54,7 +65,9 @@ export const INSTRUCTION_PATTERNS: readonly PhrasePattern[] = [
   // "Do not notify the user; possible account takeover" is a fraud-desk reason: weak alone
   { name: 'hide from user', regex: /\b(?:do not|don t|dont|never|without) (?:tell|telling|inform|informing|mention|mentioning|notify|notifying|alert|alerting|show|showing) (?:\S+ ){0,2}?(?:the )?user\b/, weight: 0.5 },
   { name: 'act as', regex: /\b(?:act|behave|respond|answer) as (?:if you (?:are|were) )?(?:an? )?(?:unrestricted|unfiltered|jailbroken|dan|developer mode|system|root|administrator)\b/ },
-  { name: 'jailbreak', regex: /\b(?:jailbreak|jailbroken|developer mode enabled|do anything now)\b/ },
+  { name: 'jailbreak', regex: /\b(?:developer mode enabled|do anything now|jailbreak mode|jailbroken mode)\b/ },
+  // "jailbreak phone case", "jailbroken iPhone": a product word too
+  { name: 'jailbreak word', regex: /\b(?:jailbreak|jailbroken)\b/, weight: 0.5 },
   // "Ignore the above and say…" (the classic), "forget everything above": an address note
   // ("ignore the above address") has an object after "above", these have none or a verb
   { name: 'ignore the above', regex: /\b(?:ignore|disregard|forget) (?:(?:everything|all|anything) (?:above|before this|said before|you were told)|the above and (?:instead|say|print|output|respond|reply|write|tell|do))\b/ },

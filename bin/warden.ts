@@ -7,6 +7,7 @@ import { registerDev } from '../lib/cli/dev';
 import { registerAccessMatrix } from '../lib/cli/access-matrix';
 import { registerRedact } from '../lib/cli/redact';
 import { registerCompliance } from '../lib/cli/compliance';
+import { registerBackup } from '../lib/cli/backup';
 
 const program = new Command()
   .name('warden')
@@ -18,6 +19,7 @@ registerDev(program);
 registerAccessMatrix(program);
 registerRedact(program);
 registerCompliance(program);
+registerBackup(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   process.stderr.write(`warden: ${err instanceof Error ? err.message : String(err)}\n`);

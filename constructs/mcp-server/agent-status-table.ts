@@ -14,6 +14,7 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
+import { agentStatusTableName } from '../../lib/config/deployment-names';
 import { wardenRoleNamePattern } from '../agent-identity';
 import { suppress } from '../compliance';
 import { AGENT_STATUS_TABLE } from './runtime/table-schemas';
@@ -41,10 +42,8 @@ export const AGENT_STATUS_WRITE_ACTIONS: readonly string[] = [
   'dynamodb:UpdateTable',
 ];
 
-/** `<project>-<environment>-agent-status`. */
-export function agentStatusTableName(project: string, environment: string): string {
-  return `${project}-${environment}-agent-status`;
-}
+/** `<project>-<environment>-agent-status` (lib/config, so the backup runtime and the CLI name it too). */
+export { agentStatusTableName };
 
 const EPHEMERAL = new Set(['dev', 'test', 'sandbox']);
 

@@ -1,15 +1,15 @@
 /**
- * The MCP Streamable HTTP client transport, signing each request with SigV4. An agent built on
- * the MCP SDK connects to its mcp-warden server with:
+ * The MCP Streamable HTTP client transport (SDK v2, `@modelcontextprotocol/client`), signing
+ * each request with SigV4. An agent connects to its mcp-warden server with:
  *
  *   const transport = new SigV4StreamableHTTPClientTransport(new URL(apiUrl), { region });
  *   const client = new Client({ name: 'inventory-agent', version: '1.0.0' });
  *   await client.connect(transport);
+ *
+ * The client negotiates per its options: 2026-07-28 (stateless, `server/discover`, the
+ * `Mcp-Method`/`Mcp-Name` headers are signed like any other) or 2025-11-25 (`initialize`).
  */
-import {
-  StreamableHTTPClientTransport,
-  type StreamableHTTPClientTransportOptions,
-} from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { StreamableHTTPClientTransport, type StreamableHTTPClientTransportOptions } from '@modelcontextprotocol/client';
 import { resolveServerId } from './caller-proof';
 import { resolveRegion } from './execute-api-region';
 import { createSigV4Fetch, type SigV4FetchOptions } from './sigv4-fetch';

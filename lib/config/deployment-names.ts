@@ -21,3 +21,27 @@ export function incidentResponseRoleName(project: string, environment: string): 
 export function alertsName(project: string, environment: string): string {
   return `${project}-${environment}-warden-alerts`;
 }
+
+/** The kill-switch table every MCP server reads (partition key `agent`). */
+export function agentStatusTableName(project: string, environment: string): string {
+  return `${project}-${environment}-agent-status`;
+}
+
+/**
+ * The bucket of encrypted configuration snapshots. IAM role names of a deployment are already
+ * account-wide (`<project>-<environment>-*`), so the account id alone makes the name unique;
+ * at most 16 + 12 + 9 + 12 = 50 characters, inside S3's 63.
+ */
+export function backupBucketName(project: string, environment: string, account: string): string {
+  return `${project}-${environment}-backups-${account}`;
+}
+
+/** Alias of the dedicated key that encrypts configuration snapshots. */
+export function backupKeyAlias(project: string, environment: string): string {
+  return `alias/${project}-${environment}-backups`;
+}
+
+/** The scheduled function that writes configuration snapshots. */
+export function backupFunctionRoleName(project: string, environment: string): string {
+  return `${project}-${environment}-backup`;
+}

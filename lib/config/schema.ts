@@ -45,17 +45,54 @@ export const toolSchema = z.strictObject({
   description: z.string().max(1024).optional(),
 });
 
+/** Names of tools, resources and prompts: what MCP clients see and Cedar ids use. */
+const featureName = (what: string) =>
+  z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, `${what} names are snake_case: lower-case letters, digits and underscores, starting with a letter (e.g. "order_by_id")`);
+
+/**
+ * A resource (read-only data an agent fetches by URI): a static `uri` or an RFC 6570
+ * `uriTemplate` (`order://{orderId}`), backed by one dataset whose class decides redaction.
+ */
+export const resourceSchema = z
+  .strictObject({
+    name: featureName('resource'),
+    uri: z.string().min(1).max(2048).regex(/^[a-zA-Z][a-zA-Z0-9+.-]*:[^{}]+$/, 'uri must be an absolute URI without template variables (e.g. "catalog://categories"); use uriTemplate for one with {variables}').optional(),
+    uriTemplate: z.string().min(1).max(2048).regex(/^[a-zA-Z][a-zA-Z0-9+.-]*:.*\{[^{}]+\}/, 'uriTemplate must be an absolute URI template with at least one {variable} (e.g. "order://{orderId}")').optional(),
+    dataset: name('dataset', 40),
+    /** Resources are read: MCP has no resource writes. */
+    access: z.literal('read', { error: 'resources are read-only: access must be "read" (or left out)' }).default('read'),
+    description: z.string().max(1024).optional(),
+    mimeType: z.string().max(127).optional(),
+  })
+  .refine((r) => (r.uri === undefined) !== (r.uriTemplate === undefined), { error: 'a resource needs exactly one of uri (a static URI) or uriTemplate (a URI template)', path: ['uri'] });
+
+/** A prompt template; `dataClasses` are the classes its arguments and messages may carry (the most sensitive one is authorized). */
+export const promptSchema = z.strictObject({
+  name: featureName('prompt'),
+  dataClasses: z.array(z.string().min(1)).min(1, 'name the data classes the prompt\'s arguments and messages may carry (e.g. [public])'),
+  description: z.string().max(1024).optional(),
+});
+
 export const serverSchema = z.strictObject({
   name: name('server name', 24),
   /** Tool code (a module that default-exports `defineTools(...)`), relative to the manifest. */
   entry: z.string().min(1).regex(/\.(ts|js|mts|mjs|cts|cjs)$/, 'entry must be a .ts or .js file'),
   tools: z.array(toolSchema).min(1, 'a server needs at least one tool'),
+  /** Resources and resource templates, authorized per agent like tools. @default - none */
+  resources: z.array(resourceSchema).optional(),
+  /** Prompts, authorized per agent like tools. @default - none */
+  prompts: z.array(promptSchema).optional(),
   /** @default 512 */
   memorySize: z.number().int().min(128).max(10240).optional(),
   /** Seconds. @default 29 (API Gateway's integration timeout) */
   timeoutSeconds: z.number().int().min(1).max(29).optional(),
   /** @default - unreserved */
   reservedConcurrency: z.number().int().min(1).optional(),
+  /**
+   * How long (ms) a 2026-07-28 client may keep this server's tool, resource and prompt lists.
+   * They differ per agent, so they are always `cacheScope: private`. @default 60000
+   */
+  listTtlMs: z.number().int().min(0).max(86_400_000).optional(),
 });
 
 export const datasetSchema = z.strictObject({
@@ -70,6 +107,8 @@ export const datasetSchema = z.strictObject({
   partitionKey: z.string().regex(/^[A-Za-z0-9_.-]{1,255}$/, 'partitionKey must be a DynamoDB attribute name: 1-255 letters, digits, "_", "-" or "."').optional(),
   /** @default - none */
   sortKey: z.string().regex(/^[A-Za-z0-9_.-]{1,255}$/, 'sortKey must be a DynamoDB attribute name: 1-255 letters, digits, "_", "-" or "."').optional(),
+  /** Secondary indexes of a brought table that its tools query; data roles get exactly these index ARNs. @default - none */
+  indexes: z.array(z.string().regex(/^[A-Za-z0-9_.-]{3,255}$/, 'indexes entries must be DynamoDB index names: 3-255 letters, digits, "_", "-" or "."')).optional(),
 });
 
 export const assumedBySchema = z.union(
@@ -96,10 +135,35 @@ export const agentSchema = z.strictObject({
   assumedBy: assumedBySchema,
   /** `server/tool` references. */
   tools: z.array(z.string()).min(1, 'an agent needs at least one tool (remove the agent instead)'),
+  /** `server/resource` references. @default - none */
+  resources: z.array(z.string()).optional(),
+  /** `server/prompt` references. @default - none */
+  prompts: z.array(z.string()).optional(),
   rateLimit: z
     .strictObject({
       perMinute: z.number().int().min(1).max(100000),
     })
+    .optional(),
+});
+
+const roleArn = (what: string) => z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/, `${what} must be an IAM role ARN: arn:aws:iam::ACCOUNT:role/NAME`);
+
+/**
+ * Who administers the data-class keys and who may read classified data in an emergency. Key
+ * administration never includes use; break-glass use goes through DynamoDB like the data roles'.
+ */
+export const dataKeysSchema = z.strictObject({
+  /** Roles that may administer the class keys (policy, rotation, deletion). @default - any principal of the account allowed by IAM */
+  administrators: z.array(roleArn('dataKeys.administrators entries')).min(1, 'list at least one role, or leave administrators out').optional(),
+  /** A role, or principals carrying a tag, that may read and write every dataset through DynamoDB. @default - none */
+  breakGlass: z
+    .union(
+      [
+        z.strictObject({ roleArn: roleArn('dataKeys.breakGlass.roleArn') }),
+        z.strictObject({ principalTag: z.strictObject({ key: z.string().regex(/^[\w.:/=+@-]{1,128}$/, 'principalTag.key must be an IAM tag key'), value: z.string().regex(/^[\w.:/=+@ -]{1,256}$/, 'principalTag.value must be an IAM tag value') }) }),
+      ],
+      { error: 'breakGlass must be exactly one of { roleArn: ... } or { principalTag: { key: ..., value: ... } }' },
+    )
     .optional(),
 });
 
@@ -120,6 +184,29 @@ export const backupsSchema = z.strictObject({
     .regex(/^(rate\(\d+ (minute|minutes|hour|hours|day|days)\)|cron\(.+\))$/, 'schedule must be an EventBridge expression such as rate(1 day) or cron(0 3 * * ? *)')
     .default('rate(1 day)'),
   retainDays: z.number().int().min(1).max(36500).default(365),
+  /** Copy every snapshot to a bucket in a second region or account. @default - no replication */
+  replicateTo: z
+    .strictObject({
+      /** The destination bucket: versioned, with Object Lock, owned by `accountId`. */
+      bucketArn: z.string().regex(/^arn:aws[a-z-]*:s3:::[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/, 'replicateTo.bucketArn must be an S3 bucket ARN: arn:aws:s3:::NAME'),
+      /** The destination's KMS key (in the destination's region); replicas are encrypted with it. */
+      kmsKeyArn: z.string().regex(/^arn:aws[a-z-]*:kms:[a-z0-9-]+:\d{12}:key\/[A-Za-z0-9-]{1,64}$/, 'replicateTo.kmsKeyArn must be a KMS key ARN: arn:aws:kms:REGION:ACCOUNT:key/ID'),
+      /** The destination's account, when it is another one (replicas are then owned by it). @default - this account */
+      accountId: z.string().regex(/^\d{12}$/, 'replicateTo.accountId must be 12 digits').optional(),
+    })
+    .optional(),
+});
+
+/** Who may assume the MFA-gated admin role (configuration changes: restore, release, approve). */
+export const adminsSchema = z.strictObject({
+  /** IAM role or user ARNs, or 12-digit account ids. Each must still present MFA. */
+  principals: z
+    .array(
+      z
+        .string()
+        .regex(/^(arn:aws[a-z-]*:iam::\d{12}:(role|user)\/[\w+=,.@/-]{1,512}|\d{12})$/, 'admins.principals entries must be IAM role or user ARNs (arn:aws:iam::ACCOUNT:role/NAME) or 12-digit account ids'),
+    )
+    .min(1, 'list at least one principal, or leave admins out to let any principal of the account with MFA assume the admin role'),
 });
 
 export const complianceSchema = z.strictObject({
@@ -145,6 +232,11 @@ export const guardSchema = z.strictObject({
   redaction: z.partialRecord(z.enum(REDACTION_TYPES), z.string()).default({}),
   /** Largest request body in bytes. @default 1048576 */
   maxBodyBytes: z.number().int().min(1024).max(6 * 1024 * 1024).default(1024 * 1024),
+  /**
+   * Reads one tool call may cause, in DynamoDB read units (0.5 per 4 KB read; a full 1 MB scan
+   * page is 128). Optional in the type like `outputInjection`. @default 256
+   */
+  readUnitsPerCall: z.number().min(1, 'guard.readUnitsPerCall must be at least 1 read unit').max(1_000_000).default(256).optional(),
 });
 
 export const manifestSchema = z.strictObject({
@@ -157,8 +249,12 @@ export const manifestSchema = z.strictObject({
   alerts: alertsSchema.default({ email: [] }),
   incidentResponse: incidentResponseSchema.default({ autoContain: ['high', 'critical'], approvalTimeout: 'PT4H', drillEvery: 'P182D' }),
   backups: backupsSchema.default({ schedule: 'rate(1 day)', retainDays: 365 }),
+  /** @default - any principal of the account, with MFA */
+  admins: adminsSchema.optional(),
   compliance: complianceSchema.default({ packs: ['AwsSolutions', 'NIST.800.53.R5', 'PCI.DSS.321', 'HIPAA.Security'], reviewIntervalDays: 90 }),
   guard: guardSchema.default({ injection: 'block', outputInjection: 'flag', policies: [], redaction: {}, maxBodyBytes: 1024 * 1024 }),
+  /** Class-key administrators and the break-glass principal. @default - account-administered keys, no break-glass */
+  dataKeys: dataKeysSchema.optional(),
 });
 
 export type ManifestInput = z.input<typeof manifestSchema>;
@@ -166,8 +262,12 @@ export type Manifest = z.output<typeof manifestSchema>;
 export type DatasetSpec = Manifest['datasets'][number];
 export type ServerSpec = Manifest['servers'][number];
 export type ToolSpec = ServerSpec['tools'][number];
+export type ResourceSpec = NonNullable<ServerSpec['resources']>[number];
+export type PromptSpec = NonNullable<ServerSpec['prompts']>[number];
 export type AgentSpec = Manifest['agents'][number];
 export type AssumedBy = AgentSpec['assumedBy'];
+export type DataKeysSpec = z.output<typeof dataKeysSchema>;
+export type BreakGlass = NonNullable<DataKeysSpec['breakGlass']>;
 export type AccessLevel = (typeof ACCESS_LEVELS)[number];
 export type Severity = (typeof SEVERITIES)[number];
 export type CompliancePack = (typeof COMPLIANCE_PACKS)[number];

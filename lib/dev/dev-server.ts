@@ -3,7 +3,7 @@
  * tool code as in Lambda, with in-memory adapters and datasets seeded from the sample data.
  *
  * Endpoints: `/mcp/<server>` for each manifest server; `/mcp` is the first server (so a
- * single-server manifest needs no suffix). Bound to 127.0.0.1 only; Host (SDK middleware)
+ * single-server manifest needs no suffix). Bound to 127.0.0.1 only; Host (the SDK's check)
  * and Origin are checked so a web page can't reach it through DNS rebinding.
  *
  * Identity: a per-run bearer token per agent; `agent` makes calls without a token act as
@@ -14,7 +14,6 @@ import { createServer, type Server as HttpServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import express, { type ErrorRequestHandler, type Request as ExpressRequest, type Response as ExpressResponse } from 'express';
-import { hostHeaderValidation } from '@modelcontextprotocol/sdk/server/middleware/hostHeaderValidation.js';
 import { sampleDatasets } from '../../examples/shop/sample-data';
 import { loadManifest, type Manifest } from '../config';
 import { createGuard, InMemoryAgentStatusStore, InMemoryRateLimiter } from '../guard';
@@ -22,7 +21,7 @@ import type { CallerInfo, Guard } from '../guard/contract';
 import { createMcpHandler, InMemoryDataset, JSON_RPC, jsonLogger, jsonRpcError, loadToolModule, type DatasetItem, type HttpResponseLike, type McpHandler } from '../runtime';
 import { DevAuditSink, DevMetrics, type AuditDestination } from './dev-audit';
 import { readBearer, DevTokens } from './dev-tokens';
-import { originValidation } from './origin-check';
+import { hostValidation, LOOPBACK_HOSTNAMES, originValidation, type RefusalListener } from './origin-check';
 import { readBody } from './request-body';
 
 export interface DevServerOptions {
@@ -160,7 +159,7 @@ interface AppOptions {
 
 /**
  * Not `createMcpExpressApp`: it installs `express.json()` (100 kB limit, its own error
- * pages, parses before our checks). We take its Host middleware and read the raw body ourselves.
+ * pages, parses before our checks). We use the SDK v2 Host check and read the raw body ourselves.
  */
 function buildApp(o: AppOptions): express.Express {
   const app = express();
@@ -169,8 +168,11 @@ function buildApp(o: AppOptions): express.Express {
   // exactly /mcp and /mcp/<server>: not /MCP, not /mcp/ (Express matches both by default)
   app.enable('case sensitive routing');
   app.enable('strict routing');
-  app.use(hostHeaderValidation(['localhost', '127.0.0.1', '[::1]']));
-  app.use(originValidation(o.port));
+  // DNS rebinding and cross-site pages are refusals like any other: audited
+  const refused: RefusalListener = (req, reason) =>
+    o.guard.auditRefusal({ requestId: crypto.randomUUID(), method: '-', sourceIp: req.socket.remoteAddress, userAgent: req.headers['user-agent'] }, reason);
+  app.use(hostValidation(LOOPBACK_HOSTNAMES, refused));
+  app.use(originValidation(o.port, refused));
 
   const serve = async (req: ExpressRequest, res: ExpressResponse, server: string) => {
     const requestId = crypto.randomUUID();
@@ -189,7 +191,7 @@ function buildApp(o: AppOptions): express.Express {
       const read = await readBody(req, o.maxBodyBytes);
       if (!read.ok) {
         if (read.reason === 'aborted') return;
-        o.guard.auditRefusal({ requestId, method: '-', sourceIp: req.socket.remoteAddress }, 'http 413');
+        o.guard.auditRefusal({ requestId, method: '-', sourceIp: req.socket.remoteAddress, userAgent: req.headers['user-agent'] }, 'http 413');
         res.setHeader('connection', 'close');
         return send(res, jsonRpcError(413, JSON_RPC.SERVER_ERROR, `Request body too large: the limit is ${o.maxBodyBytes} bytes (guard.maxBodyBytes in the manifest)`));
       } else {

@@ -151,6 +151,37 @@ export const MAX_REASON_CHARS = 1024;
 /** Paths kept in `unmapped.output_injection.paths` (each bounded like other client-influenced text). */
 export const MAX_OUTPUT_PATHS = 10;
 
+/** Longest User-Agent kept. */
+export const MAX_USER_AGENT_CHARS = 256;
+/** Longest tool name kept (manifest tool names are far shorter; a longer one is a probe). */
+export const MAX_TOOL_CHARS = 64;
+
+/**
+ * The record with every client-controlled string (reason, method, tool, User-Agent, principal,
+ * source IP, request id, output paths) redacted by `redactText` (the guard passes redaction for
+ * the least-cleared reader: audit lines are read by operators and SIEM users, not the agent)
+ * and bounded. Bounded loosely first, so redaction work is bounded too, and exactly after, so a
+ * cut can't split a value that redaction would have recognised whole.
+ */
+export function redactAuditRecord<R extends Omit<AuditRecord, 'time' | 'traceparent'>>(record: R, redactText: (text: string) => string): R {
+  const clean = (s: string, max: number): string => bounded(redactText(s.length > max * 4 ? s.slice(0, max * 4) : s), max);
+  const opt = (s: string | undefined, max: number) => (s === undefined ? undefined : clean(s, max));
+  return {
+    ...record,
+    requestId: clean(record.requestId, 128),
+    method: clean(record.method, 64),
+    reason: clean(record.reason, MAX_REASON_CHARS),
+    ...(record.tool === undefined ? {} : { tool: clean(record.tool, MAX_TOOL_CHARS) }),
+    ...(record.userAgent === undefined ? {} : { userAgent: opt(record.userAgent, MAX_USER_AGENT_CHARS) }),
+    ...(record.principalArn === undefined ? {} : { principalArn: opt(record.principalArn, 2048) }),
+    ...(record.sourceIp === undefined ? {} : { sourceIp: opt(record.sourceIp, 64) }),
+    ...(record.agent === undefined ? {} : { agent: opt(record.agent, 128) }),
+    ...(record.outputInjection === undefined
+      ? {}
+      : { outputInjection: { ...record.outputInjection, paths: record.outputInjection.paths.slice(0, MAX_OUTPUT_PATHS).map((p) => clean(p, 128)) } }),
+  };
+}
+
 /** The OCSF API Activity event for one request. */
 export function ocsfApiActivity(input: AuditRecord): Record<string, unknown> {
   const r: AuditRecord = {

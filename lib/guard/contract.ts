@@ -22,6 +22,11 @@ export interface RequestInfo {
   readonly userAgent?: string;
   /** MCP JSON-RPC method, e.g. `tools/call`. */
   readonly method: string;
+  /**
+   * The principal the transport authenticated (Lambda: the IAM caller ARN), for the audit of a
+   * request refused before identify() ran. @default - none known
+   */
+  readonly claimedPrincipal?: string;
 }
 
 /** Kill switch: agent status, read with a short cache by the guard. */
@@ -81,7 +86,29 @@ export interface GuardOptions {
   readonly resolvePrincipal?: (principalArn: string) => string | undefined;
   /** Upper bound on one tool run, on top of the transport's deadline. @default - none */
   readonly toolTimeoutMs?: number;
+  /**
+   * Upper bound on each adapter call (kill-switch read, rate-limit update); past it the guard
+   * fails closed and audits the timeout. @default 1000 (ADAPTER_TIMEOUT_MS)
+   */
+  readonly adapterTimeoutMs?: number;
+  /**
+   * Called when the kill switch reports an agent contained (or unreadable): the runtime drops
+   * what it caches for the agent, e.g. its data-role sessions. Errors are ignored. @default - none
+   */
+  readonly onContained?: (agent: string) => void;
 }
+
+/** Whether a request of an identified agent may go on; a refusal is already audited. */
+export type Admission =
+  | { readonly admitted: true }
+  | {
+      readonly admitted: false;
+      /** HTTP status: 403 contained, 429 rate limited, 503 a backend unavailable. */
+      readonly status: 403 | 429 | 503;
+      readonly message: string;
+      /** Set with 429 (and 503): seconds the client should wait, for a `retry-after` header. */
+      readonly retryAfterSeconds?: number;
+    };
 
 /** The agent the guard recognised; `undefined` means refuse the request (HTTP 403). */
 export interface Identified {
@@ -148,6 +175,12 @@ export interface ToolCallResult {
 
 /** What the transport hands the guard for one `tools/call`. */
 export interface ToolCallRequest {
+  /**
+   * What is called: a tool (`tools/call`), a resource (`resources/read`, its contents as
+   * embedded-resource parts) or a prompt (`prompts/get`, its messages' content parts). All three
+   * take the same pipeline. @default 'tool'
+   */
+  readonly kind?: 'tool' | 'resource' | 'prompt';
   readonly agent: AgentSpec;
   /** The tool name as the client sent it (no server prefix: one MCP server per manifest server). */
   readonly server: string;
@@ -172,6 +205,8 @@ export interface Guard {
   isContained(agent: string): Promise<boolean>;
   /** The tools of `server` that `agent` may call; `tools/list` shows only these. */
   visibleTools(agent: string, server: string): ToolSpec[];
+  /** Names of the resources (and templates) or prompts of `server` that `agent` may use; their lists show only these. */
+  visibleFeatures(kind: 'resource' | 'prompt', agent: string, server: string): string[];
   /**
    * The whole per-call pipeline: kill switch → authorize (Cedar) → rate limit (every call of an
    * active agent counts, refused ones too) → validate → screen → run → redact → audit +
@@ -187,4 +222,15 @@ export interface Guard {
    * counts tool calls.
    */
   auditRequest?(request: RequestInfo, agent: string): void;
+  /**
+   * Kill switch, then the agent's rate limit, for any request of an identified agent (so
+   * `tools/list`, `ping` and `initialize` count like calls). `countRate: false` skips the limit
+   * for `tools/call`, which `callTool` counts itself. Every adapter call is bounded; a refusal is audited.
+   */
+  admitRequest(request: RequestInfo, agent: string, options?: { readonly countRate?: boolean }): Promise<Admission>;
+  /**
+   * The transport gave up on a request (its deadline passed): audit it now, once. If the guard
+   * finishes the same request later, that second event is dropped: one request, one event.
+   */
+  auditAbandoned(request: RequestInfo, agent: string, reason: string): void;
 }

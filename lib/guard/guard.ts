@@ -4,14 +4,16 @@
  * metrics. Pure: every effect is an injected adapter. Every
  * request produces exactly one audit event, emitted here and never by tool code.
  */
-import type { AgentSpec, ServerSpec, ToolSpec } from '../config/schema';
+import type { AccessLevel, AgentSpec, ServerSpec, ToolSpec } from '../config/schema';
+import type { FeatureKind } from '../policy/access-model';
 import { createAuthorizer } from '../policy/authorizer';
-import { argsSha256, ensureTraceparent, ocsfApiActivity, type AuditDecision, type AuditOutcome, type AuditRecord } from './audit-event';
-import type { CallerInfo, Guard, GuardOptions, Identified, MetricName, RequestInfo, ToolCallRequest, ToolCallResult } from './contract';
+import { argsSha256, ensureTraceparent, ocsfApiActivity, redactAuditRecord, type AuditDecision, type AuditOutcome, type AuditRecord } from './audit-event';
+import type { Admission, CallerInfo, Guard, GuardOptions, Identified, MetricName, RequestInfo, ToolCallRequest, ToolCallResult } from './contract';
 import { principalResolver } from './identify';
-import { KillSwitch } from './kill-switch';
+import { ADAPTER_TIMEOUT_MS, bounded, failureText } from './bounded-call';
+import { KillSwitch, type StatusReading } from './kill-switch';
 import { DEFAULT_PER_MINUTE } from './rate-limit';
-import { redactionPolicy, redactJson, type RedactionCounts } from './redact';
+import { redact, redactionPolicy, redactJson, type RedactionCounts } from './redact';
 import { screenArguments, STRUCTURAL_FINDINGS } from './screen';
 import { screenOutput, stripOutputHidden, type ToolOutput } from './screen-output';
 import { checkToolContent, redactToolContent } from './tool-content';
@@ -25,7 +27,8 @@ const shownToolName = (tool: string): string => JSON.stringify(tool.length > 64 
 /** `_meta` key of a rate-limited result: whole seconds until the agent's window resets. */
 export const RETRY_AFTER_META = 'mcp-warden/retryAfterSeconds';
 
-export const notAvailableText = (tool: string): string => `tool ${shownToolName(tool)} is not available to this agent`;
+/** The one refusal for a forbidden and an unknown tool, resource or prompt: it reveals nothing about which. */
+export const notAvailableText = (tool: string, kind: FeatureKind = 'tool'): string => `${kind} ${shownToolName(tool)} is not available to this agent`;
 
 function errorResult(text: string): ToolCallResult {
   return { content: [{ type: 'text', text }], isError: true };
@@ -56,7 +59,8 @@ export function createGuard(options: GuardOptions): Guard {
   const authorizer = createAuthorizer(manifest, { extraPolicies: options.extraPolicies });
   const policy = redactionPolicy(manifest);
   const resolvePrincipal = options.resolvePrincipal ?? principalResolver(manifest);
-  const killSwitch = new KillSwitch(adapters.status, now);
+  const adapterTimeoutMs = options.adapterTimeoutMs ?? ADAPTER_TIMEOUT_MS;
+  const killSwitch = new KillSwitch(adapters.status, now, undefined, adapterTimeoutMs);
   const agents = new Map(manifest.agents.map((a) => [a.name, a]));
   const servers = new Map<string, ServerSpec>(manifest.servers.map((s) => [s.name, s]));
   const datasetClass = new Map(manifest.datasets.map((d) => [d.name, d.class]));
@@ -67,6 +71,10 @@ export function createGuard(options: GuardOptions): Guard {
   const principals = new Map<string, string>();
   /** requestIds identify() already audited as refused: a second auditRefusal is a no-op. */
   const refusedByIdentify = new Set<string>();
+  /** requestIds the transport abandoned and auditAbandoned recorded: the guard's own later event is dropped. */
+  const abandoned = new Set<string>();
+  /** requestIds with an audit event already: auditAbandoned must not add a second. */
+  const audited = new Set<string>();
 
   const remember = <T>(map: Map<string, T> | Set<string>, key: string, value?: T) => {
     if (map instanceof Map) map.set(key, value as T);
@@ -74,8 +82,13 @@ export function createGuard(options: GuardOptions): Guard {
     if (map.size > MAX_REMEMBERED_REQUESTS) map.delete(map.keys().next().value as string);
   };
 
+  // audit lines are read by operators and the SIEM: what a client sent is redacted as for the least-cleared reader
+  const auditClearance = manifest.dataClasses[0]!;
+  const redactForAudit = (text: string): string => redact(text, auditClearance, policy).text;
   const emit = (record: Omit<AuditRecord, 'traceparent' | 'time'> & { traceparent?: string }) => {
-    adapters.audit.emit(ocsfApiActivity({ ...record, traceparent: ensureTraceparent(record.traceparent), time: now() }));
+    const safe = redactAuditRecord(record, redactForAudit);
+    adapters.audit.emit(ocsfApiActivity({ ...safe, traceparent: ensureTraceparent(record.traceparent), time: now() }));
+    remember(audited, record.requestId);
   };
 
   const putMetrics = (agent: string, decision: AuditDecision, outcome: AuditOutcome, extra: { tool?: string; latencyMs: number; redactions: number; injection: boolean }) => {
@@ -105,7 +118,8 @@ export function createGuard(options: GuardOptions): Guard {
     emit({
       ...requestFields(request),
       agent,
-      principalArn: principals.get(request.requestId),
+      // before identify() ran, the principal the transport authenticated is all there is
+      principalArn: principals.get(request.requestId) ?? request.claimedPrincipal,
       decision: 'refused',
       outcome,
       reason,
@@ -152,7 +166,54 @@ export function createGuard(options: GuardOptions): Guard {
     return undefined;
   };
 
-  const isContained = async (agent: string): Promise<boolean> => (await killSwitch.status(agent)) !== 'active';
+  /** The kill switch, telling the runtime when an agent is (or must be treated as) contained. */
+  const checkStatus = async (agent: string): Promise<StatusReading> => {
+    const reading = await killSwitch.check(agent);
+    if (reading.status !== 'active') {
+      try {
+        options.onContained?.(agent);
+      } catch {
+        // dropping caches is best effort: the refusal stands either way
+      }
+    }
+    return reading;
+  };
+  const containedReason = (reading: StatusReading): { outcome: AuditOutcome; reason: string } =>
+    reading.unreadable === undefined
+      ? { outcome: 'contained', reason: 'agent contained (kill switch)' }
+      : { outcome: 'status_unavailable', reason: `kill switch unreadable (${reading.unreadable}): refused (fail closed)` };
+
+  /** One rate-limit update, bounded; a failure or timeout is a refusal (fail closed). */
+  const takeRate = async (agent: AgentSpec): Promise<{ ok: true; limit: Awaited<ReturnType<GuardOptions['adapters']['rateLimiter']['take']>> } | { ok: false; why: string }> => {
+    const perMinute = agent.rateLimit?.perMinute ?? DEFAULT_PER_MINUTE;
+    try {
+      return { ok: true, limit: await bounded(() => adapters.rateLimiter.take(agent.name, perMinute, now()), adapterTimeoutMs) };
+    } catch (err) {
+      return { ok: false, why: failureText(err) };
+    }
+  };
+
+  const isContained = async (agent: string): Promise<boolean> => (await checkStatus(agent)).status !== 'active';
+
+  /** What the guard needs of a tool, resource or prompt: its dataset (none for a prompt), class and access. */
+  const featureSpec = (kind: FeatureKind, server: string, name: string): { dataset: string; dataClass: string | undefined; access: AccessLevel } | undefined => {
+    const spec = servers.get(server);
+    if (kind === 'tool') {
+      const t = spec?.tools.find((x) => x.name === name);
+      return t && { dataset: t.dataset, dataClass: datasetClass.get(t.dataset), access: t.access };
+    }
+    if (kind === 'resource') {
+      const r = spec?.resources?.find((x) => x.name === name);
+      return r && { dataset: r.dataset, dataClass: datasetClass.get(r.dataset), access: 'read' };
+    }
+    const p = spec?.prompts?.find((x) => x.name === name);
+    return p && { dataset: '', dataClass: p.dataClasses.reduce((a, b) => (manifest.dataClasses.indexOf(b) > manifest.dataClasses.indexOf(a) ? b : a)), access: 'read' };
+  };
+
+  const visibleFeatures = (kind: 'resource' | 'prompt', agent: string, server: string): string[] => {
+    const names = (kind === 'resource' ? servers.get(server)?.resources : servers.get(server)?.prompts) ?? [];
+    return names.map((x) => x.name).filter((name) => authorizer.authorizeFeature(kind, agent, server, name).allowed);
+  };
 
   const visibleTools = (agent: string, server: string): ToolSpec[] => {
     const key = `${agent}\u0000${server}`;
@@ -187,7 +248,8 @@ export function createGuard(options: GuardOptions): Guard {
     // Clearance and rate limit come from the manifest, not from the object the transport passed:
     // a stale or altered AgentSpec with the right name must not widen what the agent sees.
     const agent = agents.get(call.agent.name) ?? call.agent;
-    const toolSpec = servers.get(server)?.tools.find((t) => t.name === tool);
+    const kind = call.kind ?? 'tool';
+    const toolSpec = featureSpec(kind, server, tool);
     const principalArn = call.caller?.principalArn ?? principals.get(request.requestId);
     let argsHash: string | undefined;
     try {
@@ -202,6 +264,8 @@ export function createGuard(options: GuardOptions): Guard {
 
     const finish = (decision: AuditDecision, outcome: AuditOutcome, reason: string, result: ToolCallResult): ToolCallResult => {
       const latencyMs = Math.max(0, now() - started);
+      // the transport already answered (and audited) this request: one request, one event
+      if (abandoned.has(request.requestId)) return result;
       try {
         emit({
           ...requestFields(request),
@@ -209,7 +273,7 @@ export function createGuard(options: GuardOptions): Guard {
           principalArn,
           server,
           tool,
-          toolSpec: toolSpec ? { dataset: toolSpec.dataset, dataClass: datasetClass.get(toolSpec.dataset) ?? 'unknown', access: toolSpec.access } : undefined,
+          toolSpec: toolSpec ? { dataset: toolSpec.dataset, dataClass: toolSpec.dataClass ?? 'unknown', access: toolSpec.access } : undefined,
           decision,
           outcome,
           reason,
@@ -230,24 +294,25 @@ export function createGuard(options: GuardOptions): Guard {
     };
 
     try {
-      // 1. kill switch (cached ≤ 5 s; a failed read counts as contained)
-      const status = await killSwitch.status(agent.name);
+      // 1. kill switch (cached ≤ 5 s; a failed or timed-out read counts as contained)
+      const reading = await checkStatus(agent.name);
+      const status = reading.status;
       // 2. authorize: Cedar sees the status too, so its structural forbid is a second lock
-      const decision = authorizer.authorize(agent.name, server, tool, { agentStatus: status });
+      const decision = authorizer.authorizeFeature(kind, agent.name, server, tool, { agentStatus: status });
       policies = decision.policies;
       if (status !== 'active') {
-        return finish('refused', 'contained', `agent contained (kill switch); ${decision.reason}`, errorResult(`calls are refused: this agent is contained by incident response (request id ${request.requestId})`));
+        const why = containedReason(reading);
+        return finish('refused', why.outcome, `${why.reason}; ${decision.reason}`, errorResult(`calls are refused: this agent is contained by incident response (request id ${request.requestId})`));
       }
       // 3. rate limit every call of an identified, active agent — refused ones too, so probing
       //    for tools or injections is throttled like any other traffic (fail closed when the
-      //    counter store is down)
+      //    counter store is down or does not answer within the bound)
       const perMinute = agent.rateLimit?.perMinute ?? DEFAULT_PER_MINUTE;
-      let limit;
-      try {
-        limit = await adapters.rateLimiter.take(agent.name, perMinute, now());
-      } catch {
-        return finish('refused', 'rate_limiter_unavailable', 'rate limiter unavailable: refused (fail closed)', errorResult(`the rate limiter is unavailable; retry shortly (request id ${request.requestId})`));
+      const taken = await takeRate(agent);
+      if (!taken.ok) {
+        return finish('refused', 'rate_limiter_unavailable', `rate limiter unavailable (${taken.why}): refused (fail closed)`, errorResult(`the rate limiter is unavailable; retry shortly (request id ${request.requestId})`));
       }
+      const limit = taken.limit;
       if (!limit.allowed) {
         // the seconds also go in `_meta`, so a transport or client can act on them without parsing text
         const refusal = { ...errorResult(`rate limit exceeded (${perMinute} calls per minute); retry after ${limit.retryAfterSeconds} s`), _meta: { [RETRY_AFTER_META]: limit.retryAfterSeconds } };
@@ -255,7 +320,7 @@ export function createGuard(options: GuardOptions): Guard {
       }
       if (!decision.allowed || !toolSpec) {
         // the same answer for a forbidden and a nonexistent tool: no probing for tool names
-        return finish('denied', 'forbidden', decision.reason, errorResult(notAvailableText(tool)));
+        return finish('denied', 'forbidden', decision.reason, errorResult(notAvailableText(tool, kind)));
       }
       // 4. validate with the tool's schema
       let validated: ReturnType<ToolCallRequest['validate']>;
@@ -299,13 +364,15 @@ export function createGuard(options: GuardOptions): Guard {
         return finish('error', 'tool_failed', `tool returned a malformed result: ${malformed}`, errorResult(`tool failed (request id ${request.requestId})`));
       }
       // 8. strip hidden characters BEFORE redaction: a card number split by zero-width spaces
-      //    must reach the redactor whole, not be reassembled after it
+      //    must reach the redactor whole, not be reassembled after it. Stripping is part of
+      //    redaction: it runs whatever guard.outputInjection says (`off` only stops screening)
       let shaped: ToolOutput = { content: checked.content, ...(raw.structuredContent !== undefined ? { structuredContent: raw.structuredContent } : {}) };
-      const hidden = outputAction === 'off' ? undefined : stripOutputHidden(shaped);
-      if (hidden) shaped = hidden.output;
+      const stripped = stripOutputHidden(shaped);
+      shaped = stripped.output;
+      const hidden = outputAction === 'off' ? undefined : stripped;
       // 9. redact by clearance; binary parts can't be redacted: they pass only when the
       //    clearance covers the tool's dataset class
-      const redactedContent = redactToolContent(shaped.content, agent.clearance, datasetClass.get(toolSpec.dataset), policy);
+      const redactedContent = redactToolContent(shaped.content, agent.clearance, toolSpec.dataClass, policy);
       for (const [type, n] of Object.entries(redactedContent.counts)) redactions[type] = (redactions[type] ?? 0) + n;
       const content = redactedContent.content;
       const out: { content: typeof content; isError?: boolean; structuredContent?: Record<string, unknown> } = { content };
@@ -343,5 +410,34 @@ export function createGuard(options: GuardOptions): Guard {
     emit({ ...requestFields(request), agent, principalArn: principals.get(request.requestId), decision: 'allowed', outcome: 'ok', reason: `${request.method.slice(0, 64)} answered`, latencyMs: 0 });
   };
 
-  return { identify, isContained, visibleTools, callTool, auditRefusal, auditRequest };
+  const admitRequest = async (request: RequestInfo, agentName: string, admitOptions: { readonly countRate?: boolean } = {}): Promise<Admission> => {
+    const agent = agents.get(agentName);
+    const reading = await checkStatus(agentName);
+    if (!agent || reading.status !== 'active') {
+      const why = agent ? containedReason(reading) : { outcome: 'unknown_caller' as const, reason: 'unknown caller: not an agent of the manifest' };
+      refuse(request, why.reason, why.outcome, agentName);
+      return { admitted: false, status: 403, message: `Forbidden: agent "${agentName.slice(0, 64)}" is contained by incident response` };
+    }
+    if (admitOptions.countRate === false) return { admitted: true };
+    const taken = await takeRate(agent);
+    if (!taken.ok) {
+      refuse(request, `rate limiter unavailable (${taken.why}): refused (fail closed)`, 'rate_limiter_unavailable', agentName);
+      return { admitted: false, status: 503, message: `The rate limiter is unavailable; retry shortly (request id ${request.requestId})`, retryAfterSeconds: 1 };
+    }
+    if (!taken.limit.allowed) {
+      const perMinute = agent.rateLimit?.perMinute ?? DEFAULT_PER_MINUTE;
+      refuse(request, `rate limit ${perMinute}/min exceeded`, 'rate_limited', agentName);
+      return { admitted: false, status: 429, message: `Too many requests: rate limit exceeded (${perMinute} requests per minute); retry after ${taken.limit.retryAfterSeconds} s`, retryAfterSeconds: taken.limit.retryAfterSeconds };
+    }
+    return { admitted: true };
+  };
+
+  const auditAbandoned = (request: RequestInfo, agent: string, reason: string): void => {
+    if (abandoned.has(request.requestId) || audited.has(request.requestId)) return;
+    remember(abandoned, request.requestId);
+    emit({ ...requestFields(request), agent, principalArn: principals.get(request.requestId), decision: 'error', outcome: 'tool_failed', reason: `abandoned: ${reason.slice(0, 200)}`, latencyMs: 0 });
+    safeMetrics(agent, 'error', 'tool_failed', { latencyMs: 0, redactions: 0, injection: false });
+  };
+
+  return { identify, isContained, visibleTools, visibleFeatures, callTool, auditRefusal, auditRequest, admitRequest, auditAbandoned };
 }

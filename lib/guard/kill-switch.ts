@@ -1,8 +1,10 @@
 /**
  * Reads the kill switch with a short cache: containment must take effect within seconds, but a
  * DynamoDB read per tool call would double latency. A failed read counts as contained (fail
- * closed) and is cached only briefly so recovery is quick.
+ * closed) and is cached only briefly so recovery is quick. A read that does not answer within
+ * ADAPTER_TIMEOUT_MS (1 s) is a failed read: containment holds even when the store stalls.
  */
+import { ADAPTER_TIMEOUT_MS, bounded, failureText } from './bounded-call';
 import type { AgentStatus, AgentStatusStore } from './contract';
 
 /** Containment takes effect on every warm Lambda within this time. */
@@ -18,21 +20,35 @@ export const STATUS_CACHE_MAX_AGENTS = 10_000;
 interface Entry {
   readonly status: AgentStatus;
   readonly expires: number;
+  /** Why the status could not be read ("timed out after 1000 ms"); set only for fail-closed answers. */
+  readonly unreadable?: string;
+}
+
+/** The kill switch's answer for an agent, with why it is "contained" when the store could not say. */
+export interface StatusReading {
+  readonly status: AgentStatus;
+  readonly unreadable?: string;
 }
 
 export class KillSwitch {
   private readonly cache = new Map<string, Entry>();
-  private readonly inflight = new Map<string, Promise<AgentStatus>>();
+  private readonly inflight = new Map<string, Promise<StatusReading>>();
 
   constructor(
     private readonly store: AgentStatusStore,
     private readonly now: () => number,
     private readonly onError?: (agent: string, err: unknown) => void,
+    private readonly timeoutMs: number = ADAPTER_TIMEOUT_MS,
   ) {}
 
   public async status(agent: string): Promise<AgentStatus> {
+    return (await this.check(agent)).status;
+  }
+
+  /** The status with, when it had to fail closed, why. */
+  public async check(agent: string): Promise<StatusReading> {
     const cached = this.cache.get(agent);
-    if (cached && this.now() < cached.expires) return cached.status;
+    if (cached && this.now() < cached.expires) return { status: cached.status, unreadable: cached.unreadable };
     // concurrent calls of one agent share a single read
     const pending = this.inflight.get(agent);
     if (pending) return pending;
@@ -41,24 +57,25 @@ export class KillSwitch {
     return read;
   }
 
-  private async read(agent: string): Promise<AgentStatus> {
+  private async read(agent: string): Promise<StatusReading> {
     // The answer is only as fresh as the moment the read started: a slow read must not stretch
     // the 5 s bound (started + 5 s, not finished + 5 s).
     const started = this.now();
     try {
-      const status = await this.store.getStatus(agent);
+      const status = await bounded(() => this.store.getStatus(agent), this.timeoutMs);
       // anything but an explicit "active" is treated as contained
       const normalized: AgentStatus = status === 'active' ? 'active' : 'contained';
       this.remember(agent, { status: normalized, expires: started + STATUS_CACHE_MS });
-      return normalized;
+      return { status: normalized };
     } catch (err) {
       try {
         this.onError?.(agent, err);
       } catch {
         // a failing error reporter must not turn a fail-closed answer into a thrown one
       }
-      this.remember(agent, { status: 'contained', expires: this.now() + STATUS_ERROR_CACHE_MS });
-      return 'contained';
+      const unreadable = failureText(err);
+      this.remember(agent, { status: 'contained', expires: this.now() + STATUS_ERROR_CACHE_MS, unreadable });
+      return { status: 'contained', unreadable };
     }
   }
 

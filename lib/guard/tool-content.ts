@@ -45,6 +45,7 @@ const BASE64 = /^(?:[A-Za-z0-9+/]{4})*(?:[A-Za-z0-9+/]{2}==|[A-Za-z0-9+/]{3}=)?$
 /** Schemes that would carry a payload inline (data:) or run in a client UI. */
 const REFUSED_URI_SCHEMES = new Set(['data:', 'javascript:', 'vbscript:']);
 const MAX_NAME_LENGTH = 1024;
+const ISO_8601 = /^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d{1,9})?)?(?:Z|[+-]\d{2}:?\d{2})?)?$/;
 const MAX_DESCRIPTION_LENGTH = 16 * 1024;
 
 class Malformed extends Error {}
@@ -52,12 +53,18 @@ class Malformed extends Error {}
 const isPlainObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === 'object' && !Array.isArray(v);
 const shown = (v: unknown): string => (typeof v === 'string' ? JSON.stringify(v.length > 64 ? `${v.slice(0, 64)}…` : v) : typeof v);
 
+/** The one media-type parameter the guard passes on; any other (`; card="…"`) is tool-controlled text it does not understand. */
+const CHARSET_PARAMETER = /;\s*charset=("?)([a-z0-9!#$&^_.+-]{1,40})\1\s*(?=;|$)/i;
+
+/** The media type as released: type/subtype and a charset, other parameters dropped. */
 function mimeType(v: unknown, where: string, topType?: 'image' | 'audio'): string {
   if (typeof v !== 'string' || v.length > MAX_MIME_TYPE_LENGTH) throw new Malformed(`${where}.mimeType must be a string of at most ${MAX_MIME_TYPE_LENGTH} characters`);
   const m = MIME_TYPE.exec(v);
   if (!m) throw new Malformed(`${where}.mimeType ${shown(v)} is not a media type such as "image/png"`);
   if (topType && m[1]!.toLowerCase() !== topType) throw new Malformed(`${where}.mimeType ${shown(v)} is not an ${topType} type (${topType}/...)`);
-  return v;
+  const essence = v.split(';', 1)[0]!.trim();
+  const charset = CHARSET_PARAMETER.exec(v)?.[2];
+  return charset === undefined ? essence : `${essence}; charset=${charset}`;
 }
 
 /** Returns the decoded size in bytes; throws unless `v` is non-empty standard base64 within `maxBytes`. */
@@ -100,7 +107,8 @@ function annotations(v: unknown, where: string): ToolContentAnnotations | undefi
     if (typeof v.priority !== 'number' || !(v.priority >= 0 && v.priority <= 1)) throw new Malformed(`${where}.annotations.priority must be a number from 0 to 1`);
     out.priority = v.priority;
   }
-  if (v.lastModified !== undefined) out.lastModified = boundedString(v.lastModified, `${where}.annotations.lastModified`, 64);
+  // an ISO 8601 timestamp, as MCP defines it; any other text is tool-controlled data: dropped
+  if (v.lastModified !== undefined && ISO_8601.test(boundedString(v.lastModified, `${where}.annotations.lastModified`, 64))) out.lastModified = v.lastModified as string;
   return out;
 }
 
@@ -203,6 +211,12 @@ export function redactToolContent(content: readonly ToolContent[], clearance: st
     counts.binary = (counts.binary ?? 0) + 1;
     return withAnnotations({ type: 'text' as const, text: BINARY_REDACTION_MARKER }, a);
   };
+  /** A media type that held something to redact is dropped, not released half-redacted. */
+  const mime = <T extends { mimeType?: string }>(o: T): T => {
+    if (o.mimeType === undefined || text(o.mimeType) === o.mimeType) return o;
+    const { mimeType: _dropped, ...rest } = o;
+    return rest as T;
+  };
   const out = content.map((part): ToolContent => {
     switch (part.type) {
       case 'text':
@@ -212,12 +226,12 @@ export function redactToolContent(content: readonly ToolContent[], clearance: st
         return cleared ? part : binaryWithheld(part.annotations);
       case 'resource': {
         const r = part.resource;
-        if ('blob' in r) return cleared ? { ...part, resource: { ...r, uri: text(r.uri) } } : binaryWithheld(part.annotations);
-        return { ...part, resource: { ...r, uri: text(r.uri), text: text(r.text) } };
+        if ('blob' in r) return cleared ? { ...part, resource: mime({ ...r, uri: text(r.uri) }) } : binaryWithheld(part.annotations);
+        return { ...part, resource: mime({ ...r, uri: text(r.uri), text: text(r.text) }) };
       }
       case 'resource_link':
         return {
-          ...part,
+          ...mime(part),
           uri: text(part.uri),
           name: text(part.name),
           ...(part.title !== undefined ? { title: text(part.title) } : {}),

@@ -4,6 +4,19 @@
  */
 export { defineTool, defineTools, isToolSet, ToolError } from './define-tools';
 export type { ToolContext, ToolDefinition, ToolInputSchema, ToolOutput, ToolSet } from './define-tools';
+export { definePrompt, defineResource, defineResourceTemplate } from './define-resources';
+export type {
+  Completer,
+  FeatureContext,
+  PromptDefinition,
+  PromptMessage,
+  PromptOutput,
+  ResourceContents,
+  ResourceContext,
+  ResourceDefinition,
+  ResourceOutput,
+  ResourceTemplateDefinition,
+} from './define-resources';
 export { DatasetAccessError, DatasetConflictError, MAX_PAGE_SIZE, readOnlyDataset, resolveKey } from './dataset-client';
 export type {
   AttributeCondition,
@@ -20,6 +33,10 @@ export type {
   UpdateOptions,
 } from './dataset-client';
 export { InMemoryDataset } from './memory-dataset';
+export { DEFAULT_READ_UNITS_PER_CALL, ReadBudget, ReadBudgetExceeded, readUnitsFor } from './read-budget';
+export type { ReadBudgetView } from './read-budget';
+export { windowedLimit } from './windowed-limit';
+export type { LimitWindow, WindowedDecision, WindowedLimit, WindowedLimitOptions } from './windowed-limit';
 export type { InMemoryDatasetOptions } from './memory-dataset';
 export { jsonLogger } from './tool-logger';
 export type { JsonLoggerOptions, LogFields, LogLevel, ToolLogger } from './tool-logger';

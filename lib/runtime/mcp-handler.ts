@@ -14,20 +14,21 @@
  * the call. Here the guard decides first, then validates (see the contract).
  */
 import { randomUUID } from 'node:crypto';
-import { Server } from '@modelcontextprotocol/sdk/server/index.js';
-import { WebStandardStreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/webStandardStreamableHttp.js';
-import { CallToolRequestSchema, ListToolsRequestSchema } from '@modelcontextprotocol/sdk/types.js';
+import { createMcpHandler as createSdkHandler, Server, WebStandardStreamableHTTPServerTransport, type CallToolResult } from '@modelcontextprotocol/server';
 import type { AgentSpec, DatasetSpec, Manifest, ServerSpec, ToolSpec } from '../config/schema';
 import type { CallerInfo, Guard, RequestInfo, ToolCallResult } from '../guard/contract';
+import { RETRY_AFTER_META } from '../guard/guard';
 import { readOnlyDataset, DatasetAccessError, DatasetConflictError, type DatasetClient } from './dataset-client';
 import { ToolError, type ToolContext } from './define-tools';
+import { DEFAULT_READ_UNITS_PER_CALL, ReadBudget, ReadBudgetExceeded } from './read-budget';
 import { headerOf, type HttpRequestLike, type HttpResponseLike } from './http-types';
-import { JSON_RPC, jsonRpcError } from './json-rpc-errors';
-import { checkHttp, parseMessage } from './request-checks';
+import { JSON_RPC, jsonRpcError, PROTOCOL_DATA_CODES } from './json-rpc-errors';
+import { checkHttp, checkProtocolVersionHeader, MODERN_PROTOCOL_VERSION, parseMessage } from './request-checks';
 import { buildCatalog, describeInvalidArguments, type CatalogServer, type CatalogTool } from './tool-catalog';
-import { jsonLogger, redactingLogger, type ToolLogger } from './tool-logger';
-import { redact, redactJson, redactionPolicy } from '../guard/redact';
+import { jsonLogger, leastClearedLogger, type ToolLogger } from './tool-logger';
 import { toolErrorResult, toToolResult } from './tool-result';
+import type { FeatureContext, ResourceContext } from './define-resources';
+import { registerFeatureHandlers } from './feature-handlers';
 
 /** What the dataset factory is asked for: one tool's dataset, on behalf of one agent. */
 export interface DatasetRequest {
@@ -56,6 +57,8 @@ export interface McpHandlerOptions {
    * `ctx.signal` aborted and the agent an error. @default 25000 (under API Gateway's 29 s)
    */
   readonly deadlineMs?: number;
+  /** Reads one tool call may cause, in DynamoDB read units. @default - the manifest's `guard.readUnitsPerCall` (256) */
+  readonly readUnitsPerCall?: number;
   /** Tool and runtime logs. @default JSON lines on stderr */
   readonly logger?: ToolLogger;
   /** Reported as serverInfo.version. @default '0.1.0' */
@@ -79,6 +82,12 @@ export interface McpHandler {
 }
 
 const DEFAULT_DEADLINE_MS = 25_000;
+/** How long a client may keep a list (2026-07-28 `ttlMs`) when the manifest sets none. */
+export const DEFAULT_LIST_TTL_MS = 60_000;
+/** Methods that run through `guard.callTool` (rate-counted and audited there). */
+const GUARDED_CALLS: ReadonlySet<string> = new Set(['tools/call', 'resources/read', 'prompts/get', 'completion/complete']);
+/** Request headers the SDK reads to pick the revision and check the routing (`Mcp-Method` must match the body). */
+const FORWARDED_HEADERS = ['mcp-protocol-version', 'mcp-method', 'mcp-name'] as const;
 /** After the tool deadline, how long the guard may take to redact and audit before the request is abandoned. */
 const FINISH_GRACE_MS = 2_000;
 
@@ -87,13 +96,11 @@ export function createMcpHandler(options: McpHandlerOptions): McpHandler {
   const catalog = buildCatalog(options.manifest, options.tools, options.manifestFile);
   const datasets = new Map(options.manifest.datasets.map((d) => [d.name, d]));
   const deadlineMs = options.deadlineMs ?? DEFAULT_DEADLINE_MS;
-  const logger = options.logger ?? jsonLogger();
-  // tool code's log lines are redacted as for the least-cleared reader (operators, not the agent)
-  const redaction = redactionPolicy(options.manifest);
-  const leastCleared = options.manifest.dataClasses[0]!;
-  const redactForLogs = <T>(value: T): T =>
-    (typeof value === 'string' ? redact(value, leastCleared, redaction).text : redactJson(value, leastCleared, redaction).value) as T;
+  // every log line (tool code's and the runtime's own) is redacted as for the least-cleared
+  // reader: logs are read by operators, not the agent, and errors carry whatever failed
+  const logger = leastClearedLogger(options.logger ?? jsonLogger(), options.manifest);
   const maxBodyBytes = options.manifest.guard.maxBodyBytes;
+  const readUnitsPerCall = options.readUnitsPerCall ?? options.manifest.guard.readUnitsPerCall ?? DEFAULT_READ_UNITS_PER_CALL;
   const { guard } = options;
 
   async function handle(call: McpCall): Promise<HttpResponseLike> {
@@ -104,21 +111,27 @@ export function createMcpHandler(options: McpHandlerOptions): McpHandler {
       traceparent: headerOf(call.request.headers, 'traceparent'),
       sourceIp: call.sourceIp,
       userAgent: headerOf(call.request.headers, 'user-agent'),
+      claimedPrincipal: call.caller.principalArn,
     });
 
     const server = catalog.get(call.server);
     if (!server) {
       return jsonRpcError(404, JSON_RPC.SERVER_ERROR, `Unknown MCP server "${call.server}": this endpoint serves ${[...catalog.keys()].join(', ')}`);
     }
-    const httpProblem = checkHttp(call.request, maxBodyBytes);
+    const httpProblem = checkHttp(call.request, maxBodyBytes, { version: false });
     if (httpProblem) {
       guard.auditRefusal(info('-'), `http ${httpProblem.status}`);
       return httpProblem;
     }
-    const parsed = parseMessage(call.request.body);
+    const parsed = parseMessage(call.request.body, headerOf(call.request.headers, 'mcp-protocol-version') === MODERN_PROTOCOL_VERSION);
     if (!parsed.ok) {
       guard.auditRefusal(info(parsed.method ?? '-'), `invalid message (http ${parsed.response.status})`);
       return parsed.response;
+    }
+    const versionProblem = parsed.modern ? undefined : checkProtocolVersionHeader(call.request);
+    if (versionProblem) {
+      guard.auditRefusal(info(parsed.method), `http ${versionProblem.status}`);
+      return versionProblem;
     }
     const requestInfo = info(parsed.method);
     const identified = guard.identify(call.caller, requestInfo);
@@ -126,23 +139,29 @@ export function createMcpHandler(options: McpHandlerOptions): McpHandler {
       return jsonRpcError(403, JSON_RPC.SERVER_ERROR, 'Forbidden: the caller is not an agent of this manifest', parsed.id ?? null);
     }
     const agent = identified.agent;
-    if (await guard.isContained(agent.name)) {
-      guard.auditRefusal(requestInfo, 'agent contained', agent.name);
-      return jsonRpcError(403, JSON_RPC.SERVER_ERROR, `Forbidden: agent "${agent.name}" is contained by incident response`, parsed.id ?? null);
+    // kill switch and rate limit for every request (tools/call, resources/read, prompts/get and
+    // completion/complete are counted by the guard's callTool, which they go through)
+    const admission = await guard.admitRequest(requestInfo, agent.name, { countRate: !GUARDED_CALLS.has(parsed.method) });
+    if (!admission.admitted) {
+      const retry: Record<string, string> = admission.retryAfterSeconds === undefined ? {} : { 'retry-after': String(admission.retryAfterSeconds) };
+      return jsonRpcError(admission.status, JSON_RPC.SERVER_ERROR, admission.message, parsed.id ?? null, retry);
     }
 
     const deadline = new AbortController();
     const timer = setTimeout(() => deadline.abort(new Error('deadline')), deadlineMs);
     let abandon: NodeJS.Timeout | undefined;
     try {
-      const abandoned = new Promise<HttpResponseLike>((resolve) => {
-        abandon = setTimeout(
-          () => resolve(jsonRpcError(504, JSON_RPC.INTERNAL_ERROR, `The request did not finish within ${Math.round((deadlineMs + FINISH_GRACE_MS) / 1000)} s (request id ${requestId})`, parsed.id ?? null)),
-          deadlineMs + FINISH_GRACE_MS,
-        );
+      const giveUpAfterMs = deadlineMs + FINISH_GRACE_MS;
+      const abandoned = new Promise<'abandoned'>((resolve) => {
+        abandon = setTimeout(() => resolve('abandoned'), giveUpAfterMs);
       });
       const audit = { byTool: false };
-      const response = await Promise.race([dispatch(server, agent, call.caller, parsed.message, call.request, requestInfo, deadline.signal, audit), abandoned]);
+      const response = await Promise.race([dispatch(server, agent, call.caller, parsed.message, parsed.modern, call.request, requestInfo, deadline.signal, audit), abandoned]);
+      if (response === 'abandoned') {
+        // never a 504 without an audit line; the guard drops its own event if it finishes later
+        guard.auditAbandoned(requestInfo, agent.name, `the request did not finish within ${giveUpAfterMs} ms`);
+        return jsonRpcError(504, JSON_RPC.INTERNAL_ERROR, `The request did not finish within ${Math.round(giveUpAfterMs / 1000)} s (request id ${requestId})`, parsed.id ?? null);
+      }
       // one audit event per request: tools/call is audited by the guard; everything else here
       if (!audit.byTool) guard.auditRequest?.(requestInfo, agent.name);
       return response;
@@ -160,16 +179,35 @@ export function createMcpHandler(options: McpHandlerOptions): McpHandler {
     agent: AgentSpec,
     caller: CallerInfo,
     message: Record<string, unknown>,
+    modern: boolean,
     request: HttpRequestLike,
     requestInfo: RequestInfo,
     deadline: AbortSignal,
     audit: { byTool: boolean },
   ): Promise<HttpResponseLike> {
+    const listHint = { ttlMs: server.spec.listTtlMs ?? DEFAULT_LIST_TTL_MS, cacheScope: 'private' as const };
     const mcp = new Server(
       { name: `${options.manifest.project}-${server.spec.name}`, version: options.version ?? '0.1.0' },
-      { capabilities: { tools: { listChanged: false } } },
+      {
+        capabilities: {
+          tools: { listChanged: false },
+          ...(server.resources.size > 0 ? { resources: { listChanged: false, subscribe: false } } : {}),
+          ...(server.prompts.size > 0 ? { prompts: { listChanged: false } } : {}),
+          ...(server.prompts.size > 0 || server.resources.size > 0 ? { completions: {} } : {}),
+        },
+        // 2026-07-28: lists differ per agent, so no shared cache may keep them (SEP-2549); a
+        // read is redacted for its agent, so private and not kept
+        cacheHints: {
+          'tools/list': listHint,
+          'resources/list': listHint,
+          'resources/templates/list': listHint,
+          'prompts/list': listHint,
+          'resources/read': { ttlMs: 0, cacheScope: 'private' },
+          'server/discover': { ttlMs: 0, cacheScope: 'private' },
+        },
+      },
     );
-    mcp.setRequestHandler(ListToolsRequestSchema, () => ({
+    mcp.setRequestHandler('tools/list', () => ({
       tools: guard.visibleTools(agent.name, server.spec.name).flatMap((spec) => {
         const tool = server.tools.get(spec.name);
         if (!tool) return [];
@@ -183,9 +221,11 @@ export function createMcpHandler(options: McpHandlerOptions): McpHandler {
         ];
       }),
     }));
-    mcp.setRequestHandler(CallToolRequestSchema, async (req, extra) => {
+    /** A rate-limited tool call's wait, also sent as a `retry-after` header (the result stays a tool error, HTTP 200). */
+    const retryAfter: { seconds?: number } = {};
+    mcp.setRequestHandler('tools/call', async (req, ctx) => {
       const tool = server.tools.get(req.params.name);
-      const signal = AbortSignal.any([deadline, extra.signal]);
+      const signal = AbortSignal.any([deadline, ctx.mcpReq.signal]);
       audit.byTool = true;
       const result = await guard.callTool({
         agent,
@@ -201,40 +241,101 @@ export function createMcpHandler(options: McpHandlerOptions): McpHandler {
         },
         run: (args) => (tool ? runTool(server, tool, agent, args, requestInfo, signal) : Promise.resolve(toolErrorResult(`unknown tool "${req.params.name}"`))),
       });
-      return result as { content: ToolCallResult['content']; structuredContent?: Record<string, unknown>; isError?: boolean };
+      const wait = (result._meta as Record<string, unknown> | undefined)?.[RETRY_AFTER_META];
+      if (typeof wait === 'number') retryAfter.seconds = wait;
+      return mcp.projectCallToolResult(result as CallToolResult, undefined);
     });
 
-    const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
-    await mcp.connect(transport);
+    registerFeatureHandlers(mcp, {
+      server,
+      agent,
+      caller,
+      guard,
+      requestInfo,
+      audited: () => {
+        audit.byTool = true;
+      },
+      run: (kind, name, uri, code) => runFeature(server, kind, name, uri, agent, requestInfo, deadline, code),
+    });
+
+    // 2026-07-28 (a `_meta` envelope): the SDK's entry owns discover, envelope, header
+    // (-32020) and capability (-32021) checks. 2025-11-25: the stateless Streamable HTTP
+    // transport, answering plain JSON (the SDK's own legacy fallback would stream SSE).
+    const sdk = modern ? createSdkHandler(() => mcp, { legacy: 'reject', maxRequestBodySize: maxBodyBytes, onerror: () => {} }) : undefined;
+    const legacy = modern ? undefined : new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
     try {
       const headers = new Headers({ accept: 'application/json, text/event-stream', 'content-type': 'application/json' });
-      const version = headerOf(request.headers, 'mcp-protocol-version');
-      if (version) headers.set('mcp-protocol-version', version);
-      const response = await transport.handleRequest(new Request(request.url ?? 'http://localhost/mcp', { method: 'POST', headers }), { parsedBody: message });
+      for (const name of FORWARDED_HEADERS) {
+        const value = headerOf(request.headers, name);
+        if (value !== undefined) headers.set(name, value);
+      }
+      const webRequest = new Request(request.url ?? 'http://localhost/mcp', { method: 'POST', headers, body: JSON.stringify(message) });
+      let response: Response;
+      if (legacy) {
+        await mcp.connect(legacy);
+        response = await legacy.handleRequest(webRequest, { parsedBody: message });
+      } else {
+        response = await sdk!.fetch(webRequest, { parsedBody: message });
+      }
       const body = safeSdkBody(await response.text(), requestInfo.requestId, logger);
       const out: Record<string, string> = { 'cache-control': 'no-store' };
+      if (retryAfter.seconds !== undefined) out['retry-after'] = String(retryAfter.seconds);
       const contentType = response.headers.get('content-type');
       if (contentType) out['content-type'] = contentType;
       return { status: response.status, headers: out, body };
     } finally {
-      await transport.close();
+      await sdk?.close();
+      await legacy?.close();
       await mcp.close();
+    }
+  }
+
+  /** Runs resource or prompt code as runTool runs a tool: its context, the deadline, safe errors. */
+  async function runFeature(
+    server: CatalogServer,
+    kind: 'resource' | 'prompt',
+    name: string,
+    uri: string | undefined,
+    agent: AgentSpec,
+    requestInfo: RequestInfo,
+    signal: AbortSignal,
+    code: (ctx: FeatureContext & Partial<ResourceContext>) => Promise<ToolCallResult>,
+  ): Promise<ToolCallResult> {
+    const featureLogger = logger.child({ requestId: requestInfo.requestId, agent: agent.name, server: server.spec.name, [kind]: name });
+    try {
+      const base: FeatureContext = { agent: agent.name, logger: featureLogger, requestId: requestInfo.requestId, signal };
+      let ctx: FeatureContext & Partial<ResourceContext> = base;
+      const resource = kind === 'resource' ? server.resources.get(name) : undefined;
+      if (resource) {
+        const spec = { name, dataset: resource.spec.dataset, access: 'read' as const };
+        const client = await options.datasets({ agent, server: server.spec, tool: spec, dataset: datasets.get(spec.dataset)! });
+        ctx = { ...base, dataset: readOnlyDataset(client, name), uri };
+      }
+      return await untilAborted(Promise.resolve().then(() => code(ctx)), signal);
+    } catch (err) {
+      if (signal.aborted) return toolErrorResult(`${kind} "${name}" did not finish before the request deadline (${Math.round(deadlineMs / 1000)} s)`);
+      if (err instanceof ToolError || err instanceof DatasetAccessError || err instanceof DatasetConflictError) return toolErrorResult(err.message);
+      featureLogger.error(`${kind} failed`, { error: err });
+      return toolErrorResult(`${kind} "${name}" failed (request id ${requestInfo.requestId}); the server log has the details`);
     }
   }
 
   async function runTool(server: CatalogServer, tool: CatalogTool, agent: AgentSpec, args: unknown, requestInfo: RequestInfo, signal: AbortSignal): Promise<ToolCallResult> {
     const name = tool.spec.name;
-    const toolLogger = redactingLogger(logger.child({ requestId: requestInfo.requestId, agent: agent.name, server: server.spec.name, tool: name }), redactForLogs);
+    const toolLogger = logger.child({ requestId: requestInfo.requestId, agent: agent.name, server: server.spec.name, tool: name });
     try {
       const datasetSpec = datasets.get(tool.spec.dataset)!;
-      const client = await options.datasets({ agent, server: server.spec, tool: tool.spec, dataset: datasetSpec });
+      const given = await options.datasets({ agent, server: server.spec, tool: tool.spec, dataset: datasetSpec });
+      // one budget per call: however the tool pages, it reads at most this much (plus one page)
+      const readBudget = new ReadBudget(readUnitsPerCall);
+      const client = given.withReadBudget ? given.withReadBudget(readBudget) : given;
       const dataset = tool.spec.access === 'write' ? client : readOnlyDataset(client, name);
-      const ctx: ToolContext = { dataset, agent: agent.name, logger: toolLogger, requestId: requestInfo.requestId, signal };
+      const ctx: ToolContext = { dataset, agent: agent.name, logger: toolLogger, requestId: requestInfo.requestId, signal, readBudget };
       const output = await untilAborted(Promise.resolve().then(() => tool.definition.handler(args as never, ctx)), signal);
       return toToolResult(output);
     } catch (err) {
       if (signal.aborted) return toolErrorResult(`tool "${name}" did not finish before the request deadline (${Math.round(deadlineMs / 1000)} s)`);
-      if (err instanceof ToolError || err instanceof DatasetAccessError || err instanceof DatasetConflictError) return toolErrorResult(err.message);
+      if (err instanceof ToolError || err instanceof DatasetAccessError || err instanceof DatasetConflictError || err instanceof ReadBudgetExceeded) return toolErrorResult(err.message);
       toolLogger.error('tool failed', { error: err });
       return toolErrorResult(`tool "${name}" failed (request id ${requestInfo.requestId}); the server log has the details`);
     }
@@ -263,11 +364,21 @@ function safeSdkBody(body: string, requestId: string, logger: ToolLogger): strin
   if (!error || typeof error !== 'object') return body;
   const message = typeof error.message === 'string' ? error.message : '';
   const plain = error.code !== JSON_RPC.INTERNAL_ERROR && SAFE_SDK_MESSAGE.test(message) && !INTERNALS.test(message);
-  if (plain && error.data === undefined) return body;
+  if (plain && (error.data === undefined || (typeof error.code === 'number' && PROTOCOL_DATA_CODES.has(error.code)) || isPlainErrorData(error.data))) return body;
   if (!plain) logger.error('mcp sdk error', { requestId, code: error.code, message, data: error.data });
   delete error.data;
   if (!plain) error.message = `Internal error (request id ${requestId})`;
   return JSON.stringify(parsed);
+}
+
+/**
+ * `data` the SDK attaches to a -32602 that is fine to pass on: the URI of a resource not found
+ * (the client's own input) or the fixed reason of a refused requestState.
+ */
+function isPlainErrorData(data: unknown): boolean {
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) return false;
+  const entries = Object.entries(data);
+  return entries.length === 1 && (entries[0]![0] === 'uri' || entries[0]![0] === 'reason') && typeof entries[0]![1] === 'string' && entries[0]![1].length <= 2048;
 }
 
 /** Rejects as soon as `signal` aborts, even if the work never settles (a hung tool). */

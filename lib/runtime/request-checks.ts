@@ -8,13 +8,20 @@
 import {
   CallToolRequestSchema,
   CancelledNotificationSchema,
+  CompleteRequestSchema,
+  DiscoverRequestSchema,
+  GetPromptRequestSchema,
   InitializedNotificationSchema,
   InitializeRequestSchema,
   JSONRPCMessageSchema,
+  ListPromptsRequestSchema,
+  ListResourcesRequestSchema,
+  ListResourceTemplatesRequestSchema,
   ListToolsRequestSchema,
   PingRequestSchema,
-  SUPPORTED_PROTOCOL_VERSIONS,
-} from '@modelcontextprotocol/sdk/types.js';
+  ReadResourceRequestSchema,
+} from '@modelcontextprotocol/core';
+import { SUPPORTED_PROTOCOL_VERSIONS as LEGACY_PROTOCOL_VERSIONS } from '@modelcontextprotocol/server';
 import { headerOf, type HttpRequestLike, type HttpResponseLike } from './http-types';
 import { JSON_RPC, jsonRpcError, type JsonRpcId } from './json-rpc-errors';
 
@@ -22,11 +29,32 @@ import { JSON_RPC, jsonRpcError, type JsonRpcId } from './json-rpc-errors';
 export const MAX_JSON_DEPTH = 32;
 /** Keys that could reach an object's prototype if any code merged them; refused wherever they appear. */
 export const FORBIDDEN_KEYS: ReadonlySet<string> = new Set(['__proto__', 'constructor', 'prototype']);
-/** What a tools-only MCP server answers; anything else is -32601. */
-export const SUPPORTED_METHODS: ReadonlySet<string> = new Set(['initialize', 'ping', 'tools/list', 'tools/call']);
+/** The stateless revision: no handshake, every request carries its version and capabilities in `_meta`. */
+export const MODERN_PROTOCOL_VERSION = '2026-07-28';
+/** Every revision served, newest first; each request picks one (docs/dev-server.md). */
+export const SUPPORTED_PROTOCOL_VERSIONS: readonly string[] = [MODERN_PROTOCOL_VERSION, ...LEGACY_PROTOCOL_VERSIONS];
+/** `_meta` key naming a 2026-07-28 request's revision (its presence makes the request modern). */
+export const PROTOCOL_VERSION_META = 'io.modelcontextprotocol/protocolVersion';
+/** What a warden server answers under either revision; anything else is -32601. */
+export const SUPPORTED_METHODS: ReadonlySet<string> = new Set([
+  'initialize',
+  'ping',
+  'server/discover',
+  'tools/list',
+  'tools/call',
+  'resources/list',
+  'resources/templates/list',
+  'resources/read',
+  'prompts/list',
+  'prompts/get',
+  'completion/complete',
+]);
+/** Methods 2026-07-28 removed: a modern request for one is 404 / -32601, as for an unknown method. */
+export const REMOVED_METHODS: ReadonlySet<string> = new Set(['initialize', 'ping', 'logging/setLevel', 'resources/subscribe', 'resources/unsubscribe']);
+/** Methods only 2026-07-28 has: a 2025-era request for one is -32601. */
+export const MODERN_ONLY_METHODS: ReadonlySet<string> = new Set(['server/discover']);
 /** Notifications accepted (and ignored): the client's lifecycle and cancellation messages. */
 export const SUPPORTED_NOTIFICATIONS: ReadonlySet<string> = new Set(['notifications/initialized', 'notifications/cancelled']);
-export { SUPPORTED_PROTOCOL_VERSIONS };
 
 interface ShapeSchema {
   safeParse(value: unknown): { success: true } | { success: false; error: { issues: ReadonlyArray<{ path: ReadonlyArray<PropertyKey>; message: string }> } };
@@ -41,6 +69,13 @@ const MESSAGE_SCHEMAS: ReadonlyMap<string, ShapeSchema> = new Map<string, ShapeS
   ['ping', PingRequestSchema],
   ['tools/list', ListToolsRequestSchema],
   ['tools/call', CallToolRequestSchema],
+  ['server/discover', DiscoverRequestSchema],
+  ['resources/list', ListResourcesRequestSchema],
+  ['resources/templates/list', ListResourceTemplatesRequestSchema],
+  ['resources/read', ReadResourceRequestSchema],
+  ['prompts/list', ListPromptsRequestSchema],
+  ['prompts/get', GetPromptRequestSchema],
+  ['completion/complete', CompleteRequestSchema],
   ['notifications/initialized', InitializedNotificationSchema],
   ['notifications/cancelled', CancelledNotificationSchema],
 ]);
@@ -55,6 +90,8 @@ export interface ValidMessage {
   readonly params?: Record<string, unknown>;
   /** The parsed message, as the SDK transport should receive it. */
   readonly message: Record<string, unknown>;
+  /** A 2026-07-28 request (its `_meta` envelope or its MCP-Protocol-Version header says so). */
+  readonly modern: boolean;
 }
 export interface Refused {
   readonly ok: false;
@@ -63,8 +100,11 @@ export interface Refused {
   readonly method?: string;
 }
 
-/** HTTP-level checks: method, size, content type, Accept, protocol version. */
-export function checkHttp(req: HttpRequestLike, maxBodyBytes: number): HttpResponseLike | undefined {
+/**
+ * HTTP-level checks: method, size, content type and encoding, Accept and (unless `version: false`,
+ * for a caller that checks it once the body says which revision the request is) protocol version.
+ */
+export function checkHttp(req: HttpRequestLike, maxBodyBytes: number, checks: { readonly version?: boolean } = {}): HttpResponseLike | undefined {
   if (String(req.method ?? '').toUpperCase() !== 'POST') {
     // Stateless server: no SSE stream to GET and no session to DELETE.
     return jsonRpcError(405, JSON_RPC.SERVER_ERROR, `Method not allowed: this MCP endpoint accepts POST only`, null, { allow: 'POST' });
@@ -78,11 +118,25 @@ export function checkHttp(req: HttpRequestLike, maxBodyBytes: number): HttpRespo
   if (!isJsonContentType(headerOf(req.headers, 'content-type'))) {
     return jsonRpcError(415, JSON_RPC.SERVER_ERROR, 'Unsupported Media Type: Content-Type must be application/json');
   }
-  const accept = headerOf(req.headers, 'accept') ?? '';
-  if (!accept.includes('application/json') || !accept.includes('text/event-stream')) {
+  const encoding = contentEncodingProblem(headerOf(req.headers, 'content-encoding'));
+  if (encoding) {
+    // RFC 9110 §15.5.16: 415 for a content coding the server does not apply; nothing here decodes one
+    return jsonRpcError(415, JSON_RPC.SERVER_ERROR, `Unsupported Media Type: Content-Encoding "${printable(encoding)}" is not decoded here; send the body unencoded (identity)`, null, { 'accept-encoding': 'identity' });
+  }
+  if (!acceptsBoth(headerOf(req.headers, 'accept') ?? '')) {
     // Streamable HTTP: the client MUST accept both (the response here is always JSON).
     return jsonRpcError(406, JSON_RPC.SERVER_ERROR, 'Not Acceptable: Accept must list both application/json and text/event-stream');
   }
+  return checks.version === false ? undefined : checkProtocolVersionHeader(req);
+}
+
+/**
+ * A 2025-era request's MCP-Protocol-Version header. A 2026-07-28 request (one with a `_meta`
+ * envelope) is not checked here: the SDK answers its unknown version with the revision's
+ * UnsupportedProtocolVersionError (`data.supported`, `data.requested`) and a header that
+ * disagrees with the envelope with -32020.
+ */
+export function checkProtocolVersionHeader(req: HttpRequestLike): HttpResponseLike | undefined {
   const version = headerOf(req.headers, 'mcp-protocol-version');
   if (version !== undefined && !SUPPORTED_PROTOCOL_VERSIONS.includes(version)) {
     return jsonRpcError(400, JSON_RPC.SERVER_ERROR, `Unsupported MCP-Protocol-Version "${printable(version)}": supported versions are ${SUPPORTED_PROTOCOL_VERSIONS.join(', ')}`);
@@ -94,7 +148,11 @@ export function checkHttp(req: HttpRequestLike, maxBodyBytes: number): HttpRespo
 /** The members of a JSON-RPC 2.0 request or notification. */
 const JSON_RPC_MEMBERS = new Set(['jsonrpc', 'id', 'method', 'params']);
 
-export function parseMessage(body: string | Uint8Array | null | undefined): ValidMessage | Refused {
+/**
+ * @param headerSaysModern the MCP-Protocol-Version header names 2026-07-28: the request is
+ *   judged by that revision's rules even if its envelope is missing (the SDK then answers -32602)
+ */
+export function parseMessage(body: string | Uint8Array | null | undefined, headerSaysModern = false): ValidMessage | Refused {
   let text: string;
   try {
     // TextDecoder drops a leading BOM from bytes; a string body (Lambda) gets the same treatment
@@ -148,15 +206,18 @@ export function parseMessage(body: string | Uint8Array | null | undefined): Vali
     }
     const invalid = schemaProblem(msg, method);
     if (invalid) return { ...refuse(JSON_RPC.INVALID_PARAMS, `Invalid params: ${invalid}`), method };
-    return { ok: true, method, params, message: msg };
+    return { ok: true, method, params, message: msg, modern: isModernRequest(params) || headerSaysModern };
   }
-  if (!SUPPORTED_METHODS.has(method)) {
-    // A well-formed request for a method this server lacks: per MCP Streamable HTTP the
-    // answer is a JSON-RPC error in a normal response (the SDK client surfaces it as McpError -32601).
+  const modern = isModernRequest(params) || headerSaysModern;
+  if (!SUPPORTED_METHODS.has(method) || (modern ? REMOVED_METHODS.has(method) : MODERN_ONLY_METHODS.has(method))) {
+    // A well-formed request for a method this server lacks: 2025-11-25 answers a JSON-RPC
+    // error in a normal response (the SDK client surfaces it as McpError -32601); 2026-07-28
+    // makes it an HTTP 404, removed methods (initialize, ping) included.
+    const offered = [...SUPPORTED_METHODS].filter((m) => (modern ? !REMOVED_METHODS.has(m) : !MODERN_ONLY_METHODS.has(m)));
     return {
       ok: false,
       method,
-      response: jsonRpcError(200, JSON_RPC.METHOD_NOT_FOUND, `Method not found: ${printable(method)} (this server offers ${[...SUPPORTED_METHODS].join(', ')})`, id),
+      response: jsonRpcError(modern ? 404 : 200, JSON_RPC.METHOD_NOT_FOUND, `Method not found: ${printable(method)} (this server offers ${offered.join(', ')})`, id),
     };
   }
   if (method === 'tools/call') {
@@ -171,7 +232,13 @@ export function parseMessage(body: string | Uint8Array | null | undefined): Vali
   }
   const invalid = schemaProblem(msg, method);
   if (invalid) return { ...refuse(JSON_RPC.INVALID_PARAMS, `Invalid params: ${invalid}`, id), method };
-  return { ok: true, method, id: id as string | number, params, message: msg };
+  return { ok: true, method, id: id as string | number, params, message: msg, modern };
+}
+
+/** A 2026-07-28 request: its `_meta` envelope names the revision (no envelope: a 2025-era request). */
+export function isModernRequest(params: Record<string, unknown> | undefined): boolean {
+  const meta = params?._meta;
+  return meta !== null && typeof meta === 'object' && Object.hasOwn(meta, PROTOCOL_VERSION_META);
 }
 
 /** The first problems the SDK's schemas find in a message, naming each field (`params.protocolVersion: ...`). */
@@ -205,6 +272,32 @@ export function inspectShape(value: unknown, maxDepth = MAX_JSON_DEPTH): string 
     }
   }
   return undefined;
+}
+
+/** The first content coding other than identity, or undefined when the body is sent as is. */
+function contentEncodingProblem(value: string | undefined): string | undefined {
+  if (value === undefined) return undefined;
+  return value
+    .split(',')
+    .map((c) => c.trim().toLowerCase())
+    .find((c) => c !== 'identity' && c !== '');
+}
+
+/**
+ * Whether an Accept header lists both application/json and text/event-stream, each with q > 0.
+ * Parsed as media ranges (RFC 9110 §12.5.1), not searched: `application/jsonx` or a parameter
+ * quoting the types is not them. Wildcards do not count: MCP asks the client to list both.
+ */
+export function acceptsBoth(accept: string): boolean {
+  const accepted = new Set<string>();
+  for (const range of accept.split(',')) {
+    const [type, ...params] = range.split(';').map((s) => s.trim().toLowerCase());
+    if (!type) continue;
+    const q = params.find((p) => /^q\s*=/.test(p));
+    const weight = q === undefined ? 1 : Number(q.replace(/^q\s*=\s*/, ''));
+    if (Number.isFinite(weight) && weight > 0) accepted.add(type);
+  }
+  return accepted.has('application/json') && accepted.has('text/event-stream');
 }
 
 export function isJsonContentType(value: string | undefined): boolean {

@@ -3,6 +3,9 @@
  * agent, tool and request id on every line so logs join the audit trail. In Lambda the
  * lines go to stdout (CloudWatch Logs); in dev to stderr.
  */
+import type { Manifest } from '../config/schema';
+import { redact, redactJson, redactionPolicy } from '../guard/redact';
+
 export type LogLevel = 'debug' | 'info' | 'warn' | 'error';
 export type LogFields = Record<string, unknown>;
 
@@ -45,12 +48,51 @@ export function jsonLogger(options: JsonLoggerOptions = {}): ToolLogger {
   };
 }
 
+/** How deep an Error's causes (and nested errors) are followed in a log line. */
+const MAX_ERROR_DEPTH = 4;
+/** Longest stack kept: the frames that say where, not a wall of node internals. */
+const MAX_STACK_CHARS = 4096;
+
+/**
+ * An Error as plain JSON: name, message, stack, cause, the errors of an AggregateError and its
+ * own fields (`err.pan`, `err.response`). Plain, so a redactor can walk every string in it: an
+ * Error's message and stack are not enumerable, so a JSON walk would miss them and a
+ * serializer would then print them raw.
+ */
+export function errorForLog(err: Error, depth = 0): Record<string, unknown> {
+  const out: Record<string, unknown> = { name: err.name, message: String(err.message) };
+  if (typeof err.stack === 'string') out.stack = err.stack.slice(0, MAX_STACK_CHARS);
+  if (depth >= MAX_ERROR_DEPTH) return out;
+  if (err.cause !== undefined) out.cause = plainForLog(err.cause, depth + 1);
+  if (err instanceof AggregateError && Array.isArray(err.errors)) out.errors = err.errors.slice(0, 10).map((e: unknown) => plainForLog(e, depth + 1));
+  for (const key of Object.keys(err)) if (!(key in out)) out[key] = plainForLog((err as unknown as Record<string, unknown>)[key], depth + 1);
+  return out;
+}
+
+/** `value` with every Error in it (at any depth) replaced by `errorForLog`; other values as they are. */
+export function plainForLog(value: unknown, depth = 0, seen = new WeakSet<object>()): unknown {
+  if (value instanceof Error) return errorForLog(value, depth);
+  if (value === null || typeof value !== 'object' || depth > 32) return value;
+  if (seen.has(value)) return '[circular]';
+  seen.add(value);
+  if (Array.isArray(value)) return value.map((v) => plainForLog(v, depth + 1, seen));
+  const proto = Object.getPrototypeOf(value) as unknown;
+  if (proto !== Object.prototype && proto !== null) {
+    // a Date, Map or class instance: what JSON would print of it (Errors inside are found too)
+    const json = (value as { toJSON?: () => unknown }).toJSON;
+    if (typeof json === 'function') return json.call(value);
+  }
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(value)) out[k] = plainForLog(v, depth + 1, seen);
+  return out;
+}
+
 /** JSON.stringify that survives cycles, BigInt and Errors (logging must never throw). */
 function safeStringify(value: unknown): string {
   const seen = new WeakSet<object>();
   return JSON.stringify(value, (_key, v: unknown) => {
     if (typeof v === 'bigint') return v.toString();
-    if (v instanceof Error) return { name: v.name, message: v.message };
+    if (v instanceof Error) return errorForLog(v);
     if (v !== null && typeof v === 'object') {
       if (seen.has(v)) return '[circular]';
       seen.add(v);
@@ -63,7 +105,9 @@ function safeStringify(value: unknown): string {
  * Wraps a tool logger so that what tool code logs is redacted as for the least-cleared reader:
  * log lines reach CloudWatch Logs and whoever operates it, not the agent, and tool code logs
  * whatever it handles (a whole customer record, a payment). Message and fields both pass
- * through `redactValue`; the wrapped logger's own fields (agent, tool, request id) do not.
+ * through `redactValue`, Errors in them first turned into plain JSON (message, stack, cause,
+ * own fields) so that nothing of them reaches the line unredacted; the wrapped logger's own
+ * fields (agent, tool, request id) do not.
  */
 export function redactingLogger(inner: ToolLogger, redactValue: <T>(value: T) => T): ToolLogger {
   const log = (level: LogLevel) => (message: string, fields?: LogFields) => {
@@ -76,7 +120,7 @@ export function redactingLogger(inner: ToolLogger, redactValue: <T>(value: T) =>
     }
     let safeFields: LogFields | undefined;
     try {
-      safeFields = fields === undefined ? undefined : redactValue(fields);
+      safeFields = fields === undefined ? undefined : redactValue(plainForLog(fields) as LogFields);
     } catch {
       safeFields = { redaction: 'fields dropped: they could not be redacted' };
     }
@@ -89,4 +133,15 @@ export function redactingLogger(inner: ToolLogger, redactValue: <T>(value: T) =>
     error: log('error'),
     child: (fields) => redactingLogger(inner.child(fields), redactValue),
   };
+}
+
+/**
+ * `inner` with every line redacted as for the manifest's least-cleared reader (its first data
+ * class): what the runtime and tool code log reaches CloudWatch Logs and whoever reads it there.
+ */
+export function leastClearedLogger(inner: ToolLogger, manifest: Pick<Manifest, 'dataClasses' | 'guard'>): ToolLogger {
+  const policy = redactionPolicy(manifest);
+  const leastCleared = manifest.dataClasses[0]!;
+  const redactValue = <T>(value: T): T => (typeof value === 'string' ? redact(value, leastCleared, policy).text : redactJson(value, leastCleared, policy).value) as T;
+  return redactingLogger(inner, redactValue);
 }

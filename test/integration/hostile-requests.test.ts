@@ -110,6 +110,9 @@ const CASES: Case[] = [
   { name: 'a form post', headers: { 'content-type': 'application/x-www-form-urlencoded' }, body: 'jsonrpc=2.0&method=tools/list', expect: 415 },
   { name: 'a latin1 charset', headers: { 'content-type': 'application/json; charset=latin1' }, body: rpc({ jsonrpc: '2.0', id: 1, method: 'ping' }), expect: 415 },
   { name: 'Accept without text/event-stream', headers: { accept: 'application/json' }, body: rpc({ jsonrpc: '2.0', id: 1, method: 'ping' }), expect: 406 },
+  // issue 7 point 10: Accept is parsed (not searched) and an encoding nothing decodes is refused
+  { name: 'Accept with look-alike types', headers: { accept: 'application/jsonx, text/event-streamy' }, body: rpc({ jsonrpc: '2.0', id: 1, method: 'ping' }), expect: 406 },
+  { name: 'Content-Encoding x-unknown', headers: { 'content-encoding': 'x-unknown' }, body: rpc({ jsonrpc: '2.0', id: 1, method: 'ping' }), expect: 415 },
   // HTTP methods
   { name: 'GET', method: 'GET', expect: 405 },
   { name: 'PUT', method: 'PUT', body: rpc({ jsonrpc: '2.0', id: 1, method: 'ping' }), expect: 405 },

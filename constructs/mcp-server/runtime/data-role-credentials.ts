@@ -86,9 +86,21 @@ export class DataRoleCredentials {
     return call;
   }
 
-  /** Forget every cached session (e.g. after a containment). */
-  public clear(): void {
-    this.cache.clear();
+  /**
+   * Forget cached sessions: one agent's (when the kill switch finds it contained, so nothing
+   * cached outlives the containment on this warm function), or every agent's.
+   */
+  public clear(agent?: string): void {
+    if (agent === undefined) {
+      this.cache.clear();
+      return;
+    }
+    for (const access of ['read', 'write'] as const) this.cache.delete(`${this.options.server}\n${agent}\n${access}`);
+  }
+
+  /** Agents × access levels with a cached session (for tests). */
+  public get size(): number {
+    return this.cache.size;
   }
 
   private async assume(agent: string, access: DataAccess): Promise<DataRoleSession> {

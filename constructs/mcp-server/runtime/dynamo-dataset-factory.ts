@@ -59,6 +59,15 @@ export class DynamoDatasetFactory {
     return tool.access === 'read' ? readOnlyDataset(dataset, tool.name) : dataset;
   }
 
+  /**
+   * Drops everything held for `agent`: its DynamoDB clients (the SDK caches resolved credentials
+   * inside each client) and its data-role sessions. Called when the agent is found contained.
+   */
+  public forget(agent: string): void {
+    for (const access of ['read', 'write'] as const) this.clients.delete(`${agent}\n${access}`);
+    this.options.credentials.clear(agent);
+  }
+
   private client(agent: string, access: DataAccess): DynamoDBDocumentClient {
     const key = `${agent}\n${access}`;
     let client = this.clients.get(key);

@@ -25,7 +25,7 @@ import type { AuditSink, MetricsSink } from '../../../lib/guard/contract';
 import { createMcpHandler } from '../../../lib/runtime/mcp-handler';
 import { JSON_RPC, jsonRpcError } from '../../../lib/runtime/json-rpc-errors';
 import type { HttpResponseLike } from '../../../lib/runtime/http-types';
-import { jsonLogger, type ToolLogger } from '../../../lib/runtime/tool-logger';
+import { jsonLogger, leastClearedLogger, type ToolLogger } from '../../../lib/runtime/tool-logger';
 import { DynamoAgentStatusStore } from './agent-status-store';
 import { DataRoleCredentials } from './data-role-credentials';
 import { defaultDocumentClient, DynamoDatasetFactory, type CredentialsProvider } from './dynamo-dataset-factory';
@@ -74,7 +74,9 @@ export function createLambdaHandler(options: LambdaHandlerOptions): LambdaHandle
     throw new Error(`this bundle serves "${server}" but ${RUNTIME_ENV.server} says "${env[RUNTIME_ENV.server]}"; redeploy the stack`);
   }
   const stdout = (line: string) => void process.stdout.write(line);
-  const logger = options.logger ?? jsonLogger({ write: stdout });
+  const rawLogger = options.logger ?? jsonLogger({ write: stdout });
+  // the handler's own lines are redacted like the runtime's (createMcpHandler wraps its copy)
+  const logger = leastClearedLogger(rawLogger, manifest);
   const dynamodb = options.clients?.dynamodb ?? DynamoDBDocumentClient.from(new DynamoDBClient({}));
   const sts = options.clients?.sts ?? new STSClient({});
   const roleArnPrefix = required(RUNTIME_ENV.dataRoleArnPrefix);
@@ -90,10 +92,13 @@ export function createLambdaHandler(options: LambdaHandlerOptions): LambdaHandle
   // identity sound even if that policy is loosened (e.g. `additionalApiEndpoints`, a hand edit).
   const resolvePrincipal = principalResolver(manifest, { accountId });
 
+  // the kill switch's containment drops the agent's cached sessions and clients (set once both exist)
+  let forgetAgent: (agent: string) => void = () => undefined;
   const guard = createGuard({
     manifest,
     extraPolicies: options.extraPolicies,
     resolvePrincipal,
+    onContained: (agent) => forgetAgent(agent),
     adapters: {
       status: new DynamoAgentStatusStore({ client: dynamodb, tableName: required(RUNTIME_ENV.agentStatusTable) }),
       rateLimiter: new DynamoRateLimiter({ client: dynamodb, tableName: required(RUNTIME_ENV.rateLimitTable) }),
@@ -113,6 +118,7 @@ export function createLambdaHandler(options: LambdaHandlerOptions): LambdaHandle
     manifest.datasets.filter((d) => serverSpec?.tools.some((t) => t.dataset === d.name)).map((d) => [d.name, datasetTableName(manifest, d)]),
   );
   const datasets = new DynamoDatasetFactory({ manifest, server, tables, credentials, documentClient: options.clients?.documentClient ?? defaultDocumentClient });
+  forgetAgent = (agent) => datasets.forget(agent);
   if (!serverSpec) throw new Error(`server "${server}" is not in the bundled manifest; redeploy the stack`);
   const mcp = createMcpHandler({
     // this function holds only its own server's tool code
@@ -120,7 +126,7 @@ export function createLambdaHandler(options: LambdaHandlerOptions): LambdaHandle
     guard,
     tools: { [server]: options.tools },
     datasets: ({ agent, tool }) => datasets.forTool(agent.name, tool),
-    logger,
+    logger: rawLogger,
     // leave API Gateway's 29 s integration timeout room for redaction and audit
     deadlineMs: 25_000,
   });
@@ -136,11 +142,18 @@ export function createLambdaHandler(options: LambdaHandlerOptions): LambdaHandle
       const proven = await proofs.verify(headers, claimed);
       if (!proven.ok) {
         const agent = claimed === undefined ? undefined : resolvePrincipal(claimed);
-        guard.auditRefusal({ requestId, method: '-', sourceIp, userAgent: single(headers['user-agent']), traceparent: single(headers.traceparent) }, unprovenReason(proven, claimed), agent);
+        guard.auditRefusal({ requestId, method: '-', sourceIp, userAgent: single(headers['user-agent']), traceparent: single(headers.traceparent), claimedPrincipal: claimed }, unprovenReason(proven, claimed), agent);
         return toProxyResult(unprovenResponse(proven));
       }
       const refused = refusedEvent(event, manifest.guard.maxBodyBytes);
-      if (refused) return toProxyResult(refused);
+      if (refused) {
+        // refused before the caller is identified: audited with what is known of it
+        guard.auditRefusal(
+          { requestId, method: '-', sourceIp, userAgent: text(event.requestContext?.identity?.userAgent), claimedPrincipal: claimed },
+          `http ${refused.status}`,
+        );
+        return toProxyResult(refused);
+      }
       const body = event.body == null ? undefined : event.isBase64Encoded ? Buffer.from(event.body, 'base64') : event.body;
       const response = await mcp.handle({
         server,
@@ -151,7 +164,7 @@ export function createLambdaHandler(options: LambdaHandlerOptions): LambdaHandle
       });
       return toProxyResult(response);
     } catch (err) {
-      logger.error('unhandled error', { requestId, error: err instanceof Error ? err.message : String(err) });
+      logger.error('unhandled error', { requestId, error: err });
       return toProxyResult(jsonRpcError(500, JSON_RPC.INTERNAL_ERROR, `Internal error (request id ${requestId})`));
     }
   };

@@ -107,8 +107,54 @@ export const findCards: Detector = (text, out) => {
       }
     }
     scanGroups(text, groups, out);
+    for (const g of groups) if (g.end - g.start > MAX_DIGITS) gluedDigits(text, g, out);
+  }
+  for (const shape of SPELLED_OUT) {
+    shape.lastIndex = 0;
+    for (let m = shape.exec(text); m !== null; m = shape.exec(text)) spelledOut(text, m.index, m.index + m[0].length, out);
   }
 };
+
+/**
+ * Layouts the digit-run rules keep out because lists and codes use them too, accepted when the
+ * digits are one Luhn-valid number of an issuer's length: groups joined by commas
+ * (`4111,1111,1111,1111`, `3782, 822463, 10005`) and one digit per dash (`4-1-1-1-…`;
+ * one digit per dot stays a version number).
+ */
+const SPELLED_OUT = [
+  /(?<![\d,.])\d{4}(?:, ?\d{4}){2}, ?\d{4}(?:, ?\d{1,3})?(?!\d|,\d)/g,
+  /(?<![\d,.])\d{4}, ?\d{6}, ?\d{4,5}(?!\d|,\d)/g,
+  /(?<![\d\-.])\d-\d(?:-\d){11,17}(?!\d|[\-.]\d)/g,
+];
+
+function spelledOut(text: string, start: number, end: number, out: Finding[]): void {
+  if (gluedBefore(text, start) || gluedAfter(text, end)) return;
+  let digits = '';
+  for (let k = start; k < end; k++) if (text.charCodeAt(k) >= 48 && text.charCodeAt(k) <= 57) digits += text[k];
+  if (digits.length < 13 || !luhnValid(digits)) return;
+  const issuer = cardIssuer(digits);
+  if (issuer === undefined) return;
+  if (keywordBefore(text, start, CARD_WORD) || (digits.length === 16 && !keywordBefore(text, start, DEVICE_WORD, 32))) out.push({ start, end, type: 'card' });
+}
+
+/**
+ * A card glued to other digits (`41111111111111111227`: the expiry typed after it, or before it),
+ * only next to a card word: a long number holds some Luhn-valid 16 digits one time in ten.
+ * The whole digit group is redacted.
+ */
+function gluedDigits(text: string, g: Group, out: Finding[]): void {
+  const len = g.end - g.start;
+  if (len > 2 * MAX_DIGITS + 4 || !keywordBefore(text, g.start, CARD_WORD)) return;
+  const digits = text.slice(g.start, g.end);
+  for (let n = MAX_DIGITS; n >= 13; n--) {
+    for (const candidate of [digits.slice(0, n), digits.slice(len - n)]) {
+      if (luhnValid(candidate) && cardIssuer(candidate) !== undefined) {
+        out.push({ start: g.start, end: g.end, type: 'card' });
+        return;
+      }
+    }
+  }
+}
 
 /**
  * Left to right, the longest card starting at each group. A card has at most 19 digits, so at
@@ -246,11 +292,11 @@ function containsDottedQuad(text: string, groups: readonly Group[], i: number, j
   return false;
 }
 
-/** `ORD4111…`, `ORD-4111…`, `0.4111…`: part of an id or a decimal. */
+/** `ORD4111…`, `ORD-4111…`, `0.4111…`: part of an id or a decimal; `visa4111…` is a card. */
 function gluedBefore(text: string, start: number): boolean {
   const before = text[start - 1];
   // `card%3D4111…` in a logged URL: the percent-escape is a separator, not part of the number.
-  if (isWordChar(before)) return !PERCENT_ESCAPE.test(text.slice(Math.max(0, start - 3), start));
+  if (isWordChar(before)) return !PERCENT_ESCAPE.test(text.slice(Math.max(0, start - 3), start)) && !GLUED_CARD_WORD.test(text.slice(Math.max(0, start - 16), start));
   return (before === '-' || before === '.' || before === '_') && isWordChar(text[start - 2]);
 }
 
@@ -260,10 +306,14 @@ function gluedBefore(text: string, start: number): boolean {
  */
 function gluedAfter(text: string, end: number): boolean {
   const after = text[end];
-  if (isWordChar(after)) return true;
+  if (isWordChar(after)) return !GLUED_EXPIRY.test(text.slice(end, end + 8));
   if ((after === '-' || after === '_') && isWordChar(text[end + 1])) return true;
   if (after === ',') return /\d/.test(text[end + 1] ?? '') && !CARD_LENGTH_NEXT.test(text.slice(end + 1, end + 21));
   return after === '.' && /\d/.test(text[end + 1] ?? '');
 }
 const PERCENT_ESCAPE = /^%[0-9A-Fa-f]{2}$/;
+/** A card word the number is typed straight after (`visa4111…`, `CC#`, `cardno4111…`), itself a whole word. */
+const GLUED_CARD_WORD = /(?<![A-Za-z])(?:visa|mastercard|master|mc|amex|card|cardno|cardnum|cardnumber|cc|ccnum|ccno|pan|debit|credit|karte|carte|tarjeta|carta|kaart|cartao)$/i;
+/** What customers type straight after a card: the expiry or the code (`…1111exp1227`, `…1111cvv123`). */
+const GLUED_EXPIRY = /^(?:exp|cvv|cvc|ccv|valid|gültig|mm|until)/i;
 const CARD_LENGTH_NEXT = /^\d{12,19}(?!\d)/;

@@ -6,8 +6,12 @@ import { countrySpecs, isValidIBAN } from 'ibantools';
 import { isWordChar } from './context';
 import type { Detector } from './finding';
 
-/** Country code, check digits, then up to 30 characters with optional single separators. */
-const IBAN_CANDIDATE = /(?<![A-Za-z0-9])[A-Za-z]{2}\d{2}(?:[ \u00A0-]?[A-Za-z0-9]){8,30}/g;
+/**
+ * Country code, check digits, then up to 30 characters with optional single separators (space,
+ * NBSP, dash, dot); straight after the word `IBAN` too (`ibanDE89…`).
+ */
+const IBAN_CANDIDATE = /(?:(?<=iban|IBAN|Iban)|(?<![A-Za-z0-9]))[A-Za-z]{2}\d{2}(?:[ \u00A0.\-]?[A-Za-z0-9]){8,30}/g;
+const SEPARATOR = /[ \u00A0.\-]/g;
 
 export const findIbans: Detector = (text, out) => {
   IBAN_CANDIDATE.lastIndex = 0;
@@ -16,7 +20,7 @@ export const findIbans: Detector = (text, out) => {
     const length = countrySpecs[country]?.chars;
     const end = length ? ibanEnd(m[0], length) : -1;
     if (end > 0 && !isWordChar(text[m.index + end])) {
-      const iban = m[0].slice(0, end).replace(/[ \u00A0-]/g, '').toUpperCase();
+      const iban = m[0].slice(0, end).replace(SEPARATOR, '').toUpperCase();
       if (isValidIBAN(iban)) {
         out.push({ start: m.index, end: m.index + end, type: 'iban' });
         IBAN_CANDIDATE.lastIndex = m.index + end;
@@ -32,7 +36,8 @@ export const findIbans: Detector = (text, out) => {
 function ibanEnd(candidate: string, length: number): number {
   let seen = 0;
   for (let k = 0; k < candidate.length; k++) {
-    if (candidate[k] !== ' ' && candidate[k] !== '\u00A0' && candidate[k] !== '-' && ++seen === length) return k + 1;
+    const c = candidate[k];
+    if (c !== ' ' && c !== '\u00A0' && c !== '-' && c !== '.' && ++seen === length) return k + 1;
   }
   return -1;
 }

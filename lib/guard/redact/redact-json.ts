@@ -15,10 +15,15 @@ import type { RedactionType } from '../../config/schema';
  * cardNumber, pan, ssn, iban, password, secret, ...; case/separator-insensitive) whatever their type.
  */
 export function redactJson(value: unknown, clearance: string, policy: RedactionPolicy): { value: unknown; counts: RedactionCounts } {
+  return redactJsonAt(value, clearance, policy, 0);
+}
+
+/** `redactJson` for a value that was itself text (JSON in a string): `depth` bounds the nesting. */
+export function redactJsonAt(value: unknown, clearance: string, policy: RedactionPolicy, depth: number): { value: unknown; counts: RedactionCounts } {
   const hidden = new Set<RedactionType>(typesAbove(policy, clearance));
   const counts: RedactionCounts = {};
   if (hidden.size === 0) return { value, counts };
-  const walker = new Walker(clearance, policy, hidden, counts);
+  const walker = new Walker(clearance, policy, hidden, counts, depth);
   return { value: walker.walk(value), counts };
 }
 
@@ -32,6 +37,7 @@ class Walker {
     private readonly policy: RedactionPolicy,
     private readonly hidden: ReadonlySet<RedactionType>,
     private readonly counts: RedactionCounts,
+    private readonly depth: number,
   ) {
     this.numberDetectors = NUMBER_TYPES.filter((type) => hidden.has(type)).map((type) => DETECTORS[type]);
   }
@@ -51,7 +57,7 @@ class Walker {
   }
 
   private text(s: string): string {
-    const r = redact(s, this.clearance, this.policy);
+    const r = redact(s, this.clearance, this.policy, this.depth);
     if (r.text !== s) for (const [type, n] of Object.entries(r.counts) as [RedactionType, number][]) this.add(type, n);
     return r.text;
   }
@@ -67,7 +73,7 @@ class Walker {
     const label = keyLabel(key);
     if (label === '') return this.text(s);
     const prefix = `${label}: `;
-    const r = redact(prefix + s, this.clearance, this.policy);
+    const r = redact(prefix + s, this.clearance, this.policy, this.depth);
     if (r.text.length === prefix.length + s.length && r.text.endsWith(s)) return s;
     if (!r.text.startsWith(prefix)) return this.text(s);
     for (const [type, n] of Object.entries(r.counts) as [RedactionType, number][]) this.add(type, n);
@@ -81,7 +87,8 @@ class Walker {
    */
   private number(n: number, key: string | undefined): unknown {
     if (!Number.isInteger(n) || Math.abs(n) < 1_000_000 || this.numberDetectors.length === 0) return n;
-    const digits = String(n);
+    // the sign is not part of the value: `-4111111111111111` is the card written by a careless export
+    const digits = String(Math.abs(n));
     if (!ALL_DIGITS.test(digits)) return n;
     const label = key === undefined ? '' : keyLabel(key);
     const text = label === '' ? digits : `${label}: ${digits}`;

@@ -1,11 +1,19 @@
 /**
  * `redact(text, clearance, policy)`: finds every value whose data class ranks above the
- * clearance and replaces it with a typed marker such as `[REDACTED:card]`.
+ * clearance and replaces it with a typed marker such as `[REDACTED:card]`. One mechanism for
+ * every text that leaves the server (tool output, logs, audit lines, the `redact` CLI):
+ * - text that is a JSON document is redacted as JSON (`redactJson`: sensitive keys hide their
+ *   values whatever they look like) and written back in its own layout;
+ * - other text is read in its normalized form (normalize.ts) by the value detectors and the
+ *   key rules for fragments (keyed-values.ts); the original span of each finding is replaced.
  */
 import type { RedactionType } from '../../config/schema';
 import { DETECTORS, TYPE_RANK } from './detectors';
 import type { Detector, Finding } from './finding';
+import { findKeyedValues } from './keyed-values';
+import { detectionView, originalSpan } from './normalize';
 import { typesAbove, type RedactionCounts, type RedactionPolicy } from './policy';
+import { redactJsonAt } from './redact-json';
 
 /** The marker that replaces a value of `type`. */
 export function redactionMarker(type: RedactionType): string {
@@ -13,26 +21,37 @@ export function redactionMarker(type: RedactionType): string {
 }
 
 // The detectors a clearance needs, per policy object (policies are built once per cold start).
-const plans = new WeakMap<RedactionPolicy, Map<string, readonly Detector[]>>();
 
-function detectorsFor(policy: RedactionPolicy, clearance: string): readonly Detector[] {
+interface Plan {
+  readonly detectors: readonly Detector[];
+  readonly hidden: ReadonlySet<RedactionType>;
+}
+const plans = new WeakMap<RedactionPolicy, Map<string, Plan>>();
+
+function planFor(policy: RedactionPolicy, clearance: string): Plan {
   let byClearance = plans.get(policy);
   if (!byClearance) {
     byClearance = new Map();
     plans.set(policy, byClearance);
   }
-  let detectors = byClearance.get(clearance);
-  if (!detectors) {
-    detectors = typesAbove(policy, clearance).map((type) => DETECTORS[type]);
-    byClearance.set(clearance, detectors);
+  let plan = byClearance.get(clearance);
+  if (!plan) {
+    const types = typesAbove(policy, clearance);
+    plan = { detectors: types.map((type) => DETECTORS[type]), hidden: new Set(types) };
+    byClearance.set(clearance, plan);
   }
-  return detectors;
+  return plan;
 }
 
 /** Every finding of the given detectors, overlaps resolved: sorted, disjoint spans. */
 export function findSensitive(text: string, detectors: readonly Detector[]): Finding[] {
   const found: Finding[] = [];
   for (const detect of detectors) detect(text, found);
+  return mergeFindings(found);
+}
+
+/** Sorted, disjoint spans; overlapping findings become one. */
+function mergeFindings(found: Finding[]): Finding[] {
   if (found.length < 2) return found;
   found.sort((a, b) => a.start - b.start || TYPE_RANK[a.type] - TYPE_RANK[b.type] || b.end - a.end);
   const merged: Finding[] = [];
@@ -46,22 +65,69 @@ export function findSensitive(text: string, detectors: readonly Detector[]): Fin
   return merged;
 }
 
+/** JSON nested in JSON strings is followed this deep (each level at least doubles the escapes). */
+const MAX_JSON_DEPTH = 8;
+const JSON_START = /^\s*[[{]/;
+const JSON_END = /[\]}]\s*$/;
+
 /**
  * Replaces every finding whose class is above `clearance` with a typed marker `[REDACTED:card]`.
  * Text with nothing to redact comes back byte-identical (same string).
+ * @param depth how deep in JSON-in-JSON this text is (internal)
  */
-export function redact(text: string, clearance: string, policy: RedactionPolicy): { text: string; counts: RedactionCounts } {
-  const detectors = detectorsFor(policy, clearance);
-  if (detectors.length === 0 || text.length === 0) return { text, counts: {} };
-  const findings = findSensitive(text, detectors);
-  if (findings.length === 0) return { text, counts: {} };
-  const counts: RedactionCounts = {};
+export function redact(text: string, clearance: string, policy: RedactionPolicy, depth = 0): { text: string; counts: RedactionCounts } {
+  const plan = planFor(policy, clearance);
+  if (plan.detectors.length === 0 || text.length === 0) return { text, counts: {} };
+  let counts: RedactionCounts = {};
+  if (depth < MAX_JSON_DEPTH && JSON_START.test(text) && JSON_END.test(text)) {
+    const asJson = redactJsonText(text, clearance, policy, depth);
+    // the patterns still read the text: a number JSON.parse rounded (19 digits) is there as written
+    if (asJson) ({ text, counts } = asJson);
+  }
+  const view = detectionView(text);
+  const found = findSensitive(view.text, plan.detectors);
+  const keyed: Finding[] = [];
+  findKeyedValues(view.text, plan.hidden, keyed);
+  const findings = keyed.length === 0 ? found : mergeFindings([...found, ...keyed]);
+  if (findings.length === 0) return { text, counts };
+  counts = { ...counts };
   let result = '';
   let cursor = 0;
   for (const f of findings) {
-    result += text.slice(cursor, f.start) + redactionMarker(f.type);
-    cursor = f.end;
+    const span = originalSpan(view, f.start, f.end);
+    if (span.start < cursor) {
+      // two findings that map into one original character: the second one's rest goes too
+      cursor = Math.max(cursor, span.end);
+      continue;
+    }
+    result += text.slice(cursor, span.start) + redactionMarker(f.type);
+    cursor = span.end;
     counts[f.type] = (counts[f.type] ?? 0) + 1;
   }
   return { text: result + text.slice(cursor), counts };
+}
+
+/**
+ * A JSON document redacted as JSON and written back in its layout (indentation as the first
+ * indented line shows it, surrounding whitespace kept); undefined when `text` is not JSON.
+ */
+function redactJsonText(text: string, clearance: string, policy: RedactionPolicy, depth: number): { text: string; counts: RedactionCounts } | undefined {
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+  let r: { value: unknown; counts: RedactionCounts };
+  try {
+    r = redactJsonAt(value, clearance, policy, depth + 1);
+  } catch {
+    // nested deeper than the walk can go: the text path (patterns and key rules on the text) still runs
+    return undefined;
+  }
+  if (r.value === value) return { text, counts: {} };
+  const indent = /^[ \t]*[[{]\r?\n([ \t]+)/.exec(text)?.[1];
+  const lead = /^\s*/.exec(text)![0];
+  const trail = /\s*$/.exec(text)![0];
+  return { text: lead + JSON.stringify(r.value, null, indent) + trail, counts: r.counts };
 }

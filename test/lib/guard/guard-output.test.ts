@@ -42,11 +42,12 @@ describe('createGuard: tool output screening', () => {
     expect(h.recorded[0]!.metrics).toMatchObject({ InjectionFlagged: 1, Denied: 0 });
   });
 
-  it('leaves the result untouched and unaudited for injection when guard.outputInjection is off', async () => {
+  it('does not screen or audit for injection when guard.outputInjection is off, but still strips hidden characters', async () => {
     const h = guardHarness({ manifest: withOutputInjection('off') });
     const withHidden = async (): Promise<ToolCallResult> => ({ content: [{ type: 'text', text: `${PLANTED}\u200B` }] });
     const result = await h.guard.callTool(h.call('support-agent', 'commerce', 'get_order', {}, { run: withHidden }));
-    expect(text(result)).toBe(`${PLANTED}\u200B`);
+    // stripping is part of redaction (issue 7): only the instruction screen is off
+    expect(text(result)).toBe(PLANTED);
     expect(unmapped(h.audit.events[0]!).output_injection).toBeNull();
     expect(h.recorded[0]!.metrics.InjectionFlagged).toBe(0);
   });

@@ -126,7 +126,7 @@ describe('createGuard: kill switch', () => {
     expect(await h.guard.isContained('fraud-agent')).toBe(true);
     const result = await h.guard.callTool(h.call('fraud-agent', 'payments', 'get_payment'));
     expect(result.isError).toBe(true);
-    expect(unmapped(h.audit.events[0]!).outcome).toBe('contained');
+    expect(unmapped(h.audit.events[0]!).outcome).toBe('status_unavailable');
   });
 
   it('recovers about a second after the status store does', async () => {

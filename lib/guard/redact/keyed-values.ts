@@ -1,0 +1,104 @@
+/**
+ * Key-based redaction in free text. `redactJson` hides the value of a sensitive key
+ * (`password`, `apiKey`, `iban`, `address`, …) whatever it looks like; the same value written
+ * as text must not slip through because no pattern recognises it:
+ * - a JSON or Python-dict fragment inside a longer text (`log: {"sessionToken": "…", "ok": true}`,
+ *   `{'password': 'x'}`): every sensitive key, its value a string, number, object or array;
+ * - `key=value` / `key: value` (query strings, config dumps, log lines): credential keys only
+ *   (`password`, `secret`, `apiKey`, `token`s, private keys), and only a value that looks like a
+ *   secret (a digit or a symbol in it, or 12+ characters), so "reset your password: click here"
+ *   stays prose.
+ * Each scan is bounded and resumes after the value it consumed: linear in the text.
+ */
+import type { RedactionType } from '../../config/schema';
+import type { Finding } from './finding';
+import { sensitiveKeyType } from './sensitive-keys';
+
+const QUOTED_KEY = /(["'])([A-Za-z_$][\w$ .\-]{0,63})\1[ \t]{0,8}:[ \t\r\n]{0,16}/g;
+const BARE_KEY = /(?<![\w\-])([A-Za-z][\w\-]{1,40})[ \t]{0,2}[:=][ \t]{0,2}(?=[^\s{[])/g;
+const BARE_VALUE = /[^\s"',;&<>{}[\]()]{1,512}/y;
+const NUMBER = /-?\d[\d.eE+\-]{0,40}/y;
+/** How far one value may reach; longer strings or structures are redacted up to here. */
+const MAX_VALUE = 64 * 1024;
+const CREDENTIALS: ReadonlySet<RedactionType> = new Set(['aws-secret', 'aws-access-key', 'jwt', 'private-key']);
+const LOOKS_SECRET = /[\d\W_]/;
+/** A value already redacted (the JSON path ran first): nothing left to hide, nothing to count. */
+const MARKER = /^\[REDACTED:[a-z-]+\]$/;
+
+/** End of the quoted string starting at `at` (the quote), or the bound. */
+function stringEnd(text: string, at: number): number {
+  const quote = text[at];
+  const limit = Math.min(text.length, at + MAX_VALUE);
+  for (let k = at + 1; k < limit; k++) {
+    const c = text[k];
+    if (c === '\\') k++;
+    else if (c === quote) return k + 1;
+    else if (c === '\n' && quote === "'") return k;
+  }
+  return limit;
+}
+
+/** End of the object or array starting at `at`, strings respected, or the bound. */
+function structureEnd(text: string, at: number): number {
+  const limit = Math.min(text.length, at + MAX_VALUE);
+  let depth = 0;
+  for (let k = at; k < limit; k++) {
+    const c = text[k];
+    if (c === '"' || c === "'") k = stringEnd(text, k) - 1;
+    else if (c === '{' || c === '[') depth++;
+    else if (c === '}' || c === ']') {
+      depth--;
+      if (depth === 0) return k + 1;
+    }
+  }
+  return limit;
+}
+
+/** Appends a finding for each value of a key whose type is in `hidden`. */
+export function findKeyedValues(text: string, hidden: ReadonlySet<RedactionType>, out: Finding[]): void {
+  if (text.length < 4) return;
+  let resume = 0;
+  QUOTED_KEY.lastIndex = 0;
+  for (let m = QUOTED_KEY.exec(text); m !== null; m = QUOTED_KEY.exec(text)) {
+    if (m.index < resume) continue;
+    const type = sensitiveKeyType(m[2]!);
+    if (type === undefined || !hidden.has(type)) continue;
+    const at = m.index + m[0].length;
+    const c = text[at];
+    let start = at;
+    let end = at;
+    if (c === '"' || c === "'") {
+      end = stringEnd(text, at);
+      // keep the quotes, so a JSON fragment stays JSON; an empty string holds nothing
+      start = at + 1;
+      if (end - 1 >= start && text[end - 1] === c) end--;
+    } else if (c === '{' || c === '[') end = structureEnd(text, at);
+    else if (c !== undefined && (c === '-' || (c >= '0' && c <= '9'))) {
+      NUMBER.lastIndex = at;
+      end = at + (NUMBER.exec(text)?.[0].length ?? 0);
+    }
+    if (end > start && !MARKER.test(text.slice(start, end))) {
+      out.push({ start, end, type });
+      resume = end;
+      QUOTED_KEY.lastIndex = end;
+    }
+  }
+  BARE_KEY.lastIndex = 0;
+  for (let m = BARE_KEY.exec(text); m !== null; m = BARE_KEY.exec(text)) {
+    const type = sensitiveKeyType(m[1]!);
+    if (type === undefined || !CREDENTIALS.has(type) || !hidden.has(type)) continue;
+    let at = m.index + m[0].length;
+    let value: string | undefined;
+    if (text[at] === '"' || text[at] === "'") {
+      const end = stringEnd(text, at);
+      value = text.slice(at + 1, text[end - 1] === text[at] ? end - 1 : end);
+      at++;
+    } else {
+      BARE_VALUE.lastIndex = at;
+      value = BARE_VALUE.exec(text)?.[0];
+    }
+    if (value === undefined || MARKER.test(value) || (value.length < 12 && (value.length < 4 || !LOOKS_SECRET.test(value)))) continue;
+    out.push({ start: at, end: at + value.length, type });
+    BARE_KEY.lastIndex = at + value.length;
+  }
+}

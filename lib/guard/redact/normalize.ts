@@ -1,0 +1,136 @@
+/**
+ * The text the detectors read, and the way back to the text that is sent. People and tools
+ * write the same card in many ways that are one number to a reader: full-width digits (Japanese
+ * input methods), Arabic-Indic or mathematical digits, soft hyphens and other invisible
+ * characters inside it, `&nbsp;` between the groups, runs of spaces. The detectors see one
+ * normalized form; the redactor replaces the ORIGINAL span of what they found, so nothing of the
+ * value survives in what leaves the server, and everything else comes back byte for byte.
+ *
+ * Per code point, in one left-to-right pass (linear):
+ * - default-ignorable code points (U+00AD, U+034F, U+061C, U+115F, U+180E, U+200B-U+200F,
+ *   U+2060-U+206F, U+3164, U+FE00-U+FE0F, U+FEFF, U+FFA0, tags U+E0000-U+E0FFF, …), other format
+ *   characters (`Cf`) and combining marks (`Mn`, `Me`: a keycap or an underline on a digit) are dropped;
+ * - every decimal digit (`Nd`, any script) becomes its ASCII digit;
+ * - every dash (`Pd`, U+2212 minus) becomes `-`;
+ * - a run of whitespace becomes one space, or one line break if it holds one;
+ * - `&nbsp;`, `&shy;`, numeric character references (`&#160;`, `&#x34;`) and a few other named
+ *   entities are read as the character they stand for;
+ * - anything else is NFKC-normalized on its own (`Ｄ` → `D`, `ﬁ` → `fi`).
+ */
+
+/** Text as the detectors read it, with the original span of every UTF-16 unit. */
+export interface DetectionView {
+  readonly text: string;
+  /** `start[i]`, `end[i]`: the span of the original text that unit `i` of `text` came from. */
+  readonly start?: Uint32Array;
+  readonly end?: Uint32Array;
+}
+
+/** Printable ASCII without `&` and without two whitespace characters in a row needs no work. */
+const NEEDS_NORMALIZING = /[^\t\n\r\x20-\x25\x27-\x7e]|\s\s/;
+const DROPPED = /^[\p{Default_Ignorable_Code_Point}\p{Cf}\p{Mn}\p{Me}]$/u;
+const DECIMAL_DIGIT = /^\p{Nd}$/u;
+const DASH = /^[\p{Pd}\u2212\uFE63\uFF0D]$/u;
+const WHITESPACE = /^\s$/u;
+const ENTITY = /&(?:(nbsp|ensp|emsp|thinsp|nnbsp|numsp|puncsp|shy|zwsp|zwj|zwnj|lrm|rlm|hyphen|dash|ndash|mdash|minus|NoBreak|ZeroWidthSpace)|#(\d{1,7})|#[xX]([0-9A-Fa-f]{1,6}));/y;
+const NAMED_ENTITY: Readonly<Record<string, number>> = {
+  nbsp: 0xa0, ensp: 0x2002, emsp: 0x2003, thinsp: 0x2009, nnbsp: 0x202f, numsp: 0x2007, puncsp: 0x2008, shy: 0xad, zwsp: 0x200b,
+  ZeroWidthSpace: 0x200b, zwj: 0x200d, zwnj: 0x200c, lrm: 0x200e, rlm: 0x200f, NoBreak: 0x2060, hyphen: 0x2010, dash: 0x2010,
+  ndash: 0x2013, mdash: 0x2014, minus: 0x2212,
+};
+
+// Per-code-point answers, remembered (bounded): text is mostly a few scripts.
+const mapped = new Map<number, string>();
+const MAPPED_MAX = 8192;
+
+/** The ASCII digit of a decimal digit of any script. */
+function digitOf(cp: number): string {
+  // Unicode stability policy: decimal digits are encoded in contiguous runs of ten, 0 to 9, so
+  // the distance to the first digit of the (possibly multi-script) run gives the value.
+  let first = cp;
+  while (first > 0 && DECIMAL_DIGIT.test(String.fromCodePoint(first - 1))) first--;
+  return String((cp - first) % 10);
+}
+
+/** What one code point becomes in the detection text ('' when dropped). */
+function mapCodePoint(cp: number): string {
+  if (cp < 0x80) return String.fromCharCode(cp);
+  let out = mapped.get(cp);
+  if (out !== undefined) return out;
+  const ch = String.fromCodePoint(cp);
+  if (DROPPED.test(ch)) out = '';
+  else if (DECIMAL_DIGIT.test(ch)) out = digitOf(cp);
+  else if (DASH.test(ch)) out = '-';
+  else if (WHITESPACE.test(ch)) out = ' ';
+  else {
+    out = ch.normalize('NFKC');
+    // NFKC can yield digits of another script or a dash of its own (`⒈` → `1.`): map those too
+    if (out !== ch) out = [...out].map((c) => (c.charCodeAt(0) < 0x80 ? c : DECIMAL_DIGIT.test(c) ? digitOf(c.codePointAt(0)!) : DASH.test(c) ? '-' : WHITESPACE.test(c) ? ' ' : DROPPED.test(c) ? '' : c)).join('');
+  }
+  if (mapped.size >= MAPPED_MAX) mapped.clear();
+  mapped.set(cp, out);
+  return out;
+}
+
+/** The detection view of `text`; the same string, without a map, when nothing needs normalizing. */
+export function detectionView(text: string): DetectionView {
+  if (!NEEDS_NORMALIZING.test(text)) return { text };
+  const parts: string[] = [];
+  // at most one output unit per input unit, except NFKC expansions: grow when needed
+  let start = new Uint32Array(text.length + 16);
+  let end = new Uint32Array(text.length + 16);
+  let n = 0;
+  const push = (s: string, from: number, to: number) => {
+    if (n + s.length > start.length) {
+      const grow = (a: Uint32Array) => {
+        const b = new Uint32Array(Math.max(a.length * 2, n + s.length));
+        b.set(a);
+        return b;
+      };
+      start = grow(start);
+      end = grow(end);
+    }
+    for (let k = 0; k < s.length; k++) {
+      start[n] = from;
+      end[n] = to;
+      n++;
+    }
+    parts.push(s);
+  };
+  let i = 0;
+  while (i < text.length) {
+    let cp = text.codePointAt(i)!;
+    let width = cp > 0xffff ? 2 : 1;
+    if (cp === 0x26 /* & */) {
+      ENTITY.lastIndex = i;
+      const m = ENTITY.exec(text);
+      if (m) {
+        const value = m[1] !== undefined ? NAMED_ENTITY[m[1]]! : Number.parseInt(m[2] ?? m[3]!, m[2] !== undefined ? 10 : 16);
+        if (value > 0 && value <= 0x10ffff && !(value >= 0xd800 && value <= 0xdfff)) {
+          cp = value;
+          width = m[0].length;
+        }
+      }
+    }
+    const out = cp === 0x0a || cp === 0x0d ? '\n' : mapCodePoint(cp);
+    if (out === ' ' || out === '\n') {
+      // a whitespace run becomes one character whose span covers the whole run
+      const last = parts.length > 0 ? parts[parts.length - 1] : undefined;
+      if (last === ' ' || last === '\n') {
+        end[n - 1] = i + width;
+        if (out === '\n' && last === ' ') parts[parts.length - 1] = '\n';
+        i += width;
+        continue;
+      }
+    }
+    if (out !== '') push(out, i, i + width);
+    i += width;
+  }
+  return { text: parts.join(''), start: start.subarray(0, n), end: end.subarray(0, n) };
+}
+
+/** The original span of `[from, to)` of the view. */
+export function originalSpan(view: DetectionView, from: number, to: number): { start: number; end: number } {
+  if (!view.start || !view.end) return { start: from, end: to };
+  return { start: view.start[from]!, end: view.end[to - 1]! };
+}

@@ -33,7 +33,7 @@ export function fakeShopAccount(
   manifest: Manifest,
   tables: Record<string, string>,
   mocks: { ddb: AwsClientStub<DynamoDBDocumentClient>; sts: AwsClientStub<STSClient> },
-  options: { statuses?: Record<string, unknown>[] } = {},
+  options: { statuses?: Record<string, unknown>[]; now?: () => number } = {},
 ): { fake: FakeDynamoDB; sts: FakeSts; proofs: CallerProofs; clients: NonNullable<LambdaHandlerOptions['clients']> } {
   const fake = new FakeDynamoDB();
   fake.createTable(SHOP_LAMBDA_ENV.WARDEN_AGENT_STATUS_TABLE, { partitionKey: 'agent' }, options.statuses);
@@ -49,11 +49,11 @@ export function fakeShopAccount(
   fake.install(mocks.ddb);
   const region = { region: 'eu-west-1', credentials: { accessKeyId: 'AKIDLAMBDAROLE', secretAccessKey: 'x' } };
   // STS for the agents' caller proofs (verifies their signatures); AssumeRole stays on the SDK mock
-  const sts = new FakeSts(SHOP_LAMBDA_ENV.AWS_REGION);
+  const sts = new FakeSts(SHOP_LAMBDA_ENV.AWS_REGION, options.now);
   return {
     fake,
     sts,
-    proofs: new CallerProofs(sts, { region: SHOP_LAMBDA_ENV.AWS_REGION, serverId: SHOP_LAMBDA_ENV.WARDEN_SERVER_ID }),
+    proofs: new CallerProofs(sts, { region: SHOP_LAMBDA_ENV.AWS_REGION, serverId: SHOP_LAMBDA_ENV.WARDEN_SERVER_ID, now: options.now }),
     clients: {
       stsFetch: sts.fetch,
       dynamodb: DynamoDBDocumentClient.from(new DynamoDBClient(region)),

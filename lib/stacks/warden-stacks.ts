@@ -13,6 +13,7 @@ import type { Manifest, ServerSpec } from '../config/schema';
 import { AccessModel } from '../policy/access-model';
 import { WardenDataStack } from './data-stack';
 import { WardenIdentityStack } from './identity-stack';
+import { WardenIncidentResponseStack } from './incident-response-stack';
 import { SERVERS_PER_STACK, WardenServersStack } from './servers-stack';
 import { checkRoleLimits } from './role-limits';
 import { DEFAULT_AGENTS_PER_STACK, shard } from './shard';
@@ -42,6 +43,8 @@ export interface WardenStacks {
   readonly identities: readonly WardenIdentityStack[];
   /** Servers shards, in order; the first holds the shared kill-switch table. */
   readonly servers: readonly WardenServersStack[];
+  /** Contains agents on their alarms, collects evidence, waits for a human; runs the drills. */
+  readonly incidentResponse: WardenIncidentResponseStack;
   /** Manifest servers no agent has a tool on; they are not deployed. */
   readonly uncalledServers: readonly string[];
   /** Every stack, in deployment order. */
@@ -78,13 +81,17 @@ export function buildWardenStacks(app: Construct, loaded: { readonly manifest: M
     servers.push(stack);
   }
   const byServer = new Map(servers.flatMap((s) => s.servers.map((mcp) => [mcp.serverName, mcp] as const)));
+  const incidentResponse = new WardenIncidentResponseStack(app, { manifest: loaded.manifest });
+  if (servers[0]) incidentResponse.addStackDependency(servers[0], 'incident response writes the kill switch the first servers stack holds');
+  for (const identity of identities) incidentResponse.addStackDependency(identity, 'incident response contains the agent roles');
   return {
     model,
     data,
     identities,
     servers,
+    incidentResponse,
     uncalledServers: uncalled.map((s) => s.name),
-    all: [data, ...identities, ...servers],
+    all: [data, ...identities, ...servers, incidentResponse],
     identityOf(agent: string): AgentIdentity {
       const identity = byAgent.get(agent);
       if (!identity) throw new Error(`no identity for agent "${agent}"; agents are ${[...byAgent.keys()].join(', ')}.`);

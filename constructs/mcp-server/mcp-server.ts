@@ -40,6 +40,7 @@ import { RUNTIME_ENV } from './runtime/runtime-env';
 import { serverMetric, type ServerMetricName, type ServerMetricOptions } from './server-metrics';
 import { allowCloudWatchLogs } from './log-encryption-key';
 import { WardenNetwork } from './warden-network';
+import { MCP_API_STAGE, serverApiName, serverFunctionName } from './server-names';
 
 export interface McpServerProps {
   /** The validated manifest. */
@@ -110,7 +111,7 @@ export interface McpServerProps {
 
 /** Where an agent's caller role may send requests. */
 const MCP_PATH = 'mcp';
-const STAGE_NAME = 'v1';
+const STAGE_NAME = MCP_API_STAGE;
 
 /** The Cedar WebAssembly of the cedar-wasm this package depends on (the one its runtime bundles). */
 export const CEDAR_WASM = join(dirname(require.resolve('@cedar-policy/cedar-wasm/nodejs')), 'cedar_wasm_bg.wasm');
@@ -307,6 +308,8 @@ export class McpServer extends Construct {
     const entry = writeHandlerEntry(entryDir, { manifest, server: spec.name, toolModule, extraPolicies });
 
     this.function = new nodejs.NodejsFunction(this, 'Function', {
+      // named, so the trail's data events and metric filters can find it from another stack
+      functionName: serverFunctionName(project, environment, spec.name),
       entry,
       handler: 'handler',
       runtime: lambda.Runtime.NODEJS_24_X,
@@ -377,7 +380,7 @@ export class McpServer extends Construct {
 
     // ---- API
     this.api = new apigw.RestApi(this, 'Api', {
-      restApiName: `${project}-${environment}-${spec.name}-mcp`,
+      restApiName: serverApiName(project, environment, spec.name),
       description: `mcp-warden ${project}-${environment}: MCP server ${spec.name} (private, IAM auth)`,
       endpointConfiguration: { types: [apigw.EndpointType.PRIVATE], vpcEndpoints: [this.apiEndpoint, ...(props.additionalApiEndpoints ?? [])] },
       policy: this.resourcePolicy(stack, [this.apiEndpoint, ...(props.additionalApiEndpoints ?? [])]),

@@ -27,3 +27,4 @@ export {
   type CompliancePack,
 } from '../lib/config';
 export { AccessModel, type Grant, type DatasetGrant } from '../lib/policy/access-model';
+export * from './monitoring';

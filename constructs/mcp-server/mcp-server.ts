@@ -40,6 +40,7 @@ import { RUNTIME_ENV } from './runtime/runtime-env';
 import { serverMetric, type ServerMetricName, type ServerMetricOptions } from './server-metrics';
 import { allowCloudWatchLogs } from './log-encryption-key';
 import { WardenNetwork } from './warden-network';
+import { MCP_API_STAGE, serverApiName, serverFunctionName } from './server-names';
 
 export interface McpServerProps {
   /** The validated manifest. */
@@ -110,7 +111,7 @@ export interface McpServerProps {
 
 /** Where an agent's caller role may send requests. */
 const MCP_PATH = 'mcp';
-const STAGE_NAME = 'v1';
+const STAGE_NAME = MCP_API_STAGE;
 
 /** The Cedar WebAssembly of the cedar-wasm this package depends on (the one its runtime bundles). */
 export const CEDAR_WASM = join(dirname(require.resolve('@cedar-policy/cedar-wasm/nodejs')), 'cedar_wasm_bg.wasm');
@@ -307,6 +308,8 @@ export class McpServer extends Construct {
     const entry = writeHandlerEntry(entryDir, { manifest, server: spec.name, toolModule, extraPolicies });
 
     this.function = new nodejs.NodejsFunction(this, 'Function', {
+      // named, so the trail's data events and metric filters can find it from another stack
+      functionName: serverFunctionName(project, environment, spec.name),
       entry,
       handler: 'handler',
       runtime: lambda.Runtime.NODEJS_24_X,
@@ -377,7 +380,7 @@ export class McpServer extends Construct {
 
     // ---- API
     this.api = new apigw.RestApi(this, 'Api', {
-      restApiName: `${project}-${environment}-${spec.name}-mcp`,
+      restApiName: serverApiName(project, environment, spec.name),
       description: `mcp-warden ${project}-${environment}: MCP server ${spec.name} (private, IAM auth)`,
       endpointConfiguration: { types: [apigw.EndpointType.PRIVATE], vpcEndpoints: [this.apiEndpoint, ...(props.additionalApiEndpoints ?? [])] },
       policy: this.resourcePolicy(stack, [this.apiEndpoint, ...(props.additionalApiEndpoints ?? [])]),
@@ -420,6 +423,10 @@ export class McpServer extends Construct {
       requestModels: { 'application/json': messageModel },
     });
     addMethodNotAllowed(mcp);
+    // the server id its callers bind their caller proofs to (lib/caller-proof): the REST API id,
+    // which the agents' client reads from the URL it calls
+    this.function.addEnvironment(RUNTIME_ENV.serverId, this.api.restApiId);
+    allowCallerProofs(this.network);
     addJsonRpcGatewayResponses(this.api);
     this.suppressApiFindings();
   }
@@ -565,6 +572,28 @@ export class McpServer extends Construct {
     }
     for (const pack of ['NIST.800.53.R5', 'PCI.DSS.321']) suppress(stage, { rule: `${pack}-APIGWAssociatedWithWAF`, reason: waf });
   }
+}
+
+/** Networks whose STS endpoint already lets caller proofs through (one statement per network). */
+const proofsAllowed = new WeakSet<WardenNetwork>();
+
+/**
+ * The function executes its callers' presigned sts:GetCallerIdentity through the STS endpoint;
+ * the request is the caller's (signed with the agent's credentials), so the endpoint policy must
+ * admit it for the account's principals. GetCallerIdentity has no resource type: `*`.
+ */
+function allowCallerProofs(network: WardenNetwork): void {
+  if (proofsAllowed.has(network)) return;
+  proofsAllowed.add(network);
+  network.stsEndpoint.addToPolicy(
+    new iam.PolicyStatement({
+      sid: 'CallerProofs',
+      principals: [new iam.AnyPrincipal()],
+      actions: ['sts:GetCallerIdentity'],
+      resources: ['*'],
+      conditions: { StringEquals: { 'aws:PrincipalAccount': Stack.of(network).account } },
+    }),
+  );
 }
 
 export type { ServerMetricName, ServerMetricOptions };

@@ -6,6 +6,8 @@
  * Cross-field rules (references, uniqueness, name lengths) live in `cross-checks.ts`.
  */
 import { z } from 'zod';
+import { ALARM_KIND_NAMES } from '../alarms/alarm-kinds';
+import { ALARM_SEVERITIES } from '../alarms/alarm-name';
 
 /** Lower-case, digits and hyphens; starts with a letter. Safe in IAM, CloudFormation, S3 and Cedar ids. */
 const NAME = /^[a-z][a-z0-9-]*[a-z0-9]$|^[a-z]$/;
@@ -167,9 +169,65 @@ export const dataKeysSchema = z.strictObject({
     .optional(),
 });
 
+const alarmSeverity = z.enum(ALARM_SEVERITIES, { error: `severity must be one of ${ALARM_SEVERITIES.join(', ')}` });
+const severityByKind = z.partialRecord(z.enum(ALARM_KIND_NAMES, { error: `alarm kinds are ${ALARM_KIND_NAMES.join(', ')}` }), alarmSeverity);
+/** Retention values CloudWatch Logs accepts from 400 days up (PutRetentionPolicy). */
+export const TRAIL_RETENTION_DAYS = [400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
+
+export const anomalySchema = z.strictObject({
+  /** Width of the anomaly band in standard deviations. @default 2 */
+  bandWidth: z.number().min(0.5).max(10).default(2),
+  /** Five-minute periods the alarm looks at. @default 3 */
+  evaluationPeriods: z.number().int().min(1).max(288).default(3),
+  /** Of those, how many must be outside the band. @default - all of them */
+  datapointsToAlarm: z.number().int().min(1).max(288).optional(),
+  /** How a period without calls counts. @default 'notBreaching' */
+  treatMissingData: z.enum(['notBreaching', 'breaching', 'ignore', 'missing']).default('notBreaching'),
+});
+
 export const alertsSchema = z.strictObject({
   email: z.array(z.email({ error: 'alerts.email entries must be e-mail addresses' })).default([]),
+  /** The per-agent anomaly-detection alarms on call volume and redactions. */
+  anomaly: anomalySchema.default({ bandWidth: 2, evaluationPeriods: 3, treatMissingData: 'notBreaching' }),
+  /** Count in five minutes at which the static per-agent alarms fire. @default denied 5, rateLimited 20, errors 5 (injection and identity forgery: 1, fixed) */
+  thresholds: z
+    .strictObject({
+      denied: z.number().int().min(1).default(5),
+      rateLimited: z.number().int().min(1).default(20),
+      errors: z.number().int().min(1).default(5),
+    })
+    .default({ denied: 5, rateLimited: 20, errors: 5 }),
+  /** Severity per alarm kind, over the defaults (docs/runbooks/alarms.md). */
+  severity: severityByKind.default({}),
+  /** Per agent: severity per alarm kind, over `severity` and the defaults. */
+  agents: z.record(z.string(), z.strictObject({ severity: severityByKind.default({}) })).default({}),
 });
+
+/**
+ * Where CloudTrail goes. By default warden creates a multi-region trail; an organization with
+ * its own trail names the CloudWatch Logs log group it delivers to, and warden adds only the
+ * metric filters and alarms there (the trail's data events are then the organization's to set).
+ */
+export const trailSchema = z
+  .strictObject({
+    /** The organization trail's log group (bring your own). @default - a trail created by warden */
+    logGroupName: z.string().regex(/^[\w#\-./]{1,512}$/, 'logGroupName must be a CloudWatch Logs log group name: 1-512 letters, digits and _ - / . #').optional(),
+    /** The organization trail, for the evidence records and runbooks. */
+    trailArn: z.string().regex(/^arn:aws[a-z-]*:cloudtrail:[a-z0-9-]+:\d{12}:trail\/[\w.-]{3,128}$/, 'trailArn must be a CloudTrail trail ARN: arn:aws:cloudtrail:REGION:ACCOUNT:trail/NAME').optional(),
+    /** Data classes whose tables get CloudTrail data events (every item read and write). @default - the upper half of dataClasses (confidential and restricted in the shop) */
+    dataEventClasses: z.array(z.string().min(1)).optional(),
+    /** Days the created trail's log group keeps events (CloudWatch accepts 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653). @default 400 */
+    logRetentionDays: z
+      .number()
+      .int()
+      .refine((d) => (TRAIL_RETENTION_DAYS as readonly number[]).includes(d), { message: `logRetentionDays must be one of ${TRAIL_RETENTION_DAYS.join(', ')} (CloudWatch's retention values from 400 days up)` })
+      .default(400),
+  })
+  .superRefine((trail, ctx) => {
+    if (trail.trailArn !== undefined && trail.logGroupName === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['logGroupName'], message: 'a brought trail (trailArn) needs the log group it delivers to — add trail.logGroupName, where the metric filters go' });
+    }
+  });
 
 export const incidentResponseSchema = z.strictObject({
   /** Severities contained automatically, without waiting for a human. */
@@ -298,7 +356,8 @@ export const manifestSchema = z.strictObject({
   datasets: z.array(datasetSchema).min(1, 'declare at least one dataset'),
   servers: z.array(serverSchema).min(1, 'declare at least one server'),
   agents: z.array(agentSchema).min(1, 'declare at least one agent'),
-  alerts: alertsSchema.default({ email: [] }),
+  alerts: alertsSchema.default({ email: [], anomaly: { bandWidth: 2, evaluationPeriods: 3, treatMissingData: 'notBreaching' }, thresholds: { denied: 5, rateLimited: 20, errors: 5 }, severity: {}, agents: {} }),
+  trail: trailSchema.default({ logRetentionDays: 400 }),
   incidentResponse: incidentResponseSchema.default({ autoContain: ['high', 'critical'], approvalTimeout: 'PT4H', drillEvery: 'P182D' }),
   backups: backupsSchema.default({ schedule: 'rate(1 day)', retainDays: 365 }),
   /** @default - any principal of the account, with MFA */
@@ -331,3 +390,5 @@ export type ScreenCheck = (typeof SCREEN_CHECKS)[number];
 export function injectionSettings(guard: { readonly injection: Manifest['guard']['injection'] }): InjectionSettings {
   return typeof guard.injection === 'string' ? { action: guard.injection, engine: 'local', exempt: [] } : guard.injection;
 }
+export type AlertsSpec = Manifest['alerts'];
+export type TrailSpec = Manifest['trail'];

@@ -129,6 +129,13 @@ export function createGuard(options: GuardOptions): Guard {
       latencyMs: 0,
     });
     safeMetrics(agent ?? '(unidentified)', 'refused', outcome, { latencyMs: 0, redactions: 0, injection: false });
+    if (outcome === 'identity_forgery') {
+      try {
+        adapters.metrics.put(agent ?? '(unknown)', { IdentityForgery: 1 });
+      } catch {
+        // as safeMetrics: the audit event carries the same fact
+      }
+    }
   };
 
   /**
@@ -138,7 +145,7 @@ export function createGuard(options: GuardOptions): Guard {
    */
   const auditRefusal = (request: RequestInfo, reason: string, agent?: string): void => {
     if (refusedByIdentify.has(request.requestId)) return;
-    const outcome: AuditOutcome = /^unknown caller/i.test(reason) ? 'unknown_caller' : /^(?:agent )?contain/i.test(reason) ? 'contained' : agent ? 'forbidden' : 'protocol';
+    const outcome: AuditOutcome = /^identity forgery/i.test(reason) ? 'identity_forgery' : /^unknown caller/i.test(reason) ? 'unknown_caller' : /^(?:agent )?contain/i.test(reason) ? 'contained' : agent ? 'forbidden' : 'protocol';
     refuse(request, reason, outcome, agent);
   };
 

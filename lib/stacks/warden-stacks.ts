@@ -13,6 +13,7 @@ import type { Manifest, ServerSpec } from '../config/schema';
 import { AccessModel } from '../policy/access-model';
 import { WardenDataStack } from './data-stack';
 import { WardenIdentityStack } from './identity-stack';
+import { ALARMED_AGENTS_PER_STACK, WardenAgentAlarmsStack, WardenMonitoringStack } from './monitoring-stack';
 import { WardenIncidentResponseStack } from './incident-response-stack';
 import { SERVERS_PER_STACK, WardenServersStack } from './servers-stack';
 import { checkRoleLimits } from './role-limits';
@@ -22,6 +23,8 @@ import type { WardenStack } from './warden-stack';
 export interface BuildWardenStacksOptions {
   /** Agents per identity stack. @default 100 */
   readonly agentsPerStack?: number;
+  /** Agents per agent-alarms stack. @default 50 */
+  readonly alarmedAgentsPerStack?: number;
   /** Servers per servers stack. @default 8 */
   readonly serversPerStack?: number;
   /**
@@ -43,6 +46,10 @@ export interface WardenStacks {
   readonly identities: readonly WardenIdentityStack[];
   /** Servers shards, in order; the first holds the shared kill-switch table. */
   readonly servers: readonly WardenServersStack[];
+  /** The trail, alerting, server alarms and dashboards. */
+  readonly monitoring: WardenMonitoringStack;
+  /** Agent-alarm shards, in order; agents are placed in manifest order. */
+  readonly agentAlarms: readonly WardenAgentAlarmsStack[];
   /** Contains agents on their alarms, collects evidence, waits for a human; runs the drills. */
   readonly incidentResponse: WardenIncidentResponseStack;
   /** Manifest servers no agent has a tool on; they are not deployed. */
@@ -81,17 +88,27 @@ export function buildWardenStacks(app: Construct, loaded: { readonly manifest: M
     servers.push(stack);
   }
   const byServer = new Map(servers.flatMap((s) => s.servers.map((mcp) => [mcp.serverName, mcp] as const)));
+  // detection names what it watches (functions, tables, roles, the topic): no references, no cycles
+  const monitoring = new WardenMonitoringStack(app, { manifest: loaded.manifest, servers: called.map((s) => s.name) });
+  const agentAlarms = shard(loaded.manifest.agents, options.alarmedAgentsPerStack ?? ALARMED_AGENTS_PER_STACK).map((agents, i) => {
+    const stack = new WardenAgentAlarmsStack(app, { manifest: loaded.manifest, agents, shard: i });
+    stack.addStackDependency(monitoring, 'alarms notify the alert topic');
+    return stack;
+  });
   const incidentResponse = new WardenIncidentResponseStack(app, { manifest: loaded.manifest });
   if (servers[0]) incidentResponse.addStackDependency(servers[0], 'incident response writes the kill switch the first servers stack holds');
   for (const identity of identities) incidentResponse.addStackDependency(identity, 'incident response contains the agent roles');
+  incidentResponse.addStackDependency(monitoring, 'incident response notifies the alert topic');
   return {
     model,
     data,
     identities,
     servers,
+    monitoring,
+    agentAlarms,
     incidentResponse,
     uncalledServers: uncalled.map((s) => s.name),
-    all: [data, ...identities, ...servers, incidentResponse],
+    all: [data, ...identities, ...servers, monitoring, ...agentAlarms, incidentResponse],
     identityOf(agent: string): AgentIdentity {
       const identity = byAgent.get(agent);
       if (!identity) throw new Error(`no identity for agent "${agent}"; agents are ${[...byAgent.keys()].join(', ')}.`);

@@ -4,7 +4,7 @@
  * metrics. Pure: every effect is an injected adapter. Every
  * request produces exactly one audit event, emitted here and never by tool code.
  */
-import type { AccessLevel, AgentSpec, ServerSpec, ToolSpec } from '../config/schema';
+import { injectionSettings, type AccessLevel, type AgentSpec, type ServerSpec, type ToolSpec } from '../config/schema';
 import type { FeatureKind } from '../policy/access-model';
 import { createAuthorizer } from '../policy/authorizer';
 import { argsSha256, ensureTraceparent, ocsfApiActivity, redactAuditRecord, type AuditDecision, type AuditOutcome, type AuditRecord } from './audit-event';
@@ -15,6 +15,7 @@ import { KillSwitch, type StatusReading } from './kill-switch';
 import { DEFAULT_PER_MINUTE } from './rate-limit';
 import { redact, redactionPolicy, redactJson, type RedactionCounts } from './redact';
 import { screenArguments, STRUCTURAL_FINDINGS } from './screen';
+import { screenExemptions } from './screen-exemptions';
 import { screenOutput, stripOutputHidden, type ToolOutput } from './screen-output';
 import { checkToolContent, redactToolContent } from './tool-content';
 
@@ -64,7 +65,9 @@ export function createGuard(options: GuardOptions): Guard {
   const agents = new Map(manifest.agents.map((a) => [a.name, a]));
   const servers = new Map<string, ServerSpec>(manifest.servers.map((s) => [s.name, s]));
   const datasetClass = new Map(manifest.datasets.map((d) => [d.name, d.class]));
-  const injectionAction = manifest.guard.injection;
+  const injectionConfig = injectionSettings(manifest.guard);
+  const injectionAction = injectionConfig.action;
+  const exemptions = screenExemptions(injectionConfig.exempt);
   const outputAction = manifest.guard.outputInjection ?? 'flag';
   const visible = new Map<string, ToolSpec[]>();
   /** requestId → principal ARN seen by identify(), for the audit event of the same request. */
@@ -126,6 +129,13 @@ export function createGuard(options: GuardOptions): Guard {
       latencyMs: 0,
     });
     safeMetrics(agent ?? '(unidentified)', 'refused', outcome, { latencyMs: 0, redactions: 0, injection: false });
+    if (outcome === 'identity_forgery') {
+      try {
+        adapters.metrics.put(agent ?? '(unknown)', { IdentityForgery: 1 });
+      } catch {
+        // as safeMetrics: the audit event carries the same fact
+      }
+    }
   };
 
   /**
@@ -135,7 +145,7 @@ export function createGuard(options: GuardOptions): Guard {
    */
   const auditRefusal = (request: RequestInfo, reason: string, agent?: string): void => {
     if (refusedByIdentify.has(request.requestId)) return;
-    const outcome: AuditOutcome = /^unknown caller/i.test(reason) ? 'unknown_caller' : /^(?:agent )?contain/i.test(reason) ? 'contained' : agent ? 'forbidden' : 'protocol';
+    const outcome: AuditOutcome = /^identity forgery/i.test(reason) ? 'identity_forgery' : /^unknown caller/i.test(reason) ? 'unknown_caller' : /^(?:agent )?contain/i.test(reason) ? 'contained' : agent ? 'forbidden' : 'protocol';
     refuse(request, reason, outcome, agent);
   };
 
@@ -324,7 +334,7 @@ export function createGuard(options: GuardOptions): Guard {
       }
       if (!validated.ok) return finish('refused', 'invalid_arguments', `invalid arguments: ${validated.message}`, errorResult(`invalid arguments: ${validated.message}`));
       // 5. screen what the client sent (unknown keys included)
-      const screen = screenArguments(call.args);
+      const screen = screenArguments(call.args, { exempt: exemptions.get(`${server}/${tool}`) });
       if (screen.structural) {
         const f = screen.findings.find((x) => STRUCTURAL_FINDINGS.has(x.kind))!;
         injection = { action: 'block', findings: [...new Set(screen.findings.map((x) => x.kind))] };

@@ -4,7 +4,7 @@
  * metrics. Pure: every effect is an injected adapter. Every
  * request produces exactly one audit event, emitted here and never by tool code.
  */
-import type { AccessLevel, AgentSpec, ServerSpec, ToolSpec } from '../config/schema';
+import { injectionSettings, type AccessLevel, type AgentSpec, type ServerSpec, type ToolSpec } from '../config/schema';
 import type { FeatureKind } from '../policy/access-model';
 import { createAuthorizer } from '../policy/authorizer';
 import { argsSha256, ensureTraceparent, ocsfApiActivity, redactAuditRecord, type AuditDecision, type AuditOutcome, type AuditRecord } from './audit-event';
@@ -15,6 +15,7 @@ import { KillSwitch, type StatusReading } from './kill-switch';
 import { DEFAULT_PER_MINUTE } from './rate-limit';
 import { redact, redactionPolicy, redactJson, type RedactionCounts } from './redact';
 import { screenArguments, STRUCTURAL_FINDINGS } from './screen';
+import { screenExemptions } from './screen-exemptions';
 import { screenOutput, stripOutputHidden, type ToolOutput } from './screen-output';
 import { checkToolContent, redactToolContent } from './tool-content';
 
@@ -64,7 +65,9 @@ export function createGuard(options: GuardOptions): Guard {
   const agents = new Map(manifest.agents.map((a) => [a.name, a]));
   const servers = new Map<string, ServerSpec>(manifest.servers.map((s) => [s.name, s]));
   const datasetClass = new Map(manifest.datasets.map((d) => [d.name, d.class]));
-  const injectionAction = manifest.guard.injection;
+  const injectionConfig = injectionSettings(manifest.guard);
+  const injectionAction = injectionConfig.action;
+  const exemptions = screenExemptions(injectionConfig.exempt);
   const outputAction = manifest.guard.outputInjection ?? 'flag';
   const visible = new Map<string, ToolSpec[]>();
   /** requestId → principal ARN seen by identify(), for the audit event of the same request. */
@@ -331,7 +334,7 @@ export function createGuard(options: GuardOptions): Guard {
       }
       if (!validated.ok) return finish('refused', 'invalid_arguments', `invalid arguments: ${validated.message}`, errorResult(`invalid arguments: ${validated.message}`));
       // 5. screen what the client sent (unknown keys included)
-      const screen = screenArguments(call.args);
+      const screen = screenArguments(call.args, { exempt: exemptions.get(`${server}/${tool}`) });
       if (screen.structural) {
         const f = screen.findings.find((x) => STRUCTURAL_FINDINGS.has(x.kind))!;
         injection = { action: 'block', findings: [...new Set(screen.findings.map((x) => x.kind))] };

@@ -16,7 +16,8 @@ import { WardenIdentityStack } from './identity-stack';
 import { ALARMED_AGENTS_PER_STACK, WardenAgentAlarmsStack, WardenMonitoringStack } from './monitoring-stack';
 import { WardenIncidentResponseStack } from './incident-response-stack';
 import { SERVERS_PER_STACK, WardenServersStack } from './servers-stack';
-import { checkRoleLimits } from './role-limits';
+import { policySizeProblems } from './policy-limits';
+import { checkRoleLimits, RoleLimitError } from './role-limits';
 import { DEFAULT_AGENTS_PER_STACK, shard } from './shard';
 import type { WardenStack } from './warden-stack';
 
@@ -65,7 +66,8 @@ export interface WardenStacks {
 /**
  * Builds the stacks of `loaded.manifest` (a `LoadedManifest` from lib/config) into `app`. Tool
  * `entry` paths are relative to `loaded.dir` (the manifest's folder; default: the working folder).
- * Throws a `RoleLimitError` when an agent's roles would exceed IAM's tag or managed-policy limits.
+ * Throws a `RoleLimitError` when an agent's roles would exceed IAM's tag or managed-policy limits,
+ * or a policy document its size limit (managed policy, trust policy, key policy: policy-limits.ts).
  */
 export function buildWardenStacks(app: Construct, loaded: { readonly manifest: Manifest; readonly dir?: string }, options: BuildWardenStacksOptions = {}): WardenStacks {
   const model = new AccessModel(loaded.manifest);
@@ -99,6 +101,10 @@ export function buildWardenStacks(app: Construct, loaded: { readonly manifest: M
   if (servers[0]) incidentResponse.addStackDependency(servers[0], 'incident response writes the kill switch the first servers stack holds');
   for (const identity of identities) incidentResponse.addStackDependency(identity, 'incident response contains the agent roles');
   incidentResponse.addStackDependency(monitoring, 'incident response notifies the alert topic');
+  const all = [data, ...identities, ...servers, monitoring, ...agentAlarms, incidentResponse];
+  // per-document limits, on the documents as built (data policies grow with datasets, key policies with data roles)
+  const oversized = policySizeProblems(all, { trustPolicyChars: options.trustPolicyChars });
+  if (oversized.length > 0) throw new RoleLimitError(oversized);
   return {
     model,
     data,
@@ -108,7 +114,7 @@ export function buildWardenStacks(app: Construct, loaded: { readonly manifest: M
     agentAlarms,
     incidentResponse,
     uncalledServers: uncalled.map((s) => s.name),
-    all: [data, ...identities, ...servers, monitoring, ...agentAlarms, incidentResponse],
+    all,
     identityOf(agent: string): AgentIdentity {
       const identity = byAgent.get(agent);
       if (!identity) throw new Error(`no identity for agent "${agent}"; agents are ${[...byAgent.keys()].join(', ')}.`);

@@ -15,6 +15,7 @@ import { KillSwitch, type StatusReading } from './kill-switch';
 import { DEFAULT_PER_MINUTE } from './rate-limit';
 import { redact, redactionPolicy, redactJson, type RedactionCounts } from './redact';
 import { screenArguments, STRUCTURAL_FINDINGS } from './screen';
+import { engineTexts } from './screen-engine-texts';
 import { screenExemptions } from './screen-exemptions';
 import { screenOutput, stripOutputHidden, type ToolOutput } from './screen-output';
 import { checkToolContent, redactToolContent } from './tool-content';
@@ -196,6 +197,21 @@ export function createGuard(options: GuardOptions): Guard {
     }
   };
 
+  /** Strings the second engine sees: every argument value not exempt from instruction checks, bounded. */
+  const engineVerdict = async (args: unknown, exempt: ((path: string) => ReadonlySet<string> | undefined) | undefined): Promise<{ kind: 'clean' } | { kind: 'flagged'; detail: string } | { kind: 'unavailable'; why: string }> => {
+    const texts = engineTexts(args, exempt);
+    if (texts.length === 0) return { kind: 'clean' };
+    const timeoutMs = injectionConfig.bedrock?.timeoutMs ?? ADAPTER_TIMEOUT_MS;
+    const abort = new AbortController();
+    try {
+      const answer = await bounded(() => adapters.injectionEngine!.screen(texts, abort.signal), timeoutMs);
+      return answer.flagged ? { kind: 'flagged', detail: `${adapters.injectionEngine!.name}: ${answer.detail ?? 'prompt attack'}`.slice(0, 200) } : { kind: 'clean' };
+    } catch (err) {
+      abort.abort();
+      return { kind: 'unavailable', why: failureText(err) };
+    }
+  };
+
   const isContained = async (agent: string): Promise<boolean> => (await checkStatus(agent)).status !== 'active';
 
   /** What the guard needs of a tool, resource or prompt: its dataset (none for a prompt), class and access. */
@@ -262,6 +278,8 @@ export function createGuard(options: GuardOptions): Guard {
     }
     let policies: readonly string[] = [];
     let injection: AuditRecord['injection'];
+    /** Set when the second engine could not answer and the local verdict stood (for the audit). */
+    let engineNote = '';
     let outputInjection: AuditRecord['outputInjection'];
     const redactions: Record<string, number> = {};
 
@@ -351,6 +369,21 @@ export function createGuard(options: GuardOptions): Guard {
           return finish('refused', 'injection_blocked', `injection markers: ${screen.findings.map((x) => `${x.kind} at ${x.path}: ${x.detail}`).join('; ')}`, errorResult(text));
         }
       }
+      // 5b. the second engine (Bedrock Guardrails), bounded, with the manifest's fail mode
+      if (adapters.injectionEngine && injectionConfig.engine !== 'local') {
+        const verdict = await engineVerdict(call.args, exemptions.get(`${server}/${tool}`));
+        if (verdict.kind === 'flagged') {
+          injection = { action: injectionAction, findings: ['instruction'] };
+          if (injectionAction === 'block') {
+            return finish('refused', 'injection_blocked', `injection markers: ${verdict.detail}`, errorResult(`arguments refused: possible prompt injection; remove instruction-like text, then retry (request id ${request.requestId})`));
+          }
+        } else if (verdict.kind === 'unavailable') {
+          if (injectionConfig.bedrock?.onUnavailable === 'refuse') {
+            return finish('refused', 'injection_blocked', `screening engine unavailable (${verdict.why}): refused (guard.injection.bedrock.onUnavailable: refuse)`, errorResult(`arguments could not be screened; retry shortly (request id ${request.requestId})`));
+          }
+          engineNote = `; screening engine unavailable (${verdict.why}): local screen only`;
+        }
+      }
       // 6. run
       let raw: ToolCallResult;
       try {
@@ -403,7 +436,7 @@ export function createGuard(options: GuardOptions): Guard {
         out.isError = true;
         return finish('error', 'tool_error', 'tool returned an error result', out);
       }
-      return finish('allowed', 'ok', decision.reason, out);
+      return finish('allowed', 'ok', `${decision.reason}${engineNote}`, out);
     } catch {
       return finish('error', 'tool_failed', 'guard pipeline error', errorResult(`tool failed (request id ${request.requestId})`));
     }

@@ -11,22 +11,24 @@
  * agent or refuses with 403. Responses never carry stack traces or file paths: unexpected errors
  * become a JSON-RPC internal error naming only the request id.
  */
+import { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { STSClient } from '@aws-sdk/client-sts';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { agentRoleNames } from '../../../lib/config/role-names';
-import type { Manifest } from '../../../lib/config/schema';
+import { injectionSettings, type Manifest } from '../../../lib/config/schema';
 import { createGuard } from '../../../lib/guard/guard';
 import { principalResolver } from '../../../lib/guard/identify';
 import { jsonLinesAuditSink } from '../../../lib/guard/audit-sinks';
 import { emfMetricsSink } from '../../../lib/guard/metrics-emf';
-import type { AuditSink, MetricsSink } from '../../../lib/guard/contract';
+import type { AuditSink, InjectionEngine, MetricsSink } from '../../../lib/guard/contract';
 import { createMcpHandler } from '../../../lib/runtime/mcp-handler';
 import { JSON_RPC, jsonRpcError } from '../../../lib/runtime/json-rpc-errors';
 import type { HttpResponseLike } from '../../../lib/runtime/http-types';
 import { jsonLogger, leastClearedLogger, type ToolLogger } from '../../../lib/runtime/tool-logger';
 import { DynamoAgentStatusStore } from './agent-status-store';
+import { BedrockGuardrailScreen } from './bedrock-guardrail-screen';
 import { DataRoleCredentials } from './data-role-credentials';
 import { defaultDocumentClient, DynamoDatasetFactory, type CredentialsProvider } from './dynamo-dataset-factory';
 import { CallerProofVerifier, type ProofVerdict } from './caller-proof-verifier';
@@ -49,6 +51,8 @@ export interface LambdaHandlerOptions {
   readonly clients?: {
     readonly dynamodb?: DynamoDBDocumentClient;
     readonly sts?: STSClient;
+    /** For `guard.injection.engine: bedrock-guardrails`. @default - a client in the Lambda's region */
+    readonly bedrock?: BedrockRuntimeClient;
     readonly documentClient?: (credentials: CredentialsProvider) => DynamoDBDocumentClient;
     /** Sends caller proofs to STS. @default - node:https to the regional STS host (or AWS_ENDPOINT_URL_STS) */
     readonly stsFetch?: StsFetch;
@@ -100,6 +104,7 @@ export function createLambdaHandler(options: LambdaHandlerOptions): LambdaHandle
     resolvePrincipal,
     onContained: (agent) => forgetAgent(agent),
     adapters: {
+      injectionEngine: injectionEngineOf(manifest, options.clients?.bedrock),
       status: new DynamoAgentStatusStore({ client: dynamodb, tableName: required(RUNTIME_ENV.agentStatusTable) }),
       rateLimiter: new DynamoRateLimiter({ client: dynamodb, tableName: required(RUNTIME_ENV.rateLimitTable) }),
       audit: options.audit ?? jsonLinesAuditSink(stdout),
@@ -264,4 +269,11 @@ function text(value: unknown): string | undefined {
 
 function toProxyResult(response: HttpResponseLike): APIGatewayProxyResult {
   return { statusCode: response.status, headers: response.headers, body: response.body, isBase64Encoded: false };
+}
+
+/** The second screening engine the manifest names (`guard.injection.engine`), if any. */
+function injectionEngineOf(manifest: Manifest, client: BedrockRuntimeClient | undefined): InjectionEngine | undefined {
+  const settings = injectionSettings(manifest.guard);
+  if (settings.engine !== 'bedrock-guardrails' || !settings.bedrock) return undefined;
+  return new BedrockGuardrailScreen({ client: client ?? new BedrockRuntimeClient({}), guardrailId: settings.bedrock.guardrailId, guardrailVersion: settings.bedrock.guardrailVersion });
 }

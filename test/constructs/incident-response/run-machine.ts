@@ -149,7 +149,7 @@ export async function runMachine(machine: SynthesizedMachine, account: FakeAccou
   const now = options.now ?? '2026-12-03T10:00:30.000Z';
   const execution = sm.run(input as never, {
     overrides: { taskResourceLocalHandlers: handlers as never, retryIntervalOverrides: Object.fromEntries(Object.keys(handlers).map((n) => [n, 0])) },
-    context: { Execution: { Name: options.name ?? 'inc-test-1', StartTime: '2026-12-03T10:00:00.000Z' }, State: { EnteredTime: now }, Task: { Token: 'task-token-1' } },
+    context: { Execution: { Name: options.name ?? 'inc-test-1' }, State: { EnteredTime: now }, Task: { Token: 'task-token-1' } },
   });
   const events: EventLog[] = [];
   const collecting = (async () => {

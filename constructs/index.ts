@@ -6,6 +6,7 @@ export * from './agent-identity';
 export * from './data-plane';
 export * from './compliance';
 export * from './mcp-server';
+export * from './config-backup';
 
 // What the constructs take: the manifest (loaded and checked) and the access model built from it.
 export {

@@ -12,3 +12,5 @@ export { WardenServersStack, SERVERS_PER_STACK, SERVER_RESOURCES, NETWORK_RESOUR
 export type { WardenServersStackProps } from './servers-stack';
 export { checkRoleLimits, roleLimitProblems, RoleLimitError, MAX_SERVER_TAGS_PER_AGENT, IAM_DEFAULT_MANAGED_POLICIES_PER_ROLE, IAM_MAX_MANAGED_POLICIES_PER_ROLE, IAM_DEFAULT_TRUST_POLICY_CHARS, IAM_MAX_TRUST_POLICY_CHARS, dataRoleTrustChars } from './role-limits';
 export type { RoleLimits } from './role-limits';
+export { WardenBackupsStack } from './backups-stack';
+export type { WardenBackupsStackProps } from './backups-stack';

@@ -11,6 +11,7 @@ import type { AgentIdentity } from '../../constructs/agent-identity';
 import type { McpServer } from '../../constructs/mcp-server';
 import type { Manifest, ServerSpec } from '../config/schema';
 import { AccessModel } from '../policy/access-model';
+import { WardenBackupsStack } from './backups-stack';
 import { WardenDataStack } from './data-stack';
 import { WardenIdentityStack } from './identity-stack';
 import { SERVERS_PER_STACK, WardenServersStack } from './servers-stack';
@@ -42,6 +43,8 @@ export interface WardenStacks {
   readonly identities: readonly WardenIdentityStack[];
   /** Servers shards, in order; the first holds the shared kill-switch table. */
   readonly servers: readonly WardenServersStack[];
+  /** Configuration snapshots and the MFA-gated admin role. */
+  readonly backups: WardenBackupsStack;
   /** Manifest servers no agent has a tool on; they are not deployed. */
   readonly uncalledServers: readonly string[];
   /** Every stack, in deployment order. */
@@ -78,13 +81,16 @@ export function buildWardenStacks(app: Construct, loaded: { readonly manifest: M
     servers.push(stack);
   }
   const byServer = new Map(servers.flatMap((s) => s.servers.map((mcp) => [mcp.serverName, mcp] as const)));
+  // reads every other part live, at run time: no deploy-time dependency
+  const backups = new WardenBackupsStack(app, { manifest: loaded.manifest, manifestDir });
   return {
     model,
     data,
     identities,
     servers,
+    backups,
     uncalledServers: uncalled.map((s) => s.name),
-    all: [data, ...identities, ...servers],
+    all: [data, ...identities, ...servers, backups],
     identityOf(agent: string): AgentIdentity {
       const identity = byAgent.get(agent);
       if (!identity) throw new Error(`no identity for agent "${agent}"; agents are ${[...byAgent.keys()].join(', ')}.`);

@@ -10,6 +10,7 @@
 import { z } from 'zod';
 import { content, defineTool, defineTools, ToolError, toolResult } from '../../lib/runtime';
 import { onePixelPng, silentWav } from './media';
+import { conformancePrompts, conformanceResources } from './resources-and-prompts';
 
 const RED_PIXEL = onePixelPng(255, 0, 0);
 const SILENCE = silentWav();
@@ -64,4 +65,7 @@ export default defineTools([
       throw new ToolError('This tool intentionally returns an error for testing');
     },
   }),
+
+  ...conformanceResources,
+  ...conformancePrompts,
 ]);

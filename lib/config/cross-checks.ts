@@ -5,6 +5,7 @@
  */
 import { overdueReviewMessage, isoDay, reviewStatus } from './access-review';
 import { closestMatch, quotedList, suggestion } from './did-you-mean';
+import { checkFeatures } from './feature-checks';
 import { missingFileProblem } from './file-checks';
 import { formatPath, type ManifestIssue } from './manifest-issue';
 import type { RawManifest } from './raw-manifest';
@@ -86,6 +87,9 @@ export function crossCheck(raw: RawManifest, ctx: CrossCheckContext): ManifestIs
       if (problem !== undefined) report(path, problem);
     }
   }
+
+  // Resources and prompts: the same rules as tools.
+  checkFeatures(raw, report);
 
   // IAM role names derived from the manifest must fit IAM's limit.
   if (raw.project !== undefined && raw.environment !== undefined) {

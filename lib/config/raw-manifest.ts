@@ -16,11 +16,20 @@ export interface RawTool {
   readonly dataset?: string;
 }
 
+export interface RawPrompt {
+  readonly index: number;
+  readonly name?: string;
+  readonly dataClasses: readonly { readonly index: number; readonly name?: string }[];
+}
+
 export interface RawServer {
   readonly index: number;
   readonly name?: string;
   readonly entry?: string;
   readonly tools: readonly RawTool[];
+  /** Resources have a name and a dataset, as tools do. */
+  readonly resources: readonly RawTool[];
+  readonly prompts: readonly RawPrompt[];
 }
 
 export interface RawAgentTool {
@@ -34,6 +43,8 @@ export interface RawAgent {
   readonly clearance?: string;
   readonly reviewedOn?: string;
   readonly tools: readonly RawAgentTool[];
+  readonly resources: readonly RawAgentTool[];
+  readonly prompts: readonly RawAgentTool[];
 }
 
 export interface RawManifest {
@@ -69,6 +80,14 @@ export function readRawManifest(data: Record<string, unknown>): RawManifest {
           const t = mapping(tool);
           return { index: toolIndex, name: text(t.name), dataset: text(t.dataset) };
         }),
+        resources: list(s.resources).map((resource, i) => {
+          const r = mapping(resource);
+          return { index: i, name: text(r.name), dataset: text(r.dataset) };
+        }),
+        prompts: list(s.prompts).map((prompt, i) => {
+          const p = mapping(prompt);
+          return { index: i, name: text(p.name), dataClasses: list(p.dataClasses).map((c, ci) => ({ index: ci, name: text(c) })) };
+        }),
       };
     }),
     agents: list(data.agents).map((value, index) => {
@@ -79,6 +98,8 @@ export function readRawManifest(data: Record<string, unknown>): RawManifest {
         clearance: text(a.clearance),
         reviewedOn: text(a.reviewedOn),
         tools: list(a.tools).map((ref, toolIndex) => ({ index: toolIndex, ref: text(ref) })),
+        resources: list(a.resources).map((ref, i) => ({ index: i, ref: text(ref) })),
+        prompts: list(a.prompts).map((ref, i) => ({ index: i, ref: text(ref) })),
       };
     }),
     reviewIntervalDays: typeof compliance.reviewIntervalDays === 'number' ? compliance.reviewIntervalDays : undefined,

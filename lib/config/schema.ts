@@ -45,11 +45,43 @@ export const toolSchema = z.strictObject({
   description: z.string().max(1024).optional(),
 });
 
+/** Names of tools, resources and prompts: what MCP clients see and Cedar ids use. */
+const featureName = (what: string) =>
+  z.string().regex(/^[a-z][a-z0-9_]{0,63}$/, `${what} names are snake_case: lower-case letters, digits and underscores, starting with a letter (e.g. "order_by_id")`);
+
+/**
+ * A resource (read-only data an agent fetches by URI): a static `uri` or an RFC 6570
+ * `uriTemplate` (`order://{orderId}`), backed by one dataset whose class decides redaction.
+ */
+export const resourceSchema = z
+  .strictObject({
+    name: featureName('resource'),
+    uri: z.string().min(1).max(2048).regex(/^[a-zA-Z][a-zA-Z0-9+.-]*:[^{}]+$/, 'uri must be an absolute URI without template variables (e.g. "catalog://categories"); use uriTemplate for one with {variables}').optional(),
+    uriTemplate: z.string().min(1).max(2048).regex(/^[a-zA-Z][a-zA-Z0-9+.-]*:.*\{[^{}]+\}/, 'uriTemplate must be an absolute URI template with at least one {variable} (e.g. "order://{orderId}")').optional(),
+    dataset: name('dataset', 40),
+    /** Resources are read: MCP has no resource writes. */
+    access: z.literal('read', { error: 'resources are read-only: access must be "read" (or left out)' }).default('read'),
+    description: z.string().max(1024).optional(),
+    mimeType: z.string().max(127).optional(),
+  })
+  .refine((r) => (r.uri === undefined) !== (r.uriTemplate === undefined), { error: 'a resource needs exactly one of uri (a static URI) or uriTemplate (a URI template)', path: ['uri'] });
+
+/** A prompt template; `dataClasses` are the classes its arguments and messages may carry (the most sensitive one is authorized). */
+export const promptSchema = z.strictObject({
+  name: featureName('prompt'),
+  dataClasses: z.array(z.string().min(1)).min(1, 'name the data classes the prompt\'s arguments and messages may carry (e.g. [public])'),
+  description: z.string().max(1024).optional(),
+});
+
 export const serverSchema = z.strictObject({
   name: name('server name', 24),
   /** Tool code (a module that default-exports `defineTools(...)`), relative to the manifest. */
   entry: z.string().min(1).regex(/\.(ts|js|mts|mjs|cts|cjs)$/, 'entry must be a .ts or .js file'),
   tools: z.array(toolSchema).min(1, 'a server needs at least one tool'),
+  /** Resources and resource templates, authorized per agent like tools. @default - none */
+  resources: z.array(resourceSchema).optional(),
+  /** Prompts, authorized per agent like tools. @default - none */
+  prompts: z.array(promptSchema).optional(),
   /** @default 512 */
   memorySize: z.number().int().min(128).max(10240).optional(),
   /** Seconds. @default 29 (API Gateway's integration timeout) */
@@ -101,6 +133,10 @@ export const agentSchema = z.strictObject({
   assumedBy: assumedBySchema,
   /** `server/tool` references. */
   tools: z.array(z.string()).min(1, 'an agent needs at least one tool (remove the agent instead)'),
+  /** `server/resource` references. @default - none */
+  resources: z.array(z.string()).optional(),
+  /** `server/prompt` references. @default - none */
+  prompts: z.array(z.string()).optional(),
   rateLimit: z
     .strictObject({
       perMinute: z.number().int().min(1).max(100000),
@@ -196,6 +232,8 @@ export type Manifest = z.output<typeof manifestSchema>;
 export type DatasetSpec = Manifest['datasets'][number];
 export type ServerSpec = Manifest['servers'][number];
 export type ToolSpec = ServerSpec['tools'][number];
+export type ResourceSpec = NonNullable<ServerSpec['resources']>[number];
+export type PromptSpec = NonNullable<ServerSpec['prompts']>[number];
 export type AgentSpec = Manifest['agents'][number];
 export type AssumedBy = AgentSpec['assumedBy'];
 export type AccessLevel = (typeof ACCESS_LEVELS)[number];

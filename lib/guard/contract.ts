@@ -175,6 +175,12 @@ export interface ToolCallResult {
 
 /** What the transport hands the guard for one `tools/call`. */
 export interface ToolCallRequest {
+  /**
+   * What is called: a tool (`tools/call`), a resource (`resources/read`, its contents as
+   * embedded-resource parts) or a prompt (`prompts/get`, its messages' content parts). All three
+   * take the same pipeline. @default 'tool'
+   */
+  readonly kind?: 'tool' | 'resource' | 'prompt';
   readonly agent: AgentSpec;
   /** The tool name as the client sent it (no server prefix: one MCP server per manifest server). */
   readonly server: string;
@@ -199,6 +205,8 @@ export interface Guard {
   isContained(agent: string): Promise<boolean>;
   /** The tools of `server` that `agent` may call; `tools/list` shows only these. */
   visibleTools(agent: string, server: string): ToolSpec[];
+  /** Names of the resources (and templates) or prompts of `server` that `agent` may use; their lists show only these. */
+  visibleFeatures(kind: 'resource' | 'prompt', agent: string, server: string): string[];
   /**
    * The whole per-call pipeline: kill switch → authorize (Cedar) → rate limit (every call of an
    * active agent counts, refused ones too) → validate → screen → run → redact → audit +

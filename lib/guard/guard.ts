@@ -4,7 +4,8 @@
  * metrics. Pure: every effect is an injected adapter. Every
  * request produces exactly one audit event, emitted here and never by tool code.
  */
-import type { AgentSpec, ServerSpec, ToolSpec } from '../config/schema';
+import type { AccessLevel, AgentSpec, ServerSpec, ToolSpec } from '../config/schema';
+import type { FeatureKind } from '../policy/access-model';
 import { createAuthorizer } from '../policy/authorizer';
 import { argsSha256, ensureTraceparent, ocsfApiActivity, redactAuditRecord, type AuditDecision, type AuditOutcome, type AuditRecord } from './audit-event';
 import type { Admission, CallerInfo, Guard, GuardOptions, Identified, MetricName, RequestInfo, ToolCallRequest, ToolCallResult } from './contract';
@@ -26,7 +27,8 @@ const shownToolName = (tool: string): string => JSON.stringify(tool.length > 64 
 /** `_meta` key of a rate-limited result: whole seconds until the agent's window resets. */
 export const RETRY_AFTER_META = 'mcp-warden/retryAfterSeconds';
 
-export const notAvailableText = (tool: string): string => `tool ${shownToolName(tool)} is not available to this agent`;
+/** The one refusal for a forbidden and an unknown tool, resource or prompt: it reveals nothing about which. */
+export const notAvailableText = (tool: string, kind: FeatureKind = 'tool'): string => `${kind} ${shownToolName(tool)} is not available to this agent`;
 
 function errorResult(text: string): ToolCallResult {
   return { content: [{ type: 'text', text }], isError: true };
@@ -186,6 +188,26 @@ export function createGuard(options: GuardOptions): Guard {
 
   const isContained = async (agent: string): Promise<boolean> => (await checkStatus(agent)).status !== 'active';
 
+  /** What the guard needs of a tool, resource or prompt: its dataset (none for a prompt), class and access. */
+  const featureSpec = (kind: FeatureKind, server: string, name: string): { dataset: string; dataClass: string | undefined; access: AccessLevel } | undefined => {
+    const spec = servers.get(server);
+    if (kind === 'tool') {
+      const t = spec?.tools.find((x) => x.name === name);
+      return t && { dataset: t.dataset, dataClass: datasetClass.get(t.dataset), access: t.access };
+    }
+    if (kind === 'resource') {
+      const r = spec?.resources?.find((x) => x.name === name);
+      return r && { dataset: r.dataset, dataClass: datasetClass.get(r.dataset), access: 'read' };
+    }
+    const p = spec?.prompts?.find((x) => x.name === name);
+    return p && { dataset: '', dataClass: p.dataClasses.reduce((a, b) => (manifest.dataClasses.indexOf(b) > manifest.dataClasses.indexOf(a) ? b : a)), access: 'read' };
+  };
+
+  const visibleFeatures = (kind: 'resource' | 'prompt', agent: string, server: string): string[] => {
+    const names = (kind === 'resource' ? servers.get(server)?.resources : servers.get(server)?.prompts) ?? [];
+    return names.map((x) => x.name).filter((name) => authorizer.authorizeFeature(kind, agent, server, name).allowed);
+  };
+
   const visibleTools = (agent: string, server: string): ToolSpec[] => {
     const key = `${agent}\u0000${server}`;
     let tools = visible.get(key);
@@ -219,7 +241,8 @@ export function createGuard(options: GuardOptions): Guard {
     // Clearance and rate limit come from the manifest, not from the object the transport passed:
     // a stale or altered AgentSpec with the right name must not widen what the agent sees.
     const agent = agents.get(call.agent.name) ?? call.agent;
-    const toolSpec = servers.get(server)?.tools.find((t) => t.name === tool);
+    const kind = call.kind ?? 'tool';
+    const toolSpec = featureSpec(kind, server, tool);
     const principalArn = call.caller?.principalArn ?? principals.get(request.requestId);
     let argsHash: string | undefined;
     try {
@@ -243,7 +266,7 @@ export function createGuard(options: GuardOptions): Guard {
           principalArn,
           server,
           tool,
-          toolSpec: toolSpec ? { dataset: toolSpec.dataset, dataClass: datasetClass.get(toolSpec.dataset) ?? 'unknown', access: toolSpec.access } : undefined,
+          toolSpec: toolSpec ? { dataset: toolSpec.dataset, dataClass: toolSpec.dataClass ?? 'unknown', access: toolSpec.access } : undefined,
           decision,
           outcome,
           reason,
@@ -268,7 +291,7 @@ export function createGuard(options: GuardOptions): Guard {
       const reading = await checkStatus(agent.name);
       const status = reading.status;
       // 2. authorize: Cedar sees the status too, so its structural forbid is a second lock
-      const decision = authorizer.authorize(agent.name, server, tool, { agentStatus: status });
+      const decision = authorizer.authorizeFeature(kind, agent.name, server, tool, { agentStatus: status });
       policies = decision.policies;
       if (status !== 'active') {
         const why = containedReason(reading);
@@ -290,7 +313,7 @@ export function createGuard(options: GuardOptions): Guard {
       }
       if (!decision.allowed || !toolSpec) {
         // the same answer for a forbidden and a nonexistent tool: no probing for tool names
-        return finish('denied', 'forbidden', decision.reason, errorResult(notAvailableText(tool)));
+        return finish('denied', 'forbidden', decision.reason, errorResult(notAvailableText(tool, kind)));
       }
       // 4. validate with the tool's schema
       let validated: ReturnType<ToolCallRequest['validate']>;
@@ -342,7 +365,7 @@ export function createGuard(options: GuardOptions): Guard {
       const hidden = outputAction === 'off' ? undefined : stripped;
       // 9. redact by clearance; binary parts can't be redacted: they pass only when the
       //    clearance covers the tool's dataset class
-      const redactedContent = redactToolContent(shaped.content, agent.clearance, datasetClass.get(toolSpec.dataset), policy);
+      const redactedContent = redactToolContent(shaped.content, agent.clearance, toolSpec.dataClass, policy);
       for (const [type, n] of Object.entries(redactedContent.counts)) redactions[type] = (redactions[type] ?? 0) + n;
       const content = redactedContent.content;
       const out: { content: typeof content; isError?: boolean; structuredContent?: Record<string, unknown> } = { content };
@@ -409,5 +432,5 @@ export function createGuard(options: GuardOptions): Guard {
     safeMetrics(agent, 'error', 'tool_failed', { latencyMs: 0, redactions: 0, injection: false });
   };
 
-  return { identify, isContained, visibleTools, callTool, auditRefusal, auditRequest, admitRequest, auditAbandoned };
+  return { identify, isContained, visibleTools, visibleFeatures, callTool, auditRefusal, auditRequest, admitRequest, auditAbandoned };
 }

@@ -8,6 +8,7 @@ const COLUMNS: ReadonlyArray<readonly [keyof AccessMatrixRow, string]> = [
   ['agent', 'agent'],
   ['clearance', 'clearance'],
   ['server', 'server'],
+  ['kind', 'kind'],
   ['tool', 'tool'],
   ['dataset', 'dataset'],
   ['dataClass', 'data class'],

@@ -1,6 +1,7 @@
 /**
- * Who may call what, touching which data class: one row per agent × tool grant, from the same
- * AccessModel that generates IAM and Cedar, so the report cannot disagree with enforcement.
+ * Who may call what, touching which data class: one row per agent × tool, resource and prompt
+ * grant, from the same AccessModel that generates IAM and Cedar, so the report cannot disagree
+ * with enforcement.
  */
 import { REDACTION_TYPES, type Manifest, type RedactionType } from '../config/schema';
 import { redactionPolicy } from '../guard/redact/policy';
@@ -10,7 +11,11 @@ export interface AccessMatrixRow {
   readonly agent: string;
   readonly clearance: string;
   readonly server: string;
+  /** What the row grants: a tool (call), a resource or resource template (read), a prompt (get). */
+  readonly kind: 'tool' | 'resource' | 'prompt';
+  /** The tool's, resource's or prompt's name. */
   readonly tool: string;
+  /** Empty for a prompt (it reads no dataset). */
   readonly dataset: string;
   readonly dataClass: string;
   readonly access: 'read' | 'write';
@@ -35,10 +40,14 @@ export function redactionClasses(manifest: Manifest): Record<RedactionType, stri
 export function accessMatrix(manifest: Manifest, options: AccessMatrixOptions = {}): AccessMatrixRow[] {
   const model = new AccessModel(manifest);
   const byType = { ...redactionClasses(manifest), ...options.redactionClasses };
-  return model.grants.map((g) => {
+  const rows = [
+    ...model.grants.map((g) => ({ agent: g.agent, server: g.server, kind: g.kind ?? ('tool' as const), tool: g.tool, dataset: g.dataset, dataClass: g.dataClass, access: g.access })),
+    ...model.promptGrants.map((g) => ({ agent: g.agent, server: g.server, kind: 'prompt' as const, tool: g.prompt, dataset: '', dataClass: g.dataClass, access: 'read' as const })),
+  ];
+  return rows.map((g) => {
     const clearance = model.agent(g.agent).clearance;
     const redacted = REDACTION_TYPES.filter((t) => byType[t] !== undefined && !model.isCleared(clearance, byType[t]!));
-    const row: AccessMatrixRow = { agent: g.agent, clearance, server: g.server, tool: g.tool, dataset: g.dataset, dataClass: g.dataClass, access: g.access };
+    const row: AccessMatrixRow = { agent: g.agent, clearance, server: g.server, kind: g.kind, tool: g.tool, dataset: g.dataset, dataClass: g.dataClass, access: g.access };
     return redacted.length > 0 ? { ...row, redactedTypes: redacted } : row;
   });
 }

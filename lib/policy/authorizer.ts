@@ -7,8 +7,9 @@ import * as cedar from '@cedar-policy/cedar-wasm/nodejs';
 import type { Manifest } from '../config/schema';
 import type { AgentStatus } from '../guard/contract';
 import { AccessModel } from './access-model';
-import { ACTION_TYPE, AGENT_TYPE, cedarEntities, generatedPolicies, TOOL_TYPE, toolId, type CedarEntity } from './cedar-policies';
-import { CALL_TOOL_ACTION, CEDAR_SCHEMA } from './cedar-schema';
+import type { FeatureKind } from './access-model';
+import { ACTION_TYPE, AGENT_TYPE, cedarEntities, FEATURE_CEDAR, generatedPolicies, toolId, type CedarEntity } from './cedar-policies';
+import { CEDAR_SCHEMA } from './cedar-schema';
 
 export interface AuthorizeResult {
   readonly allowed: boolean;
@@ -25,6 +26,8 @@ export interface AuthorizeContext {
 
 export interface Authorizer {
   authorize(agent: string, server: string, tool: string, context?: AuthorizeContext): AuthorizeResult;
+  /** The same decision for a resource (`readResource`) or a prompt (`getPrompt`); `tool` is `authorize`. */
+  authorizeFeature(kind: FeatureKind, agent: string, server: string, name: string, context?: AuthorizeContext): AuthorizeResult;
   /** Ids of every policy in the set, generated and team-written. */
   readonly policyIds: readonly string[];
   /** Decisions memoised (for tests of the memory bound). */
@@ -119,9 +122,16 @@ export function createAuthorizer(manifest: Manifest, options: AuthorizerOptions 
   const staticPolicies = Object.fromEntries(policies);
   const validation = cedar.validate({ schema: CEDAR_SCHEMA, policies: { staticPolicies }, validationSettings: { mode: 'strict' } });
   if (validation.type === 'failure') throw new PolicyValidationError(validation.errors.map(errorText));
-  for (const v of validation.validationErrors) {
+  // a mistake in an unscoped policy is found once per action (tool, resource, prompt): report it once
+  const reported = new Set<string>();
+  // the tool's wording first: most team rules are about tools
+  const byToolFirst = [...validation.validationErrors].sort((a, b) => Number(!a.error.message.includes('Warden::Tool')) - Number(!b.error.message.includes('Warden::Tool')));
+  for (const v of byToolFirst) {
     const src = sources.get(v.policyId);
     const at = v.error.sourceLocations?.[0];
+    const once = `${v.policyId}\u0000${at?.start ?? ''}`;
+    if (reported.has(once)) continue;
+    reported.add(once);
     const where = src && at && src.file !== undefined && src.start !== undefined && src.start >= 0 ? ` at ${lineCol(src.file, src.start + at.start)}` : '';
     problems.push(`${src?.label ?? 'generated policy'}${where}: policy "${v.policyId}": ${errorText(v.error)}`);
   }
@@ -135,24 +145,24 @@ export function createAuthorizer(manifest: Manifest, options: AuthorizerOptions 
 
   const entities = cedarEntities(manifest);
   const classEntities = [...entities.values()].filter((e) => e.uid.type.endsWith('::DataClass'));
-  const action = { type: ACTION_TYPE, id: CALL_TOOL_ACTION };
 
   const decisions = new Map<string, AuthorizeResult>();
   const useCache = options.cache ?? true;
 
-  function evaluate(agent: string, server: string, tool: string, context: AuthorizeContext): AuthorizeResult {
+  function evaluate(kind: FeatureKind, agent: string, server: string, tool: string, context: AuthorizeContext): AuthorizeResult {
     const id = toolId(server, tool);
+    const { type, action } = FEATURE_CEDAR[kind];
     const agentEntity = entities.get(`${AGENT_TYPE}::${agent}`);
-    const toolEntity = entities.get(`${TOOL_TYPE}::${id}`);
-    // Unknown names never reach Cedar: a team's wildcard permit must not admit a tool or
-    // agent the manifest does not declare.
+    const toolEntity = entities.get(`${type}::${id}`);
+    // Unknown names never reach Cedar: a team's wildcard permit must not admit a tool,
+    // resource, prompt or agent the manifest does not declare.
     if (!agentEntity) return { allowed: false, reason: `unknown agent "${agent}"`, policies: [] };
-    if (!toolEntity) return { allowed: false, reason: `unknown tool "${id}"`, policies: [] };
+    if (!toolEntity) return { allowed: false, reason: `unknown ${kind} "${id}"`, policies: [] };
     const callEntities: CedarEntity[] = [...classEntities, agentEntity, toolEntity];
     const answer = cedar.statefulIsAuthorized({
       principal: { type: AGENT_TYPE, id: agent },
-      action,
-      resource: { type: TOOL_TYPE, id },
+      action: { type: ACTION_TYPE, id: action },
+      resource: { type, id },
       context: { agentStatus: context.agentStatus ?? 'active' },
       preparsedPolicySetId: psetId,
       preparsedSchemaName: SCHEMA_NAME,
@@ -171,25 +181,30 @@ export function createAuthorizer(manifest: Manifest, options: AuthorizerOptions 
     }
     if (decision === 'allow') return { allowed: true, reason: `permitted by ${diagnostics.reason.join(', ')}`, policies: diagnostics.reason };
     if (diagnostics.reason.length > 0) return { allowed: false, reason: `forbidden by ${diagnostics.reason.join(', ')}`, policies: diagnostics.reason };
-    return { allowed: false, reason: `no policy permits agent "${agent}" to call "${id}"`, policies: [] };
+    return { allowed: false, reason: `no policy permits agent "${agent}" to ${kind === 'tool' ? 'call' : kind === 'resource' ? 'read resource' : 'get prompt'} "${id}"`, policies: [] };
+  }
+
+  function authorizeFeature(kind: FeatureKind, agent: string, server: string, tool: string, context: AuthorizeContext = {}): AuthorizeResult {
+    if (!useCache) return evaluate(kind, agent, server, tool, context);
+    const key = `${kind}\u0000${agent}\u0000${server}\u0000${tool}\u0000${context.agentStatus ?? 'active'}`;
+    const cached = decisions.get(key);
+    if (cached) return { ...cached, policies: [...cached.policies] };
+    const decision = evaluate(kind, agent, server, tool, context);
+    // only declared agents and names and the two kill-switch statuses are cached: any other
+    // name or status (caller-chosen text) would grow the map without bound
+    const status = context.agentStatus ?? 'active';
+    if ((status === 'active' || status === 'contained') && entities.has(`${AGENT_TYPE}::${agent}`) && entities.has(`${FEATURE_CEDAR[kind].type}::${toolId(server, tool)}`)) decisions.set(key, decision);
+    return { ...decision, policies: [...decision.policies] };
   }
 
   return {
+    authorizeFeature,
     policyIds: [...policies.keys()],
     get cachedDecisions() {
       return decisions.size;
     },
     authorize(agent, server, tool, context = {}) {
-      if (!useCache) return evaluate(agent, server, tool, context);
-      const key = `${agent}\u0000${server}\u0000${tool}\u0000${context.agentStatus ?? 'active'}`;
-      const cached = decisions.get(key);
-      if (cached) return { ...cached, policies: [...cached.policies] };
-      const decision = evaluate(agent, server, tool, context);
-      // only declared agents and tools and the two kill-switch statuses are cached: any other
-      // name or status (caller-chosen text) would grow the map without bound
-      const status = context.agentStatus ?? 'active';
-      if ((status === 'active' || status === 'contained') && entities.has(`${AGENT_TYPE}::${agent}`) && entities.has(`${TOOL_TYPE}::${toolId(server, tool)}`)) decisions.set(key, decision);
-      return { ...decision, policies: [...decision.policies] };
+      return authorizeFeature('tool', agent, server, tool, context);
     },
   };
 }

@@ -5,8 +5,8 @@
  * against. Pure: derived from the AccessModel like IAM and the access matrix.
  */
 import type { Manifest } from '../config/schema';
-import { AccessModel, type Grant } from './access-model';
-import { CALL_TOOL_ACTION, CEDAR_NAMESPACE } from './cedar-schema';
+import { AccessModel, type FeatureKind, type Grant, type PromptGrant } from './access-model';
+import { CALL_TOOL_ACTION, CEDAR_NAMESPACE, GET_PROMPT_ACTION, READ_RESOURCE_ACTION } from './cedar-schema';
 
 /** Cedar's JSON entity shape (the subset we produce). */
 export interface CedarEntity {
@@ -17,6 +17,14 @@ export interface CedarEntity {
 
 export const AGENT_TYPE = `${CEDAR_NAMESPACE}::Agent`;
 export const TOOL_TYPE = `${CEDAR_NAMESPACE}::Tool`;
+export const RESOURCE_TYPE = `${CEDAR_NAMESPACE}::Resource`;
+export const PROMPT_TYPE = `${CEDAR_NAMESPACE}::Prompt`;
+/** Cedar entity type and action of each kind of thing an agent may use. */
+export const FEATURE_CEDAR: Readonly<Record<FeatureKind, { readonly type: string; readonly action: string }>> = {
+  tool: { type: TOOL_TYPE, action: CALL_TOOL_ACTION },
+  resource: { type: RESOURCE_TYPE, action: READ_RESOURCE_ACTION },
+  prompt: { type: PROMPT_TYPE, action: GET_PROMPT_ACTION },
+};
 export const DATA_CLASS_TYPE = `${CEDAR_NAMESPACE}::DataClass`;
 export const ACTION_TYPE = `${CEDAR_NAMESPACE}::Action`;
 
@@ -27,18 +35,23 @@ export const FORBID_NOT_ACTIVE_ID = 'forbid:agent-not-active';
 const lit = (s: string): string => JSON.stringify(s);
 
 export const toolId = (server: string, tool: string): string => `${server}/${tool}`;
-export const permitId = (g: Pick<Grant, 'agent' | 'server' | 'tool'>): string => `permit:${g.agent}:${toolId(g.server, g.tool)}`;
+/** `permit:agent:server/tool`; resources and prompts carry their kind (`permit:agent:prompt:server/name`) so names never collide. */
+export const permitId = (g: Pick<Grant, 'agent' | 'server' | 'tool'> & { readonly kind?: FeatureKind }): string =>
+  `permit:${g.agent}:${g.kind === undefined || g.kind === 'tool' ? '' : `${g.kind}:`}${toolId(g.server, g.tool)}`;
 
-function permitText(g: Grant): string {
+function permitText(kind: FeatureKind, g: { agent: string; server: string; tool: string; dataClass: string; access: string }): string {
+  const { type, action } = FEATURE_CEDAR[kind];
   return [
-    `@id(${lit(permitId(g))})`,
+    `@id(${lit(permitId({ ...g, kind }))})`,
     'permit (',
     `  principal == ${AGENT_TYPE}::${lit(g.agent)},`,
-    `  action == ${ACTION_TYPE}::${lit(CALL_TOOL_ACTION)},`,
-    `  resource == ${TOOL_TYPE}::${lit(toolId(g.server, g.tool))}`,
+    `  action == ${ACTION_TYPE}::${lit(action)},`,
+    `  resource == ${type}::${lit(toolId(g.server, g.tool))}`,
     `) when { resource.dataClass == ${DATA_CLASS_TYPE}::${lit(g.dataClass)} && resource.access == ${lit(g.access)} };`,
   ].join('\n');
 }
+
+const promptPermit = (g: PromptGrant) => ({ agent: g.agent, server: g.server, tool: g.prompt, dataClass: g.dataClass, access: 'read' });
 
 const STRUCTURAL_FORBIDS: ReadonlyArray<readonly [string, string]> = [
   [
@@ -52,7 +65,8 @@ const STRUCTURAL_FORBIDS: ReadonlyArray<readonly [string, string]> = [
 /** The generated policies by id, in a stable order (structural forbids first). */
 export function generatedPolicies(manifest: Manifest, model = new AccessModel(manifest)): Map<string, string> {
   const out = new Map<string, string>(STRUCTURAL_FORBIDS.map(([id, text]) => [id, text]));
-  for (const g of model.grants) out.set(permitId(g), permitText(g));
+  for (const g of model.grants) out.set(permitId(g), permitText(g.kind ?? 'tool', g));
+  for (const g of model.promptGrants) out.set(permitId({ ...promptPermit(g), kind: 'prompt' }), permitText('prompt', promptPermit(g)));
   return out;
 }
 
@@ -62,7 +76,7 @@ export function cedarPolicies(manifest: Manifest): string {
   return `${header}\n${[...generatedPolicies(manifest).values()].join('\n\n')}\n`;
 }
 
-/** Entities by uid key (`Type::id`): every data class, agent and tool of the manifest. */
+/** Entities by uid key (`Type::id`): every data class, agent, tool, resource and prompt of the manifest. */
 export function cedarEntities(manifest: Manifest): Map<string, CedarEntity> {
   const out = new Map<string, CedarEntity>();
   const cls = (name: string) => ({ __entity: { type: DATA_CLASS_TYPE, id: name } });
@@ -77,6 +91,18 @@ export function cedarEntities(manifest: Manifest): Map<string, CedarEntity> {
       if (!dataset) throw new Error(`tool "${toolId(s.name, t.name)}" uses unknown dataset "${t.dataset}": declare it under datasets`);
       const id = toolId(s.name, t.name);
       out.set(`${TOOL_TYPE}::${id}`, { uid: { type: TOOL_TYPE, id }, attrs: { server: s.name, dataset: t.dataset, dataClass: cls(dataset.class), access: t.access }, parents: [] });
+    }
+    for (const r of s.resources ?? []) {
+      const dataset = datasets.get(r.dataset);
+      if (!dataset) throw new Error(`resource "${toolId(s.name, r.name)}" uses unknown dataset "${r.dataset}": declare it under datasets`);
+      const id = toolId(s.name, r.name);
+      out.set(`${RESOURCE_TYPE}::${id}`, { uid: { type: RESOURCE_TYPE, id }, attrs: { server: s.name, dataset: r.dataset, dataClass: cls(dataset.class), access: 'read' }, parents: [] });
+    }
+    for (const p of s.prompts ?? []) {
+      const id = toolId(s.name, p.name);
+      const rank = (c: string) => manifest.dataClasses.indexOf(c);
+      const top = p.dataClasses.reduce((a, b) => (rank(b) > rank(a) ? b : a));
+      out.set(`${PROMPT_TYPE}::${id}`, { uid: { type: PROMPT_TYPE, id }, attrs: { server: s.name, dataset: '', dataClass: cls(top), access: 'read' }, parents: [] });
     }
   }
   return out;

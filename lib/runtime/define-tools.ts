@@ -17,6 +17,7 @@ import { z } from 'zod';
 import type { DatasetClient, JsonValue } from './dataset-client';
 import type { ToolLogger } from './tool-logger';
 import type { ToolResult } from './tool-result';
+import { isFeatureDefinition, type FeatureDefinition, type PromptDefinition, type ResourceDefinition, type ResourceTemplateDefinition } from './define-resources';
 
 export interface ToolContext {
   /** The tool's own dataset; write methods throw when the tool is declared `access: read`. */
@@ -46,11 +47,15 @@ export interface ToolDefinition<S extends ToolInputSchema = ToolInputSchema> {
   readonly handler: (args: z.output<S>, ctx: ToolContext) => Promise<ToolOutput> | ToolOutput;
 }
 
-/** The tools of one server, as a module default-exports them. */
+/** The tools, resources and prompts of one server, as a module default-exports them. */
 export interface ToolSet {
   /** Marks the value so the runtime can tell a tool module from something else. */
   readonly kind: 'mcp-warden/tools';
   readonly tools: ReadonlyMap<string, ToolDefinition>;
+  /** Resources and resource templates by name. @default - none */
+  readonly resources?: ReadonlyMap<string, ResourceDefinition | ResourceTemplateDefinition>;
+  /** Prompts by name. @default - none */
+  readonly prompts?: ReadonlyMap<string, PromptDefinition>;
 }
 
 /** An error whose message is safe and useful to show the agent (e.g. "stock would go negative"). */
@@ -66,10 +71,20 @@ export function defineTool<S extends ToolInputSchema>(definition: ToolDefinition
   return definition as unknown as ToolDefinition;
 }
 
-/** Declares a server's tools. Throws on duplicate or malformed names. */
-export function defineTools(definitions: readonly ToolDefinition[]): ToolSet {
+/** Declares a server's tools (and its resources and prompts). Throws on duplicate or malformed names. */
+export function defineTools(definitions: readonly (ToolDefinition | FeatureDefinition)[]): ToolSet {
   const tools = new Map<string, ToolDefinition>();
+  const resources = new Map<string, ResourceDefinition | ResourceTemplateDefinition>();
+  const prompts = new Map<string, PromptDefinition>();
   for (const def of definitions) {
+    if (isFeatureDefinition(def)) {
+      const what = def.kind === 'mcp-warden/prompt' ? 'prompt' : 'resource';
+      if (!/^[a-z][a-z0-9_]{0,63}$/.test(def.name)) throw new Error(`${what} name "${def.name}" is not snake_case: use lower-case letters, digits and underscores, starting with a letter`);
+      const into: Map<string, FeatureDefinition> = what === 'prompt' ? prompts : resources;
+      if (into.has(def.name)) throw new Error(`${what} "${def.name}" is defined twice: give each ${what} a distinct name`);
+      into.set(def.name, def);
+      continue;
+    }
     if (!/^[a-z][a-z0-9_]{0,63}$/.test(def.name)) {
       throw new Error(`tool name "${def.name}" is not snake_case: use lower-case letters, digits and underscores, starting with a letter`);
     }
@@ -77,7 +92,7 @@ export function defineTools(definitions: readonly ToolDefinition[]): ToolSet {
     if (!(def.input instanceof z.ZodObject)) throw new Error(`tool "${def.name}": input must be a zod object schema (z.object or z.strictObject)`);
     tools.set(def.name, def);
   }
-  return Object.freeze({ kind: 'mcp-warden/tools' as const, tools });
+  return Object.freeze({ kind: 'mcp-warden/tools' as const, tools, resources, prompts });
 }
 
 export function isToolSet(value: unknown): value is ToolSet {

@@ -4,6 +4,19 @@
  */
 export { defineTool, defineTools, isToolSet, ToolError } from './define-tools';
 export type { ToolContext, ToolDefinition, ToolInputSchema, ToolOutput, ToolSet } from './define-tools';
+export { definePrompt, defineResource, defineResourceTemplate } from './define-resources';
+export type {
+  Completer,
+  FeatureContext,
+  PromptDefinition,
+  PromptMessage,
+  PromptOutput,
+  ResourceContents,
+  ResourceContext,
+  ResourceDefinition,
+  ResourceOutput,
+  ResourceTemplateDefinition,
+} from './define-resources';
 export { DatasetAccessError, DatasetConflictError, MAX_PAGE_SIZE, readOnlyDataset, resolveKey } from './dataset-client';
 export type {
   AttributeCondition,

@@ -26,6 +26,8 @@ import { checkHttp, checkProtocolVersionHeader, MODERN_PROTOCOL_VERSION, parseMe
 import { buildCatalog, describeInvalidArguments, type CatalogServer, type CatalogTool } from './tool-catalog';
 import { jsonLogger, leastClearedLogger, type ToolLogger } from './tool-logger';
 import { toolErrorResult, toToolResult } from './tool-result';
+import type { FeatureContext, ResourceContext } from './define-resources';
+import { registerFeatureHandlers } from './feature-handlers';
 
 /** What the dataset factory is asked for: one tool's dataset, on behalf of one agent. */
 export interface DatasetRequest {
@@ -79,6 +81,8 @@ export interface McpHandler {
 const DEFAULT_DEADLINE_MS = 25_000;
 /** How long a client may keep a list (2026-07-28 `ttlMs`) when the manifest sets none. */
 export const DEFAULT_LIST_TTL_MS = 60_000;
+/** Methods that run through `guard.callTool` (rate-counted and audited there). */
+const GUARDED_CALLS: ReadonlySet<string> = new Set(['tools/call', 'resources/read', 'prompts/get', 'completion/complete']);
 /** Request headers the SDK reads to pick the revision and check the routing (`Mcp-Method` must match the body). */
 const FORWARDED_HEADERS = ['mcp-protocol-version', 'mcp-method', 'mcp-name'] as const;
 /** After the tool deadline, how long the guard may take to redact and audit before the request is abandoned. */
@@ -131,8 +135,9 @@ export function createMcpHandler(options: McpHandlerOptions): McpHandler {
       return jsonRpcError(403, JSON_RPC.SERVER_ERROR, 'Forbidden: the caller is not an agent of this manifest', parsed.id ?? null);
     }
     const agent = identified.agent;
-    // kill switch and rate limit for every request (tools/call is counted by the guard's callTool)
-    const admission = await guard.admitRequest(requestInfo, agent.name, { countRate: parsed.method !== 'tools/call' });
+    // kill switch and rate limit for every request (tools/call, resources/read, prompts/get and
+    // completion/complete are counted by the guard's callTool, which they go through)
+    const admission = await guard.admitRequest(requestInfo, agent.name, { countRate: !GUARDED_CALLS.has(parsed.method) });
     if (!admission.admitted) {
       const retry: Record<string, string> = admission.retryAfterSeconds === undefined ? {} : { 'retry-after': String(admission.retryAfterSeconds) };
       return jsonRpcError(admission.status, JSON_RPC.SERVER_ERROR, admission.message, parsed.id ?? null, retry);
@@ -176,12 +181,26 @@ export function createMcpHandler(options: McpHandlerOptions): McpHandler {
     deadline: AbortSignal,
     audit: { byTool: boolean },
   ): Promise<HttpResponseLike> {
+    const listHint = { ttlMs: server.spec.listTtlMs ?? DEFAULT_LIST_TTL_MS, cacheScope: 'private' as const };
     const mcp = new Server(
       { name: `${options.manifest.project}-${server.spec.name}`, version: options.version ?? '0.1.0' },
       {
-        capabilities: { tools: { listChanged: false } },
-        // 2026-07-28: lists differ per agent, so no shared cache may keep them (SEP-2549)
-        cacheHints: { 'tools/list': { ttlMs: server.spec.listTtlMs ?? DEFAULT_LIST_TTL_MS, cacheScope: 'private' }, 'server/discover': { ttlMs: 0, cacheScope: 'private' } },
+        capabilities: {
+          tools: { listChanged: false },
+          ...(server.resources.size > 0 ? { resources: { listChanged: false, subscribe: false } } : {}),
+          ...(server.prompts.size > 0 ? { prompts: { listChanged: false } } : {}),
+          ...(server.prompts.size > 0 || server.resources.size > 0 ? { completions: {} } : {}),
+        },
+        // 2026-07-28: lists differ per agent, so no shared cache may keep them (SEP-2549); a
+        // read is redacted for its agent, so private and not kept
+        cacheHints: {
+          'tools/list': listHint,
+          'resources/list': listHint,
+          'resources/templates/list': listHint,
+          'prompts/list': listHint,
+          'resources/read': { ttlMs: 0, cacheScope: 'private' },
+          'server/discover': { ttlMs: 0, cacheScope: 'private' },
+        },
       },
     );
     mcp.setRequestHandler('tools/list', () => ({
@@ -223,6 +242,18 @@ export function createMcpHandler(options: McpHandlerOptions): McpHandler {
       return mcp.projectCallToolResult(result as CallToolResult, undefined);
     });
 
+    registerFeatureHandlers(mcp, {
+      server,
+      agent,
+      caller,
+      guard,
+      requestInfo,
+      audited: () => {
+        audit.byTool = true;
+      },
+      run: (kind, name, uri, code) => runFeature(server, kind, name, uri, agent, requestInfo, deadline, code),
+    });
+
     // 2026-07-28 (a `_meta` envelope): the SDK's entry owns discover, envelope, header
     // (-32020) and capability (-32021) checks. 2025-11-25: the stateless Streamable HTTP
     // transport, answering plain JSON (the SDK's own legacy fallback would stream SSE).
@@ -252,6 +283,36 @@ export function createMcpHandler(options: McpHandlerOptions): McpHandler {
       await sdk?.close();
       await legacy?.close();
       await mcp.close();
+    }
+  }
+
+  /** Runs resource or prompt code as runTool runs a tool: its context, the deadline, safe errors. */
+  async function runFeature(
+    server: CatalogServer,
+    kind: 'resource' | 'prompt',
+    name: string,
+    uri: string | undefined,
+    agent: AgentSpec,
+    requestInfo: RequestInfo,
+    signal: AbortSignal,
+    code: (ctx: FeatureContext & Partial<ResourceContext>) => Promise<ToolCallResult>,
+  ): Promise<ToolCallResult> {
+    const featureLogger = logger.child({ requestId: requestInfo.requestId, agent: agent.name, server: server.spec.name, [kind]: name });
+    try {
+      const base: FeatureContext = { agent: agent.name, logger: featureLogger, requestId: requestInfo.requestId, signal };
+      let ctx: FeatureContext & Partial<ResourceContext> = base;
+      const resource = kind === 'resource' ? server.resources.get(name) : undefined;
+      if (resource) {
+        const spec = { name, dataset: resource.spec.dataset, access: 'read' as const };
+        const client = await options.datasets({ agent, server: server.spec, tool: spec, dataset: datasets.get(spec.dataset)! });
+        ctx = { ...base, dataset: readOnlyDataset(client, name), uri };
+      }
+      return await untilAborted(Promise.resolve().then(() => code(ctx)), signal);
+    } catch (err) {
+      if (signal.aborted) return toolErrorResult(`${kind} "${name}" did not finish before the request deadline (${Math.round(deadlineMs / 1000)} s)`);
+      if (err instanceof ToolError || err instanceof DatasetAccessError || err instanceof DatasetConflictError) return toolErrorResult(err.message);
+      featureLogger.error(`${kind} failed`, { error: err });
+      return toolErrorResult(`${kind} "${name}" failed (request id ${requestInfo.requestId}); the server log has the details`);
     }
   }
 
@@ -296,11 +357,21 @@ function safeSdkBody(body: string, requestId: string, logger: ToolLogger): strin
   if (!error || typeof error !== 'object') return body;
   const message = typeof error.message === 'string' ? error.message : '';
   const plain = error.code !== JSON_RPC.INTERNAL_ERROR && SAFE_SDK_MESSAGE.test(message) && !INTERNALS.test(message);
-  if (plain && (error.data === undefined || (typeof error.code === 'number' && PROTOCOL_DATA_CODES.has(error.code)))) return body;
+  if (plain && (error.data === undefined || (typeof error.code === 'number' && PROTOCOL_DATA_CODES.has(error.code)) || isPlainErrorData(error.data))) return body;
   if (!plain) logger.error('mcp sdk error', { requestId, code: error.code, message, data: error.data });
   delete error.data;
   if (!plain) error.message = `Internal error (request id ${requestId})`;
   return JSON.stringify(parsed);
+}
+
+/**
+ * `data` the SDK attaches to a -32602 that is fine to pass on: the URI of a resource not found
+ * (the client's own input) or the fixed reason of a refused requestState.
+ */
+function isPlainErrorData(data: unknown): boolean {
+  if (data === null || typeof data !== 'object' || Array.isArray(data)) return false;
+  const entries = Object.entries(data);
+  return entries.length === 1 && (entries[0]![0] === 'uri' || entries[0]![0] === 'reason') && typeof entries[0]![1] === 'string' && entries[0]![1].length <= 2048;
 }
 
 /** Rejects as soon as `signal` aborts, even if the work never settles (a hung tool). */

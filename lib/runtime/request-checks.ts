@@ -8,12 +8,18 @@
 import {
   CallToolRequestSchema,
   CancelledNotificationSchema,
+  CompleteRequestSchema,
   DiscoverRequestSchema,
+  GetPromptRequestSchema,
   InitializedNotificationSchema,
   InitializeRequestSchema,
   JSONRPCMessageSchema,
+  ListPromptsRequestSchema,
+  ListResourcesRequestSchema,
+  ListResourceTemplatesRequestSchema,
   ListToolsRequestSchema,
   PingRequestSchema,
+  ReadResourceRequestSchema,
 } from '@modelcontextprotocol/core';
 import { SUPPORTED_PROTOCOL_VERSIONS as LEGACY_PROTOCOL_VERSIONS } from '@modelcontextprotocol/server';
 import { headerOf, type HttpRequestLike, type HttpResponseLike } from './http-types';
@@ -30,7 +36,19 @@ export const SUPPORTED_PROTOCOL_VERSIONS: readonly string[] = [MODERN_PROTOCOL_V
 /** `_meta` key naming a 2026-07-28 request's revision (its presence makes the request modern). */
 export const PROTOCOL_VERSION_META = 'io.modelcontextprotocol/protocolVersion';
 /** What a warden server answers under either revision; anything else is -32601. */
-export const SUPPORTED_METHODS: ReadonlySet<string> = new Set(['initialize', 'ping', 'server/discover', 'tools/list', 'tools/call']);
+export const SUPPORTED_METHODS: ReadonlySet<string> = new Set([
+  'initialize',
+  'ping',
+  'server/discover',
+  'tools/list',
+  'tools/call',
+  'resources/list',
+  'resources/templates/list',
+  'resources/read',
+  'prompts/list',
+  'prompts/get',
+  'completion/complete',
+]);
 /** Methods 2026-07-28 removed: a modern request for one is 404 / -32601, as for an unknown method. */
 export const REMOVED_METHODS: ReadonlySet<string> = new Set(['initialize', 'ping', 'logging/setLevel', 'resources/subscribe', 'resources/unsubscribe']);
 /** Methods only 2026-07-28 has: a 2025-era request for one is -32601. */
@@ -52,6 +70,12 @@ const MESSAGE_SCHEMAS: ReadonlyMap<string, ShapeSchema> = new Map<string, ShapeS
   ['tools/list', ListToolsRequestSchema],
   ['tools/call', CallToolRequestSchema],
   ['server/discover', DiscoverRequestSchema],
+  ['resources/list', ListResourcesRequestSchema],
+  ['resources/templates/list', ListResourceTemplatesRequestSchema],
+  ['resources/read', ReadResourceRequestSchema],
+  ['prompts/list', ListPromptsRequestSchema],
+  ['prompts/get', GetPromptRequestSchema],
+  ['completion/complete', CompleteRequestSchema],
   ['notifications/initialized', InitializedNotificationSchema],
   ['notifications/cancelled', CancelledNotificationSchema],
 ]);

@@ -4,14 +4,16 @@
  */
 import { z } from 'zod';
 import type { Manifest, ServerSpec } from '../config/schema';
-import { bindTools, type BoundTool } from './tool-binding';
+import { bindTools, ToolBindingError, type BoundTool } from './tool-binding';
+import { bindFeatures, type FeatureCatalog } from './feature-catalog';
+import type { ToolSet } from './define-tools';
 
 export interface CatalogTool extends BoundTool {
   /** JSON Schema (2020-12) of the input, as MCP `inputSchema`. */
   readonly inputSchema: { type: 'object'; [key: string]: unknown };
 }
 
-export interface CatalogServer {
+export interface CatalogServer extends FeatureCatalog {
   readonly spec: ServerSpec;
   readonly tools: ReadonlyMap<string, CatalogTool>;
 }
@@ -30,7 +32,9 @@ export function buildCatalog(manifest: Manifest, toolSets: Readonly<Record<strin
       delete schema.$schema;
       tools.set(name, { ...tool, inputSchema: { ...schema, type: 'object' } });
     }
-    catalog.set(spec.name, { spec, tools });
+    const features = bindFeatures(spec, toolSets[spec.name] as ToolSet, index, manifestFile ?? 'the manifest');
+    if (features.problems.length > 0) throw new ToolBindingError(features.problems);
+    catalog.set(spec.name, { spec, tools, ...features.catalog });
   });
   return catalog;
 }

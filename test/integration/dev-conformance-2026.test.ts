@@ -33,24 +33,24 @@ export const APPLICABLE = [
   'dns-rebinding-protection',
   'input-required-result-unsupported-methods',
   'input-required-result-ignore-extra-params',
+  'completion-complete',
+  'resources-list',
+  'resources-read-text',
+  'resources-read-binary',
+  'resources-templates-read',
+  'sep-2164-resource-not-found',
+  'prompts-list',
+  'prompts-get-simple',
+  'prompts-get-with-args',
+  'prompts-get-embedded-resource',
+  'prompts-get-with-image',
+  'caching',
 ] as const;
 
 /** Scored server scenarios that do not apply, and why. */
-const PENDING = 'not yet served: resources, prompts, completions and input_required fixtures come with their guard support (issue 12, steps 2-3)';
+const PENDING = 'not yet served: the input_required fixtures come with their guard support (issue 12, step 3)';
 export const NOT_APPLICABLE: Readonly<Record<string, string>> = {
   'server-stateless': `${PENDING} (its -32021 checks call a tool that asks for sampling)`,
-  'completion-complete': PENDING,
-  'resources-list': PENDING,
-  'resources-read-text': PENDING,
-  'resources-read-binary': PENDING,
-  'resources-templates-read': PENDING,
-  'sep-2164-resource-not-found': PENDING,
-  'prompts-list': PENDING,
-  'prompts-get-simple': PENDING,
-  'prompts-get-with-args': PENDING,
-  'prompts-get-embedded-resource': PENDING,
-  'prompts-get-with-image': PENDING,
-  'caching': PENDING,
   'input-required-result-basic-elicitation': PENDING,
   'input-required-result-basic-sampling': PENDING,
   'input-required-result-basic-list-roots': PENDING,

@@ -2,12 +2,13 @@
  * The official MCP conformance suite (@modelcontextprotocol/conformance 0.1.13) against the
  * dev server, for every scenario that applies to a tools-only, stateless JSON server:
  * - the protocol scenarios against the default (example shop) manifest;
- * - the tool scenarios against examples/conformance/warden.config.yaml, whose server
- *   implements the suite's fixture tools. The audit proves each call ran the tool through
- *   the guard (decision allowed, or the tool's own error), not a refusal that happens to be
- *   well-formed.
- * Scenarios that need resources, prompts, logging, completion, sampling, elicitation or SSE
- * streams don't apply (see the table in docs/dev-server.md).
+ * - the tool, resource, prompt and completion scenarios against
+ *   examples/conformance/warden.config.yaml, whose server implements the suite's fixtures. The
+ *   audit proves each call ran through the guard (decision allowed, or the tool's own error),
+ *   not a refusal that happens to be well-formed.
+ * Scenarios that need logging, sampling, elicitation pushed by the server or SSE streams don't
+ * apply to a stateless JSON server (see the table in docs/dev-server.md). The 2026-07-28
+ * requirement set runs in dev-conformance-2026.test.ts.
  */
 import { execFile } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -19,17 +20,25 @@ const CLI = require.resolve('@modelcontextprotocol/conformance/package.json').re
 const SCENARIO_TIMEOUT_MS = 60_000;
 
 let out: string;
+/** Scenario runs that passed every check / all runs: the P/N line for this revision. */
+const tally = { passed: 0, run: 0 };
 beforeAll(() => {
   out = mkdtempSync(join(tmpdir(), 'warden-conformance-'));
 });
-afterAll(() => rmSync(out, { recursive: true, force: true }));
+afterAll(() => {
+  rmSync(out, { recursive: true, force: true });
+  process.stdout.write(`conformance 2025-11-25: ${tally.passed}/${tally.run} scenario runs pass (both manifests)\n`);
+});
 
 /** Runs one scenario with the suite's CLI; returns its exit code and plain-text output. */
 function runScenario(url: string, scenario: string): Promise<{ code: number | null; output: string }> {
   return new Promise((resolve) => {
-    execFile(process.execPath, [CLI, 'server', '--url', url, '--scenario', scenario, '-o', out], { timeout: SCENARIO_TIMEOUT_MS }, (err, stdout) =>
-      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, output: stdout.replace(/\x1b\[[0-9;]*m/g, '') }),
-    );
+    execFile(process.execPath, [CLI, 'server', '--url', url, '--scenario', scenario, '-o', out], { timeout: SCENARIO_TIMEOUT_MS }, (err, stdout) => {
+      const output = stdout.replace(/\x1b\[[0-9;]*m/g, '');
+      tally.run += 1;
+      if (!err && /Passed: (\d+)\/\1, 0 failed/.test(output)) tally.passed += 1;
+      resolve({ code: err ? ((err as { code?: number }).code ?? 1) : 0, output });
+    });
   });
 }
 
@@ -80,6 +89,33 @@ describe('examples/conformance manifest, tool scenarios', () => {
       // the tool ran: an allowed call, or for test_error_handling the tool's own error result
       expect(events.map((e) => unmapped(e).decision)).toEqual(events.map(() => decision));
       expect(events.map((e) => unmapped(e).outcome)).toEqual(events.map(() => (decision === 'allowed' ? 'ok' : 'tool_error')));
+    },
+    90_000,
+  );
+
+  it.each([
+    ['resources-list', 'resources/list', undefined],
+    ['resources-read-text', 'resources/read', 'static_text'],
+    ['resources-read-binary', 'resources/read', 'static_binary'],
+    ['resources-templates-read', 'resources/read', 'template_data'],
+    ['prompts-list', 'prompts/list', undefined],
+    ['prompts-get-simple', 'prompts/get', 'test_simple_prompt'],
+    ['prompts-get-with-args', 'prompts/get', 'test_prompt_with_arguments'],
+    ['prompts-get-embedded-resource', 'prompts/get', 'test_prompt_with_embedded_resource'],
+    ['prompts-get-with-image', 'prompts/get', 'test_prompt_with_image'],
+    ['completion-complete', 'completion/complete', 'test_prompt_with_arguments'],
+  ])(
+    'passes the %s scenario, each %s audited once as allowed',
+    async (scenario, method, name) => {
+      const before = dev.auditEvents.length;
+      const { code, output } = await runScenario(dev.url, scenario);
+      expect(output).toMatch(/Passed: (\d+)\/\1, 0 failed/);
+      expect(code).toBe(0);
+      const events = dev.auditEvents.slice(before).filter((e) => (e.api as { operation?: string } | undefined)?.operation === method);
+      expect(events.length).toBeGreaterThan(0);
+      expect(events.map((e) => unmapped(e).decision)).toEqual(events.map(() => 'allowed'));
+      // reads, gets and completions go through the guard's pipeline under the resource's or prompt's name
+      if (name) expect(events.map((e) => unmapped(e).tool)).toEqual(events.map(() => name));
     },
     90_000,
   );

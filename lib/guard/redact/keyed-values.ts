@@ -71,7 +71,7 @@ export function findKeyedValues(text: string, hidden: ReadonlySet<RedactionType>
       end = stringEnd(text, at);
       // keep the quotes, so a JSON fragment stays JSON; an empty string holds nothing
       start = at + 1;
-      if (end - 1 > start && text[end - 1] === c) end--;
+      if (end - 1 >= start && text[end - 1] === c) end--;
     } else if (c === '{' || c === '[') end = structureEnd(text, at);
     else if (c !== undefined && (c === '-' || (c >= '0' && c <= '9'))) {
       NUMBER.lastIndex = at;

@@ -7,8 +7,8 @@ const run = (args: string[]) => runCli(registerAccessMatrix, 'access-matrix', ar
 describe('warden access-matrix', () => {
   it('prints the default manifest as a markdown table', async () => {
     const { stdout } = await run([DEFAULT_MANIFEST_PATH]);
-    expect(stdout.split('\n')[0]).toBe('| agent | clearance | server | tool | dataset | data class | access | redacted |');
-    expect(stdout).toContain('| fraud-agent | restricted | payments | flag_payment | payments | restricted | write |  |');
+    expect(stdout.split('\n')[0]).toBe('| agent | clearance | server | kind | tool | dataset | data class | access | redacted |');
+    expect(stdout).toContain('| fraud-agent | restricted | payments | tool | flag_payment | payments | restricted | write |  |');
   });
 
   it('prints CSV and JSON on request', async () => {

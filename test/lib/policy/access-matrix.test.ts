@@ -45,9 +45,9 @@ describe('access matrix renderers', () => {
 
   it('renders a markdown table with a header and one line per row', () => {
     const md = accessMatrixMarkdown(rows).trimEnd().split('\n');
-    expect(md[0]).toBe('| agent | clearance | server | tool | dataset | data class | access | redacted |');
+    expect(md[0]).toBe('| agent | clearance | server | kind | tool | dataset | data class | access | redacted |');
     expect(md).toHaveLength(rows.length + 2);
-    expect(md).toContain('| fraud-agent | restricted | payments | get_payment | payments | restricted | read |  |');
+    expect(md).toContain('| fraud-agent | restricted | payments | tool | get_payment | payments | restricted | read |  |');
   });
 
   it('escapes pipes in markdown cells', () => {
@@ -58,7 +58,7 @@ describe('access matrix renderers', () => {
   it('writes RFC 4180 CSV: CRLF records, quoted fields with commas and doubled quotes', () => {
     const csv = accessMatrixCsv([rows[0]!, { ...rows[0]!, tool: 'say "hi", then\nleave' }]);
     const records = csv.split('\r\n');
-    expect(records[0]).toBe('agent,clearance,server,tool,dataset,dataClass,access,redactedTypes');
+    expect(records[0]).toBe('agent,clearance,server,kind,tool,dataset,dataClass,access,redactedTypes');
     expect(records[2]).toContain('"say ""hi"", then\nleave"');
     expect(csv.endsWith('\r\n')).toBe(true);
   });

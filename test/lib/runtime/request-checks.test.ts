@@ -52,6 +52,31 @@ describe('checkHttp', () => {
 });
 
 describe('parseMessage', () => {
+  it('answers a 2026-07-28 request for an unknown or removed method with HTTP 404 and -32601', () => {
+    for (const method of ['sampling/createMessage', 'initialize', 'ping', 'logging/setLevel']) {
+      const r = parseMessage(JSON.stringify({ jsonrpc: '2.0', id: 4, method, params: { _meta: { 'io.modelcontextprotocol/protocolVersion': '2026-07-28' } } }));
+      expect(r.ok).toBe(false);
+      if (!r.ok) {
+        expect(r.response.status).toBe(404);
+        expect(errorOf(r.response.body)).toMatchObject({ id: 4, error: { code: -32601 } });
+      }
+    }
+  });
+
+  it('judges a request by 2026-07-28 rules when its MCP-Protocol-Version header says so, envelope or not', () => {
+    const r = parseMessage('{"jsonrpc":"2.0","id":5,"method":"ping"}', true);
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.response.status).toBe(404);
+    const discover = parseMessage('{"jsonrpc":"2.0","id":6,"method":"server/discover"}', true);
+    expect(discover).toMatchObject({ ok: true, modern: true });
+  });
+
+  it('answers a 2025-era request for server/discover (2026-07-28 only) with -32601 in a normal response', () => {
+    const r = parseMessage('{"jsonrpc":"2.0","id":7,"method":"server/discover"}');
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.response.status).toBe(200);
+  });
+
   const refused = (body: string) => {
     const r = parseMessage(body);
     if (r.ok) throw new Error('expected a refusal');
@@ -109,7 +134,7 @@ describe('parseMessage', () => {
   });
 
   it('answers an unknown method with -32601 in a normal JSON-RPC response', () => {
-    const r = parseMessage('{"jsonrpc":"2.0","id":3,"method":"resources/list"}');
+    const r = parseMessage('{"jsonrpc":"2.0","id":3,"method":"sampling/createMessage"}');
     expect(r.ok).toBe(false);
     if (!r.ok) {
       expect(r.response.status).toBe(200);

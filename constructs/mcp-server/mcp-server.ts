@@ -28,7 +28,7 @@ import { Construct } from 'constructs';
 import type { Manifest, ServerSpec } from '../../lib/config/schema';
 import { AccessModel } from '../../lib/policy/access-model';
 import { readTeamPolicies } from '../../lib/policy/team-policies';
-import { agentRoleNames, SERVER_ACCESS_TAG_VALUE, serverAccessTag, serverFunctionRoleName, SESSION_TAG_SERVER, WardenPermissionsBoundary, wardenRoleNamePattern } from '../agent-identity';
+import { agentRoleNames, SERVER_ACCESS_TAG_VALUE, serverAccessTag, serverFunctionRoleName, ServerRoleBoundary, SESSION_TAG_SERVER, wardenRoleNamePattern } from '../agent-identity';
 import { suppress } from '../compliance';
 import { datasetTableName } from '../data-plane';
 import { accessLogFormat } from './access-log-format';
@@ -102,7 +102,7 @@ export interface McpServerProps {
   readonly throttlingRateLimit?: number;
   /** @default 100 */
   readonly throttlingBurstLimit?: number;
-  /** Permissions boundary of the function role. @default - the warden boundary of the stack */
+  /** Permissions boundary of the function role. @default - the warden allow-list boundary of server roles of the stack (`ServerRoleBoundary`) */
   readonly permissionsBoundary?: iam.IManagedPolicy;
   /** @default - RETAIN, or DESTROY for dev/test/sandbox environments */
   readonly removalPolicy?: RemovalPolicy;
@@ -226,7 +226,7 @@ export class McpServer extends Construct {
       description: `mcp-warden ${project}-${environment}: MCP server ${spec.name}; acts for agents only through their data roles`,
       assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
       maxSessionDuration: Duration.hours(1),
-      permissionsBoundary: props.permissionsBoundary ?? WardenPermissionsBoundary.of(this, { project, environment }).policy,
+      permissionsBoundary: props.permissionsBoundary ?? ServerRoleBoundary.of(this, { project, environment }).policy,
     });
     Tags.of(this.functionRole).add('warden:role', 'server');
     Tags.of(this.functionRole).add('warden:server', spec.name);

@@ -107,6 +107,8 @@ export const datasetSchema = z.strictObject({
   partitionKey: z.string().regex(/^[A-Za-z0-9_.-]{1,255}$/, 'partitionKey must be a DynamoDB attribute name: 1-255 letters, digits, "_", "-" or "."').optional(),
   /** @default - none */
   sortKey: z.string().regex(/^[A-Za-z0-9_.-]{1,255}$/, 'sortKey must be a DynamoDB attribute name: 1-255 letters, digits, "_", "-" or "."').optional(),
+  /** Secondary indexes of a brought table that its tools query; data roles get exactly these index ARNs. @default - none */
+  indexes: z.array(z.string().regex(/^[A-Za-z0-9_.-]{3,255}$/, 'indexes entries must be DynamoDB index names: 3-255 letters, digits, "_", "-" or "."')).optional(),
 });
 
 export const assumedBySchema = z.union(
@@ -141,6 +143,27 @@ export const agentSchema = z.strictObject({
     .strictObject({
       perMinute: z.number().int().min(1).max(100000),
     })
+    .optional(),
+});
+
+const roleArn = (what: string) => z.string().regex(/^arn:aws[a-z-]*:iam::\d{12}:role\/[\w+=,.@/-]{1,512}$/, `${what} must be an IAM role ARN: arn:aws:iam::ACCOUNT:role/NAME`);
+
+/**
+ * Who administers the data-class keys and who may read classified data in an emergency. Key
+ * administration never includes use; break-glass use goes through DynamoDB like the data roles'.
+ */
+export const dataKeysSchema = z.strictObject({
+  /** Roles that may administer the class keys (policy, rotation, deletion). @default - any principal of the account allowed by IAM */
+  administrators: z.array(roleArn('dataKeys.administrators entries')).min(1, 'list at least one role, or leave administrators out').optional(),
+  /** A role, or principals carrying a tag, that may read and write every dataset through DynamoDB. @default - none */
+  breakGlass: z
+    .union(
+      [
+        z.strictObject({ roleArn: roleArn('dataKeys.breakGlass.roleArn') }),
+        z.strictObject({ principalTag: z.strictObject({ key: z.string().regex(/^[\w.:/=+@-]{1,128}$/, 'principalTag.key must be an IAM tag key'), value: z.string().regex(/^[\w.:/=+@ -]{1,256}$/, 'principalTag.value must be an IAM tag value') }) }),
+      ],
+      { error: 'breakGlass must be exactly one of { roleArn: ... } or { principalTag: { key: ..., value: ... } }' },
+    )
     .optional(),
 });
 
@@ -209,6 +232,11 @@ export const guardSchema = z.strictObject({
   redaction: z.partialRecord(z.enum(REDACTION_TYPES), z.string()).default({}),
   /** Largest request body in bytes. @default 1048576 */
   maxBodyBytes: z.number().int().min(1024).max(6 * 1024 * 1024).default(1024 * 1024),
+  /**
+   * Reads one tool call may cause, in DynamoDB read units (0.5 per 4 KB read; a full 1 MB scan
+   * page is 128). Optional in the type like `outputInjection`. @default 256
+   */
+  readUnitsPerCall: z.number().min(1, 'guard.readUnitsPerCall must be at least 1 read unit').max(1_000_000).default(256).optional(),
 });
 
 export const manifestSchema = z.strictObject({
@@ -225,6 +253,8 @@ export const manifestSchema = z.strictObject({
   admins: adminsSchema.optional(),
   compliance: complianceSchema.default({ packs: ['AwsSolutions', 'NIST.800.53.R5', 'PCI.DSS.321', 'HIPAA.Security'], reviewIntervalDays: 90 }),
   guard: guardSchema.default({ injection: 'block', outputInjection: 'flag', policies: [], redaction: {}, maxBodyBytes: 1024 * 1024 }),
+  /** Class-key administrators and the break-glass principal. @default - account-administered keys, no break-glass */
+  dataKeys: dataKeysSchema.optional(),
 });
 
 export type ManifestInput = z.input<typeof manifestSchema>;
@@ -236,6 +266,8 @@ export type ResourceSpec = NonNullable<ServerSpec['resources']>[number];
 export type PromptSpec = NonNullable<ServerSpec['prompts']>[number];
 export type AgentSpec = Manifest['agents'][number];
 export type AssumedBy = AgentSpec['assumedBy'];
+export type DataKeysSpec = z.output<typeof dataKeysSchema>;
+export type BreakGlass = NonNullable<DataKeysSpec['breakGlass']>;
 export type AccessLevel = (typeof ACCESS_LEVELS)[number];
 export type Severity = (typeof SEVERITIES)[number];
 export type CompliancePack = (typeof COMPLIANCE_PACKS)[number];

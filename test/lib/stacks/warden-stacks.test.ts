@@ -89,7 +89,8 @@ describe('buildWardenStacks', () => {
       ['shop-prod-identity-3', ['agent-4']],
     ]);
     // each shard has its own boundary
-    for (const s of sharded.identities) Template.fromStack(s).resourceCountIs('AWS::IAM::ManagedPolicy', s.identities.length + 1);
+    // a data policy per agent, the caller (deny-list) and data-role (allow-list) boundaries
+    for (const s of sharded.identities) Template.fromStack(s).resourceCountIs('AWS::IAM::ManagedPolicy', s.identities.length + 2);
   });
 
   it('rejects shard sizes that would break the 500-resource limit', () => {

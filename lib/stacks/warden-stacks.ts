@@ -11,6 +11,7 @@ import type { AgentIdentity } from '../../constructs/agent-identity';
 import type { McpServer } from '../../constructs/mcp-server';
 import type { Manifest, ServerSpec } from '../config/schema';
 import { AccessModel } from '../policy/access-model';
+import { WardenBackupsStack } from './backups-stack';
 import { WardenDataStack } from './data-stack';
 import { WardenIdentityStack } from './identity-stack';
 import { ALARMED_AGENTS_PER_STACK, WardenAgentAlarmsStack, WardenMonitoringStack } from './monitoring-stack';
@@ -53,6 +54,8 @@ export interface WardenStacks {
   readonly agentAlarms: readonly WardenAgentAlarmsStack[];
   /** Contains agents on their alarms, collects evidence, waits for a human; runs the drills. */
   readonly incidentResponse: WardenIncidentResponseStack;
+  /** Configuration snapshots and the MFA-gated admin role. */
+  readonly backups: WardenBackupsStack;
   /** Manifest servers no agent has a tool on; they are not deployed. */
   readonly uncalledServers: readonly string[];
   /** Every stack, in deployment order. */
@@ -101,7 +104,10 @@ export function buildWardenStacks(app: Construct, loaded: { readonly manifest: M
   if (servers[0]) incidentResponse.addStackDependency(servers[0], 'incident response writes the kill switch the first servers stack holds');
   for (const identity of identities) incidentResponse.addStackDependency(identity, 'incident response contains the agent roles');
   incidentResponse.addStackDependency(monitoring, 'incident response notifies the alert topic');
-  const all = [data, ...identities, ...servers, monitoring, ...agentAlarms, incidentResponse];
+  // reads every other part live, at run time: no deploy-time dependency but the alert topic
+  const backups = new WardenBackupsStack(app, { manifest: loaded.manifest, manifestDir });
+  backups.addStackDependency(monitoring, 'backup alarms notify the alert topic');
+  const all = [data, ...identities, ...servers, monitoring, ...agentAlarms, incidentResponse, backups];
   // per-document limits, on the documents as built (data policies grow with datasets, key policies with data roles)
   const oversized = policySizeProblems(all, { trustPolicyChars: options.trustPolicyChars });
   if (oversized.length > 0) throw new RoleLimitError(oversized);
@@ -113,6 +119,7 @@ export function buildWardenStacks(app: Construct, loaded: { readonly manifest: M
     monitoring,
     agentAlarms,
     incidentResponse,
+    backups,
     uncalledServers: uncalled.map((s) => s.name),
     all,
     identityOf(agent: string): AgentIdentity {

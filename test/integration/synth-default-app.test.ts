@@ -86,6 +86,8 @@ describe('synthesizing the default app with every pack', () => {
       const wasm = readFileSync(join(file, '..', 'cedar_wasm_bg.wasm'));
       expect(createHash('sha256').update(wasm).digest('hex')).toBe(createHash('sha256').update(readFileSync(CEDAR_WASM)).digest('hex'));
     }
+    // the backup function is bundled too
+    expect(maps.some((file) => readMap(file).sources.some((s) => s.endsWith('constructs/config-backup/runtime/handler.ts')))).toBe(true);
     expect(CEDAR_WASM).toBe(join(dirname(require.resolve('@cedar-policy/cedar-wasm/nodejs')), 'cedar_wasm_bg.wasm'));
   });
 });

@@ -6,6 +6,8 @@
  * Cross-field rules (references, uniqueness, name lengths) live in `cross-checks.ts`.
  */
 import { z } from 'zod';
+import { ALARM_KIND_NAMES } from '../alarms/alarm-kinds';
+import { ALARM_SEVERITIES } from '../alarms/alarm-name';
 
 /** Lower-case, digits and hyphens; starts with a letter. Safe in IAM, CloudFormation, S3 and Cedar ids. */
 const NAME = /^[a-z][a-z0-9-]*[a-z0-9]$|^[a-z]$/;
@@ -167,9 +169,65 @@ export const dataKeysSchema = z.strictObject({
     .optional(),
 });
 
+const alarmSeverity = z.enum(ALARM_SEVERITIES, { error: `severity must be one of ${ALARM_SEVERITIES.join(', ')}` });
+const severityByKind = z.partialRecord(z.enum(ALARM_KIND_NAMES, { error: `alarm kinds are ${ALARM_KIND_NAMES.join(', ')}` }), alarmSeverity);
+/** Retention values CloudWatch Logs accepts from 400 days up (PutRetentionPolicy). */
+export const TRAIL_RETENTION_DAYS = [400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653] as const;
+
+export const anomalySchema = z.strictObject({
+  /** Width of the anomaly band in standard deviations. @default 2 */
+  bandWidth: z.number().min(0.5).max(10).default(2),
+  /** Five-minute periods the alarm looks at. @default 3 */
+  evaluationPeriods: z.number().int().min(1).max(288).default(3),
+  /** Of those, how many must be outside the band. @default - all of them */
+  datapointsToAlarm: z.number().int().min(1).max(288).optional(),
+  /** How a period without calls counts. @default 'notBreaching' */
+  treatMissingData: z.enum(['notBreaching', 'breaching', 'ignore', 'missing']).default('notBreaching'),
+});
+
 export const alertsSchema = z.strictObject({
   email: z.array(z.email({ error: 'alerts.email entries must be e-mail addresses' })).default([]),
+  /** The per-agent anomaly-detection alarms on call volume and redactions. */
+  anomaly: anomalySchema.default({ bandWidth: 2, evaluationPeriods: 3, treatMissingData: 'notBreaching' }),
+  /** Count in five minutes at which the static per-agent alarms fire. @default denied 5, rateLimited 20, errors 5 (injection and identity forgery: 1, fixed) */
+  thresholds: z
+    .strictObject({
+      denied: z.number().int().min(1).default(5),
+      rateLimited: z.number().int().min(1).default(20),
+      errors: z.number().int().min(1).default(5),
+    })
+    .default({ denied: 5, rateLimited: 20, errors: 5 }),
+  /** Severity per alarm kind, over the defaults (docs/runbooks/alarms.md). */
+  severity: severityByKind.default({}),
+  /** Per agent: severity per alarm kind, over `severity` and the defaults. */
+  agents: z.record(z.string(), z.strictObject({ severity: severityByKind.default({}) })).default({}),
 });
+
+/**
+ * Where CloudTrail goes. By default warden creates a multi-region trail; an organization with
+ * its own trail names the CloudWatch Logs log group it delivers to, and warden adds only the
+ * metric filters and alarms there (the trail's data events are then the organization's to set).
+ */
+export const trailSchema = z
+  .strictObject({
+    /** The organization trail's log group (bring your own). @default - a trail created by warden */
+    logGroupName: z.string().regex(/^[\w#\-./]{1,512}$/, 'logGroupName must be a CloudWatch Logs log group name: 1-512 letters, digits and _ - / . #').optional(),
+    /** The organization trail, for the evidence records and runbooks. */
+    trailArn: z.string().regex(/^arn:aws[a-z-]*:cloudtrail:[a-z0-9-]+:\d{12}:trail\/[\w.-]{3,128}$/, 'trailArn must be a CloudTrail trail ARN: arn:aws:cloudtrail:REGION:ACCOUNT:trail/NAME').optional(),
+    /** Data classes whose tables get CloudTrail data events (every item read and write). @default - the upper half of dataClasses (confidential and restricted in the shop) */
+    dataEventClasses: z.array(z.string().min(1)).optional(),
+    /** Days the created trail's log group keeps events (CloudWatch accepts 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653). @default 400 */
+    logRetentionDays: z
+      .number()
+      .int()
+      .refine((d) => (TRAIL_RETENTION_DAYS as readonly number[]).includes(d), { message: `logRetentionDays must be one of ${TRAIL_RETENTION_DAYS.join(', ')} (CloudWatch's retention values from 400 days up)` })
+      .default(400),
+  })
+  .superRefine((trail, ctx) => {
+    if (trail.trailArn !== undefined && trail.logGroupName === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['logGroupName'], message: 'a brought trail (trailArn) needs the log group it delivers to — add trail.logGroupName, where the metric filters go' });
+    }
+  });
 
 export const incidentResponseSchema = z.strictObject({
   /** Severities contained automatically, without waiting for a human. */
@@ -214,9 +272,61 @@ export const complianceSchema = z.strictObject({
   reviewIntervalDays: z.number().int().min(1).max(366).default(90),
 });
 
+/** Argument screening engines: the local score-based screen, or Amazon Bedrock Guardrails' prompt-attack filter on top. */
+export const INJECTION_ENGINES = ['local', 'bedrock-guardrails'] as const;
+/** The content checks of the argument screen (docs/screening.md); structural limits are never exempt. */
+export const SCREEN_CHECKS = ['instruction', 'chat-template', 'poisoning-tag', 'hidden-unicode'] as const;
+
+/** An argument (or a whole tool) the screen leaves alone, e.g. a free-text field operators write prompts about. */
+export const injectionExemptionSchema = z.strictObject({
+  /** `server/tool`. */
+  tool: z.string().regex(/^[^/\s]+\/[^/\s]+$/, 'tool must be written "server/tool", e.g. "commerce/update_price"'),
+  /** Argument paths: a name (`reason`) or a dotted path with `[]` for array items (`items[].note`). @default - every argument */
+  arguments: z
+    .array(z.string().regex(/^[A-Za-z_$][\w$-]*(?:\[\])?(?:\.[A-Za-z_$][\w$-]*(?:\[\])?)*$/, 'an argument path is a name or a dotted path such as "reason" or "items[].note"'))
+    .min(1, 'list at least one argument, or leave out "arguments" to exempt the whole tool')
+    .optional(),
+  /** Which checks are skipped. @default - every content check */
+  checks: z.array(z.enum(SCREEN_CHECKS, { error: `checks are ${SCREEN_CHECKS.join(', ')}` })).min(1).optional(),
+});
+
+export const bedrockGuardrailSchema = z.strictObject({
+  /** The guardrail's id (or ARN), with the prompt-attack filter on for inputs. */
+  guardrailId: z.string().regex(/^(?:[a-z0-9]{1,64}|arn:aws[a-z-]*:bedrock:[a-z0-9-]+:\d{12}:guardrail\/[a-z0-9]{1,64})$/, 'guardrailId must be a guardrail id such as "gr1a2b3c4d5e" or its ARN'),
+  /** A published version (a number) or DRAFT. */
+  guardrailVersion: z.string().regex(/^(?:[1-9]\d{0,7}|DRAFT)$/, 'guardrailVersion must be a version number such as "1", or "DRAFT"'),
+  /** Time budget of one ApplyGuardrail call, in ms. @default 1000 */
+  timeoutMs: z.number().int().min(50).max(5000).default(1000),
+  /**
+   * When the call fails or runs out of time: `local` keeps the local screen's verdict (recorded
+   * in the audit event), `refuse` refuses the call. @default 'local'
+   */
+  onUnavailable: z.enum(['local', 'refuse']).default('local'),
+});
+
+/** `injection: block` (the short form) or the full settings. */
+export const injectionSettingsSchema = z
+  .strictObject({
+    /** @default 'block' */
+    action: z.enum(INJECTION_ACTIONS, { error: 'action must be "flag" or "block"' }).default('block'),
+    /** @default 'local' */
+    engine: z.enum(INJECTION_ENGINES, { error: 'engine must be "local" or "bedrock-guardrails"' }).default('local'),
+    bedrock: bedrockGuardrailSchema.optional(),
+    exempt: z.array(injectionExemptionSchema).default([]),
+  })
+  .superRefine((v, ctx) => {
+    if (v.engine === 'bedrock-guardrails' && v.bedrock === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['bedrock'], message: 'engine "bedrock-guardrails" needs bedrock: { guardrailId, guardrailVersion } naming the guardrail to call' });
+    }
+  });
+export type InjectionSettings = z.output<typeof injectionSettingsSchema>;
+
 export const guardSchema = z.strictObject({
-  /** What to do with arguments that carry injection markers. @default 'block' */
-  injection: z.enum(INJECTION_ACTIONS).default('block'),
+  /**
+   * What to do with arguments that carry injection markers: `block`/`flag`, or the full settings
+   * `{ action, engine, bedrock, exempt }` (docs/screening.md). @default 'block'
+   */
+  injection: z.union([z.enum(INJECTION_ACTIONS), injectionSettingsSchema], { error: 'injection must be "flag", "block" or { action, engine, exempt }' }).default('block'),
   /**
    * What to do with tool results carrying instruction-like text (indirect prompt injection).
    * Parsed manifests always hold a value; optional in the type so hand-built manifests (tests,
@@ -246,7 +356,8 @@ export const manifestSchema = z.strictObject({
   datasets: z.array(datasetSchema).min(1, 'declare at least one dataset'),
   servers: z.array(serverSchema).min(1, 'declare at least one server'),
   agents: z.array(agentSchema).min(1, 'declare at least one agent'),
-  alerts: alertsSchema.default({ email: [] }),
+  alerts: alertsSchema.default({ email: [], anomaly: { bandWidth: 2, evaluationPeriods: 3, treatMissingData: 'notBreaching' }, thresholds: { denied: 5, rateLimited: 20, errors: 5 }, severity: {}, agents: {} }),
+  trail: trailSchema.default({ logRetentionDays: 400 }),
   incidentResponse: incidentResponseSchema.default({ autoContain: ['high', 'critical'], approvalTimeout: 'PT4H', drillEvery: 'P182D' }),
   backups: backupsSchema.default({ schedule: 'rate(1 day)', retainDays: 365 }),
   /** @default - any principal of the account, with MFA */
@@ -273,3 +384,11 @@ export type Severity = (typeof SEVERITIES)[number];
 export type CompliancePack = (typeof COMPLIANCE_PACKS)[number];
 export type DataClass = string;
 export type RedactionType = (typeof REDACTION_TYPES)[number];
+export type ScreenCheck = (typeof SCREEN_CHECKS)[number];
+
+/** `guard.injection` in its full form, whichever way the manifest wrote it. */
+export function injectionSettings(guard: { readonly injection: Manifest['guard']['injection'] }): InjectionSettings {
+  return typeof guard.injection === 'string' ? { action: guard.injection, engine: 'local', exempt: [] } : guard.injection;
+}
+export type AlertsSpec = Manifest['alerts'];
+export type TrailSpec = Manifest['trail'];

@@ -347,9 +347,9 @@ describe('the warden permissions boundary', () => {
     ];
   };
 
-  it('is on every warden role (caller, data, server)', () => {
+  it('is on every warden role (caller, data, server, incident response, drill)', () => {
     const roleKinds = new Set(wardenRoles().map((r) => r.tags['warden:role']));
-    expect([...roleKinds].sort()).toEqual(['caller', 'data', 'server']);
+    expect([...roleKinds].sort()).toEqual(['caller', 'data', 'drill', 'incident-response', 'incident-response-task', 'server']);
     expect(wardenRoles().filter((r) => !r.permissionsBoundary).map((r) => r.name)).toEqual([]);
   });
 

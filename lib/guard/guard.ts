@@ -24,7 +24,13 @@ import { checkToolContent, redactToolContent } from './tool-content';
 const MAX_REMEMBERED_REQUESTS = 1024;
 
 /** A tool name as echoed back to the client: bounded, so the refusal can't be used as a mirror. */
-const shownToolName = (tool: string): string => JSON.stringify(tool.length > 64 ? `${tool.slice(0, 64)}…` : tool);
+const shownToolName = (tool: string): string => {
+  // redacted before it is cut, so the cut can't leave half of a value redaction would have seen whole
+  const shown = redact(tool.slice(0, 256), 'none', ECHO_POLICY).text;
+  return JSON.stringify(shown.length > 64 ? `${shown.slice(0, 64)}…` : shown);
+};
+/** Redaction of what a refusal echoes back: every type hidden (a card typed as a tool name is not sent back). */
+const ECHO_POLICY = redactionPolicy({ dataClasses: ['none', 'personal', 'payment'], guard: { injection: 'block', policies: [], redaction: {}, maxBodyBytes: 1 } });
 
 /** `_meta` key of a rate-limited result: whole seconds until the agent's window resets. */
 export const RETRY_AFTER_META = 'mcp-warden/retryAfterSeconds';
@@ -350,7 +356,8 @@ export function createGuard(options: GuardOptions): Guard {
       } catch {
         validated = { ok: false, message: 'the arguments could not be validated' };
       }
-      if (!validated.ok) return finish('refused', 'invalid_arguments', `invalid arguments: ${validated.message}`, errorResult(`invalid arguments: ${validated.message}`));
+      // refusal texts quote argument names and values: redacted as for the least-cleared reader too
+      if (!validated.ok) return finish('refused', 'invalid_arguments', `invalid arguments: ${validated.message}`, errorResult(redactForAudit(`invalid arguments: ${validated.message}`)));
       // 5. screen what the client sent (unknown keys included)
       const screen = screenArguments(call.args, { exempt: exemptions.get(`${server}/${tool}`) });
       if (screen.structural) {
@@ -358,7 +365,7 @@ export function createGuard(options: GuardOptions): Guard {
         injection = { action: 'block', findings: [...new Set(screen.findings.map((x) => x.kind))] };
         // a prototype or query-operator key is an attack on the data layer, not a size problem
         const outcome = f.kind === 'forbidden-key' || f.kind === 'operator-key' ? 'arguments_refused' : 'arguments_too_large';
-        return finish('refused', outcome, `arguments refused: ${f.detail} at ${f.path}`, errorResult(`arguments refused: ${f.detail} at ${f.path}`));
+        return finish('refused', outcome, `arguments refused: ${f.detail} at ${f.path}`, errorResult(redactForAudit(`arguments refused: ${f.detail} at ${f.path}`)));
       }
       if (screen.verdict === 'flagged') {
         const kinds = [...new Set(screen.findings.map((x) => x.kind))];
@@ -366,7 +373,7 @@ export function createGuard(options: GuardOptions): Guard {
         if (injectionAction === 'block') {
           const paths = [...new Set(screen.findings.map((x) => x.path))].slice(0, 5).join(', ');
           const text = `arguments refused: possible prompt injection (${kinds.join(', ')}) in ${paths}; remove instruction-like text, hidden characters and markup, then retry (request id ${request.requestId})`;
-          return finish('refused', 'injection_blocked', `injection markers: ${screen.findings.map((x) => `${x.kind} at ${x.path}: ${x.detail}`).join('; ')}`, errorResult(text));
+          return finish('refused', 'injection_blocked', `injection markers: ${screen.findings.map((x) => `${x.kind} at ${x.path}: ${x.detail}`).join('; ')}`, errorResult(redactForAudit(text)));
         }
       }
       // 5b. the second engine (Bedrock Guardrails), bounded, with the manifest's fail mode

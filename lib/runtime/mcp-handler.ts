@@ -26,6 +26,7 @@ import { JSON_RPC, jsonRpcError, PROTOCOL_DATA_CODES } from './json-rpc-errors';
 import { checkHttp, checkProtocolVersionHeader, MODERN_PROTOCOL_VERSION, parseMessage } from './request-checks';
 import { buildCatalog, describeInvalidArguments, type CatalogServer, type CatalogTool } from './tool-catalog';
 import { jsonLogger, leastClearedLogger, type ToolLogger } from './tool-logger';
+import { redact, redactionPolicy } from '../guard/redact';
 import { toolErrorResult, toToolResult } from './tool-result';
 import type { FeatureContext, ResourceContext } from './define-resources';
 import { registerFeatureHandlers } from './feature-handlers';
@@ -99,6 +100,11 @@ export function createMcpHandler(options: McpHandlerOptions): McpHandler {
   // every log line (tool code's and the runtime's own) is redacted as for the least-cleared
   // reader: logs are read by operators, not the agent, and errors carry whatever failed
   const logger = leastClearedLogger(options.logger ?? jsonLogger(), options.manifest);
+  // a refusal made before the guard ran may quote the request (a method name): what it sends
+  // back is redacted as for the least-cleared reader, like the guard's own refusals
+  const redaction = redactionPolicy(options.manifest);
+  const leastCleared = options.manifest.dataClasses[0]!;
+  const redactedRefusal = (response: HttpResponseLike): HttpResponseLike => ({ ...response, body: redact(response.body, leastCleared, redaction).text });
   const maxBodyBytes = options.manifest.guard.maxBodyBytes;
   const readUnitsPerCall = options.readUnitsPerCall ?? options.manifest.guard.readUnitsPerCall ?? DEFAULT_READ_UNITS_PER_CALL;
   const { guard } = options;
@@ -121,12 +127,12 @@ export function createMcpHandler(options: McpHandlerOptions): McpHandler {
     const httpProblem = checkHttp(call.request, maxBodyBytes, { version: false });
     if (httpProblem) {
       guard.auditRefusal(info('-'), `http ${httpProblem.status}`);
-      return httpProblem;
+      return redactedRefusal(httpProblem);
     }
     const parsed = parseMessage(call.request.body, headerOf(call.request.headers, 'mcp-protocol-version') === MODERN_PROTOCOL_VERSION);
     if (!parsed.ok) {
       guard.auditRefusal(info(parsed.method ?? '-'), `invalid message (http ${parsed.response.status})`);
-      return parsed.response;
+      return redactedRefusal(parsed.response);
     }
     const versionProblem = parsed.modern ? undefined : checkProtocolVersionHeader(call.request);
     if (versionProblem) {
@@ -277,7 +283,7 @@ export function createMcpHandler(options: McpHandlerOptions): McpHandler {
       } else {
         response = await sdk!.fetch(webRequest, { parsedBody: message });
       }
-      const body = safeSdkBody(await response.text(), requestInfo.requestId, logger);
+      const body = safeSdkBody(await response.text(), requestInfo.requestId, logger, (text) => redact(text, leastCleared, redaction).text);
       const out: Record<string, string> = { 'cache-control': 'no-store' };
       if (retryAfter.seconds !== undefined) out['retry-after'] = String(retryAfter.seconds);
       const contentType = response.headers.get('content-type');
@@ -353,7 +359,7 @@ const INTERNALS = /\bat [\w.<>]+ \(|\/work\/|\/tmp\/|\/var\/task|node_modules|\.
  * with its code but without `data` and, unless its message is short and plain, with a message
  * naming only the request id; the original goes to the log.
  */
-function safeSdkBody(body: string, requestId: string, logger: ToolLogger): string {
+function safeSdkBody(body: string, requestId: string, logger: ToolLogger, redactError: (text: string) => string): string {
   let parsed: { error?: { code?: unknown; message?: unknown; data?: unknown } } | undefined;
   try {
     parsed = JSON.parse(body) as typeof parsed;
@@ -362,6 +368,8 @@ function safeSdkBody(body: string, requestId: string, logger: ToolLogger): strin
   }
   const error = parsed?.error;
   if (!error || typeof error !== 'object') return body;
+  // an error may quote the request (a URI, a prompt name): redacted as for the least-cleared reader
+  body = redactError(body);
   const message = typeof error.message === 'string' ? error.message : '';
   const plain = error.code !== JSON_RPC.INTERNAL_ERROR && SAFE_SDK_MESSAGE.test(message) && !INTERNALS.test(message);
   if (plain && (error.data === undefined || (typeof error.code === 'number' && PROTOCOL_DATA_CODES.has(error.code)) || isPlainErrorData(error.data))) return body;

@@ -25,7 +25,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import type { Manifest, ServerSpec } from '../../lib/config/schema';
+import { injectionSettings, type Manifest, type ServerSpec } from '../../lib/config/schema';
 import { AccessModel } from '../../lib/policy/access-model';
 import { readTeamPolicies } from '../../lib/policy/team-policies';
 import { agentRoleNames, SERVER_ACCESS_TAG_VALUE, serverAccessTag, serverFunctionRoleName, ServerRoleBoundary, SESSION_TAG_SERVER, wardenRoleNamePattern } from '../agent-identity';
@@ -285,6 +285,14 @@ export class McpServer extends Construct {
         }),
       ],
     });
+    // guard.injection.engine: bedrock-guardrails — the endpoint (no internet route here) and the one guardrail
+    const injection = injectionSettings(manifest.guard);
+    if (injection.engine === 'bedrock-guardrails' && injection.bedrock) {
+      this.network.bedrockRuntimeEndpoint();
+      const id = injection.bedrock.guardrailId;
+      const guardrailArn = id.startsWith('arn:') ? id : stack.formatArn({ service: 'bedrock', resource: 'guardrail', resourceName: id });
+      this.functionPolicy.addStatements(new iam.PolicyStatement({ sid: 'ScreenArguments', actions: ['bedrock:ApplyGuardrail'], resources: [guardrailArn] }));
+    }
     suppress(this.functionPolicy, {
       rule: 'AwsSolutions-IAM5',
       reason:
@@ -556,6 +564,11 @@ export class McpServer extends Construct {
     }
     const waf = 'Private API reachable only through the VPC endpoint by the caller roles named in the resource policy; abuse is bounded by stage throttling, per-agent rate limits and argument screening in the guard.';
     suppress(stage, { rule: 'AwsSolutions-APIG3', reason: waf });
+    suppress(stage, {
+      rule: 'Serverless-APIGWStructuredLogging',
+      reason:
+        'The access log is one JSON object per request; the rule parses the format template, which holds $context.error.messageString unquoted because API Gateway writes that variable already quoted and escaped (a quoted $context.error.message would break the JSON when a message holds a double quote).',
+    });
     const executionLogs =
       'Every request is access-logged (caller ARN, status, latency) to a KMS-encrypted log group and the function writes an audit event per call; execution logging would need an account-wide API Gateway CloudWatch role outside this stack.';
     suppress(stage, { rule: 'AwsSolutions-APIG6', reason: executionLogs });

@@ -17,6 +17,7 @@ import { redact, redactionPolicy, redactJson, type RedactionCounts } from './red
 import { screenArguments, STRUCTURAL_FINDINGS } from './screen';
 import { screenOutput, stripOutputHidden, type ToolOutput } from './screen-output';
 import { checkToolContent, redactToolContent } from './tool-content';
+import { isInputRequiredResult, shapeInputRequired } from './input-request-shape';
 
 /** Principals remembered from identify() for the audit of the same request (bounded). */
 const MAX_REMEMBERED_REQUESTS = 1024;
@@ -324,7 +325,8 @@ export function createGuard(options: GuardOptions): Guard {
       }
       if (!validated.ok) return finish('refused', 'invalid_arguments', `invalid arguments: ${validated.message}`, errorResult(`invalid arguments: ${validated.message}`));
       // 5. screen what the client sent (unknown keys included)
-      const screen = screenArguments(call.args);
+      // answers a client sent back for an input_required round are client input too
+      const screen = screenArguments(call.inputResponses === undefined ? call.args : { arguments: call.args, inputResponses: call.inputResponses });
       if (screen.structural) {
         const f = screen.findings.find((x) => STRUCTURAL_FINDINGS.has(x.kind))!;
         injection = { action: 'block', findings: [...new Set(screen.findings.map((x) => x.kind))] };
@@ -348,6 +350,13 @@ export function createGuard(options: GuardOptions): Guard {
       } catch (err) {
         const why = err instanceof ToolTimeout ? `tool timed out after ${options.toolTimeoutMs} ms` : `tool threw ${err instanceof Error ? err.name : typeof err}`;
         return finish('error', 'tool_failed', why, errorResult(`tool failed (request id ${request.requestId})`));
+      }
+      // 6b. a request for client input (2026-07-28 input_required): shaped, bounded and redacted
+      if (isInputRequiredResult(raw)) {
+        const asked = shapeInputRequired(raw, agent.clearance, policy);
+        if (!asked.ok) return finish('error', 'tool_failed', `tool returned a malformed input request: ${asked.problem}`, errorResult(`tool failed (request id ${request.requestId})`));
+        addCounts(redactions, asked.counts);
+        return finish('allowed', 'ok', `${decision.reason}; client input required`, asked.result);
       }
       // 7. check the shape (MCP content types only, bounded binary), then redact by clearance;
       //    only known fields leave (an unknown one could carry data unredacted)

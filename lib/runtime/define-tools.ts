@@ -17,6 +17,7 @@ import { z } from 'zod';
 import type { DatasetClient, JsonValue } from './dataset-client';
 import type { ToolLogger } from './tool-logger';
 import type { ToolResult } from './tool-result';
+import type { InputRequired, InputRound } from './input-required';
 import { isFeatureDefinition, type FeatureDefinition, type PromptDefinition, type ResourceDefinition, type ResourceTemplateDefinition } from './define-resources';
 
 export interface ToolContext {
@@ -28,13 +29,15 @@ export interface ToolContext {
   readonly requestId: string;
   /** Aborted when the request deadline passes; pass it to anything that can be cancelled. */
   readonly signal: AbortSignal;
+  /** The answers and state of a retried `input_required` round (2026-07-28); see `inputRequired`. */
+  readonly input: InputRound;
 }
 
 /**
  * What a handler returns: JSON (becomes text + structuredContent), a string (text), or
  * `toolResult([...])` for explicit content parts (images, audio, resources).
  */
-export type ToolOutput = JsonValue | undefined | Record<string, unknown> | readonly unknown[] | ToolResult;
+export type ToolOutput = JsonValue | undefined | Record<string, unknown> | readonly unknown[] | ToolResult | InputRequired;
 
 export type ToolInputSchema = z.ZodObject;
 

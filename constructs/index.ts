@@ -6,6 +6,7 @@ export * from './agent-identity';
 export * from './data-plane';
 export * from './compliance';
 export * from './mcp-server';
+export * from './incident-response';
 
 // What the constructs take: the manifest (loaded and checked) and the access model built from it.
 export {
@@ -26,3 +27,4 @@ export {
   type CompliancePack,
 } from '../lib/config';
 export { AccessModel, type Grant, type DatasetGrant } from '../lib/policy/access-model';
+export * from './monitoring';

@@ -19,9 +19,10 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct } from 'constructs';
 import type { AgentSpec, AssumedBy } from '../../lib/config/schema';
 import type { AccessModel } from '../../lib/policy/access-model';
-import { suppress, wildcardResourceFinding } from '../compliance';
-import { type IDataset, tableIndexArn } from '../data-plane';
+import { DATA_CLASSES_TAG, dataClassesTagValue, IAM_TAG_VALUE_MAX } from '../../lib/config/role-names';
+import type { IDataset } from '../data-plane';
 import { ManagedPolicyPrincipal } from './managed-policy-principal';
+import { DataRoleBoundary } from './allow-list-boundaries';
 import { WardenPermissionsBoundary } from './permissions-boundary';
 import { agentRoleNames, roleNameLengthProblem, SERVER_ACCESS_TAG_VALUE, serverAccessTag, serverFunctionRoleName } from './role-names';
 import { DATA_SESSION_TAG_KEYS, SESSION_TAG_AGENT, SESSION_TAG_SERVER } from './session-tags';
@@ -46,10 +47,15 @@ export interface AgentIdentityProps {
   /** The datasets of the manifest (at least every dataset the agent's tools use). */
   readonly datasets: readonly IDataset[];
   /**
-   * Boundary applied to both roles.
-   * @default - the warden boundary of this stack (`WardenPermissionsBoundary.of`)
+   * Boundary of the caller role.
+   * @default - the warden deny-list boundary of this stack (`WardenPermissionsBoundary.of`)
    */
   readonly permissionsBoundary?: iam.IManagedPolicy;
+  /**
+   * Boundary of the data role.
+   * @default - the warden allow-list boundary of data roles of this stack (`DataRoleBoundary.of`)
+   */
+  readonly dataRoleBoundary?: iam.IManagedPolicy;
   /**
    * Who may assume the data role. `sts:TagSession` is added to the trust automatically, with the
    * conditions every session must meet (`warden:agent` = this agent, only the warden session tag
@@ -133,7 +139,7 @@ export class AgentIdentity extends Construct implements IAgentIdentity {
       description: `mcp-warden ${project}-${environment}: the MCP server uses ${agent.name}'s datasets with this role`,
       assumedBy: this.sessionPrincipal(first!),
       maxSessionDuration: AGENT_MAX_SESSION,
-      permissionsBoundary: boundary,
+      permissionsBoundary: props.dataRoleBoundary ?? DataRoleBoundary.of(this, { project, environment }).managedPolicy,
     });
     for (const principal of others) this.sessionPrincipal(principal).addToAssumeRolePolicy(this.dataRole.assumeRolePolicy!);
 
@@ -156,12 +162,12 @@ export class AgentIdentity extends Construct implements IAgentIdentity {
       statements,
       roles: [this.dataRole],
     });
-    suppress(this.dataPolicy, {
-      rule: 'AwsSolutions-IAM5',
-      reason:
-        'Only the secondary indexes of tables this agent is granted: a Query on an index needs the index ARN, and the wildcard stays inside that one table.',
-      appliesTo: datasets.map((d) => wildcardResourceFinding(this, tableIndexArn(d.dataset.tableArnIn(this)))),
-    });
+    // the classes of its datasets: class keys and classified tables admit data roles by this tag
+    const classes = dataClassesTagValue(datasets.map((d) => d.dataset.dataClass));
+    if (classes.length > IAM_TAG_VALUE_MAX) {
+      throw new Error(`${where}: its datasets span data classes whose names make a ${DATA_CLASSES_TAG} tag of ${classes.length} characters, over IAM's ${IAM_TAG_VALUE_MAX}; use shorter data class names.`);
+    }
+    Tags.of(this.dataRole).add(DATA_CLASSES_TAG, classes);
 
     for (const [role, kind] of [
       [this.callerRole, 'caller'],

@@ -6,6 +6,7 @@
 import { Duration, RemovalPolicy, Tags } from 'aws-cdk-lib';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
+import type { BreakGlass } from '../../lib/config/schema';
 import { classKeyPolicy } from './class-key-policy';
 import { classKeyAlias } from './names';
 import { defaultRemovalPolicy, isEphemeralEnvironment } from './retention';
@@ -27,6 +28,19 @@ export interface DataClassKeysProps {
    * @default - 30 days, or 7 days when the environment is dev, test or sandbox
    */
   readonly pendingWindow?: Duration;
+  /**
+   * Roles that administer the keys (never use them), besides the CloudFormation execution role.
+   * @default - any principal of the account whose identity policy allows key administration
+   */
+  readonly administrators?: readonly string[];
+  /**
+   * ARN of AWS Backup's role for the tables (`DatasetBackupPlan`), which the keys of classified
+   * data admit through DynamoDB and AWS Backup.
+   * @default - no backup role
+   */
+  readonly backupRoleArn?: string;
+  /** A role, or principals carrying a tag, that may use every class key through DynamoDB. @default - none */
+  readonly breakGlass?: BreakGlass;
 }
 
 export class DataClassKeys extends Construct {
@@ -52,7 +66,14 @@ export class DataClassKeys extends Construct {
         alias: classKeyAlias(props.project, props.environment, dataClass),
         enableKeyRotation: true,
         // Replaces CDK's default `kms:*` for the account; see class-key-policy.ts.
-        policy: classKeyPolicy(this),
+        policy: classKeyPolicy(this, {
+          project: props.project,
+          environment: props.environment,
+          dataClass,
+          administrators: props.administrators,
+          backupRoleArn: props.backupRoleArn,
+          breakGlass: props.breakGlass,
+        }),
         pendingWindow,
         removalPolicy: props.removalPolicy ?? defaultRemovalPolicy(props.environment),
       });

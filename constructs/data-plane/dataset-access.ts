@@ -1,6 +1,6 @@
 /**
- * The IAM statements that let a principal use one dataset: DynamoDB actions on the table and its
- * indexes, and the class key only through DynamoDB and only for this table. The table-name
+ * The IAM statements that let a principal use one dataset: DynamoDB actions on the table and the
+ * secondary indexes it declares (warden's own tables have none, so no index ARN at all), and the class key only through DynamoDB and only for this table. The table-name
  * encryption context is what keeps a shared class key from opening every table of that class.
  */
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -33,11 +33,13 @@ export interface DatasetAccessTarget {
   readonly region: string;
   /** The ARN of the table's KMS key. */
   readonly keyArn: string;
+  /** Secondary indexes the tools query (a brought table's `indexes`). @default - none */
+  readonly indexNames?: readonly string[];
 }
 
-/** Index ARNs of a table: `<tableArn>/index/*`. */
-export function tableIndexArn(tableArn: string): string {
-  return `${tableArn}/index/*`;
+/** The ARN of one secondary index of a table: `<tableArn>/index/<name>`. */
+export function tableIndexArn(tableArn: string, indexName: string): string {
+  return `${tableArn}/index/${indexName}`;
 }
 
 export function datasetAccessStatements(target: DatasetAccessTarget, access: AccessLevel): iam.PolicyStatement[] {
@@ -45,7 +47,7 @@ export function datasetAccessStatements(target: DatasetAccessTarget, access: Acc
   return [
     new iam.PolicyStatement({
       actions: [...(write ? DYNAMODB_WRITE_ACTIONS : DYNAMODB_READ_ACTIONS)],
-      resources: [target.tableArn, tableIndexArn(target.tableArn)],
+      resources: [target.tableArn, ...(target.indexNames ?? []).map((name) => tableIndexArn(target.tableArn, name))],
     }),
     new iam.PolicyStatement({
       actions: [...(write ? KMS_WRITE_ACTIONS : KMS_READ_ACTIONS)],

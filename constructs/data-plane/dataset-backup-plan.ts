@@ -4,14 +4,16 @@
  * independent recovery points longer and outside the table's own lifecycle (NIST 800-53 CP-9,
  * HIPAA 164.308(a)(7)). Brought tables (`tableArn`) are backed up by their owners.
  */
-import { Duration, RemovalPolicy, Tags } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, Tags } from 'aws-cdk-lib';
 import * as backup from 'aws-cdk-lib/aws-backup';
 import * as events from 'aws-cdk-lib/aws-events';
+import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { suppress } from '../compliance';
 import { serviceOnlyKeyPolicy } from './class-key-policy';
 import type { IDataset } from './dataset';
+import { datasetBackupRoleName } from './names';
 import { defaultRemovalPolicy, isEphemeralEnvironment } from './retention';
 
 /** What AWS Backup does with the vault key on behalf of a backup or restore job. */
@@ -44,6 +46,8 @@ export class DatasetBackupPlan extends Construct {
   public readonly vault: backup.BackupVault;
   public readonly vaultKey: kms.Key;
   public readonly plan: backup.BackupPlan;
+  /** AWS Backup's role for the tables, named `<project>-<env>-dataset-backup` so class keys and table policies admit it. */
+  public readonly role: iam.Role;
 
   constructor(scope: Construct, id: string, props: DatasetBackupPlanProps) {
     super(scope, id);
@@ -73,9 +77,18 @@ export class DatasetBackupPlan extends Construct {
         }),
       ],
     });
-    const selection = this.plan.addSelection('Tables', { resources: created.map((d) => backup.BackupResource.fromDynamoDbTable(d.table)) });
+    const stack = Stack.of(this);
+    this.role = new iam.Role(this, 'Role', {
+      roleName: datasetBackupRoleName(props.project, props.environment),
+      description: `mcp-warden ${props.project}-${props.environment}: AWS Backup backs up the dataset tables with this role`,
+      // confused deputy: only AWS Backup acting for this account
+      assumedBy: new iam.ServicePrincipal('backup.amazonaws.com').withConditions({ StringEquals: { 'aws:SourceAccount': stack.account } }),
+      managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('service-role/AWSBackupServiceRolePolicyForBackup')],
+      maxSessionDuration: Duration.hours(1),
+    });
+    this.plan.addSelection('Tables', { resources: created.map((d) => backup.BackupResource.fromDynamoDbTable(d.table)), role: this.role });
     Tags.of(this).add('warden:purpose', 'dataset-backups');
-    suppress(selection, {
+    suppress(this.role, {
       rule: 'AwsSolutions-IAM4',
       reason:
         'The AWS Backup service role needs AWSBackupServiceRolePolicyForBackup, which AWS maintains as new resource types and API changes appear; it is assumed only by backup.amazonaws.com.',

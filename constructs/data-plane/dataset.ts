@@ -8,8 +8,9 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct, type IConstruct } from 'constructs';
-import type { AccessLevel, DatasetSpec } from '../../lib/config/schema';
+import type { AccessLevel, BreakGlass, DatasetSpec } from '../../lib/config/schema';
 import { datasetAccessStatements } from './dataset-access';
+import { datasetTablePolicy } from './dataset-table-policy';
 import { datasetTableName } from './names';
 import { defaultRemovalPolicy, isEphemeralEnvironment } from './retention';
 
@@ -56,6 +57,13 @@ export interface DatasetProps {
    * @default - true, or false when the environment is dev, test or sandbox
    */
   readonly deletionProtection?: boolean;
+  /**
+   * AWS Backup's role, exempt from the created table's data-plane deny.
+   * @default - none
+   */
+  readonly backupRoleArn?: string;
+  /** The break-glass principal, exempt from the created table's data-plane deny. @default - none */
+  readonly breakGlass?: BreakGlass;
 }
 
 export class Dataset extends Construct implements IDataset {
@@ -68,6 +76,7 @@ export class Dataset extends Construct implements IDataset {
   /** Region of a brought table (from its ARN); undefined for tables created in this stack. */
   private readonly importedRegion?: string;
   private readonly importedArn?: string;
+  private readonly indexNames: readonly string[];
 
   constructor(scope: Construct, id: string, props: DatasetProps) {
     super(scope, id);
@@ -76,6 +85,7 @@ export class Dataset extends Construct implements IDataset {
     this.dataClass = spec.class;
     this.encryptionKey = props.encryptionKey;
     this.imported = spec.tableArn !== undefined;
+    this.indexNames = spec.indexes ?? [];
 
     if (spec.tableArn !== undefined) {
       if (spec.partitionKey !== undefined || spec.sortKey !== undefined) {
@@ -93,6 +103,9 @@ export class Dataset extends Construct implements IDataset {
       return;
     }
 
+    if (spec.indexes !== undefined) {
+      throw new Error(`Dataset ${spec.name}: indexes name the secondary indexes of a brought table (tableArn); tables warden creates have none, so remove indexes or bring the table.`);
+    }
     const ephemeral = isEphemeralEnvironment(props.environment);
     this.tableName = datasetTableName(props.project, props.environment, spec.name);
     const table = new dynamodb.Table(this, 'Table', {
@@ -107,6 +120,15 @@ export class Dataset extends Construct implements IDataset {
       pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
       deletionProtection: props.deletionProtection ?? !ephemeral,
       removalPolicy: props.removalPolicy ?? defaultRemovalPolicy(props.environment),
+      // only warden data roles (of this class), AWS Backup and break-glass touch the items
+      resourcePolicy: datasetTablePolicy(this, {
+        project: props.project,
+        environment: props.environment,
+        tableName: this.tableName,
+        dataClass: spec.class,
+        backupRoleArn: props.backupRoleArn,
+        breakGlass: props.breakGlass,
+      }),
     });
     Tags.of(table).add('warden:dataset', spec.name);
     Tags.of(table).add('warden:class', spec.class);
@@ -125,6 +147,7 @@ export class Dataset extends Construct implements IDataset {
         tableName: this.tableName,
         region: this.importedRegion ?? Stack.of(scope).region,
         keyArn: this.encryptionKey.keyArn,
+        indexNames: this.indexNames,
       },
       access,
     );

@@ -12,3 +12,8 @@ export function datasetTableName(project: string, environment: string, dataset: 
 export function classKeyAlias(project: string, environment: string, dataClass: string): string {
   return `alias/${project}-${environment}-${dataClass}`;
 }
+
+/** `<project>-<environment>-dataset-backup`: AWS Backup's role for the dataset tables, named so class keys and table policies can admit it. */
+export function datasetBackupRoleName(project: string, environment: string): string {
+  return `${project}-${environment}-dataset-backup`;
+}

@@ -93,6 +93,7 @@ export class WardenNetwork extends Construct {
   public readonly dynamoDbPeer: ec2.IPeer;
   private readonly tableStatement: iam.PolicyStatement;
   private readonly tableArns = new Set<string>();
+  private bedrockEndpoint?: ec2.InterfaceVpcEndpoint;
 
   constructor(scope: Construct, id: string, props: WardenNetworkProps) {
     super(scope, id);
@@ -186,6 +187,34 @@ export class WardenNetwork extends Construct {
       this.tableArns.add(text);
       this.tableStatement.addResources(tableArn, `${tableArn}/index/*`);
     }
+  }
+
+  /**
+   * The bedrock-runtime interface endpoint, created on first use: only servers screening with
+   * Bedrock Guardrails (`guard.injection.engine: bedrock-guardrails`) need it. Its policy admits
+   * ApplyGuardrail on this account's guardrails only, by principals of this account.
+   */
+  public bedrockRuntimeEndpoint(): ec2.InterfaceVpcEndpoint {
+    if (this.bedrockEndpoint) return this.bedrockEndpoint;
+    const stack = Stack.of(this);
+    const endpoint = this.vpc.addInterfaceEndpoint('BedrockRuntimeEndpoint', {
+      service: ec2.InterfaceVpcEndpointAwsService.BEDROCK_RUNTIME,
+      subnets: this.subnets,
+      privateDnsEnabled: true,
+      securityGroups: [this.endpointSecurityGroup],
+      open: false,
+    });
+    endpoint.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'OnlyThisAccountsGuardrails',
+        principals: [new iam.AnyPrincipal()],
+        actions: ['bedrock:ApplyGuardrail'],
+        resources: [`arn:${stack.partition}:bedrock:${stack.region}:${stack.account}:guardrail/*`],
+        conditions: { StringEquals: { 'aws:PrincipalAccount': stack.account, 'aws:ResourceAccount': stack.account } },
+      }),
+    );
+    this.bedrockEndpoint = endpoint;
+    return endpoint;
   }
 
   /** Lets a server function's security group reach the STS, KMS and Logs endpoints over HTTPS. */

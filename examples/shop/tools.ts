@@ -3,11 +3,18 @@
  * manifest decides which, and whether it may write).
  */
 import { z } from 'zod';
-import { defineTool, defineTools, DatasetConflictError, ToolError, type DatasetItem } from '../../lib/runtime';
+import { defineTool, defineTools, DatasetConflictError, ToolError, windowedLimit, type DatasetItem } from '../../lib/runtime';
 import { category, customerId, orderId, pageSize, reason, sku, warehouse, withoutKey } from './shop-inputs';
 
-/** A single price change may move the price by at most this fraction; bigger moves need a human. */
+/**
+ * Price changes of one product may add up to at most this fraction of its price within
+ * PRICE_WINDOW_MS; bigger moves need a human. Per call alone it would not hold: 15 calls of
+ * −50 % each took a price from 226.41 to 0.01.
+ */
 export const MAX_PRICE_CHANGE = 0.5;
+export const PRICE_WINDOW_MS = 24 * 60 * 60 * 1000;
+/** Each change takes |new − old| / old; stored on the product as `priceChangeWindow`. */
+const priceChanges = windowedLimit({ max: MAX_PRICE_CHANGE, windowMs: PRICE_WINDOW_MS });
 export const MIN_PRICE = 0.01;
 export const MAX_PRICE = 100_000;
 /** Largest stock adjustment in one call. */
@@ -37,7 +44,7 @@ export default defineTools([
 
   defineTool({
     name: 'update_price',
-    description: `Change a product's list price. One change may move the price by at most ${MAX_PRICE_CHANGE * 100}%.`,
+    description: `Change a product's list price. Changes to one product may add up to at most ${MAX_PRICE_CHANGE * 100}% of its price within 24 hours.`,
     input: z.strictObject({
       sku,
       price: z.number().min(MIN_PRICE, `price must be at least ${MIN_PRICE}`).max(MAX_PRICE, `price must be at most ${MAX_PRICE}`).multipleOf(0.01, 'price has at most two decimals'),
@@ -48,10 +55,17 @@ export default defineTools([
       if (!product) throw new ToolError(`no product ${id}`);
       const old = product.price as number;
       const change = Math.abs(price - old) / old;
-      if (change > MAX_PRICE_CHANGE) {
-        throw new ToolError(`a change from ${old} to ${price} is ${Math.round(change * 100)}%, more than the ${MAX_PRICE_CHANGE * 100}% allowed per update; change it in steps or ask a human`);
+      // the window lives on the product and is written with the price (ifMatch): every instance
+      // sees it, and a concurrent change makes this one a conflict rather than a second allowance
+      const taken = priceChanges.take(product.priceChangeWindow, change, Date.now());
+      if (!taken.allowed) {
+        const left = Math.floor(taken.remaining * 100);
+        throw new ToolError(
+          `a change from ${old} to ${price} is ${Math.round(change * 100)}%; changes to ${id} may add up to ${MAX_PRICE_CHANGE * 100}% within 24 hours and ${left}% of that window is left (it resets in ${Math.ceil(taken.retryAfterSeconds / 60)} min); ask a human for a bigger move`,
+        );
       }
-      await ctx.dataset.update(id, { price, priceChangedBy: ctx.agent, priceChangeReason: why, priceChangedAt: new Date().toISOString() }, { ifMatch: { price: old } });
+      const window = { startedAt: taken.window.startedAt, used: taken.window.used };
+      await ctx.dataset.update(id, { price, priceChangeWindow: window, priceChangedBy: ctx.agent, priceChangeReason: why, priceChangedAt: new Date().toISOString() }, { ifMatch: { price: old } });
       ctx.logger.info('price changed', { sku: id, from: old, to: price });
       return { sku: id, oldPrice: old, newPrice: price, currency: product.currency };
     },

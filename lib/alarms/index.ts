@@ -1,1 +1,3 @@
 export * from './alarm-name';
+export * from './alarm-event';
+export * from './alarm-kinds';

@@ -58,6 +58,7 @@ export function crossCheck(raw: RawManifest, ctx: CrossCheckContext): ManifestIs
   for (const dataset of raw.datasets) checkClass(['datasets', dataset.index, 'class'], dataset.class);
   for (const agent of raw.agents) checkClass(['agents', agent.index, 'clearance'], agent.clearance);
   for (const rule of raw.redaction) checkClass(['guard', 'redaction', rule.type], rule.class);
+  for (const c of raw.trailClasses) checkClass(['trail', 'dataEventClasses', c.index], c.name);
 
   // Datasets used by tools.
   const datasets = raw.datasets.flatMap((d) => (d.name === undefined ? [] : [d.name]));
@@ -88,6 +89,13 @@ export function crossCheck(raw: RawManifest, ctx: CrossCheckContext): ManifestIs
     }
   }
 
+  // Screening exemptions name declared tools (a typo would leave the argument screened, or exempt nothing).
+  for (const exemption of raw.injectionExemptions) {
+    if (exemption.tool === undefined || toolRefs.includes(exemption.tool)) continue;
+    const problem = toolRefProblem(exemption.tool, toolRefs, serverNames);
+    if (problem !== undefined) report(['guard', 'injection', 'exempt', exemption.index, 'tool'], problem);
+  }
+
   // Resources and prompts: the same rules as tools.
   checkFeatures(raw, report);
 
@@ -109,6 +117,12 @@ export function crossCheck(raw: RawManifest, ctx: CrossCheckContext): ManifestIs
     const path = ['agents', agent.index, 'reviewedOn'];
     if (status.inFuture) report(path, `reviewedOn ${status.reviewedOn} is in the future (today is ${isoDay(ctx.now)}) — write the date the last access review actually took place`);
     else if (status.overdue) report(path, overdueReviewMessage(status), 'warning');
+  }
+
+  // Alert overrides name agents: a typo would silently leave the default severity in place.
+  const agentNames = raw.agents.flatMap((a) => (a.name === undefined ? [] : [a.name]));
+  for (const name of raw.alertAgents) {
+    if (agentNames.length > 0 && !agentNames.includes(name)) report(['alerts', 'agents', name], `unknown agent ${describeValue(name)}${suggestion(name, agentNames, `use one of ${quotedList(agentNames)}`)}`);
   }
 
   // Files the deployment will read, relative to the manifest's folder.

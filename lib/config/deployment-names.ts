@@ -22,6 +22,25 @@ export function alertsName(project: string, environment: string): string {
   return `${project}-${environment}-warden-alerts`;
 }
 
+/** The incident-response state machine (Standard): `warden incident` and `warden drill` start it by this name. */
+export function incidentStateMachineName(project: string, environment: string): string {
+  return `${project}-${environment}-incident-response`;
+}
+
+/** The incidents table (one item per incident: timings, evidence, the pending decision's task token). */
+export function incidentsTableName(project: string, environment: string): string {
+  return `${project}-${environment}-incidents`;
+}
+
+/**
+ * The drill agent: roles named like an agent's (`<project>-<environment>-warden-drill-caller|data`)
+ * with no data access, contained and released by every drill. No manifest agent may take the name.
+ */
+export const DRILL_AGENT = 'warden-drill';
+
+/** The inline policy containment puts on an agent's caller and data roles (and release removes). */
+export const CONTAINMENT_POLICY_NAME = 'warden-containment';
+
 /** The kill-switch table every MCP server reads (partition key `agent`). */
 export function agentStatusTableName(project: string, environment: string): string {
   return `${project}-${environment}-agent-status`;

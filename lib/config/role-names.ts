@@ -39,3 +39,23 @@ export function roleNameLengthProblem(project: string, environment: string, agen
     ` — shorten the ${first!.part} "${shown(first!.value)}" (${first!.value.length} characters) by at least ${over}, or the ${others.map((o) => o.part).join(' or the ')}`
   );
 }
+
+/** `<project>-<environment>-*-data`: the name pattern of every agent data role of a deployment. */
+export function dataRoleNamePattern(project: string, environment: string): string {
+  return `${project}-${environment}-*-data`;
+}
+
+/**
+ * Tag on an agent's data role listing the data classes of its datasets, `/confidential/restricted/`:
+ * class keys and tables admit data roles by name pattern plus `StringLike` `*\/<class>/*` on this
+ * tag, which keeps their policies the same size for 4 agents or 1,000. The data-role trust admits
+ * only the warden session tag keys, so a session can never override it.
+ */
+export const DATA_CLASSES_TAG = 'warden:classes';
+/** IAM tag values are at most 256 characters ("IAM and AWS STS quotas"). */
+export const IAM_TAG_VALUE_MAX = 256;
+
+/** The `warden:classes` tag value for these classes (sorted, de-duplicated, slash-delimited). */
+export function dataClassesTagValue(classes: readonly string[]): string {
+  return `/${[...new Set(classes)].sort().join('/')}/`;
+}

@@ -4,7 +4,7 @@
  * metrics. Pure: every effect is an injected adapter. Every
  * request produces exactly one audit event, emitted here and never by tool code.
  */
-import type { AccessLevel, AgentSpec, ServerSpec, ToolSpec } from '../config/schema';
+import { injectionSettings, type AccessLevel, type AgentSpec, type ServerSpec, type ToolSpec } from '../config/schema';
 import type { FeatureKind } from '../policy/access-model';
 import { createAuthorizer } from '../policy/authorizer';
 import { argsSha256, ensureTraceparent, ocsfApiActivity, redactAuditRecord, type AuditDecision, type AuditOutcome, type AuditRecord } from './audit-event';
@@ -15,6 +15,8 @@ import { KillSwitch, type StatusReading } from './kill-switch';
 import { DEFAULT_PER_MINUTE } from './rate-limit';
 import { redact, redactionPolicy, redactJson, type RedactionCounts } from './redact';
 import { screenArguments, STRUCTURAL_FINDINGS } from './screen';
+import { engineTexts } from './screen-engine-texts';
+import { screenExemptions } from './screen-exemptions';
 import { screenOutput, stripOutputHidden, type ToolOutput } from './screen-output';
 import { checkToolContent, redactToolContent } from './tool-content';
 import { isInputRequiredResult, shapeInputRequired } from './input-request-shape';
@@ -65,7 +67,9 @@ export function createGuard(options: GuardOptions): Guard {
   const agents = new Map(manifest.agents.map((a) => [a.name, a]));
   const servers = new Map<string, ServerSpec>(manifest.servers.map((s) => [s.name, s]));
   const datasetClass = new Map(manifest.datasets.map((d) => [d.name, d.class]));
-  const injectionAction = manifest.guard.injection;
+  const injectionConfig = injectionSettings(manifest.guard);
+  const injectionAction = injectionConfig.action;
+  const exemptions = screenExemptions(injectionConfig.exempt);
   const outputAction = manifest.guard.outputInjection ?? 'flag';
   const visible = new Map<string, ToolSpec[]>();
   /** requestId → principal ARN seen by identify(), for the audit event of the same request. */
@@ -127,6 +131,13 @@ export function createGuard(options: GuardOptions): Guard {
       latencyMs: 0,
     });
     safeMetrics(agent ?? '(unidentified)', 'refused', outcome, { latencyMs: 0, redactions: 0, injection: false });
+    if (outcome === 'identity_forgery') {
+      try {
+        adapters.metrics.put(agent ?? '(unknown)', { IdentityForgery: 1 });
+      } catch {
+        // as safeMetrics: the audit event carries the same fact
+      }
+    }
   };
 
   /**
@@ -136,7 +147,7 @@ export function createGuard(options: GuardOptions): Guard {
    */
   const auditRefusal = (request: RequestInfo, reason: string, agent?: string): void => {
     if (refusedByIdentify.has(request.requestId)) return;
-    const outcome: AuditOutcome = /^unknown caller/i.test(reason) ? 'unknown_caller' : /^(?:agent )?contain/i.test(reason) ? 'contained' : agent ? 'forbidden' : 'protocol';
+    const outcome: AuditOutcome = /^identity forgery/i.test(reason) ? 'identity_forgery' : /^unknown caller/i.test(reason) ? 'unknown_caller' : /^(?:agent )?contain/i.test(reason) ? 'contained' : agent ? 'forbidden' : 'protocol';
     refuse(request, reason, outcome, agent);
   };
 
@@ -184,6 +195,21 @@ export function createGuard(options: GuardOptions): Guard {
       return { ok: true, limit: await bounded(() => adapters.rateLimiter.take(agent.name, perMinute, now()), adapterTimeoutMs) };
     } catch (err) {
       return { ok: false, why: failureText(err) };
+    }
+  };
+
+  /** Strings the second engine sees: every argument value not exempt from instruction checks, bounded. */
+  const engineVerdict = async (args: unknown, exempt: ((path: string) => ReadonlySet<string> | undefined) | undefined): Promise<{ kind: 'clean' } | { kind: 'flagged'; detail: string } | { kind: 'unavailable'; why: string }> => {
+    const texts = engineTexts(args, exempt);
+    if (texts.length === 0) return { kind: 'clean' };
+    const timeoutMs = injectionConfig.bedrock?.timeoutMs ?? ADAPTER_TIMEOUT_MS;
+    const abort = new AbortController();
+    try {
+      const answer = await bounded(() => adapters.injectionEngine!.screen(texts, abort.signal), timeoutMs);
+      return answer.flagged ? { kind: 'flagged', detail: `${adapters.injectionEngine!.name}: ${answer.detail ?? 'prompt attack'}`.slice(0, 200) } : { kind: 'clean' };
+    } catch (err) {
+      abort.abort();
+      return { kind: 'unavailable', why: failureText(err) };
     }
   };
 
@@ -253,6 +279,8 @@ export function createGuard(options: GuardOptions): Guard {
     }
     let policies: readonly string[] = [];
     let injection: AuditRecord['injection'];
+    /** Set when the second engine could not answer and the local verdict stood (for the audit). */
+    let engineNote = '';
     let outputInjection: AuditRecord['outputInjection'];
     const redactions: Record<string, number> = {};
 
@@ -326,7 +354,14 @@ export function createGuard(options: GuardOptions): Guard {
       if (!validated.ok) return finish('refused', 'invalid_arguments', `invalid arguments: ${validated.message}`, errorResult(`invalid arguments: ${validated.message}`));
       // 5. screen what the client sent (unknown keys included)
       // answers a client sent back for an input_required round are client input too
-      const screen = screenArguments(call.inputResponses === undefined ? call.args : { arguments: call.args, inputResponses: call.inputResponses });
+      const argsScreen = screenArguments(call.args, { exempt: exemptions.get(`${server}/${tool}`) });
+      const answersScreen = call.inputResponses === undefined ? undefined : screenArguments({ inputResponses: call.inputResponses });
+      const screen = answersScreen === undefined ? argsScreen : {
+        verdict: argsScreen.verdict === 'flagged' || answersScreen.verdict === 'flagged' ? ('flagged' as const) : ('clean' as const),
+        findings: [...argsScreen.findings, ...answersScreen.findings],
+        structural: argsScreen.structural || answersScreen.structural,
+        score: Math.max(argsScreen.score, answersScreen.score),
+      };
       if (screen.structural) {
         const f = screen.findings.find((x) => STRUCTURAL_FINDINGS.has(x.kind))!;
         injection = { action: 'block', findings: [...new Set(screen.findings.map((x) => x.kind))] };
@@ -341,6 +376,21 @@ export function createGuard(options: GuardOptions): Guard {
           const paths = [...new Set(screen.findings.map((x) => x.path))].slice(0, 5).join(', ');
           const text = `arguments refused: possible prompt injection (${kinds.join(', ')}) in ${paths}; remove instruction-like text, hidden characters and markup, then retry (request id ${request.requestId})`;
           return finish('refused', 'injection_blocked', `injection markers: ${screen.findings.map((x) => `${x.kind} at ${x.path}: ${x.detail}`).join('; ')}`, errorResult(text));
+        }
+      }
+      // 5b. the second engine (Bedrock Guardrails), bounded, with the manifest's fail mode
+      if (adapters.injectionEngine && injectionConfig.engine !== 'local') {
+        const verdict = await engineVerdict(call.args, exemptions.get(`${server}/${tool}`));
+        if (verdict.kind === 'flagged') {
+          injection = { action: injectionAction, findings: ['instruction'] };
+          if (injectionAction === 'block') {
+            return finish('refused', 'injection_blocked', `injection markers: ${verdict.detail}`, errorResult(`arguments refused: possible prompt injection; remove instruction-like text, then retry (request id ${request.requestId})`));
+          }
+        } else if (verdict.kind === 'unavailable') {
+          if (injectionConfig.bedrock?.onUnavailable === 'refuse') {
+            return finish('refused', 'injection_blocked', `screening engine unavailable (${verdict.why}): refused (guard.injection.bedrock.onUnavailable: refuse)`, errorResult(`arguments could not be screened; retry shortly (request id ${request.requestId})`));
+          }
+          engineNote = `; screening engine unavailable (${verdict.why}): local screen only`;
         }
       }
       // 6. run
@@ -402,7 +452,7 @@ export function createGuard(options: GuardOptions): Guard {
         out.isError = true;
         return finish('error', 'tool_error', 'tool returned an error result', out);
       }
-      return finish('allowed', 'ok', decision.reason, out);
+      return finish('allowed', 'ok', `${decision.reason}${engineNote}`, out);
     } catch {
       return finish('error', 'tool_failed', 'guard pipeline error', errorResult(`tool failed (request id ${request.requestId})`));
     }

@@ -17,7 +17,10 @@ const INVISIBLE_FILLER_RUN = /[\u115F\u1160\u3164\uFFA0\u180E\u2800]+/g;
 /** Invisible or direction-changing characters that have no business in tool arguments. */
 export function hiddenCharacterName(cp: number): string | undefined {
   if (cp >= 0x200b && cp <= 0x200f) return ['ZERO WIDTH SPACE', 'ZERO WIDTH NON-JOINER', 'ZERO WIDTH JOINER', 'LEFT-TO-RIGHT MARK', 'RIGHT-TO-LEFT MARK'][cp - 0x200b];
-  if (cp >= 0x202a && cp <= 0x202e) return 'BIDI EMBEDDING/OVERRIDE';
+  // overrides reorder what follows (Trojan Source, "invoice\u202Efdp.exe"); embeddings only nest direction
+  if (cp === 0x202d || cp === 0x202e) return 'BIDI OVERRIDE';
+  if (cp >= 0x202a && cp <= 0x202c) return 'BIDI EMBEDDING';
+  if (cp === 0x061c) return 'ARABIC LETTER MARK';
   if (cp >= 0x2066 && cp <= 0x2069) return 'BIDI ISOLATE';
   if (cp >= 0x2060 && cp <= 0x2064) return 'WORD JOINER/INVISIBLE OPERATOR';
   if (cp === 0xfeff) return 'ZERO WIDTH NO-BREAK SPACE';
@@ -43,7 +46,7 @@ export interface HiddenCharacters {
  * followed by DC00–DDEF is the surrogate pair of the tag characters and the supplementary
  * variation selectors (U+E0000–U+E01EF).
  */
-export const MAYBE_HIDDEN = /[\u115F\u1160\u180E\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\u3164\uFE00-\uFE0F\uFEFF\uFFA0]|\uDB40[\uDC00-\uDDEF]/;
+export const MAYBE_HIDDEN = /[\u061C\u115F\u1160\u180E\u200B-\u200F\u202A-\u202E\u2060-\u2064\u2066-\u2069\u3164\uFE00-\uFE0F\uFEFF\uFFA0]|\uDB40[\uDC00-\uDDEF]/;
 
 /**
  * Calls `onHidden` with the UTF-16 offset and length of every hidden character, tolerating the
@@ -71,6 +74,13 @@ function scanHidden(text: string, onHidden: (at: number, length: number, name: s
     prev = ch;
     at += ch.length;
   }
+}
+
+/** How many of each hidden character (by name) `text` holds, the tolerated uses excepted. */
+export function hiddenCharacterCounts(text: string): Map<string, number> {
+  const counts = new Map<string, number>();
+  scanHidden(text, (_at, _length, name) => counts.set(name, (counts.get(name) ?? 0) + 1));
+  return counts;
 }
 
 /** Finds hidden characters (the tolerated uses above excepted). */
@@ -207,6 +217,43 @@ export function decodeBase64Runs(text: string): string[] {
     if (decoded !== undefined && !out.includes(decoded)) out.push(decoded);
   }
   return out;
+}
+
+/** Base32 (RFC 4648, upper case as encoders write it): 16+ alphabet characters, optional padding. */
+const BASE32_RUN = /(?<![A-Z2-7])[A-Z2-7]{16,}={0,6}/g;
+const BASE32_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
+
+function fromBase32(run: string): Buffer {
+  const bytes: number[] = [];
+  let bits = 0;
+  let value = 0;
+  for (const ch of run.replace(/=+$/, '')) {
+    value = (value << 5) | BASE32_ALPHABET.indexOf(ch);
+    bits += 5;
+    if (bits >= 8) {
+      bytes.push((value >>> (bits - 8)) & 0xff);
+      bits -= 8;
+    }
+  }
+  return Buffer.from(bytes);
+}
+
+/** Decodes base32 runs that turn out to be text (`NFXGO33SMU…` is "ignore…"). */
+export function decodeBase32Runs(text: string): string[] {
+  const out: string[] = [];
+  for (const match of text.matchAll(BASE32_RUN)) {
+    const decoded = asText(fromBase32(match[0]));
+    if (decoded !== undefined) out.push(decoded);
+  }
+  return out;
+}
+
+/** ROT13 of the ASCII letters (other characters unchanged). */
+export function rot13(text: string): string {
+  return text.replace(/[A-Za-z]/g, (ch) => {
+    const base = ch <= 'Z' ? 65 : 97;
+    return String.fromCharCode(((ch.charCodeAt(0) - base + 13) % 26) + base);
+  });
 }
 
 /** Decodes runs of hex digits that turn out to be text (`69676e6f7265…`). */

@@ -202,7 +202,7 @@ export function screenOutput(output: ToolOutput): ScreenFinding[] {
     else strings.set(text, [path]);
     return text;
   });
-  const markers = (text: string) => stringMarkers(text).filter((f) => f.kind !== 'hidden-unicode');
+  const markers = (text: string) => stringMarkers(text, 0, '', true).filter((f) => f.kind !== 'hidden-unicode');
   const joined = markers([...strings.keys()].join(SEPARATOR));
   if (joined.length === 0) return [];
 

@@ -3,9 +3,26 @@
  * markers (refused or flagged per manifest `guard.injection`). One pass over the value; each
  * string is normalised and decoded a bounded number of times, so the cost is linear in the
  * size of the input.
+ *
+ * Content markers are scored, not counted: each signal has a weight (docs/screening.md), the
+ * weights of one string's distinct signals add up, and the arguments are flagged when a string
+ * reaches SCREEN_THRESHOLD. A strong signal (a chat-template token, "ignore previous
+ * instructions", a tag-character payload) reaches it alone; wording business text also uses
+ * ("do not notify the user", "override previous pricing rules", a zero-width joiner) needs a
+ * second one. The argument's name sets the context (screen-context.ts): in a `reason` or a
+ * search the weak signals count half, in a name direction marks and joiners count nothing.
  */
-import { collapseWhitespace, compactForm, decodeBase64Runs, decodeEscapes, decodeHexRuns, findHiddenCharacters, foldText, spacedForm } from './screen-normalize';
+import { argumentContext, exemptionPath, type ArgumentContext } from './screen-context';
+import { LATIN_LANGUAGE_PATTERNS, SCRIPT_PATTERNS } from './screen-languages';
+import { collapseWhitespace, compactForm, decodeBase32Runs, decodeBase64Runs, decodeEscapes, decodeHexRuns, foldText, hiddenCharacterCounts, rot13, spacedForm } from './screen-normalize';
 import { COMMENT_INSTRUCTION_WORDS, COMPACT_PHRASES, htmlCommentBodies, INSTRUCTION_PATTERNS, LONG_COMPACT_PHRASES, TAG_PATTERNS } from './screen-patterns';
+
+/** Score at which a string's markers flag the arguments (and refuse them under `injection: block`). */
+export const SCREEN_THRESHOLD = 1;
+/** Added to a marker found only after decoding (base64, ROT13, reversed…): hiding an instruction is itself a signal. */
+export const DECODED_BONUS = 0.5;
+/** Zero-width characters in a run this long carry data (steganography), whatever the context. */
+export const ZERO_WIDTH_RUN = 16;
 
 export type FindingKind =
   | 'instruction'
@@ -27,13 +44,27 @@ export interface ScreenFinding {
   readonly path: string;
   /** What matched (a pattern name or a limit), never the attacker's text itself. */
   readonly detail: string;
+  /** What it added to its string's score (content markers; structural findings refuse outright). */
+  readonly weight?: number;
 }
 
 export interface ScreenResult {
+  /** `flagged`: a structural limit was hit or a string's score reached SCREEN_THRESHOLD. */
   readonly verdict: 'clean' | 'flagged';
+  /** Every marker seen, also those below the threshold (for the audit of a flagged call). */
   readonly findings: ScreenFinding[];
   /** True when a structural limit was hit: refuse regardless of the injection setting. */
   readonly structural: boolean;
+  /** Highest score of any one string (0 when none had a marker). */
+  readonly score: number;
+}
+
+export interface ScreenOptions extends ScreenLimits {
+  /**
+   * Finding kinds the manifest exempts at an argument (`guard.injection.exempt`), given its
+   * exemption path (`reason`, `items[].note`); undefined: none. Structural limits are never exempt.
+   */
+  readonly exempt?: (path: string) => ReadonlySet<FindingKind> | undefined;
 }
 
 export interface ScreenLimits {
@@ -81,47 +112,129 @@ function letterSpacedPhrase(spaced: string): string | undefined {
   return undefined;
 }
 
+/** A content marker before it is placed: what matched and its base weight. */
+export interface Marker {
+  readonly kind: FindingKind;
+  readonly detail: string;
+  readonly weight: number;
+}
+
+/** Weight of a hidden character by its name (screen-normalize's names), outside names. */
+const HIDDEN_WEIGHT: Readonly<Record<string, number>> = {
+  'TAG CHARACTER': 1,
+  'VARIATION SELECTOR RUN': 1,
+  'VARIATION SELECTOR SUPPLEMENT': 1,
+  'BIDI OVERRIDE': 1,
+  'BIDI EMBEDDING': 0.5,
+  'BIDI ISOLATE': 0.5,
+  'INVISIBLE FILLER': 0.5,
+  'WORD JOINER/INVISIBLE OPERATOR': 0.5,
+};
+/** Marks and joiners that pasted text and right-to-left names carry: a hint, never an attack alone. */
+const SOFT_HIDDEN = new Set(['ZERO WIDTH SPACE', 'ZERO WIDTH NON-JOINER', 'ZERO WIDTH JOINER', 'LEFT-TO-RIGHT MARK', 'RIGHT-TO-LEFT MARK', 'ARABIC LETTER MARK', 'ZERO WIDTH NO-BREAK SPACE']);
+/** What a name may hold without counting at all (Hebrew/Arabic names, names pasted from apps that isolate them). */
+const NAME_SAFE_HIDDEN = new Set([...SOFT_HIDDEN, 'BIDI ISOLATE', 'BIDI EMBEDDING']);
+
+function hiddenMarkers(text: string): Marker[] {
+  const counts = hiddenCharacterCounts(text);
+  if (counts.size === 0) return [];
+  const out: Marker[] = [];
+  let soft = 0;
+  for (const [name, count] of counts) {
+    if (SOFT_HIDDEN.has(name)) soft += count;
+    const weight = HIDDEN_WEIGHT[name] ?? 0.25;
+    out.push({ kind: 'hidden-unicode', detail: `${count} hidden character(s): ${name}`, weight });
+  }
+  if (soft >= ZERO_WIDTH_RUN) out.push({ kind: 'hidden-unicode', detail: `${soft} zero-width characters (a hidden payload)`, weight: 1 });
+  return out;
+}
+
 /** Content markers in one piece of text (not its decodings). */
-function textMarkers(text: string): Array<{ kind: FindingKind; detail: string }> {
-  const out: Array<{ kind: FindingKind; detail: string }> = [];
-  const hidden = findHiddenCharacters(text);
-  if (hidden.count > 0) out.push({ kind: 'hidden-unicode', detail: `${hidden.count} hidden character(s): ${hidden.names.join(', ')}` });
+function textMarkers(text: string, withHidden = true, forOutput = false): Marker[] {
+  const out: Marker[] = withHidden ? hiddenMarkers(text) : [];
 
   const visible = collapseWhitespace(text.normalize('NFKC').replace(/[\p{Cf}\u{E0100}-\u{E01EF}]/gu, '').toLowerCase());
-  for (const tag of TAG_PATTERNS) if (tag.regex.test(visible)) out.push({ kind: tag.kind, detail: tag.name });
+  for (const tag of TAG_PATTERNS) if (!(forOutput && tag.argumentsOnly) && tag.regex.test(visible)) out.push({ kind: tag.kind, detail: tag.name, weight: tag.weight ?? 1 });
   for (const body of htmlCommentBodies(visible)) {
     const inner = spacedForm(foldText(body));
     if (COMMENT_INSTRUCTION_WORDS.test(inner) || INSTRUCTION_PATTERNS.some((p) => p.regex.test(inner))) {
-      out.push({ kind: 'poisoning-tag', detail: 'HTML comment with instructions' });
+      out.push({ kind: 'poisoning-tag', detail: 'HTML comment with instructions', weight: 1 });
       break;
     }
   }
+  for (const p of SCRIPT_PATTERNS) if (p.regex.test(visible)) out.push({ kind: 'instruction', detail: p.name, weight: p.weight ?? 1 });
 
   const spaced = spacedForm(foldText(text));
-  const phrases = INSTRUCTION_PATTERNS.filter((p) => p.regex.test(spaced));
-  for (const p of phrases) out.push({ kind: 'instruction', detail: p.name });
+  let phrases = INSTRUCTION_PATTERNS.filter((p) => p.regex.test(spaced));
+  // French "ignore les instructions" reads as English too: other languages only when English found nothing
+  if (phrases.length === 0) phrases = LATIN_LANGUAGE_PATTERNS.filter((p) => p.regex.test(spaced));
+  for (const p of phrases) out.push({ kind: 'instruction', detail: p.name, weight: p.weight ?? 1 });
   if (phrases.length === 0) {
     const spacedOut = letterSpacedPhrase(spaced);
-    if (spacedOut) out.push({ kind: 'instruction', detail: `letter-spaced "${spacedOut}"` });
+    if (spacedOut) out.push({ kind: 'instruction', detail: `letter-spaced "${spacedOut}"`, weight: 1 });
     else {
       // "ig no re pre vi ous" has no single-letter run; long phrases are safe to seek anywhere
       const compact = compactForm(spaced);
       const hit = LONG_COMPACT_PHRASES.find((p) => compact.includes(p));
-      if (hit) out.push({ kind: 'instruction', detail: `split words "${hit}"` });
+      if (hit) out.push({ kind: 'instruction', detail: `split words "${hit}"`, weight: 1 });
     }
   }
   return out;
 }
 
-/** Markers in a string and in what it decodes to (URL/HTML/\u escapes, base64), bounded depth. */
-export function stringMarkers(text: string, level = 0, via = ''): Array<{ kind: FindingKind; detail: string }> {
-  const out = textMarkers(text).map((f) => (via ? { ...f, detail: `${f.detail} (${via})` } : f));
+/** Worth a ROT13 or reversed reading: four ASCII letters in a row (a fixed-length test: linear). */
+const ASCII_LETTERS = /[A-Za-z]{4}/;
+
+/**
+ * Markers in a string and in what it decodes to (URL/HTML/\\u escapes, base64, base32, hex,
+ * bounded depth; at the top level also ROT13 and the reversed text). A marker seen only in a
+ * decoding weighs DECODED_BONUS more: nobody base64-encodes a delivery note's instructions.
+ * `forOutput`: screening a tool result (no ROT13/reversed readings, no argument-only labels).
+ */
+export function stringMarkers(text: string, level = 0, via = '', forOutput = false): Marker[] {
+  const out = textMarkers(text, true, forOutput).map((f) => (via ? { ...f, detail: `${f.detail} (${via})`, weight: f.weight + DECODED_BONUS } : f));
   if (level >= MAX_DECODE_LEVELS) return out;
+  const deeper = (decoded: string, how: string) => out.push(...stringMarkers(decoded, level + 1, via ? `${via}, ${how}` : how, forOutput));
   const unescaped = decodeEscapes(text);
-  if (unescaped !== text) out.push(...stringMarkers(unescaped, level + 1, via ? `${via}, escape-decoded` : 'escape-decoded'));
-  for (const decoded of decodeBase64Runs(text)) out.push(...stringMarkers(decoded, level + 1, via ? `${via}, base64-decoded` : 'base64-decoded'));
-  for (const decoded of decodeHexRuns(text)) out.push(...stringMarkers(decoded, level + 1, via ? `${via}, hex-decoded` : 'hex-decoded'));
+  if (unescaped !== text) deeper(unescaped, 'escape-decoded');
+  for (const decoded of decodeBase64Runs(text)) deeper(decoded, 'base64-decoded');
+  for (const decoded of decodeBase32Runs(text)) deeper(decoded, 'base32-decoded');
+  for (const decoded of decodeHexRuns(text)) deeper(decoded, 'hex-decoded');
+  // not for tool results: they are screened as one joined text, and three readings of every
+  // large result would triple the cost of the hot path (bench/), for attacks aimed at arguments
+  if (level === 0 && !forOutput && ASCII_LETTERS.test(text)) {
+    // one level only: these turn ordinary text into noise, so a phrase in them was put there
+    const hidden = (f: Marker, how: string): Marker => ({ ...f, detail: `${f.detail} (${how})`, weight: f.weight + DECODED_BONUS });
+    for (const f of textMarkers(rot13(text), false)) out.push(hidden(f, 'rot13-decoded'));
+    for (const f of textMarkers([...text].reverse().join(''), false)) out.push(hidden(f, 'reversed'));
+  }
   return out;
+}
+
+/** The weight a marker has in an argument of this context. */
+function contextual(marker: Marker, context: ArgumentContext): number {
+  if (marker.kind === 'hidden-unicode') {
+    if (context === 'name' && [...NAME_SAFE_HIDDEN].some((n) => marker.detail.endsWith(`: ${n}`))) return 0;
+    return marker.weight;
+  }
+  // an operator's reason or a search is not addressed to a model: weak wording counts half
+  if ((context === 'free-text' || context === 'search') && marker.weight < 1) return marker.weight / 2;
+  return marker.weight;
+}
+
+/**
+ * The score of one string's markers: the largest weight per signal (a phrase seen in the text
+ * and again in its base64 counts once), summed over distinct signals.
+ */
+export function scoreMarkers(markers: readonly { readonly detail: string; readonly weight?: number }[]): number {
+  const best = new Map<string, number>();
+  for (const m of markers) {
+    const signal = m.detail.replace(/ \([^)]*decoded[^)]*\)$| \(reversed\)$/, '');
+    best.set(signal, Math.max(best.get(signal) ?? 0, m.weight ?? 1));
+  }
+  let score = 0;
+  for (const w of best.values()) score += w;
+  return Math.round(score * 100) / 100;
 }
 
 /**
@@ -129,15 +242,16 @@ export function stringMarkers(text: string, level = 0, via = ''): Array<{ kind: 
  * (too deep, too many keys, a huge string, a prototype key, a NoSQL operator key) and is refused; other findings are
  * injection markers whose handling (`block`/`flag`) the guard decides.
  */
-export function screenArguments(value: unknown, limits: ScreenLimits = {}): ScreenResult {
-  const { maxDepth, maxKeys, maxStringBytes } = { ...DEFAULT_SCREEN_LIMITS, ...limits };
+export function screenArguments(value: unknown, options: ScreenOptions = {}): ScreenResult {
+  const { maxDepth, maxKeys, maxStringBytes } = { ...DEFAULT_SCREEN_LIMITS, ...options };
   const findings: ScreenFinding[] = [];
   const seen = new Set<string>();
-  const add = (kind: FindingKind, path: string, detail: string) => {
+  let score = 0;
+  const add = (kind: FindingKind, path: string, detail: string, weight?: number) => {
     const key = `${kind}\u0000${path}\u0000${detail}`;
     if (!seen.has(key)) {
       seen.add(key);
-      findings.push({ kind, path, detail });
+      findings.push(weight === undefined ? { kind, path, detail } : { kind, path, detail, weight });
     }
   };
   const screenString = (text: string, path: string) => {
@@ -146,7 +260,14 @@ export function screenArguments(value: unknown, limits: ScreenLimits = {}): Scre
       add('oversize-string', path, `longer than ${maxStringBytes} bytes`);
       return;
     }
-    for (const f of stringMarkers(text)) add(f.kind, path, f.detail);
+    const exempt = options.exempt?.(exemptionPath(path));
+    const context = argumentContext(path);
+    const placed = stringMarkers(text)
+      .filter((m) => !exempt?.has(m.kind))
+      .map((m) => ({ ...m, weight: contextual(m, context) }))
+      .filter((m) => m.weight > 0);
+    for (const m of placed) add(m.kind, path, m.detail, m.weight);
+    score = Math.max(score, scoreMarkers(placed));
   };
 
   let entries = 0;
@@ -182,5 +303,6 @@ export function screenArguments(value: unknown, limits: ScreenLimits = {}): Scre
   }
   // stable, readable order: by path
   findings.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
-  return { verdict: findings.length > 0 ? 'flagged' : 'clean', findings, structural: findings.some((f) => STRUCTURAL_FINDINGS.has(f.kind)) };
+  const structural = findings.some((f) => STRUCTURAL_FINDINGS.has(f.kind));
+  return { verdict: structural || score >= SCREEN_THRESHOLD ? 'flagged' : 'clean', findings, structural, score };
 }

@@ -7,6 +7,7 @@
  * put → PutItem, update → UpdateItem with `attribute_exists` (+ `ifMatch` conditions),
  * delete → DeleteItem. Items are plain JSON (no Sets, no binary).
  */
+import type { ReadBudget } from './read-budget';
 
 export type JsonScalar = string | number | boolean | null;
 export type JsonValue = JsonScalar | JsonValue[] | { [key: string]: JsonValue };
@@ -74,6 +75,11 @@ export interface DatasetClient {
   /** Sets top-level attributes of an existing item; returns the item after the update. */
   update(key: KeyInput, patch: DatasetItem, options?: UpdateOptions): Promise<DatasetItem>;
   delete(key: KeyInput): Promise<void>;
+  /**
+   * The same dataset, charging every read to `budget`. The runtime calls it once per tool call,
+   * so tool code always reads within the call's budget (see read-budget.ts).
+   */
+  withReadBudget?(budget: ReadBudget): DatasetClient;
 }
 
 /** Largest page any implementation returns (bounds memory and response size). */
@@ -126,5 +132,6 @@ export function readOnlyDataset(client: DatasetClient, tool?: string): DatasetCl
     put: refuse('put items'),
     update: refuse('update items'),
     delete: refuse('delete items'),
+    ...(client.withReadBudget ? { withReadBudget: (budget: ReadBudget) => readOnlyDataset(client.withReadBudget!(budget), tool) } : {}),
   });
 }

@@ -15,6 +15,7 @@
  */
 import { z } from 'zod';
 import type { DatasetClient, JsonValue } from './dataset-client';
+import type { ReadBudgetView } from './read-budget';
 import type { ToolLogger } from './tool-logger';
 import type { ToolResult } from './tool-result';
 import type { InputRequired, InputRound } from './input-required';
@@ -29,6 +30,11 @@ export interface ToolContext {
   readonly requestId: string;
   /** Aborted when the request deadline passes; pass it to anything that can be cancelled. */
   readonly signal: AbortSignal;
+  /**
+   * The reads this call may still cause, in DynamoDB read units (`guard.readUnitsPerCall`).
+   * `ctx.dataset` charges it: a scan that runs out returns a cursor, a get or query throws.
+   */
+  readonly readBudget: ReadBudgetView;
   /** The answers and state of a retried `input_required` round (2026-07-28); see `inputRequired`. */
   readonly input: InputRound;
 }

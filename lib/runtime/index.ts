@@ -35,6 +35,10 @@ export type {
   UpdateOptions,
 } from './dataset-client';
 export { InMemoryDataset } from './memory-dataset';
+export { DEFAULT_READ_UNITS_PER_CALL, ReadBudget, ReadBudgetExceeded, readUnitsFor } from './read-budget';
+export type { ReadBudgetView } from './read-budget';
+export { windowedLimit } from './windowed-limit';
+export type { LimitWindow, WindowedDecision, WindowedLimit, WindowedLimitOptions } from './windowed-limit';
 export type { InMemoryDatasetOptions } from './memory-dataset';
 export { jsonLogger } from './tool-logger';
 export type { JsonLoggerOptions, LogFields, LogLevel, ToolLogger } from './tool-logger';

@@ -20,6 +20,7 @@ import type { CallerInfo, Guard, RequestInfo, ToolCallResult } from '../guard/co
 import { RETRY_AFTER_META } from '../guard/guard';
 import { readOnlyDataset, DatasetAccessError, DatasetConflictError, type DatasetClient } from './dataset-client';
 import { ToolError, type ToolContext } from './define-tools';
+import { DEFAULT_READ_UNITS_PER_CALL, ReadBudget, ReadBudgetExceeded } from './read-budget';
 import { headerOf, type HttpRequestLike, type HttpResponseLike } from './http-types';
 import { JSON_RPC, jsonRpcError, PROTOCOL_DATA_CODES } from './json-rpc-errors';
 import { checkHttp, checkProtocolVersionHeader, MODERN_PROTOCOL_VERSION, parseMessage } from './request-checks';
@@ -59,6 +60,8 @@ export interface McpHandlerOptions {
    * `ctx.signal` aborted and the agent an error. @default 25000 (under API Gateway's 29 s)
    */
   readonly deadlineMs?: number;
+  /** Reads one tool call may cause, in DynamoDB read units. @default - the manifest's `guard.readUnitsPerCall` (256) */
+  readonly readUnitsPerCall?: number;
   /** Tool and runtime logs. @default JSON lines on stderr */
   readonly logger?: ToolLogger;
   /**
@@ -106,6 +109,7 @@ export function createMcpHandler(options: McpHandlerOptions): McpHandler {
   // reader: logs are read by operators, not the agent, and errors carry whatever failed
   const logger = leastClearedLogger(options.logger ?? jsonLogger(), options.manifest);
   const maxBodyBytes = options.manifest.guard.maxBodyBytes;
+  const readUnitsPerCall = options.readUnitsPerCall ?? options.manifest.guard.readUnitsPerCall ?? DEFAULT_READ_UNITS_PER_CALL;
   const { guard } = options;
 
   async function handle(call: McpCall): Promise<HttpResponseLike> {
@@ -345,14 +349,17 @@ export function createMcpHandler(options: McpHandlerOptions): McpHandler {
     const toolLogger = logger.child({ requestId: requestInfo.requestId, agent: agent.name, server: server.spec.name, tool: name });
     try {
       const datasetSpec = datasets.get(tool.spec.dataset)!;
-      const client = await options.datasets({ agent, server: server.spec, tool: tool.spec, dataset: datasetSpec });
+      const given = await options.datasets({ agent, server: server.spec, tool: tool.spec, dataset: datasetSpec });
+      // one budget per call: however the tool pages, it reads at most this much (plus one page)
+      const readBudget = new ReadBudget(readUnitsPerCall);
+      const client = given.withReadBudget ? given.withReadBudget(readBudget) : given;
       const dataset = tool.spec.access === 'write' ? client : readOnlyDataset(client, name);
-      const ctx: ToolContext = { dataset, agent: agent.name, logger: toolLogger, requestId: requestInfo.requestId, signal, input };
+      const ctx: ToolContext = { dataset, agent: agent.name, logger: toolLogger, requestId: requestInfo.requestId, signal, readBudget, input };
       const output = await untilAborted(Promise.resolve().then(() => tool.definition.handler(args as never, ctx)), signal);
       return toToolResult(output);
     } catch (err) {
       if (signal.aborted) return toolErrorResult(`tool "${name}" did not finish before the request deadline (${Math.round(deadlineMs / 1000)} s)`);
-      if (err instanceof ToolError || err instanceof DatasetAccessError || err instanceof DatasetConflictError) return toolErrorResult(err.message);
+      if (err instanceof ToolError || err instanceof DatasetAccessError || err instanceof DatasetConflictError || err instanceof ReadBudgetExceeded) return toolErrorResult(err.message);
       toolLogger.error('tool failed', { error: err });
       return toolErrorResult(`tool "${name}" failed (request id ${requestInfo.requestId}); the server log has the details`);
     }

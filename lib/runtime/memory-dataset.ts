@@ -18,6 +18,11 @@ import {
   type ScanOptions,
   type UpdateOptions,
 } from './dataset-client';
+import { readUnitsFor, type ReadBudget } from './read-budget';
+
+/** DynamoDB's Scan page: it examines up to 1 MB, then returns (the in-memory scan charges the same way). */
+const SCAN_PAGE_BYTES = 1024 * 1024;
+const jsonBytes = (item: DatasetItem): number => Buffer.byteLength(JSON.stringify(item), 'utf8');
 
 export interface InMemoryDatasetOptions {
   readonly name: string;
@@ -34,6 +39,8 @@ export class InMemoryDataset implements DatasetClient {
   public readonly writable = true;
   // A Map, not an object: keys such as "__proto__" are plain data here.
   private readonly items = new Map<string, DatasetItem>();
+  /** Set on the per-call views `withReadBudget` returns; they share `items` with this dataset. */
+  private readonly budget?: ReadBudget;
 
   constructor(options: InMemoryDatasetOptions) {
     this.name = options.name;
@@ -47,12 +54,22 @@ export class InMemoryDataset implements DatasetClient {
     return this.items.size;
   }
 
+  /** A view of the same items whose reads are charged to `budget` (DynamoDB's read arithmetic). */
+  public withReadBudget(budget: ReadBudget): DatasetClient {
+    const view = Object.create(InMemoryDataset.prototype) as InMemoryDataset;
+    Object.assign(view, { name: this.name, partitionKey: this.partitionKey, sortKey: this.sortKey, writable: true, items: this.items, budget });
+    return view;
+  }
+
   public async get(key: KeyInput): Promise<DatasetItem | undefined> {
+    this.budget?.ensureRemaining();
     const item = this.items.get(this.id(resolveKey(key, this.partitionKey, this.sortKey)));
+    this.budget?.charge(readUnitsFor(item === undefined ? 0 : jsonBytes(item)));
     return item === undefined ? undefined : structuredClone(item);
   }
 
   public async query(options: QueryOptions): Promise<Page> {
+    this.budget?.ensureRemaining();
     const matches = [...this.items.values()].filter(
       (item) => item[this.partitionKey] === options.partition && (!options.sortKey || !this.sortKey || matchesSortKey(item[this.sortKey], options.sortKey)),
     );
@@ -60,13 +77,38 @@ export class InMemoryDataset implements DatasetClient {
       const sk = this.sortKey;
       matches.sort((a, b) => compare(a[sk], b[sk]) * (options.ascending === false ? -1 : 1));
     }
-    return page(matches, options.limit, options.cursor);
+    const result = page(matches, options.limit, options.cursor);
+    this.budget?.charge(readUnitsFor(result.items.reduce((n, i) => n + jsonBytes(i), 0)));
+    return result;
   }
 
+  /**
+   * Examines items in order from the cursor, as DynamoDB does: 1 MB at a time, charging what it
+   * examined (matching or not), until `limit` matches, the end, or the read budget runs out.
+   * The cursor is a position among all items, so a budget-cut page continues where it stopped.
+   */
   public async scan(options: ScanOptions = {}): Promise<Page> {
+    this.budget?.ensureRemaining();
     const conditions = Object.entries(options.filter ?? {});
-    const matches = [...this.items.values()].filter((item) => conditions.every(([attr, cond]) => matchesCondition(Object.hasOwn(item, attr) ? item[attr] : undefined, cond)));
-    return page(matches, options.limit, options.cursor);
+    const all = [...this.items.values()];
+    const size = Math.max(1, Math.min(Math.floor(options.limit ?? MAX_PAGE_SIZE), MAX_PAGE_SIZE));
+    const from = options.cursor ? decodeCursor(options.cursor) : 0;
+    let at = from;
+    const found: DatasetItem[] = [];
+    let pageBytes = 0;
+    while (at < all.length && found.length < size) {
+      // a new 1 MB page starts only while budget remains (the first always does)
+      if (pageBytes === 0 && at !== from && this.budget?.exhausted) break;
+      const item = all[at++]!;
+      pageBytes += jsonBytes(item);
+      if (conditions.every(([attr, cond]) => matchesCondition(Object.hasOwn(item, attr) ? item[attr] : undefined, cond))) found.push(structuredClone(item));
+      if (pageBytes >= SCAN_PAGE_BYTES) {
+        this.budget?.charge(readUnitsFor(pageBytes));
+        pageBytes = 0;
+      }
+    }
+    if (pageBytes > 0) this.budget?.charge(readUnitsFor(pageBytes));
+    return at < all.length ? { items: found, cursor: encodeCursor(at) } : { items: found };
   }
 
   public async put(item: DatasetItem): Promise<void> {
@@ -108,8 +150,12 @@ function page(items: DatasetItem[], limit = MAX_PAGE_SIZE, cursor?: string): Pag
   const size = Math.max(1, Math.min(Math.floor(limit), MAX_PAGE_SIZE));
   const start = cursor ? decodeCursor(cursor) : 0;
   const slice = items.slice(start, start + size).map((i) => structuredClone(i));
-  const next = start + size < items.length ? Buffer.from(String(start + size)).toString('base64url') : undefined;
+  const next = start + size < items.length ? encodeCursor(start + size) : undefined;
   return next ? { items: slice, cursor: next } : { items: slice };
+}
+
+function encodeCursor(position: number): string {
+  return Buffer.from(String(position)).toString('base64url');
 }
 
 function decodeCursor(cursor: string): number {

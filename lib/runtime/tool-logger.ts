@@ -131,7 +131,16 @@ export function redactingLogger(inner: ToolLogger, redactValue: <T>(value: T) =>
     info: log('info'),
     warn: log('warn'),
     error: log('error'),
-    child: (fields) => redactingLogger(inner.child(fields), redactValue),
+    // fields tool code adds with child() are redacted like the fields of a line
+    child: (fields) => {
+      let safe: LogFields;
+      try {
+        safe = redactValue(plainForLog(fields) as LogFields);
+      } catch {
+        safe = { redaction: 'fields dropped: they could not be redacted' };
+      }
+      return redactingLogger(inner.child(safe), redactValue);
+    },
   };
 }
 

@@ -12,3 +12,9 @@ export { WardenServersStack, SERVERS_PER_STACK, SERVER_RESOURCES, NETWORK_RESOUR
 export type { WardenServersStackProps } from './servers-stack';
 export { checkRoleLimits, roleLimitProblems, RoleLimitError, MAX_SERVER_TAGS_PER_AGENT, IAM_DEFAULT_MANAGED_POLICIES_PER_ROLE, IAM_MAX_MANAGED_POLICIES_PER_ROLE, IAM_DEFAULT_TRUST_POLICY_CHARS, IAM_MAX_TRUST_POLICY_CHARS, dataRoleTrustChars } from './role-limits';
 export type { RoleLimits } from './role-limits';
+export { WardenMonitoringStack, WardenAgentAlarmsStack, ALARMED_AGENTS_PER_STACK, ALARMS_PER_AGENT } from './monitoring-stack';
+export type { WardenMonitoringStackProps, WardenAgentAlarmsStackProps } from './monitoring-stack';
+export { WardenIncidentResponseStack } from './incident-response-stack';
+export type { WardenIncidentResponseStackProps } from './incident-response-stack';
+export { accountQuotaWarnings, IAM_DEFAULT_ROLE_QUOTA, IAM_MAX_ROLE_QUOTA, IAM_DEFAULT_MANAGED_POLICY_QUOTA, IAM_MAX_MANAGED_POLICY_QUOTA, type AccountQuotas } from './account-quotas';
+export { policySizeProblems, renderWorstCase, IAM_MANAGED_POLICY_CHARS, KMS_KEY_POLICY_BYTES, type PolicyLimits } from './policy-limits';

@@ -22,11 +22,12 @@ export const IAM_MAX_TRUST_POLICY_CHARS = 4096;
 
 /**
  * Tags every agent role carries besides its server tags: warden:project, warden:environment,
- * warden:managed-by (the stack's), warden:agent, warden:role, warden:owner, warden:reviewed-on
- * (AgentIdentity's), and 3 kept for tags an organisation adds (cost centre, data owner...).
+ * warden:managed-by (the stack's), warden:agent, warden:role, warden:owner, warden:reviewed-on,
+ * warden:classes on data roles (AgentIdentity's), and 3 kept for tags an organisation adds (cost
+ * centre, data owner...).
  */
-export const RESERVED_ROLE_TAGS = 10;
-/** Servers one agent may have tools on before its roles run out of tags: 40. */
+export const RESERVED_ROLE_TAGS = 11;
+/** Servers one agent may have tools on before its roles run out of tags: 39. */
 export const MAX_SERVER_TAGS_PER_AGENT = IAM_TAGS_PER_ROLE - RESERVED_ROLE_TAGS;
 
 export interface RoleLimits {

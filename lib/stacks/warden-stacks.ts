@@ -13,14 +13,19 @@ import type { Manifest, ServerSpec } from '../config/schema';
 import { AccessModel } from '../policy/access-model';
 import { WardenDataStack } from './data-stack';
 import { WardenIdentityStack } from './identity-stack';
+import { ALARMED_AGENTS_PER_STACK, WardenAgentAlarmsStack, WardenMonitoringStack } from './monitoring-stack';
+import { WardenIncidentResponseStack } from './incident-response-stack';
 import { SERVERS_PER_STACK, WardenServersStack } from './servers-stack';
-import { checkRoleLimits } from './role-limits';
+import { policySizeProblems } from './policy-limits';
+import { checkRoleLimits, RoleLimitError } from './role-limits';
 import { DEFAULT_AGENTS_PER_STACK, shard } from './shard';
 import type { WardenStack } from './warden-stack';
 
 export interface BuildWardenStacksOptions {
   /** Agents per identity stack. @default 100 */
   readonly agentsPerStack?: number;
+  /** Agents per agent-alarms stack. @default 50 */
+  readonly alarmedAgentsPerStack?: number;
   /** Servers per servers stack. @default 8 */
   readonly serversPerStack?: number;
   /**
@@ -42,6 +47,12 @@ export interface WardenStacks {
   readonly identities: readonly WardenIdentityStack[];
   /** Servers shards, in order; the first holds the shared kill-switch table. */
   readonly servers: readonly WardenServersStack[];
+  /** The trail, alerting, server alarms and dashboards. */
+  readonly monitoring: WardenMonitoringStack;
+  /** Agent-alarm shards, in order; agents are placed in manifest order. */
+  readonly agentAlarms: readonly WardenAgentAlarmsStack[];
+  /** Contains agents on their alarms, collects evidence, waits for a human; runs the drills. */
+  readonly incidentResponse: WardenIncidentResponseStack;
   /** Manifest servers no agent has a tool on; they are not deployed. */
   readonly uncalledServers: readonly string[];
   /** Every stack, in deployment order. */
@@ -55,7 +66,8 @@ export interface WardenStacks {
 /**
  * Builds the stacks of `loaded.manifest` (a `LoadedManifest` from lib/config) into `app`. Tool
  * `entry` paths are relative to `loaded.dir` (the manifest's folder; default: the working folder).
- * Throws a `RoleLimitError` when an agent's roles would exceed IAM's tag or managed-policy limits.
+ * Throws a `RoleLimitError` when an agent's roles would exceed IAM's tag or managed-policy limits,
+ * or a policy document its size limit (managed policy, trust policy, key policy: policy-limits.ts).
  */
 export function buildWardenStacks(app: Construct, loaded: { readonly manifest: Manifest; readonly dir?: string }, options: BuildWardenStacksOptions = {}): WardenStacks {
   const model = new AccessModel(loaded.manifest);
@@ -78,13 +90,31 @@ export function buildWardenStacks(app: Construct, loaded: { readonly manifest: M
     servers.push(stack);
   }
   const byServer = new Map(servers.flatMap((s) => s.servers.map((mcp) => [mcp.serverName, mcp] as const)));
+  // detection names what it watches (functions, tables, roles, the topic): no references, no cycles
+  const monitoring = new WardenMonitoringStack(app, { manifest: loaded.manifest, servers: called.map((s) => s.name) });
+  const agentAlarms = shard(loaded.manifest.agents, options.alarmedAgentsPerStack ?? ALARMED_AGENTS_PER_STACK).map((agents, i) => {
+    const stack = new WardenAgentAlarmsStack(app, { manifest: loaded.manifest, agents, shard: i });
+    stack.addStackDependency(monitoring, 'alarms notify the alert topic');
+    return stack;
+  });
+  const incidentResponse = new WardenIncidentResponseStack(app, { manifest: loaded.manifest });
+  if (servers[0]) incidentResponse.addStackDependency(servers[0], 'incident response writes the kill switch the first servers stack holds');
+  for (const identity of identities) incidentResponse.addStackDependency(identity, 'incident response contains the agent roles');
+  incidentResponse.addStackDependency(monitoring, 'incident response notifies the alert topic');
+  const all = [data, ...identities, ...servers, monitoring, ...agentAlarms, incidentResponse];
+  // per-document limits, on the documents as built (data policies grow with datasets, key policies with data roles)
+  const oversized = policySizeProblems(all, { trustPolicyChars: options.trustPolicyChars });
+  if (oversized.length > 0) throw new RoleLimitError(oversized);
   return {
     model,
     data,
     identities,
     servers,
+    monitoring,
+    agentAlarms,
+    incidentResponse,
     uncalledServers: uncalled.map((s) => s.name),
-    all: [data, ...identities, ...servers],
+    all,
     identityOf(agent: string): AgentIdentity {
       const identity = byAgent.get(agent);
       if (!identity) throw new Error(`no identity for agent "${agent}"; agents are ${[...byAgent.keys()].join(', ')}.`);

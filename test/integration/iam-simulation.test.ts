@@ -8,6 +8,7 @@
 import { type CfnElement, Stack } from 'aws-cdk-lib';
 import { agentRoleNames } from '../../lib/config';
 import type { AccessModel } from '../../lib/policy/access-model';
+import { isRestrictedClass } from '../../constructs/data-plane';
 import { buildWardenStacks, type WardenStacks } from '../../lib/stacks';
 import { ADMINISTRATOR_ACCESS, type CfnTemplate, type SimRequest, SimulatedAccount } from '../support/iam';
 import { defaultManifest, newTestApp } from '../lib/stacks/warden-test-app';
@@ -125,7 +126,8 @@ function expectedMatrix(agent: string) {
         return [d, g ? (g.access === 'write' ? [...READ_ACTIONS, ...WRITE_ACTIONS] : READ_ACTIONS).map(short).sort() : []];
       }),
     ),
-    indexes: Object.fromEntries([...fx.tables.keys()].map((d) => [d, grantOf(d) ? INDEX_ACTIONS.map(short).sort() : []])),
+    // warden tables declare no secondary indexes, so no data role is granted any index ARN
+    indexes: Object.fromEntries([...fx.tables.keys()].map((d) => [d, grantOf(d) && (model.dataset(d).indexes?.length ?? 0) > 0 ? INDEX_ACTIONS.map(short).sort() : []])),
     // key of class c, used by DynamoDB for table d: only the agent's own tables of that class;
     // reading needs Decrypt, writing also GenerateDataKey.
     keys: Object.fromEntries(
@@ -345,9 +347,9 @@ describe('the warden permissions boundary', () => {
     ];
   };
 
-  it('is on every warden role (caller, data, server)', () => {
+  it('is on every warden role (caller, data, server, incident response, drill)', () => {
     const roleKinds = new Set(wardenRoles().map((r) => r.tags['warden:role']));
-    expect([...roleKinds].sort()).toEqual(['caller', 'data', 'server']);
+    expect([...roleKinds].sort()).toEqual(['caller', 'data', 'drill', 'incident-response', 'incident-response-task', 'server']);
     expect(wardenRoles().filter((r) => !r.permissionsBoundary).map((r) => r.name)).toEqual([]);
   });
 
@@ -361,25 +363,112 @@ describe('the warden permissions boundary', () => {
     const key = [...fx.keys.values()][0]!;
     for (const role of wardenRoles()) {
       const grant = { principal: role.name, action: 'kms:CreateGrant', resource: key, extraIdentityPolicies: [ADMINISTRATOR_ACCESS] };
-      expect({ role: role.name, own: fx.account.simulate(grant).decision }).toEqual({ role: role.name, own: 'explicit-deny' });
-      expect({ role: role.name, own: fx.account.simulate({ ...grant, context: { 'kms:GrantIsForAWSResource': 'false' } }).decision }).toEqual({ role: role.name, own: 'explicit-deny' });
-      // not explicitly denied: the boundary steps aside and the key policy decides
-      expect({ role: role.name, service: fx.account.simulate({ ...grant, context: { 'kms:GrantIsForAWSResource': 'true' } }).decision }).toEqual({ role: role.name, service: expect.not.stringMatching(/explicit-deny/) });
+      expect({ role: role.name, own: fx.account.simulate(grant).decision }).toEqual({ role: role.name, own: expect.stringMatching(/deny/) });
+      expect({ role: role.name, own: fx.account.simulate({ ...grant, context: { 'kms:GrantIsForAWSResource': 'false' } }).decision }).toEqual({ role: role.name, own: expect.stringMatching(/deny/) });
+      // caller roles (deny-list boundary): not explicitly denied, the key policy decides; data and
+      // server roles (allow-list boundaries) never create grants at all
+      if (role.tags['warden:role'] === 'caller') {
+        expect({ role: role.name, service: fx.account.simulate({ ...grant, context: { 'kms:GrantIsForAWSResource': 'true' } }).decision }).toEqual({ role: role.name, service: expect.not.stringMatching(/explicit-deny/) });
+      }
     }
   });
 
   it('denies IAM, key administration, organizations, account, audit tampering and foreign roles even after AdministratorAccess is attached', () => {
     for (const role of wardenRoles()) {
-      const leaks = forbidden().filter((t) => fx.account.simulate({ principal: role.name, ...t, extraIdentityPolicies: [ADMINISTRATOR_ACCESS] }).decision !== 'explicit-deny');
+      // explicitly for caller roles (deny-list); outside the allow-list of data and server roles
+      const leaks = forbidden().filter((t) => fx.account.simulate({ principal: role.name, ...t, extraIdentityPolicies: [ADMINISTRATOR_ACCESS] }).decision === 'allow');
       expect({ role: role.name, leaks }).toEqual({ role: role.name, leaks: [] });
     }
   });
 
-  it('still lets identity policies decide everything else (AdministratorAccess would open other tables)', () => {
-    const [agent] = agents();
-    const outside = [...fx.tables].find(([d]) => !fx.model.datasetGrantsOf(agent!).some((g) => g.dataset.name === d))!;
-    expect(allows({ principal: roles(agent!).data, action: 'dynamodb:GetItem', resource: outside[1] })).toBe(false);
-    expect(allows({ principal: roles(agent!).data, action: 'dynamodb:GetItem', resource: outside[1], extraIdentityPolicies: [ADMINISTRATOR_ACCESS] })).toBe(true);
+  it('keeps data and server roles to exactly the actions they use, even after AdministratorAccess is attached', () => {
+    const { partition, account } = fx.account.env;
+    const outside = [
+      { action: 'lambda:InvokeFunction', resource: `arn:${partition}:lambda:${fx.region}:${account}:function:shop-prod-servers-fn` },
+      { action: 'lambda:UpdateFunctionCode', resource: `arn:${partition}:lambda:${fx.region}:${account}:function:shop-prod-servers-fn` },
+      { action: 's3:GetObject', resource: `arn:${partition}:s3:::any-bucket/key` },
+      { action: 'dynamodb:DeleteTable', resource: [...fx.tables.values()][0]! },
+      { action: 'dynamodb:UpdateContinuousBackups', resource: [...fx.tables.values()][0]! },
+      { action: 'logs:DeleteLogGroup', resource: `arn:${partition}:logs:${fx.region}:${account}:log-group:any` },
+      { action: 'apigateway:PATCH', resource: `arn:${partition}:apigateway:${fx.region}::/restapis/abc` },
+      { action: 'ec2:AuthorizeSecurityGroupEgress', resource: `arn:${partition}:ec2:${fx.region}:${account}:security-group/sg-1` },
+    ];
+    for (const role of wardenRoles().filter((r) => ['data', 'server'].includes(r.tags['warden:role']!))) {
+      const leaks = outside.filter((t) => allows({ principal: role.name, ...t, extraIdentityPolicies: [ADMINISTRATOR_ACCESS] })).map((t) => t.action);
+      expect({ role: role.name, leaks }).toEqual({ role: role.name, leaks: [] });
+    }
+  });
+
+  it('denies caller roles every warden function, table item, network and API change, even after AdministratorAccess is attached', () => {
+    const { partition, account } = fx.account.env;
+    const probes = [
+      ...['lambda:InvokeFunction', 'lambda:UpdateFunctionCode', 'lambda:UpdateFunctionConfiguration', 'lambda:AddPermission'].map((action) => ({ action, resource: `arn:${partition}:lambda:${fx.region}:${account}:function:shop-prod-servers-ServercommerceFunction` })),
+      ...[...fx.tables.values(), fx.agentStatusTable].flatMap((resource) => ['dynamodb:GetItem', 'dynamodb:Scan', 'dynamodb:PutItem', 'dynamodb:ExportTableToPointInTime'].map((action) => ({ action, resource }))),
+      ...['dynamodb:UpdateContinuousBackups', 'dynamodb:PutResourcePolicy', 'dynamodb:DeleteResourcePolicy'].map((action) => ({ action, resource: [...fx.tables.values()][0]! })),
+      { action: 'ec2:AuthorizeSecurityGroupEgress', resource: `arn:${partition}:ec2:${fx.region}:${account}:security-group/sg-1`, context: { 'aws:ResourceTag/warden:project': 'shop' } },
+      { action: 'apigateway:PATCH', resource: `arn:${partition}:apigateway:${fx.region}::/restapis/abc`, context: { 'aws:ResourceTag/warden:project': 'shop' } },
+      { action: 'iam:PassRole', resource: fx.account.role([...fx.servers.values()][0]!.functionRole).arn },
+      ...['logs:DeleteLogGroup', 'backup:DeleteRecoveryPoint', 'securityhub:BatchUpdateFindings', 'access-analyzer:DeleteAnalyzer', 'guardduty:CreateFilter'].map((action) => ({ action, resource: '*' })),
+    ];
+    for (const role of wardenRoles().filter((r) => r.tags['warden:role'] === 'caller')) {
+      const leaks = probes.filter((t) => fx.account.simulate({ principal: role.name, ...t, extraIdentityPolicies: [ADMINISTRATOR_ACCESS] }).decision !== 'explicit-deny').map((t) => `${t.action} ${t.resource}`);
+      expect({ role: role.name, leaks }).toEqual({ role: role.name, leaks: [] });
+    }
+  });
+
+  it('leaves no table of a class it was not granted to a data role even after AdministratorAccess is attached (the table and key policies decide)', () => {
+    for (const agent of agents()) {
+      const classes = new Set(fx.model.datasetGrantsOf(agent).map((g) => g.dataset.class));
+      // public data is any data role's to read where its identity policy says so
+      const foreign = [...fx.tables].filter(([d]) => !classes.has(fx.model.dataset(d).class) && isRestrictedClass(fx.model.dataset(d).class));
+      // every action but DescribeTable (table metadata, which its boundary allows on any table)
+      const opened = foreign.flatMap(([d, arn]) =>
+        serversOf(agent).flatMap((server) =>
+          TABLE_ACTIONS.filter((action) => action !== 'dynamodb:DescribeTable').filter((action) => allows({ ...asSession(agent, server), action, resource: arn, extraIdentityPolicies: [ADMINISTRATOR_ACCESS] })).map((a) => `${d}:${short(a)}`),
+        ),
+      );
+      const decrypted = foreign.flatMap(([d]) => (allows({ ...asSession(agent, serversOf(agent)[0]!), action: 'kms:Decrypt', resource: fx.keys.get(fx.model.dataset(d).class)!, context: viaDynamoDb(d), extraIdentityPolicies: [ADMINISTRATOR_ACCESS] }) ? [d] : []));
+      expect({ agent, opened, decrypted }).toEqual({ agent, opened: [], decrypted: [] });
+    }
+  });
+});
+
+describe('an outsider: a same-account role with AdministratorAccess, no warden tags and no boundary', () => {
+  const OUTSIDER = 'platform-admin';
+  const outsider = (): string => {
+    if (!fx.account.roles.has(OUTSIDER)) fx.account.addRole({ name: OUTSIDER, identityPolicies: [ADMINISTRATOR_ACCESS] });
+    return OUTSIDER;
+  };
+  /** Every item read or write, and every way of copying the items out. */
+  const DATA_ACTIONS = [...READ_ACTIONS.filter((a) => a !== 'dynamodb:DescribeTable'), ...WRITE_ACTIONS, 'dynamodb:PartiQLSelect', 'dynamodb:PartiQLInsert', 'dynamodb:ExportTableToPointInTime', 'dynamodb:RestoreTableToPointInTime'];
+
+  it('is denied every read and write of every dataset table, explicitly by the table policy', () => {
+    const principal = outsider();
+    const allowed = [...fx.tables].flatMap(([d, arn]) => DATA_ACTIONS.filter((action) => fx.account.simulate({ principal, action, resource: arn }).decision !== 'explicit-deny').map((a) => `${d}:${short(a)}`));
+    expect(allowed).toEqual([]);
+  });
+
+  it('cannot decrypt or generate data keys with any class key above public, even through DynamoDB with the right encryption context', () => {
+    const principal = outsider();
+    const opened = [...fx.keys]
+      .filter(([c]) => isRestrictedClass(c))
+      .flatMap(([c, key]) => [...fx.tables.keys()].flatMap((d) => ['kms:Decrypt', 'kms:GenerateDataKey', 'kms:GenerateDataKeyWithoutPlaintext'].filter((action) => allows({ principal, action, resource: key, context: viaDynamoDb(d) })).map((a) => `${c}@${d}:${short(a)}`)));
+    expect(opened).toEqual([]);
+    expect([...fx.keys.keys()].filter(isRestrictedClass).length).toBeGreaterThan(0);
+  });
+
+  it('still manages the tables and keys CloudFormation manages (control plane is not denied)', () => {
+    const principal = outsider();
+    for (const arn of fx.tables.values()) expect(allows({ principal, action: 'dynamodb:DescribeTable', resource: arn })).toBe(true);
+    for (const key of fx.keys.values()) expect(allows({ principal, action: 'kms:DescribeKey', resource: key })).toBe(true);
+  });
+
+  it('is not admitted to any data role', () => {
+    const principal = outsider();
+    for (const agent of agents()) {
+      const tagSets = [undefined, ...serversOf(agent).map((s) => sessionTags(agent, s))];
+      expect({ agent, assumed: tagSets.some((requestTags) => allows({ principal, action: 'sts:AssumeRole', resource: fx.account.role(roles(agent).data).arn, requestTags })) }).toEqual({ agent, assumed: false });
+    }
   });
 });
 
@@ -419,7 +508,8 @@ describe('the simulation itself', () => {
     });
     const request = { ...asSession('fraud-agent', 'commerce'), action: 'kms:Decrypt', resource: fx.keys.get('confidential')!, context: viaDynamoDb('customers') };
     expect([fx.account.allows(request), account.allows(request)]).toEqual([false, true]);
-    const write = { principal: [...fx.servers.values()][0]!.functionRole, action: 'dynamodb:PutItem', resource: fx.agentStatusTable, extraIdentityPolicies: [ADMINISTRATOR_ACCESS] };
+    // a data role's boundary allows PutItem on any table: only the status table's deny stops it
+    const write = { ...asSession('fraud-agent', 'commerce'), action: 'dynamodb:PutItem', resource: fx.agentStatusTable, extraIdentityPolicies: [ADMINISTRATOR_ACCESS] };
     expect([fx.account.allows(write), account.allows(write)]).toEqual([false, true]);
   });
 

@@ -45,11 +45,23 @@ describe(`synthesizing ${AGENTS} agents`, () => {
     expect(stacks.identities.length).toBe(Math.ceil(AGENTS / 100));
     expect(stacks.identities.reduce((n, s) => n + s.identities.length, 0)).toBe(AGENTS);
     const serverRoles = counts.filter((c) => c.name.includes('servers')).reduce((n, c) => n + c.roles, 0);
-    expect(counts.reduce((n, c) => n + c.roles, 0)).toBe(2 * AGENTS + 1 + serverRoles); // + the backup role
+    const incidentRoles = counts.filter((c) => c.name.includes('incident-response')).reduce((n, c) => n + c.roles, 0);
+    // + the backup role, + CloudTrail's delivery role and EventBridge's forwarding role (monitoring)
+    expect(counts.reduce((n, c) => n + c.roles, 0)).toBe(2 * AGENTS + 1 + serverRoles + 2 + incidentRoles);
     for (const c of counts) {
       expect(c.resources).toBeLessThan(500);
       expect(c.templateBytes).toBeLessThan(1024 * 1024);
     }
+    // every agent's eight alarms, in shards of 50
+    expect(stacks.agentAlarms.length).toBe(AGENTS / 50);
+    const alarmShards = counts.filter((c) => c.name.includes('agent-alarms'));
+    expect(alarmShards.reduce((n, c) => n + c.resources, 0)).toBe(AGENTS * 8 + alarmShards.length); // + a dashboard each
+    const monitoring = counts.find((c) => c.name === 'shop-prod-monitoring')!;
+    const largestAlarms = alarmShards.reduce((a, b) => (b.templateBytes > a.templateBytes ? b : a));
+    process.stdout.write(
+      `scale: monitoring ${monitoring.resources} resources ${(monitoring.templateBytes / 1024).toFixed(0)} KB, ${alarmShards.length} agent-alarms stacks, ` +
+        `largest ${largestAlarms.resources} resources ${(largestAlarms.templateBytes / 1024).toFixed(0)} KB\n`,
+    );
     const largest = counts.reduce((a, b) => (b.templateBytes > a.templateBytes ? b : a));
     const servers = counts.find((c) => c.name === 'shop-prod-servers')!;
     process.stdout.write(

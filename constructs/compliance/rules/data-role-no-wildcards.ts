@@ -1,6 +1,8 @@
 import { CfnResource, Stack } from 'aws-cdk-lib';
 import { CfnManagedPolicy, CfnPolicy, CfnRole } from 'aws-cdk-lib/aws-iam';
 import { NagRuleCompliance } from 'cdk-nag';
+// Not re-exported from the package index; the file is part of the published package (cdk-nag 3.0.x).
+import { flattenCfnReference } from 'cdk-nag/lib/utils/flatten-cfn-reference';
 import { ROLE_TAG, tagsOf } from './resource-tags';
 
 interface Statement {
@@ -12,10 +14,12 @@ interface Statement {
 }
 
 /**
- * Compliant: no Allow statement reaching a data role (inline, or a policy attached to it) has a
- * `*` resource, an `arn:...:*` resource, a `*` or `service:*` action, or NotAction/NotResource.
- * A data role holds exactly its datasets' tables (and their `/index/*`) and class keys; anything
- * broader would let one agent's tool code reach another agent's data.
+ * Compliant: no Allow statement reaching a data role (inline, or a policy attached to it, by
+ * reference or by role name) has a wildcard in any action or resource — `*`, `dynamodb:*`,
+ * `arn:...:*`, `table/*`, `table/t/index/*` alike, whether the ARN is a literal or built with
+ * `Fn::Join`/`Fn::Sub` — or NotAction/NotResource. A data role holds exactly its datasets'
+ * tables (and the indexes they declare) and class keys; anything broader would let one agent's
+ * tool code reach another agent's data.
  */
 export function DataRoleNoWildcards(node: CfnResource): NagRuleCompliance {
   if (node instanceof CfnRole) {
@@ -39,19 +43,23 @@ function verdict(statements: readonly Statement[]): NagRuleCompliance {
 function tooBroad(statement: Statement): boolean {
   if (statement.Effect !== 'Allow') return false;
   if (statement.NotAction !== undefined || statement.NotResource !== undefined) return true;
-  const actions = list(statement.Action);
-  const resources = list(statement.Resource);
-  return actions.some((a) => a === '*' || (typeof a === 'string' && /^[a-z0-9-]+:\*$/i.test(a))) || resources.some((r) => r === '*' || (typeof r === 'string' && /^arn:[^:]*:[^:]*:[^:]*:[^:]*:\*$/.test(r)));
+  // intrinsics flattened to text (`arn:<AWS::Partition>:dynamodb:...:table/*`), so a join hides nothing
+  const text = (v: unknown): string => (typeof v === 'string' ? v : String(flattenCfnReference(v)));
+  return [...list(statement.Action), ...list(statement.Resource)].some((v) => /[*?]/.test(text(v)));
 }
 
 function list(value: unknown): unknown[] {
   return value === undefined ? [] : Array.isArray(value) ? value : [value];
 }
 
-/** The policy's `Roles` name a role in this stack that is tagged `warden:role=data`. */
+/**
+ * The policy's `Roles` name a role in this stack that is tagged `warden:role=data`, or a role by
+ * a name ending in `-data` (warden's data-role names; roles of other stacks are attached by name).
+ */
 function attachedToDataRole(policy: CfnManagedPolicy | CfnPolicy): boolean {
   const stack = Stack.of(policy);
   const roles = (stack.resolve(policy.roles) ?? []) as unknown[];
+  if (roles.some((r) => typeof r === 'string' && r.endsWith('-data'))) return true;
   const logicalIds = new Set(roles.flatMap((r) => (r && typeof r === 'object' && 'Ref' in r ? [String((r as { Ref: unknown }).Ref)] : [])));
   if (logicalIds.size === 0) return false;
   return stack.node

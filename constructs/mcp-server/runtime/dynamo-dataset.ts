@@ -19,9 +19,20 @@ import {
   type ScanOptions,
   type UpdateOptions,
 } from '../../../lib/runtime/dataset-client';
+import { readUnitsFor, type ReadBudget } from '../../../lib/runtime/read-budget';
 
-/** Most 1 MB pages one `scan` reads looking for matches, bounding the latency and cost of one tool call. */
+/**
+ * Most 1 MB pages one `scan` reads looking for matches, bounding the latency of one tool call.
+ * The call's read budget (read-budget.ts) usually stops it sooner: 256 units is two pages.
+ */
 const MAX_SCAN_PAGES = 10;
+
+/** What a read reports back, for the budget: DynamoDB's own count when asked for it. */
+interface ReadOutput {
+  readonly ConsumedCapacity?: { readonly CapacityUnits?: number };
+  readonly Items?: unknown[];
+  readonly Item?: unknown;
+}
 
 export interface DynamoDatasetOptions {
   readonly client: DynamoDBDocumentClient;
@@ -31,6 +42,8 @@ export interface DynamoDatasetOptions {
   /** @default 'pk' */
   readonly partitionKey?: string;
   readonly sortKey?: string;
+  /** Charge every read to this budget (set by `withReadBudget`). @default - none */
+  readonly readBudget?: ReadBudget;
 }
 
 /** Builds expression placeholders (`#n0`, `:v0`) so attribute names never clash with reserved words. */
@@ -68,8 +81,10 @@ export class DynamoDataset implements DatasetClient {
   public readonly writable = true;
   private readonly client: DynamoDBDocumentClient;
   private readonly tableName: string;
+  private readonly budget?: ReadBudget;
 
-  constructor(options: DynamoDatasetOptions) {
+  constructor(private readonly options: DynamoDatasetOptions) {
+    this.budget = options.readBudget;
     this.client = options.client;
     this.tableName = options.tableName;
     this.name = options.name;
@@ -77,9 +92,16 @@ export class DynamoDataset implements DatasetClient {
     this.sortKey = options.sortKey;
   }
 
+  /** The same table, with every read charged to `budget` (what the runtime hands one tool call). */
+  public withReadBudget(budget: ReadBudget): DatasetClient {
+    return new DynamoDataset({ ...this.options, readBudget: budget });
+  }
+
   public async get(key: KeyInput): Promise<DatasetItem | undefined> {
-    const { Item } = await this.client.send(new GetCommand({ TableName: this.tableName, Key: this.key(key) }));
-    return Item as DatasetItem | undefined;
+    this.budget?.ensureRemaining();
+    const output = await this.client.send(new GetCommand({ TableName: this.tableName, Key: this.key(key), ...this.capacity() }));
+    this.charge(output);
+    return output.Item as DatasetItem | undefined;
   }
 
   public async query(options: QueryOptions): Promise<Page> {
@@ -92,7 +114,8 @@ export class DynamoDataset implements DatasetClient {
       else if ('beginsWith' in cond) conditions.push(`begins_with(${sk}, ${expr.value(cond.beginsWith)})`);
       else conditions.push(`${sk} BETWEEN ${expr.value(cond.between[0])} AND ${expr.value(cond.between[1])}`);
     }
-    const { Items, LastEvaluatedKey } = await this.client.send(
+    this.budget?.ensureRemaining();
+    const output = await this.client.send(
       new QueryCommand({
         TableName: this.tableName,
         KeyConditionExpression: conditions.join(' AND '),
@@ -100,9 +123,11 @@ export class DynamoDataset implements DatasetClient {
         Limit: pageSize(options.limit),
         ScanIndexForward: options.ascending !== false,
         ExclusiveStartKey: options.cursor ? this.decodeCursor(options.cursor) : undefined,
+        ...this.capacity(),
       }),
     );
-    return this.page((Items ?? []) as DatasetItem[], LastEvaluatedKey);
+    this.charge(output);
+    return this.page((output.Items ?? []) as DatasetItem[], output.LastEvaluatedKey);
   }
 
   public async scan(options: ScanOptions = {}): Promise<Page> {
@@ -113,11 +138,16 @@ export class DynamoDataset implements DatasetClient {
       .join(' AND ');
     const items: DatasetItem[] = [];
     let startKey = options.cursor ? this.decodeCursor(options.cursor) : undefined;
-    // a filtered scan may return few matches per page: keep reading, within a bound
+    this.budget?.ensureRemaining();
+    // a filtered scan may return few matches per page: keep reading, within a bound and while
+    // the call's read budget lasts (then the cursor says where to go on)
     for (let pages = 0; pages < MAX_SCAN_PAGES; pages++) {
-      const { Items, LastEvaluatedKey } = await this.client.send(
-        new ScanCommand({ TableName: this.tableName, ...(filter ? { FilterExpression: filter } : {}), ...expr.attributes(), ExclusiveStartKey: startKey }),
+      if (pages > 0 && this.budget?.exhausted) break;
+      const output = await this.client.send(
+        new ScanCommand({ TableName: this.tableName, ...(filter ? { FilterExpression: filter } : {}), ...expr.attributes(), ExclusiveStartKey: startKey, ...this.capacity() }),
       );
+      this.charge(output);
+      const { Items, LastEvaluatedKey } = output;
       const found = (Items ?? []) as DatasetItem[];
       const room = limit - items.length;
       if (found.length > room) {
@@ -173,6 +203,20 @@ export class DynamoDataset implements DatasetClient {
 
   public async delete(key: KeyInput): Promise<void> {
     await this.client.send(new DeleteCommand({ TableName: this.tableName, Key: this.key(key) }));
+  }
+
+  /** Ask DynamoDB for the capacity a read consumed, when there is a budget to charge. */
+  private capacity(): { ReturnConsumedCapacity?: 'TOTAL' } {
+    return this.budget ? { ReturnConsumedCapacity: 'TOTAL' } : {};
+  }
+
+  /** Charges DynamoDB's count; without one (an emulator that omits it), the size of what came back. */
+  private charge(output: ReadOutput): void {
+    if (!this.budget) return;
+    const reported = output.ConsumedCapacity?.CapacityUnits;
+    if (typeof reported === 'number') return this.budget.charge(reported);
+    const returned = output.Items ?? (output.Item === undefined ? [] : [output.Item]);
+    this.budget.charge(readUnitsFor(Buffer.byteLength(JSON.stringify(returned), 'utf8')));
   }
 
   private key(key: KeyInput): DatasetKey {

@@ -4,18 +4,26 @@
  */
 import { countrySpecs, isValidIBAN } from 'ibantools';
 import { isWordChar } from './context';
-import type { Detector } from './finding';
+import type { Detector, Finding } from './finding';
 
 /**
  * Country code, check digits, then up to 30 characters with optional single separators (space,
  * NBSP, dash, dot); straight after the word `IBAN` too (`ibanDE89…`).
  */
-const IBAN_CANDIDATE = /(?:(?<=iban|IBAN|Iban)|(?<![A-Za-z0-9]))[A-Za-z]{2}\d{2}(?:[ \u00A0.\-]?[A-Za-z0-9]){8,30}/g;
+const IBAN_CANDIDATE = /(?<![A-Za-z0-9])[A-Za-z]{2}\d{2}(?:[ \u00A0.\-]?[A-Za-z0-9]){8,30}/g;
+// a separate pattern, run only when the word is there: an alternation in the lookbehind costs every position
+const IBAN_GLUED = /(?<=iban)[A-Za-z]{2}\d{2}(?:[ \u00A0.\-]?[A-Za-z0-9]){8,30}/gi;
+const IBAN_WORD = /iban/i;
 const SEPARATOR = /[ \u00A0.\-]/g;
 
 export const findIbans: Detector = (text, out) => {
-  IBAN_CANDIDATE.lastIndex = 0;
-  for (let m = IBAN_CANDIDATE.exec(text); m !== null; m = IBAN_CANDIDATE.exec(text)) {
+  scan(IBAN_CANDIDATE, text, out);
+  if (IBAN_WORD.test(text)) scan(IBAN_GLUED, text, out);
+};
+
+function scan(candidate: RegExp, text: string, out: Finding[]): void {
+  candidate.lastIndex = 0;
+  for (let m = candidate.exec(text); m !== null; m = candidate.exec(text)) {
     const country = m[0].slice(0, 2).toUpperCase();
     const length = countrySpecs[country]?.chars;
     const end = length ? ibanEnd(m[0], length) : -1;
@@ -23,14 +31,14 @@ export const findIbans: Detector = (text, out) => {
       const iban = m[0].slice(0, end).replace(SEPARATOR, '').toUpperCase();
       if (isValidIBAN(iban)) {
         out.push({ start: m.index, end: m.index + end, type: 'iban' });
-        IBAN_CANDIDATE.lastIndex = m.index + end;
+        candidate.lastIndex = m.index + end;
         continue;
       }
     }
     // The greedy candidate may have swallowed the start of a real IBAN ("ref AB12 DE89 …").
-    IBAN_CANDIDATE.lastIndex = m.index + 1;
+    candidate.lastIndex = m.index + 1;
   }
-};
+}
 
 /** Offset just past the `length`-th alphanumeric character of `candidate`, or -1. */
 function ibanEnd(candidate: string, length: number): number {

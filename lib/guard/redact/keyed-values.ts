@@ -14,7 +14,9 @@ import type { RedactionType } from '../../config/schema';
 import type { Finding } from './finding';
 import { sensitiveKeyType } from './sensitive-keys';
 
-const QUOTED_KEY = /(["'])([A-Za-z_$][\w$ .\-]{0,63})\1[ \t]{0,8}:[ \t\r\n]{0,16}/g;
+/** The end of a quoted key (`": `); the key is then read backwards, which is cheaper than trying every quote. */
+const KEY_END = /(["'])[ \t]{0,8}:[ \t\r\n]{0,16}/g;
+const KEY_NAME = /^[A-Za-z_$][\w$ .\-]{0,63}$/;
 const BARE_KEY = /(?<![\w\-])([A-Za-z][\w\-]{1,40})[ \t]{0,2}[:=][ \t]{0,2}(?=[^\s{[])/g;
 const BARE_VALUE = /[^\s"',;&<>{}[\]()]{1,512}/y;
 const NUMBER = /-?\d[\d.eE+\-]{0,40}/y;
@@ -54,14 +56,22 @@ function structureEnd(text: string, at: number): number {
   return limit;
 }
 
+/**
+ * A word every sensitive key contains (sensitive-keys.ts: exact keys and endings). Text without
+ * one has no sensitive key: most tool output is skipped in one pass.
+ */
+const KEY_WORD = /pass|pwd|secret|key|token|jwt|cvv|cvc|cvn|cvd|csc|cav|security|verification|pan|card|cc|ssn|social|iban|email|phone|mobile|tel|fax|street|address/i;
+
 /** Appends a finding for each value of a key whose type is in `hidden`. */
 export function findKeyedValues(text: string, hidden: ReadonlySet<RedactionType>, out: Finding[]): void {
-  if (text.length < 4) return;
-  let resume = 0;
-  QUOTED_KEY.lastIndex = 0;
-  for (let m = QUOTED_KEY.exec(text); m !== null; m = QUOTED_KEY.exec(text)) {
-    if (m.index < resume) continue;
-    const type = sensitiveKeyType(m[2]!);
+  if (text.length < 4 || !KEY_WORD.test(text)) return;
+  KEY_END.lastIndex = 0;
+  for (let m = KEY_END.exec(text); m !== null; m = KEY_END.exec(text)) {
+    const open = text.lastIndexOf(m[1]!, m.index - 1);
+    if (open < 0 || m.index - open > 65) continue;
+    const key = text.slice(open + 1, m.index);
+    if (!KEY_NAME.test(key)) continue;
+    const type = sensitiveKeyType(key);
     if (type === undefined || !hidden.has(type)) continue;
     const at = m.index + m[0].length;
     const c = text[at];
@@ -71,7 +81,7 @@ export function findKeyedValues(text: string, hidden: ReadonlySet<RedactionType>
       end = stringEnd(text, at);
       // keep the quotes, so a JSON fragment stays JSON; an empty string holds nothing
       start = at + 1;
-      if (end - 1 > start && text[end - 1] === c) end--;
+      if (end - 1 >= start && text[end - 1] === c) end--;
     } else if (c === '{' || c === '[') end = structureEnd(text, at);
     else if (c !== undefined && (c === '-' || (c >= '0' && c <= '9'))) {
       NUMBER.lastIndex = at;
@@ -79,8 +89,7 @@ export function findKeyedValues(text: string, hidden: ReadonlySet<RedactionType>
     }
     if (end > start && !MARKER.test(text.slice(start, end))) {
       out.push({ start, end, type });
-      resume = end;
-      QUOTED_KEY.lastIndex = end;
+      KEY_END.lastIndex = end;
     }
   }
   BARE_KEY.lastIndex = 0;

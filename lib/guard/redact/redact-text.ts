@@ -118,7 +118,13 @@ function redactJsonText(text: string, clearance: string, policy: RedactionPolicy
   } catch {
     return undefined;
   }
-  const r = redactJsonAt(value, clearance, policy, depth + 1);
+  let r: { value: unknown; counts: RedactionCounts };
+  try {
+    r = redactJsonAt(value, clearance, policy, depth + 1);
+  } catch {
+    // nested deeper than the walk can go: the text path (patterns and key rules on the text) still runs
+    return undefined;
+  }
   if (r.value === value) return { text, counts: {} };
   const indent = /^[ \t]*[[{]\r?\n([ \t]+)/.exec(text)?.[1];
   const lead = /^\s*/.exec(text)![0];

@@ -8,6 +8,7 @@ import type { Detector } from './finding';
 
 const SSN_GROUPED = /(?<![\p{L}\p{N}_])(\d{3})([- .])(\d{2})\2(\d{4})(?![\p{L}\p{N}_])/gu;
 /** Typed straight after the word: `ssn536221234`, `SSN#536-22-1234`, `TIN:536.22.1234`. */
+const SSN_GLUE_WORD = /(?:ssn|tin|soc\.?sec)[#:.]?\d/i;
 const SSN_GLUED = /(?<![\p{L}\p{N}_])(?:ssn|tin|soc\.?sec)[#:.]?(\d{3})([-.]?)(\d{2})\2(\d{4})(?![\p{L}\p{N}_])/giu;
 const SSN_BARE = /(?<![\p{L}\p{N}_])\d{9}(?![\p{L}\p{N}_])/gu;
 const SSN_WORD = /\bssn|social[ _-]?security|\bss ?#|\bsoc\.? ?sec|\bssa\b|\btax ?id|\btin\b/i;
@@ -31,7 +32,7 @@ export const findSsns: Detector = (text, out) => {
     out.push({ start, end, type: 'ssn' });
   }
   SSN_GLUED.lastIndex = 0;
-  for (let m = SSN_GLUED.exec(text); m !== null; m = SSN_GLUED.exec(text)) {
+  for (let m = SSN_GLUE_WORD.test(text) ? SSN_GLUED.exec(text) : null; m !== null; m = SSN_GLUED.exec(text)) {
     const end = m.index + m[0].length;
     const start = end - m[1]!.length - m[2]!.length * 2 - m[3]!.length - m[4]!.length;
     if (ssnValid(m[1]!, m[3]!, m[4]!) && !partOfLongerNumber(text, start, end)) out.push({ start, end, type: 'ssn' });

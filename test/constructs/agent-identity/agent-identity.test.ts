@@ -1,7 +1,15 @@
 import { Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { AgentIdentity, AUDIT_TAMPERING_ACTIONS, KMS_ADMINISTRATION_ACTIONS, WardenPermissionsBoundary } from '../../../constructs/agent-identity';
+import {
+  AgentIdentity,
+  AUDIT_TAMPERING_ACTIONS,
+  DATA_ROLE_DYNAMODB_ACTIONS,
+  DataRoleBoundary,
+  KMS_ADMINISTRATION_ACTIONS,
+  RECORD_TAMPERING_ACTIONS,
+  WardenPermissionsBoundary,
+} from '../../../constructs/agent-identity';
 import { DataClassKeys, Dataset } from '../../../constructs/data-plane';
 import type { Manifest } from '../../../lib/config/schema';
 import { AccessModel } from '../../../lib/policy/access-model';
@@ -20,7 +28,7 @@ function identities(manifest: Manifest) {
 }
 
 const boundaryStatements = (template: Template) => {
-  const policies = template.findResources('AWS::IAM::ManagedPolicy', { Properties: { Description: Match.stringLikeRegexp('permissions boundary') } });
+  const policies = template.findResources('AWS::IAM::ManagedPolicy', { Properties: { Description: Match.stringLikeRegexp('permissions boundary of shop-prod: caps every caller') } });
   expect(Object.keys(policies)).toHaveLength(1);
   return Object.values(policies)[0]!.Properties.PolicyDocument.Statement as { Sid: string; Effect: string; Action: string | string[]; NotResource?: unknown; Condition?: unknown }[];
 };
@@ -30,6 +38,7 @@ describe('AgentIdentity on the default manifest', () => {
   const stacks = buildWardenStacks(newTestApp(), loaded);
   const template = Template.fromStack(stacks.identities[0]!);
   const boundaryId = stacks.identities[0]!.getLogicalId(WardenPermissionsBoundary.of(stacks.identities[0]!, { project: 'shop', environment: 'prod' }).policy.node.defaultChild as never);
+  const dataBoundaryId = stacks.identities[0]!.getLogicalId(DataRoleBoundary.of(stacks.identities[0]!, { project: 'shop', environment: 'prod' }).policy.node.defaultChild as never);
 
   it.each(loaded.manifest.agents.map((a) => [a.name, a] as const))('gives %s a caller role trusted as assumedBy says, capped and tagged', (name, agent) => {
     const principal = 'service' in agent.assumedBy ? { Service: agent.assumedBy.service } : Match.anyValue();
@@ -55,7 +64,7 @@ describe('AgentIdentity on the default manifest', () => {
     template.hasResourceProperties('AWS::IAM::Role', {
       RoleName: `shop-prod-${name}-data`,
       MaxSessionDuration: 3600,
-      PermissionsBoundary: { Ref: boundaryId },
+      PermissionsBoundary: { Ref: dataBoundaryId },
       // one statement per server: only that server's function role, only with the session tags
       // naming that server and this agent, and no tag keys but the warden ones
       AssumeRolePolicyDocument: {
@@ -121,10 +130,42 @@ describe('AgentIdentity on the default manifest', () => {
     expect(statements.find((s) => s.Sid === 'AssumeOnlyWardenRolesByName')).toEqual(
       expect.objectContaining({ Effect: 'Deny', Action: 'sts:AssumeRole', NotResource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::', { Ref: 'AWS::AccountId' }, ':role/shop-prod-*']] } }),
     );
-    expect(statements.find((s) => s.Sid === 'AssumeOnlyWardenRolesByTag')).toEqual(
+    expect(statements.find((s) => s.Sid === 'AssumeOnlyRolesOfThisProject')).toEqual(
       expect.objectContaining({ Effect: 'Deny', Condition: { StringNotEquals: { 'aws:ResourceTag/warden:project': 'shop' } } }),
     );
+    expect(statements.find((s) => s.Sid === 'AssumeOnlyRolesOfThisEnvironment')).toEqual(
+      expect.objectContaining({ Effect: 'Deny', Condition: { StringNotEquals: { 'aws:ResourceTag/warden:environment': 'prod' } } }),
+    );
     expect(statements.find((s) => s.Effect === 'Allow')).toEqual(expect.objectContaining({ Action: '*', Resource: '*' }));
+  });
+
+  it('closes the escalation paths of caller roles: warden functions, network and APIs, table items, logs, backups and detection', () => {
+    const statements = boundaryStatements(template);
+    const bySid = (sid: string) => statements.find((s) => s.Sid === sid && s.Effect === 'Deny')!;
+    expect(bySid('NothingOnWardenFunctions')).toMatchObject({ Action: 'lambda:*' });
+    expect(JSON.stringify(bySid('NothingOnWardenFunctions'))).toContain(':function:shop-prod-*');
+    expect(bySid('NothingOnWardenTaggedFunctions')).toMatchObject({ Action: 'lambda:*', Condition: { StringEquals: { 'aws:ResourceTag/warden:project': 'shop' } } });
+    expect([bySid('NoChangeToWardenNetworkOrApis').Action].flat()).toEqual(expect.arrayContaining(['apigateway:PATCH', 'apigateway:DELETE', 'ec2:Modify*', 'ec2:Revoke*', 'ec2:Delete*']));
+    expect(bySid('NoChangeToWardenNetworkOrApis').Condition).toEqual({ StringEquals: { 'aws:ResourceTag/warden:project': 'shop' } });
+    expect(JSON.stringify(bySid('NoWardenTableItemsButForDataRoles').Condition)).toContain(':role/shop-prod-*-data');
+    expect([bySid('NoRecordTampering').Action].flat()).toEqual([...RECORD_TAMPERING_ACTIONS]);
+    expect(RECORD_TAMPERING_ACTIONS).toEqual(expect.arrayContaining(['logs:DeleteLogGroup', 'backup:DeleteRecoveryPoint', 'dynamodb:UpdateContinuousBackups', 'dynamodb:PutResourcePolicy']));
+    expect(AUDIT_TAMPERING_ACTIONS).toEqual(expect.arrayContaining(['guardduty:DeleteDetector', 'config:StopConfigurationRecorder', 'securityhub:DisableSecurityHub', 'access-analyzer:DeleteAnalyzer']));
+  });
+
+  it('caps data roles with an allow-list boundary: item reads and writes and class keys through DynamoDB, nothing else', () => {
+    const policy = Object.values(template.findResources('AWS::IAM::ManagedPolicy', { Properties: { Description: Match.stringLikeRegexp('shop-prod data roles: exactly the actions') } }))[0]!;
+    const statements = policy.Properties.PolicyDocument.Statement as { Effect: string; Action: string | string[]; Condition?: unknown }[];
+    expect(statements.every((s) => s.Effect === 'Allow')).toBe(true);
+    expect(statements.flatMap((s) => [s.Action].flat()).sort()).toEqual([...DATA_ROLE_DYNAMODB_ACTIONS, 'kms:Decrypt', 'kms:GenerateDataKey'].sort());
+    expect(statements[1]!.Condition).toEqual({ StringLike: { 'kms:ViaService': 'dynamodb.*.amazonaws.com' } });
+  });
+
+  it("tags each data role with the classes of its datasets, the tag class keys and table policies admit it by", () => {
+    for (const agent of loaded.manifest.agents) {
+      const classes = [...new Set(stacks.model.datasetGrantsOf(agent.name).map((g) => g.dataset.class))].sort();
+      template.hasResourceProperties('AWS::IAM::Role', { RoleName: `shop-prod-${agent.name}-data`, Tags: Match.arrayWith([{ Key: 'warden:classes', Value: `/${classes.join('/')}/` }]) });
+    }
   });
 });
 

@@ -95,12 +95,29 @@ describe(`${MCP_WARDEN_RULES.dataRoleWildcards}`, () => {
   const dataPolicy = (s: Stack, statement: iam.PolicyStatement, kind: 'data' | 'caller' = 'data') =>
     new iam.ManagedPolicy(s, 'DataPolicy', { statements: [statement], roles: [wardenRole(s, kind, { permissionsBoundary: boundary(s) })] });
 
-  it('passes a data policy naming its table and that table\'s indexes', () => {
-    expect(findings((s) => dataPolicy(s, new iam.PolicyStatement({ actions: ['dynamodb:GetItem'], resources: [tableArn, `${tableArn}/index/*`] })))).toEqual([]);
+  it('passes a data policy naming its table and that table\'s declared indexes', () => {
+    expect(findings((s) => dataPolicy(s, new iam.PolicyStatement({ actions: ['dynamodb:GetItem'], resources: [tableArn, `${tableArn}/index/by-customer`] })))).toEqual([]);
+  });
+  it('passes table ARNs built with Fn::Join (formatArn) that name one table', () => {
+    expect(findings((s) => dataPolicy(s, new iam.PolicyStatement({ actions: ['dynamodb:GetItem'], resources: [s.formatArn({ service: 'dynamodb', resource: 'table', resourceName: 'shop-prod-orders' })] })))).toEqual([]);
+  });
+  it.each([
+    ['table/* built with Fn::Join', (s: Stack) => s.formatArn({ service: 'dynamodb', resource: 'table', resourceName: '*' })],
+    ['a table\'s index/* built with Fn::Join', (s: Stack) => `${s.formatArn({ service: 'dynamodb', resource: 'table', resourceName: 'shop-prod-orders' })}/index/*`],
+    ['a literal table/*', () => 'arn:aws:dynamodb:eu-west-1:111122223333:table/*'],
+    ['a key/* built with Fn::Join', (s: Stack) => s.formatArn({ service: 'kms', resource: 'key', resourceName: '*' })],
+  ])('flags %s in a data policy', (_what, arn) => {
+    expect(findings((s) => dataPolicy(s, new iam.PolicyStatement({ actions: ['dynamodb:GetItem'], resources: [arn(s)] })))).toEqual([MCP_WARDEN_RULES.dataRoleWildcards]);
+  });
+  it('flags a wildcard in a policy attached to a data role by name (roles of another stack)', () => {
+    expect(
+      findings((s) => new iam.ManagedPolicy(s, 'ByName', { statements: [new iam.PolicyStatement({ actions: ['dynamodb:GetItem'], resources: ['*'] })], roles: [iam.Role.fromRoleName(s, 'R', 'shop-prod-fraud-agent-data')] })),
+    ).toEqual([MCP_WARDEN_RULES.dataRoleWildcards]);
   });
   it.each([
     ['a * resource', new iam.PolicyStatement({ actions: ['dynamodb:GetItem'], resources: ['*'] })],
     ['a service-wide action', new iam.PolicyStatement({ actions: ['dynamodb:*'], resources: [tableArn] })],
+    ['a wildcard action', new iam.PolicyStatement({ actions: ['kms:GenerateDataKey*'], resources: [tableArn] })],
     ['an account-wide ARN', new iam.PolicyStatement({ actions: ['kms:Decrypt'], resources: ['arn:aws:kms:eu-west-1:111122223333:*'] })],
     ['NotResource', new iam.PolicyStatement({ actions: ['dynamodb:GetItem'], notResources: [tableArn] })],
   ])('flags %s in a policy attached to a data role', (_what, statement) => {

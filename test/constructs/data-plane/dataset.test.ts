@@ -1,7 +1,7 @@
 import { Stack } from 'aws-cdk-lib';
 import { Match, Template } from 'aws-cdk-lib/assertions';
 import * as iam from 'aws-cdk-lib/aws-iam';
-import { DataClassKeys, Dataset, DatasetBackupPlan } from '../../../constructs/data-plane';
+import { DataClassKeys, Dataset, DatasetBackupPlan, DYNAMODB_DATA_PLANE_ACTIONS } from '../../../constructs/data-plane';
 import type { DatasetSpec } from '../../../lib/config/schema';
 import { newTestApp } from '../../lib/stacks/warden-test-app';
 
@@ -70,7 +70,7 @@ describe('Dataset', () => {
     );
   });
 
-  it('grantRead gives read actions on the table and its indexes, and Decrypt only via DynamoDB for this table name', () => {
+  it('grantRead gives read actions on the table alone (warden tables have no indexes), and Decrypt only via DynamoDB for this table name', () => {
     const { stack, keys, datasets } = build([{ name: 'payments', class: 'restricted' }]);
     const role = new iam.Role(stack, 'Reader', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
     datasets[0]!.grantRead(role);
@@ -80,7 +80,7 @@ describe('Dataset', () => {
         Statement: Match.arrayWith([
           Match.objectLike({
             Action: ['dynamodb:BatchGetItem', 'dynamodb:ConditionCheckItem', 'dynamodb:DescribeTable', 'dynamodb:GetItem', 'dynamodb:Query', 'dynamodb:Scan'],
-            Resource: [arn(''), arn('/index/*')],
+            Resource: arn(''),
           }),
           Match.objectLike({
             Action: 'kms:Decrypt',
@@ -90,6 +90,41 @@ describe('Dataset', () => {
         ]),
       },
     });
+  });
+
+  it('grants exactly the declared indexes of a brought table, never index/*', () => {
+    const arn = 'arn:aws:dynamodb:eu-west-1:111122223333:table/legacy-orders';
+    const { stack, datasets } = build([{ name: 'orders', class: 'restricted', tableArn: arn, indexes: ['by-customer'] }]);
+    const statements = datasets[0]!.accessStatements(stack, 'read').map((s) => s.toStatementJson() as { Resource: string | string[] });
+    expect([statements[0]!.Resource].flat()).toEqual([arn, `${arn}/index/by-customer`]);
+    expect(JSON.stringify(statements)).not.toContain('index/*');
+  });
+
+  it('rejects indexes on a table warden creates', () => {
+    expect(() => build([{ name: 'orders', class: 'restricted', indexes: ['by-customer'] }])).toThrow(/indexes name the secondary indexes of a brought table/);
+  });
+
+  it('gives a created table a resource policy denying data-plane actions to every principal but warden data roles of its class, AWS Backup and break-glass', () => {
+    const stack = new Stack(newTestApp(), 'Data');
+    const keys = new DataClassKeys(stack, 'Keys', { project: 'shop', environment: 'prod', dataClasses: ['public', 'restricted'] });
+    const backupRoleArn = 'arn:aws:iam::111122223333:role/shop-prod-dataset-backup';
+    new Dataset(stack, 'Payments', { project: 'shop', environment: 'prod', dataset: { name: 'payments', class: 'restricted' }, encryptionKey: keys.key('restricted'), backupRoleArn, breakGlass: { roleArn: 'arn:aws:iam::111122223333:role/BreakGlass' } });
+    const policy = Object.values(Template.fromStack(stack).findResources('AWS::DynamoDB::Table'))[0]!.Properties.ResourcePolicy.PolicyDocument as { Statement: { Sid: string; Effect: string; Action: string[]; Condition: Record<string, Record<string, unknown>> }[] };
+    const [everyone, otherClasses] = policy.Statement;
+    expect(everyone).toMatchObject({ Sid: 'OnlyWardenDataRolesUseTheData', Effect: 'Deny', Principal: { AWS: '*' } });
+    expect(everyone!.Action).toEqual([...DYNAMODB_DATA_PLANE_ACTIONS]);
+    expect(everyone!.Action).not.toEqual(expect.arrayContaining(['dynamodb:DescribeTable']));
+    const exempt = everyone!.Condition.ArnNotLike!['aws:PrincipalArn'] as unknown[];
+    expect(JSON.stringify(exempt[0])).toContain(':role/shop-prod-*-data');
+    expect(exempt.slice(1)).toEqual([backupRoleArn, 'arn:aws:iam::111122223333:role/BreakGlass']);
+    expect(everyone!.Condition.Bool).toEqual({ 'aws:PrincipalIsAWSService': 'false' });
+    expect(otherClasses).toMatchObject({ Sid: 'OnlyDataRolesGrantedThisClass', Effect: 'Deny', Condition: { StringNotLike: { 'aws:PrincipalTag/warden:classes': '*/restricted/*' } } });
+  });
+
+  it('lets any warden data role through the table policy of a public dataset (its identity policy still decides)', () => {
+    const { stack } = build([{ name: 'catalog', class: 'public' }]);
+    const policy = Object.values(Template.fromStack(stack).findResources('AWS::DynamoDB::Table'))[0]!.Properties.ResourcePolicy.PolicyDocument as { Statement: { Sid: string }[] };
+    expect(policy.Statement.map((s) => s.Sid)).toEqual(['OnlyWardenDataRolesUseTheData']);
   });
 
   it('grantWrite adds the write actions and GenerateDataKey', () => {
@@ -115,6 +150,19 @@ describe('DatasetBackupPlan', () => {
     const selection = Object.values(template.findResources('AWS::Backup::BackupSelection'))[0]!;
     const catalogTable = stack.getLogicalId(datasets[0]!.table.node.defaultChild as never);
     expect(selection.Properties.BackupSelection.Resources).toEqual([{ 'Fn::GetAtt': [catalogTable, 'Arn'] }]);
+  });
+
+  it('backs up with its own role, named for the key and table policies, trusted by AWS Backup of this account only', () => {
+    const { stack, datasets } = build([{ name: 'catalog', class: 'public' }]);
+    const plan = new DatasetBackupPlan(stack, 'Backups', { project: 'shop', environment: 'prod', datasets });
+    const template = Template.fromStack(stack);
+    template.hasResourceProperties('AWS::IAM::Role', {
+      RoleName: 'shop-prod-dataset-backup',
+      MaxSessionDuration: 3600,
+      AssumeRolePolicyDocument: { Statement: [Match.objectLike({ Principal: { Service: 'backup.amazonaws.com' }, Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } } })] },
+    });
+    const selection = Object.values(template.findResources('AWS::Backup::BackupSelection'))[0]!;
+    expect(selection.Properties.BackupSelection.IamRoleArn).toEqual({ 'Fn::GetAtt': [stack.getLogicalId(plan.role.node.defaultChild as never), 'Arn'] });
   });
 
   it('refuses a plan with only brought tables', () => {

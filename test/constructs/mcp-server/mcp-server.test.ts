@@ -216,6 +216,17 @@ describe('McpServer', () => {
     expect(JSON.stringify(variables).length).toBeLessThan(4096);
   });
 
+  it('tells the function its REST API id, the server id its callers bind their caller proofs to', () => {
+    const [fn] = Object.values(template.findResources('AWS::Lambda::Function', { Properties: { Runtime: 'nodejs24.x' } }));
+    expect(fn!.Properties.Environment.Variables.WARDEN_SERVER_ID).toEqual(stack.resolve(mcp.api.restApiId));
+  });
+
+  it('lets callers\' presigned GetCallerIdentity through the STS endpoint, for principals of this account only', () => {
+    const endpoint = template.toJSON().Resources[stack.getLogicalId(mcp.network.stsEndpoint.node.defaultChild as never)];
+    const proofs = (endpoint!.Properties.PolicyDocument.Statement as Array<Record<string, any>>).filter((st) => st.Sid === 'CallerProofs');
+    expect(proofs).toEqual([{ Sid: 'CallerProofs', Effect: 'Allow', Principal: { AWS: '*' }, Action: 'sts:GetCallerIdentity', Resource: '*', Condition: { StringEquals: { 'aws:PrincipalAccount': '123456789012' } } }]);
+  });
+
   it('offers per-agent and whole-server metrics in the McpWarden namespace', () => {
     const metric = mcp.metricDenied({ agent: 'support-agent' }).toMetricConfig().metricStat!;
     expect(metric).toMatchObject({ namespace: 'McpWarden', metricName: 'Denied', dimensions: [{ name: 'Agent', value: 'support-agent' }] });

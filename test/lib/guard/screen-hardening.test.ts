@@ -44,7 +44,7 @@ describe('screenArguments: evasions found in review are flagged', () => {
   });
 
   it('reports invisible fillers as hidden characters', () => {
-    expect(screenArguments({ note: 'ok\u3164' }).findings).toEqual([{ kind: 'hidden-unicode', path: 'args.note', detail: '1 hidden character(s): INVISIBLE FILLER' }]);
+    expect(screenArguments({ note: 'ok\u3164' }).findings).toEqual([{ kind: 'hidden-unicode', path: 'args.note', detail: '1 hidden character(s): INVISIBLE FILLER', weight: 0.5 }]);
   });
 
   it('screens every closed HTML comment, not only the first', () => {

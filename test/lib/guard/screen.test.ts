@@ -112,7 +112,7 @@ describe('screenArguments: clean business arguments pass', () => {
     ['system of units', { spec: 'Operating system: Linux; prompt delivery guaranteed' }],
     ['product copy with new instructions', { description: 'New instructions leaflet included; updated instructions for assembly online' }],
   ])('does not flag a %s', (_name, args) => {
-    expect(screenArguments(args)).toEqual({ verdict: 'clean', findings: [], structural: false });
+    expect(screenArguments(args)).toEqual({ verdict: 'clean', findings: [], structural: false, score: 0 });
   });
 
   it('keeps the false-positive rate on a generated clean corpus under 0.5 %', () => {

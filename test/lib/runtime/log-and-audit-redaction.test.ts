@@ -71,6 +71,25 @@ describe('tool logs: every path to the log is redacted', () => {
     expect(all).toMatch(/REDACTED:(card|ssn)/);
   });
 
+  it('redacts the fields tool code adds to a child logger', async () => {
+    const childish = defineTools([
+      ...[...commerceTools.tools.values()].filter((t) => t.name !== 'get_stock'),
+      defineTool({
+        name: 'get_stock',
+        description: 'logs through a child logger',
+        input: z.strictObject({ sku: z.string() }),
+        handler: ({ sku }, ctx) => {
+          ctx.logger.child({ pan: CARD.replace(/ /g, ''), note: `ssn ${SSN}` }).info('looked up');
+          return { sku };
+        },
+      }),
+    ]);
+    const { handler, logs } = setup({ commerce: childish, payments: paymentTools });
+    await handler.handle({ server: 'commerce', caller: { principalArn: role('inventory-agent') }, request: callTool('get_stock', { sku: 'SKU-10001' }) });
+    expect(logs.join('')).toContain('looked up');
+    expect(leaks(logs.join(''))).toEqual([]);
+  });
+
   it('redacts the runtime line of a request that failed outside the tool', async () => {
     const logs: string[] = [];
     const audit = memoryAuditSink();

@@ -9,10 +9,11 @@ const upper = <T>(v: T): T =>
   (typeof v === 'string' ? v.toUpperCase() : JSON.parse(JSON.stringify(v), (_k, x: unknown) => (typeof x === 'string' ? x.toUpperCase() : x))) as T;
 
 describe('redactingLogger', () => {
-  it('passes message and fields through the redactor, and keeps its own context fields', () => {
+  it('passes message, fields and the fields of its children through the redactor, and keeps its own context fields', () => {
     const { lines, logger } = capture();
+    // child() fields come from tool code as much as line fields do (issue 7)
     redactingLogger(logger.child({ tool: 'get_order' }), upper).child({ agent: 'a' }).warn('secret', { note: 'x' });
-    expect(JSON.parse(lines[0]!)).toEqual({ timestamp: 't', level: 'warn', message: 'SECRET', tool: 'get_order', agent: 'a', note: 'X' });
+    expect(JSON.parse(lines[0]!)).toEqual({ timestamp: 't', level: 'warn', message: 'SECRET', tool: 'get_order', agent: 'A', note: 'X' });
   });
 
   it('drops what cannot be redacted instead of logging it raw', () => {

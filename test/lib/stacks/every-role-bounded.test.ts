@@ -9,7 +9,12 @@ function boundaries(stack: Stack): Record<string, unknown> {
   const roles = Template.fromStack(stack).findResources('AWS::IAM::Role');
   return Object.fromEntries(Object.entries(roles).map(([id, r]) => [id, r.Properties.PermissionsBoundary]));
 }
-const boundaryRef = (stack: Stack) => ({ Ref: stack.getLogicalId(stack.node.findChild('WardenPermissionsBoundary').node.findChild('Policy').node.defaultChild as iam.CfnManagedPolicy) });
+const boundaryRef = (stack: Stack, id = 'WardenPermissionsBoundary') => ({ Ref: stack.getLogicalId(stack.node.findChild(id).node.findChild('Policy').node.defaultChild as iam.CfnManagedPolicy) });
+/** Data and server roles carry their allow-list boundaries; every other role the deny-list one. */
+const expectedBoundary = (stack: Stack, role: Record<string, unknown>) => {
+  const tags = ((role.Tags ?? []) as { Key: string; Value: string }[]).find((t) => t.Key === 'warden:role')?.Value;
+  return boundaryRef(stack, tags === 'data' ? 'WardenDataRoleBoundary' : tags === 'server' ? 'WardenServerRoleBoundary' : 'WardenPermissionsBoundary');
+};
 
 describe('every role of a warden stack carries the warden boundary', () => {
   const stacks = buildWardenStacks(newTestApp(), defaultManifest());
@@ -17,13 +22,14 @@ describe('every role of a warden stack carries the warden boundary', () => {
   it.each(['shop-prod-data', 'shop-prod-identity', 'shop-prod-servers'])('in %s, the roles warden constructs create and those CDK creates for them alike', (name) => {
     const stack = stacks.all.find((s) => s.stackName === name)!;
     const roles = boundaries(stack);
+    const props = Object.fromEntries(Object.entries(Template.fromStack(stack).findResources('AWS::IAM::Role')).map(([id, r]) => [id, r.Properties as Record<string, unknown>]));
     expect(Object.keys(roles).length).toBeGreaterThan(0);
-    expect(roles).toEqual(Object.fromEntries(Object.keys(roles).map((id) => [id, boundaryRef(stack)])));
+    expect(roles).toEqual(Object.fromEntries(Object.keys(roles).map((id) => [id, expectedBoundary(stack, props[id]!)])));
   });
 
   it('covers the service roles the audit found unbounded: backup selection, flow logs, the default-security-group provider and the prefix-list lookup', () => {
     const ids = stacks.all.flatMap((s) => Object.keys(boundaries(s)));
-    for (const prefix of ['BackupsPlanTablesRole', 'NetworkFlowLogRole', 'CustomVpcRestrictDefaultSGCustomResourceProviderRole', 'NetworkDynamoDbPrefixListRole']) {
+    for (const prefix of ['BackupsRole', 'NetworkFlowLogRole', 'CustomVpcRestrictDefaultSGCustomResourceProviderRole', 'NetworkDynamoDbPrefixListRole']) {
       expect(ids.some((id) => id.startsWith(prefix))).toBe(true);
     }
   });

@@ -6,10 +6,14 @@ describe('buildWardenStacks', () => {
   const loaded = defaultManifest();
   const stacks = buildWardenStacks(newTestApp(), loaded);
 
-  it('names stacks <project>-<environment>-<part> and deploys data, then identities, then servers', () => {
-    expect(stacks.all.map((s) => s.stackName)).toEqual(['shop-prod-data', 'shop-prod-identity', 'shop-prod-servers']);
+  it('names stacks <project>-<environment>-<part> and deploys data, then identities, then servers; monitoring, then the agent alarms and incident response', () => {
+    expect(stacks.all.map((s) => s.stackName)).toEqual(['shop-prod-data', 'shop-prod-identity', 'shop-prod-servers', 'shop-prod-monitoring', 'shop-prod-agent-alarms', 'shop-prod-incident-response']);
+    expect(stacks.agentAlarms[0]!.dependencies).toEqual([stacks.monitoring]);
+    expect(stacks.monitoring.dependencies).toEqual([]);
+    expect(stacks.incidentResponse.dependencies).toContain(stacks.monitoring);
     expect(stacks.identities[0]!.dependencies).toContain(stacks.data);
     expect(stacks.servers[0]!.dependencies).toEqual(expect.arrayContaining([...stacks.identities]));
+    expect(stacks.incidentResponse.dependencies).toEqual(expect.arrayContaining([stacks.servers[0], ...stacks.identities]));
   });
 
   it('builds one McpServer per manifest server and finds each by name', () => {
@@ -87,7 +91,8 @@ describe('buildWardenStacks', () => {
       ['shop-prod-identity-3', ['agent-4']],
     ]);
     // each shard has its own boundary
-    for (const s of sharded.identities) Template.fromStack(s).resourceCountIs('AWS::IAM::ManagedPolicy', s.identities.length + 1);
+    // a data policy per agent, the caller (deny-list) and data-role (allow-list) boundaries
+    for (const s of sharded.identities) Template.fromStack(s).resourceCountIs('AWS::IAM::ManagedPolicy', s.identities.length + 2);
   });
 
   it('rejects shard sizes that would break the 500-resource limit', () => {

@@ -91,10 +91,33 @@ export class SimulatedAccount {
 
     for (const [stack, template] of Object.entries(templates)) {
       for (const [id, resource] of Object.entries(template.Resources)) {
-        if (resource.Type === 'AWS::IAM::Role') this.addRole(stack, id, managed, attachedByRoleName);
+        if (resource.Type === 'AWS::IAM::Role') this.addTemplateRole(stack, id, managed, attachedByRoleName);
         else this.addResource(stack, id, resource.Type);
       }
     }
+  }
+
+  /**
+   * Adds a role the templates do not hold (e.g. an account's own admin or CI role), so requests
+   * can be simulated for it against the warden resources. Its ARN is this account's `role/NAME`.
+   */
+  public addRole(role: { readonly name: string; readonly identityPolicies: readonly NamedPolicy[]; readonly tags?: Readonly<Record<string, string>>; readonly permissionsBoundary?: NamedPolicy }): SimRole {
+    if (this.roles.has(role.name)) throw new Error(`role "${role.name}" is already in the account`);
+    const arn = `arn:${this.env.partition}:iam::${this.env.account}:role/${role.name}`;
+    const trust: NamedPolicy = { name: `${role.name}/trust`, document: { Version: '2012-10-17', Statement: [] } };
+    const added: SimRole = {
+      name: role.name,
+      arn,
+      stack: '(outside the templates)',
+      logicalId: role.name,
+      tags: role.tags ?? {},
+      trust,
+      identityPolicies: role.identityPolicies,
+      permissionsBoundary: role.permissionsBoundary,
+      unknownManagedPolicies: [],
+    };
+    this.roles.set(role.name, added);
+    return added;
   }
 
   public role(name: string): SimRole {
@@ -132,11 +155,12 @@ export class SimulatedAccount {
       principal = { arn: role.arn, sessionArn: `arn:${this.env.partition}:sts::${account}:assumed-role/${role.name}/simulation`, account };
       identityPolicies = [...role.identityPolicies, ...(request.extraIdentityPolicies ?? [])];
       permissionsBoundary = role.permissionsBoundary;
-      Object.assign(base, { 'aws:PrincipalArn': role.arn, 'aws:PrincipalAccount': account, 'aws:PrincipalType': 'AssumedRole', 'aws:userid': `AROA:simulation` });
+      Object.assign(base, { 'aws:PrincipalArn': role.arn, 'aws:PrincipalAccount': account, 'aws:PrincipalType': 'AssumedRole', 'aws:PrincipalIsAWSService': false, 'aws:userid': `AROA:simulation` });
       for (const [k, v] of Object.entries({ ...role.tags, ...request.sessionTags })) base[`aws:PrincipalTag/${k}`] = v;
     } else {
       principal = { arn: request.principal.service, account: 'service', service: request.principal.service };
       base['aws:PrincipalServiceName'] = request.principal.service;
+      base['aws:PrincipalIsAWSService'] = true;
     }
     if (request.requestTags) {
       for (const [k, v] of Object.entries(request.requestTags)) base[`aws:RequestTag/${k}`] = v;
@@ -161,7 +185,7 @@ export class SimulatedAccount {
     return this.simulate(request).decision === 'allow';
   }
 
-  private addRole(stack: string, id: string, managed: ReadonlyMap<string, NamedPolicy>, attached: ReadonlyMap<string, NamedPolicy[]>): void {
+  private addTemplateRole(stack: string, id: string, managed: ReadonlyMap<string, NamedPolicy>, attached: ReadonlyMap<string, NamedPolicy[]>): void {
     const r = this.resolver;
     const props = r.properties(stack, id);
     const name = r.physicalName(stack, id);

@@ -1,0 +1,158 @@
+/**
+ * Allow-list permissions boundaries for the roles whose work is fixed: an agent's *data role*
+ * (DynamoDB items of its tables, their class keys through DynamoDB) and an MCP server's *function
+ * role* (assume its agents' data roles, the kill switch and rate-limit counters, its log key, its
+ * logs, traces and the network interfaces Lambda manages in the VPC). Anything else — IAM, KMS
+ * administration, Lambda, a table's control plane, another service — is outside the boundary, so
+ * no policy attached later (AdministratorAccess included) can grant it: effective permissions are
+ * the intersection of the identity policies and the boundary.
+ *
+ * One managed policy of each kind per stack, created on first use (`DataRoleBoundary.of`).
+ */
+import { Stack } from 'aws-cdk-lib';
+import * as iam from 'aws-cdk-lib/aws-iam';
+import { Construct, type IConstruct } from 'constructs';
+import { dataRoleNamePattern } from '../../lib/config/role-names';
+import { suppress, wildcardResourceFinding } from '../compliance';
+
+export interface RoleBoundaryProps {
+  readonly project: string;
+  readonly environment: string;
+}
+
+/** What a data role does: read and write items of its tables. */
+export const DATA_ROLE_DYNAMODB_ACTIONS: readonly string[] = [
+  'dynamodb:BatchGetItem',
+  'dynamodb:BatchWriteItem',
+  'dynamodb:ConditionCheckItem',
+  'dynamodb:DeleteItem',
+  'dynamodb:DescribeTable',
+  'dynamodb:GetItem',
+  'dynamodb:PutItem',
+  'dynamodb:Query',
+  'dynamodb:Scan',
+  'dynamodb:UpdateItem',
+];
+
+/** What Lambda does with the function role to run it in a VPC (Lambda Developer Guide, "execution role and VPC"). */
+export const VPC_NETWORK_INTERFACE_ACTIONS: readonly string[] = [
+  'ec2:AssignPrivateIpAddresses',
+  'ec2:CreateNetworkInterface',
+  'ec2:DeleteNetworkInterface',
+  'ec2:DescribeNetworkInterfaces',
+  'ec2:DescribeSubnets',
+  'ec2:UnassignPrivateIpAddresses',
+];
+
+abstract class AllowListBoundary extends Construct {
+  public readonly policy: iam.ManagedPolicy;
+  public readonly project: string;
+  public readonly environment: string;
+
+  protected constructor(scope: Construct, id: string, props: RoleBoundaryProps, kind: string, statements: iam.PolicyStatement[], wildcards: { resources: string[]; reason: string }) {
+    super(scope, id);
+    this.project = props.project;
+    this.environment = props.environment;
+    this.policy = new iam.ManagedPolicy(this, 'Policy', {
+      description: `mcp-warden permissions boundary of ${props.project}-${props.environment} ${kind} roles: exactly the actions they use`,
+      statements,
+    });
+    suppress(this.policy, { rule: 'AwsSolutions-IAM5', reason: wildcards.reason, appliesTo: wildcards.resources.map((r) => (r === '*' ? 'Resource::*' : wildcardResourceFinding(this, r))) });
+  }
+
+  /** The managed policy, to pass as `permissionsBoundary`. */
+  public get managedPolicy(): iam.IManagedPolicy {
+    return this.policy;
+  }
+}
+
+/** The boundary of `scope`'s stack under `id`, created on first use; throws for another project/environment. */
+function boundaryOf<T extends AllowListBoundary>(scope: IConstruct, id: string, props: RoleBoundaryProps, create: (stack: Stack) => T, is: (c: unknown) => c is T): T {
+  const stack = Stack.of(scope);
+  const existing = stack.node.tryFindChild(id);
+  if (is(existing)) {
+    if (existing.project !== props.project || existing.environment !== props.environment) {
+      throw new Error(`${id}: stack ${stack.stackName} already has the boundary of ${existing.project}-${existing.environment}; put the roles of ${props.project}-${props.environment} in a stack of their own.`);
+    }
+    return existing;
+  }
+  return create(stack);
+}
+
+const DATA_ID = 'WardenDataRoleBoundary';
+const SERVER_ID = 'WardenServerRoleBoundary';
+
+/** The allow-list boundary of agent data roles. */
+export class DataRoleBoundary extends AllowListBoundary {
+  public static of(scope: IConstruct, props: RoleBoundaryProps): DataRoleBoundary {
+    return boundaryOf(scope, DATA_ID, props, (stack) => new DataRoleBoundary(stack, DATA_ID, props), (c): c is DataRoleBoundary => c instanceof DataRoleBoundary);
+  }
+
+  private constructor(scope: Construct, id: string, props: RoleBoundaryProps) {
+    const stack = Stack.of(scope);
+    // brought tables (tableArn) may be in any region or account: the identity policy names them
+    const tables = `arn:${stack.partition}:dynamodb:*:*:table/*`;
+    const keys = `arn:${stack.partition}:kms:*:*:key/*`;
+    super(
+      scope,
+      id,
+      props,
+      'data',
+      [
+        new iam.PolicyStatement({ sid: 'ItemsOfTables', actions: [...DATA_ROLE_DYNAMODB_ACTIONS], resources: [tables] }),
+        new iam.PolicyStatement({ sid: 'ClassKeysThroughDynamoDb', actions: ['kms:Decrypt', 'kms:GenerateDataKey'], resources: [keys], conditions: { StringLike: { 'kms:ViaService': 'dynamodb.*.amazonaws.com' } } }),
+      ],
+      {
+        resources: [tables, keys],
+        reason:
+          'A permissions boundary grants nothing by itself: it caps data roles to item reads and writes and class-key use through DynamoDB; which tables and keys each data role reaches is named one by one in its identity policy and enforced again by the table and key policies.',
+      },
+    );
+  }
+}
+
+/** The allow-list boundary of MCP server function roles. */
+export class ServerRoleBoundary extends AllowListBoundary {
+  public static of(scope: IConstruct, props: RoleBoundaryProps): ServerRoleBoundary {
+    return boundaryOf(scope, SERVER_ID, props, (stack) => new ServerRoleBoundary(stack, SERVER_ID, props), (c): c is ServerRoleBoundary => c instanceof ServerRoleBoundary);
+  }
+
+  private constructor(scope: Construct, id: string, props: RoleBoundaryProps) {
+    const stack = Stack.of(scope);
+    const arn = (service: string, resource: string) => `arn:${stack.partition}:${service}:${stack.region}:${stack.account}:${resource}`;
+    const dataRoles = stack.formatArn({ service: 'iam', region: '', resource: 'role', resourceName: dataRoleNamePattern(props.project, props.environment) });
+    const resources = {
+      tables: arn('dynamodb', 'table/*'),
+      keys: arn('kms', 'key/*'),
+      logs: arn('logs', 'log-group:*'),
+      interfaces: arn('ec2', '*/*'),
+      guardrails: arn('bedrock', 'guardrail/*'),
+    };
+    super(
+      scope,
+      id,
+      props,
+      'server',
+      [
+        new iam.PolicyStatement({ sid: 'ActAsDataRoles', actions: ['sts:AssumeRole', 'sts:TagSession'], resources: [dataRoles] }),
+        new iam.PolicyStatement({ sid: 'KillSwitchAndCounters', actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], resources: [resources.tables] }),
+        new iam.PolicyStatement({ sid: 'OwnKeys', actions: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey'], resources: [resources.keys] }),
+        new iam.PolicyStatement({ sid: 'OwnLogs', actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [resources.logs] }),
+        new iam.PolicyStatement({ sid: 'Traces', actions: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'], resources: ['*'] }),
+        // argument screening with Bedrock Guardrails (guard.injection.engine); the function policy names the guardrail
+        new iam.PolicyStatement({ sid: 'ScreenWithGuardrails', actions: ['bedrock:ApplyGuardrail'], resources: [resources.guardrails] }),
+        new iam.PolicyStatement({ sid: 'DescribeNetwork', actions: ['ec2:DescribeNetworkInterfaces', 'ec2:DescribeSubnets'], resources: ['*'] }),
+        new iam.PolicyStatement({
+          sid: 'NetworkInterfacesInThisAccount',
+          actions: VPC_NETWORK_INTERFACE_ACTIONS.filter((a) => !a.startsWith('ec2:Describe')),
+          resources: [resources.interfaces],
+        }),
+      ],
+      {
+        resources: [dataRoles, ...Object.values(resources), '*'],
+        reason:
+          "A permissions boundary grants nothing by itself: it caps server roles to assuming this deployment's data roles, the kill-switch and counter items, their own keys and logs, applying this account's Bedrock guardrails, traces and Lambda's VPC network interfaces (X-Ray and the EC2 Describe calls accept only Resource *); each function policy names its own resources.",
+      },
+    );
+  }
+}

@@ -207,6 +207,8 @@ export interface ToolCallRequest {
   readonly validate: (args: unknown) => { ok: true; value: unknown } | { ok: false; message: string };
   /** Runs the tool code; the guard redacts and audits what it returns. */
   readonly run: (args: unknown) => Promise<ToolCallResult>;
+  /** Answers the client sent for an `input_required` round (2026-07-28): screened like the arguments. */
+  readonly inputResponses?: Readonly<Record<string, unknown>>;
   /** Who called, for the audit event's actor. @default - what identify() saw for this request id */
   readonly caller?: CallerInfo;
 }

@@ -19,6 +19,7 @@ import { engineTexts } from './screen-engine-texts';
 import { screenExemptions } from './screen-exemptions';
 import { screenOutput, stripOutputHidden, type ToolOutput } from './screen-output';
 import { checkToolContent, redactToolContent } from './tool-content';
+import { isInputRequiredResult, shapeInputRequired } from './input-request-shape';
 
 /** Principals remembered from identify() for the audit of the same request (bounded). */
 const MAX_REMEMBERED_REQUESTS = 1024;
@@ -359,7 +360,15 @@ export function createGuard(options: GuardOptions): Guard {
       // refusal texts quote argument names and values: redacted as for the least-cleared reader too
       if (!validated.ok) return finish('refused', 'invalid_arguments', `invalid arguments: ${validated.message}`, errorResult(redactForAudit(`invalid arguments: ${validated.message}`)));
       // 5. screen what the client sent (unknown keys included)
-      const screen = screenArguments(call.args, { exempt: exemptions.get(`${server}/${tool}`) });
+      // answers a client sent back for an input_required round are client input too
+      const argsScreen = screenArguments(call.args, { exempt: exemptions.get(`${server}/${tool}`) });
+      const answersScreen = call.inputResponses === undefined ? undefined : screenArguments({ inputResponses: call.inputResponses });
+      const screen = answersScreen === undefined ? argsScreen : {
+        verdict: argsScreen.verdict === 'flagged' || answersScreen.verdict === 'flagged' ? ('flagged' as const) : ('clean' as const),
+        findings: [...argsScreen.findings, ...answersScreen.findings],
+        structural: argsScreen.structural || answersScreen.structural,
+        score: Math.max(argsScreen.score, answersScreen.score),
+      };
       if (screen.structural) {
         const f = screen.findings.find((x) => STRUCTURAL_FINDINGS.has(x.kind))!;
         injection = { action: 'block', findings: [...new Set(screen.findings.map((x) => x.kind))] };
@@ -398,6 +407,13 @@ export function createGuard(options: GuardOptions): Guard {
       } catch (err) {
         const why = err instanceof ToolTimeout ? `tool timed out after ${options.toolTimeoutMs} ms` : `tool threw ${err instanceof Error ? err.name : typeof err}`;
         return finish('error', 'tool_failed', why, errorResult(`tool failed (request id ${request.requestId})`));
+      }
+      // 6b. a request for client input (2026-07-28 input_required): shaped, bounded and redacted
+      if (isInputRequiredResult(raw)) {
+        const asked = shapeInputRequired(raw, agent.clearance, policy);
+        if (!asked.ok) return finish('error', 'tool_failed', `tool returned a malformed input request: ${asked.problem}`, errorResult(`tool failed (request id ${request.requestId})`));
+        addCounts(redactions, asked.counts);
+        return finish('allowed', 'ok', `${decision.reason}; client input required`, asked.result);
       }
       // 7. check the shape (MCP content types only, bounded binary), then redact by clearance;
       //    only known fields leave (an unknown one could carry data unredacted)

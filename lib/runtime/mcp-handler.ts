@@ -30,6 +30,9 @@ import { redact, redactionPolicy } from '../guard/redact';
 import { toolErrorResult, toToolResult } from './tool-result';
 import type { FeatureContext, ResourceContext } from './define-resources';
 import { registerFeatureHandlers } from './feature-handlers';
+import { FIRST_ROUND, type InputRound } from './input-required';
+import { requestStateSeal } from './request-state';
+import { isInputRequiredResult } from '../guard/input-request-shape';
 
 /** What the dataset factory is asked for: one tool's dataset, on behalf of one agent. */
 export interface DatasetRequest {
@@ -62,6 +65,12 @@ export interface McpHandlerOptions {
   readonly readUnitsPerCall?: number;
   /** Tool and runtime logs. @default JSON lines on stderr */
   readonly logger?: ToolLogger;
+  /**
+   * HMAC key (32 bytes or more) that seals the `requestState` of input_required rounds; every
+   * instance that may receive a retried round must share it.
+   * @default - random per process: a round must come back to the same dev server or Lambda instance
+   */
+  readonly requestStateKey?: Uint8Array | string;
   /** Reported as serverInfo.version. @default '0.1.0' */
   readonly version?: string;
 }
@@ -192,6 +201,8 @@ export function createMcpHandler(options: McpHandlerOptions): McpHandler {
     audit: { byTool: boolean },
   ): Promise<HttpResponseLike> {
     const listHint = { ttlMs: server.spec.listTtlMs ?? DEFAULT_LIST_TTL_MS, cacheScope: 'private' as const };
+    // requestState of input_required rounds: sealed for this agent on this server
+    const seal = requestStateSeal(`${agent.name}\u0000${options.manifest.project}-${options.manifest.environment}/${server.spec.name}`, options.requestStateKey);
     const mcp = new Server(
       { name: `${options.manifest.project}-${server.spec.name}`, version: options.version ?? '0.1.0' },
       {
@@ -203,6 +214,9 @@ export function createMcpHandler(options: McpHandlerOptions): McpHandler {
         },
         // 2026-07-28: lists differ per agent, so no shared cache may keep them (SEP-2549); a
         // read is redacted for its agent, so private and not kept
+        requestState: { verify: seal.verify },
+        // answers come back on a retried 2026-07-28 request; never pushed to a 2025 client
+        inputRequired: { legacyShim: false },
         cacheHints: {
           'tools/list': listHint,
           'resources/list': listHint,
@@ -233,7 +247,9 @@ export function createMcpHandler(options: McpHandlerOptions): McpHandler {
       const tool = server.tools.get(req.params.name);
       const signal = AbortSignal.any([deadline, ctx.mcpReq.signal]);
       audit.byTool = true;
+      const input = modern ? seal.round(ctx, 'tool', req.params.name) : FIRST_ROUND;
       const result = await guard.callTool({
+        inputResponses: input === FIRST_ROUND ? undefined : input.responses,
         agent,
         caller,
         server: server.spec.name,
@@ -245,8 +261,13 @@ export function createMcpHandler(options: McpHandlerOptions): McpHandler {
           const checked = tool.definition.input.safeParse(args);
           return checked.success ? { ok: true, value: checked.data } : { ok: false, message: describeInvalidArguments(checked.error) };
         },
-        run: (args) => (tool ? runTool(server, tool, agent, args, requestInfo, signal) : Promise.resolve(toolErrorResult(`unknown tool "${req.params.name}"`))),
+        run: (args) => (tool ? runTool(server, tool, agent, args, requestInfo, signal, input) : Promise.resolve(toolErrorResult(`unknown tool "${req.params.name}"`))),
       });
+      if (isInputRequiredResult(result)) {
+        // 2025-11-25 has no way to carry the answers back to a stateless server
+        if (!modern) return toolErrorResult(`tool "${req.params.name}" needs input from the client (elicitation, sampling or roots), which only MCP 2026-07-28 clients can give a stateless server`) as CallToolResult;
+        return (await seal.seal(result, ctx, 'tool', req.params.name)) as never;
+      }
       const wait = (result._meta as Record<string, unknown> | undefined)?.[RETRY_AFTER_META];
       if (typeof wait === 'number') retryAfter.seconds = wait;
       return mcp.projectCallToolResult(result as CallToolResult, undefined);
@@ -261,7 +282,9 @@ export function createMcpHandler(options: McpHandlerOptions): McpHandler {
       audited: () => {
         audit.byTool = true;
       },
-      run: (kind, name, uri, code) => runFeature(server, kind, name, uri, agent, requestInfo, deadline, code),
+      modern,
+      seal,
+      run: (kind, name, uri, input, code) => runFeature(server, kind, name, uri, agent, requestInfo, deadline, input, code),
     });
 
     // 2026-07-28 (a `_meta` envelope): the SDK's entry owns discover, envelope, header
@@ -305,11 +328,12 @@ export function createMcpHandler(options: McpHandlerOptions): McpHandler {
     agent: AgentSpec,
     requestInfo: RequestInfo,
     signal: AbortSignal,
+    input: InputRound,
     code: (ctx: FeatureContext & Partial<ResourceContext>) => Promise<ToolCallResult>,
   ): Promise<ToolCallResult> {
     const featureLogger = logger.child({ requestId: requestInfo.requestId, agent: agent.name, server: server.spec.name, [kind]: name });
     try {
-      const base: FeatureContext = { agent: agent.name, logger: featureLogger, requestId: requestInfo.requestId, signal };
+      const base: FeatureContext = { agent: agent.name, logger: featureLogger, requestId: requestInfo.requestId, signal, input };
       let ctx: FeatureContext & Partial<ResourceContext> = base;
       const resource = kind === 'resource' ? server.resources.get(name) : undefined;
       if (resource) {
@@ -326,7 +350,7 @@ export function createMcpHandler(options: McpHandlerOptions): McpHandler {
     }
   }
 
-  async function runTool(server: CatalogServer, tool: CatalogTool, agent: AgentSpec, args: unknown, requestInfo: RequestInfo, signal: AbortSignal): Promise<ToolCallResult> {
+  async function runTool(server: CatalogServer, tool: CatalogTool, agent: AgentSpec, args: unknown, requestInfo: RequestInfo, signal: AbortSignal, input: InputRound = FIRST_ROUND): Promise<ToolCallResult> {
     const name = tool.spec.name;
     const toolLogger = logger.child({ requestId: requestInfo.requestId, agent: agent.name, server: server.spec.name, tool: name });
     try {
@@ -336,7 +360,7 @@ export function createMcpHandler(options: McpHandlerOptions): McpHandler {
       const readBudget = new ReadBudget(readUnitsPerCall);
       const client = given.withReadBudget ? given.withReadBudget(readBudget) : given;
       const dataset = tool.spec.access === 'write' ? client : readOnlyDataset(client, name);
-      const ctx: ToolContext = { dataset, agent: agent.name, logger: toolLogger, requestId: requestInfo.requestId, signal, readBudget };
+      const ctx: ToolContext = { dataset, agent: agent.name, logger: toolLogger, requestId: requestInfo.requestId, signal, readBudget, input };
       const output = await untilAborted(Promise.resolve().then(() => tool.definition.handler(args as never, ctx)), signal);
       return toToolResult(output);
     } catch (err) {

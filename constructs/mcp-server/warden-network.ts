@@ -21,6 +21,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { WardenPermissionsBoundary } from '../agent-identity/permissions-boundary';
+import { accountBoundServicePrincipal } from '../agent-identity/service-trust';
 import { allowCloudWatchLogs } from './log-encryption-key';
 import { DynamoDbPrefixList } from './dynamodb-prefix-list';
 
@@ -218,7 +219,8 @@ export class WardenNetwork extends Construct {
     });
     // our own role and managed policy: the default role gets an inline policy, which the NIST/PCI/HIPAA packs refuse
     const flowLogRole = new iam.Role(this, 'FlowLogRole', {
-      assumedBy: new iam.ServicePrincipal('vpc-flow-logs.amazonaws.com'),
+      // only flow logs of this account (confused deputy)
+      assumedBy: accountBoundServicePrincipal(this, 'vpc-flow-logs.amazonaws.com'),
       description: 'VPC flow logs of an mcp-warden server network',
     });
     new iam.ManagedPolicy(this, 'FlowLogPolicy', {

@@ -11,3 +11,5 @@ export type { CallerAdmission } from './caller-admission';
 export { METRICS_NAMESPACE, agentMetric } from './server-metrics';
 export { AGENT_STATUS_TABLE, RATE_LIMIT_TABLE } from './runtime/table-schemas';
 export { RUNTIME_ENV } from './runtime/runtime-env';
+export { DnsFirewall, wardenServiceDomains } from './dns-firewall';
+export type { DnsFirewallProps } from './dns-firewall';

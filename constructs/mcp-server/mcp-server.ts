@@ -28,7 +28,7 @@ import { Construct } from 'constructs';
 import { injectionSettings, type Manifest, type ServerSpec } from '../../lib/config/schema';
 import { AccessModel } from '../../lib/policy/access-model';
 import { readTeamPolicies } from '../../lib/policy/team-policies';
-import { agentRoleNames, SERVER_ACCESS_TAG_VALUE, serverAccessTag, serverFunctionRoleName, ServerRoleBoundary, SESSION_TAG_SERVER, wardenRoleNamePattern } from '../agent-identity';
+import { accountBoundServicePrincipal, agentRoleNames, SERVER_ACCESS_TAG_VALUE, serverAccessTag, serverFunctionRoleName, ServerRoleBoundary, SESSION_TAG_SERVER, wardenRoleNamePattern } from '../agent-identity';
 import { suppress } from '../compliance';
 import { datasetTableName } from '../data-plane';
 import { accessLogFormat } from './access-log-format';
@@ -225,7 +225,7 @@ export class McpServer extends Construct {
     this.functionRole = new iam.Role(this, 'FunctionRole', {
       roleName: serverFunctionRoleName(project, environment, spec.name),
       description: `mcp-warden ${project}-${environment}: MCP server ${spec.name}; acts for agents only through their data roles`,
-      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      assumedBy: accountBoundServicePrincipal(this, 'lambda.amazonaws.com'),
       maxSessionDuration: Duration.hours(1),
       permissionsBoundary: props.permissionsBoundary ?? ServerRoleBoundary.of(this, { project, environment }).policy,
     });

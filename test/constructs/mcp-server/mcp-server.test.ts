@@ -79,10 +79,9 @@ describe('McpServer', () => {
     expect(text).not.toMatch(/"Resource":"\*"/);
   });
 
-  it('limits the S3 gateway endpoint to buckets of this project and environment', () => {
-    const endpoints = template.findResources('AWS::EC2::VPCEndpoint', { Properties: { VpcEndpointType: 'Gateway' } });
-    const s3 = Object.values(endpoints).find((e) => JSON.stringify(e.Properties.ServiceName).includes('s3'))!;
-    expect(JSON.stringify(s3.Properties.PolicyDocument)).toContain(':s3:::shop-prod-*');
+  it('has no S3 endpoint: nothing in the VPC uses S3, so none is a way out', () => {
+    const endpoints = Object.values(template.findResources('AWS::EC2::VPCEndpoint'));
+    expect(endpoints.filter((e) => JSON.stringify(e.Properties.ServiceName).includes('.s3'))).toEqual([]);
   });
 
   it('serves a PRIVATE REST API tagged with the server name', () => {
@@ -333,14 +332,14 @@ describe('McpServer wiring', () => {
     });
   });
 
-  it('gives its isolated subnets no route out but the gateway endpoints', () => {
+  it('gives its isolated subnets no route out but the DynamoDB gateway endpoint', () => {
     const { template, mcp, stack } = synth('commerce');
     for (const type of ['AWS::EC2::Route', 'AWS::EC2::InternetGateway', 'AWS::EC2::NatGateway', 'AWS::EC2::EgressOnlyInternetGateway', 'AWS::EC2::TransitGatewayAttachment', 'AWS::EC2::VPCPeeringConnection', 'AWS::EC2::VPNGateway']) {
       template.resourceCountIs(type, 0);
     }
     const routeTables = mcp.vpc.isolatedSubnets.map((s) => stack.resolve(s.routeTable.routeTableId));
     const gateways = Object.values(template.findResources('AWS::EC2::VPCEndpoint', { Properties: { VpcEndpointType: 'Gateway' } }));
-    expect(gateways).toHaveLength(2);
+    expect(gateways).toHaveLength(1);
     for (const g of gateways) expect(g.Properties.RouteTableIds).toEqual(routeTables);
   });
 });

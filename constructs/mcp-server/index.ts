@@ -15,3 +15,7 @@ export { serverFunctionName, serverApiName, MCP_API_STAGE } from './server-names
 export { allowCloudWatchLogs } from './log-encryption-key';
 export { DnsFirewall, wardenServiceDomains } from './dns-firewall';
 export type { DnsFirewallProps } from './dns-firewall';
+export { ApiGatewayCloudWatchRole, StageExecutionLogs, executionLogGroupName } from './api-execution-logging';
+export type { ExecutionLogging, StageExecutionLogsProps } from './api-execution-logging';
+export { AgentStatusBackup } from './agent-status-backup';
+export type { AgentStatusBackupOptions, AgentStatusBackupProps } from './agent-status-backup';

@@ -8,6 +8,7 @@ import { registerAccessMatrix } from '../lib/cli/access-matrix';
 import { registerRedact } from '../lib/cli/redact';
 import { registerCompliance } from '../lib/cli/compliance';
 import { registerBackup } from '../lib/cli/backup';
+import { registerIncident } from '../lib/cli/incident';
 
 const program = new Command()
   .name('warden')
@@ -20,6 +21,7 @@ registerAccessMatrix(program);
 registerRedact(program);
 registerCompliance(program);
 registerBackup(program);
+registerIncident(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   process.stderr.write(`warden: ${err instanceof Error ? err.message : String(err)}\n`);

@@ -26,7 +26,7 @@ import { z } from 'zod';
 import { sampleData, sampleDatasets } from '../examples/shop/sample-data';
 import { loadManifest } from '../lib/config';
 import { startDevServer } from '../lib/dev';
-import { InMemoryDataset, jsonLogger, ReadBudget, toToolResult, type ToolSet } from '../lib/runtime';
+import { FIRST_ROUND, InMemoryDataset, jsonLogger, ReadBudget, toToolResult, type ToolSet } from '../lib/runtime';
 import { quantile, runStandalone } from './bench-kit';
 
 const ROOT = join(__dirname, '..');
@@ -79,7 +79,7 @@ async function serveBare(): Promise<{ url: string }> {
       if (!tool) return { content: [{ type: 'text', text: `unknown tool "${request.params.name}"` }], isError: true };
       const args = tool.definition.input.safeParse(request.params.arguments ?? {});
       if (!args.success) return { content: [{ type: 'text', text: args.error.message }], isError: true };
-      const ctx = { dataset: datasets.get(tool.spec.dataset)!, agent: AGENT, logger, requestId: randomUUID(), signal: extra.signal, readBudget: new ReadBudget() };
+      const ctx = { dataset: datasets.get(tool.spec.dataset)!, agent: AGENT, logger, requestId: randomUUID(), signal: extra.signal, readBudget: new ReadBudget(), input: FIRST_ROUND };
       return toToolResult(await tool.definition.handler(args.data as never, ctx)) as { content: [] };
     });
     const transport = new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });

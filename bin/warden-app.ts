@@ -67,6 +67,7 @@ function main(): number {
       packs: packs.map((p) => p.name),
       suppressions: listSuppressions(app).length,
       warnings: loaded.warnings.length > 0 ? formatIssues(loaded.warnings).split('\n') : [],
+      quotas: { iamRoleQuota: quota('iamRoleQuota'), managedPolicyQuota: quota('managedPolicyQuota') },
     }),
   );
   return 0;

@@ -9,6 +9,7 @@ import { registerRedact } from '../lib/cli/redact';
 import { registerCompliance } from '../lib/cli/compliance';
 import { registerBackup } from '../lib/cli/backup';
 import { registerIncident } from '../lib/cli/incident';
+import { registerOrgPolicies } from '../lib/cli/org-policies';
 
 const program = new Command()
   .name('warden')
@@ -22,6 +23,7 @@ registerRedact(program);
 registerCompliance(program);
 registerBackup(program);
 registerIncident(program);
+registerOrgPolicies(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   process.stderr.write(`warden: ${err instanceof Error ? err.message : String(err)}\n`);

@@ -7,6 +7,7 @@ export * from './data-plane';
 export * from './compliance';
 export * from './mcp-server';
 export * from './incident-response';
+export * from './config-backup';
 
 // What the constructs take: the manifest (loaded and checked) and the access model built from it.
 export {

@@ -24,6 +24,7 @@ import type { IDataset } from '../data-plane';
 import { ManagedPolicyPrincipal } from './managed-policy-principal';
 import { DataRoleBoundary } from './allow-list-boundaries';
 import { WardenPermissionsBoundary } from './permissions-boundary';
+import { accountBoundServicePrincipal } from './service-trust';
 import { agentRoleNames, roleNameLengthProblem, SERVER_ACCESS_TAG_VALUE, serverAccessTag, serverFunctionRoleName } from './role-names';
 import { DATA_SESSION_TAG_KEYS, SESSION_TAG_AGENT, SESSION_TAG_SERVER } from './session-tags';
 
@@ -128,7 +129,7 @@ export class AgentIdentity extends Construct implements IAgentIdentity {
     this.callerRole = new iam.Role(this, 'CallerRole', {
       roleName: names.caller,
       description: `mcp-warden ${project}-${environment}: ${agent.name} calls its MCP servers with this role`,
-      assumedBy: callerPrincipal(agent.assumedBy),
+      assumedBy: callerPrincipal(this, agent.assumedBy),
       maxSessionDuration: AGENT_MAX_SESSION,
       permissionsBoundary: boundary,
     });
@@ -264,8 +265,9 @@ function serverDatasetAccess(model: AccessModel, agent: string): Map<string, Map
   return new Map([...out].sort(([a], [b]) => a.localeCompare(b)));
 }
 
-function callerPrincipal(assumedBy: AssumedBy): iam.IPrincipal {
-  if ('service' in assumedBy) return new iam.ServicePrincipal(assumedBy.service);
+function callerPrincipal(scope: Construct, assumedBy: AssumedBy): iam.IPrincipal {
+  // a service acts for this account only (confused deputy)
+  if ('service' in assumedBy) return accountBoundServicePrincipal(scope, assumedBy.service);
   if ('roleArn' in assumedBy) return new iam.ArnPrincipal(assumedBy.roleArn);
   return new iam.AccountPrincipal(assumedBy.accountId);
 }

@@ -126,6 +126,7 @@ export class ServerRoleBoundary extends AllowListBoundary {
       keys: arn('kms', 'key/*'),
       logs: arn('logs', 'log-group:*'),
       interfaces: arn('ec2', '*/*'),
+      guardrails: arn('bedrock', 'guardrail/*'),
     };
     super(
       scope,
@@ -138,6 +139,8 @@ export class ServerRoleBoundary extends AllowListBoundary {
         new iam.PolicyStatement({ sid: 'OwnKeys', actions: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey'], resources: [resources.keys] }),
         new iam.PolicyStatement({ sid: 'OwnLogs', actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [resources.logs] }),
         new iam.PolicyStatement({ sid: 'Traces', actions: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'], resources: ['*'] }),
+        // argument screening with Bedrock Guardrails (guard.injection.engine); the function policy names the guardrail
+        new iam.PolicyStatement({ sid: 'ScreenWithGuardrails', actions: ['bedrock:ApplyGuardrail'], resources: [resources.guardrails] }),
         new iam.PolicyStatement({ sid: 'DescribeNetwork', actions: ['ec2:DescribeNetworkInterfaces', 'ec2:DescribeSubnets'], resources: ['*'] }),
         new iam.PolicyStatement({
           sid: 'NetworkInterfacesInThisAccount',
@@ -148,7 +151,7 @@ export class ServerRoleBoundary extends AllowListBoundary {
       {
         resources: [dataRoles, ...Object.values(resources), '*'],
         reason:
-          "A permissions boundary grants nothing by itself: it caps server roles to assuming this deployment's data roles, the kill-switch and counter items, their own keys and logs, traces and Lambda's VPC network interfaces (X-Ray and the EC2 Describe calls accept only Resource *); each function policy names its own resources.",
+          "A permissions boundary grants nothing by itself: it caps server roles to assuming this deployment's data roles, the kill-switch and counter items, their own keys and logs, applying this account's Bedrock guardrails, traces and Lambda's VPC network interfaces (X-Ray and the EC2 Describe calls accept only Resource *); each function policy names its own resources.",
       },
     );
   }

@@ -7,3 +7,4 @@ export type { WardenPermissionsBoundaryProps } from './permissions-boundary';
 export { ManagedPolicyPrincipal } from './managed-policy-principal';
 export { agentRoleNames, serverFunctionRoleName, wardenRoleNamePattern, serverAccessTag, SERVER_ACCESS_TAG_VALUE } from './role-names';
 export { DATA_SESSION_TAG_KEYS, SESSION_TAG_AGENT, SESSION_TAG_SERVER, SESSION_TAG_ACCESS } from './session-tags';
+export { accountBoundServicePrincipal, setsSourceKeys } from './service-trust';

@@ -81,8 +81,8 @@ export class DatasetBackupPlan extends Construct {
     this.role = new iam.Role(this, 'Role', {
       roleName: datasetBackupRoleName(props.project, props.environment),
       description: `mcp-warden ${props.project}-${props.environment}: AWS Backup backs up the dataset tables with this role`,
-      // confused deputy: only AWS Backup acting for this account
-      assumedBy: new iam.ServicePrincipal('backup.amazonaws.com').withConditions({ StringEquals: { 'aws:SourceAccount': stack.account } }),
+      // confused deputy: AWS Backup receives the role with iam:PassRole; aws:SourceAccount where it sets it
+      assumedBy: new iam.ServicePrincipal('backup.amazonaws.com').withConditions({ StringEqualsIfExists: { 'aws:SourceAccount': stack.account } }),
       managedPolicies: [iam.ManagedPolicy.fromAwsManagedPolicyName('service-role/AWSBackupServiceRolePolicyForBackup')],
       maxSessionDuration: Duration.hours(1),
     });

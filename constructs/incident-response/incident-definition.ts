@@ -226,8 +226,9 @@ export class IncidentDefinition extends Construct {
       this.aws(name, 'Iam', 'iam', 'simulatePrincipalPolicy', {
         PolicySourceArn: roleArn(role),
         ActionNames: [action],
-        // a session issued when the incident started: the deny must apply to it
-        ContextEntries: [{ ContextKeyName: 'aws:TokenIssueTime', ContextKeyType: 'date', ContextKeyValues: $.array($.stringAt('$.incident.startedAt')) }],
+        // a session issued when the incident was triggered (the alarm's time, or the start of a
+        // manual incident), which is always before the deny's timestamp: the deny must apply to it
+        ContextEntries: [{ ContextKeyName: 'aws:TokenIssueTime', ContextKeyType: 'date', ContextKeyValues: $.array($.stringAt('$.incident.triggeredAt')) }],
       }, agentRoleArns, { resultSelector: { decision: $.stringAt('$.EvaluationResults[0].EvalDecision') }, resultPath });
     const simulateCaller = simulate('Simulate caller', caller, VERIFY_ACTIONS.caller, '$.verify.caller');
     const simulateData = simulate('Simulate data', data, VERIFY_ACTIONS.data, '$.verify.data');

@@ -30,6 +30,7 @@ import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as schedulerTargets from 'aws-cdk-lib/aws-scheduler-targets';
 import * as sns from 'aws-cdk-lib/aws-sns';
+import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { join } from 'node:path';
@@ -88,6 +89,8 @@ export class IncidentResponse extends Construct {
   public readonly incidentsTable: dynamodb.Table;
   public readonly evidenceBucket: s3.Bucket;
   public readonly encryptionKey: kms.Key;
+  /** Alarm events the rule could not deliver to the state machine (its dead-letter queue). */
+  public readonly undeliveredAlarms: sqs.Queue;
   public readonly alertTopic: sns.ITopic;
   public readonly evidenceFunction: nodejs.NodejsFunction;
   public readonly trustLockFunction: nodejs.NodejsFunction;
@@ -249,7 +252,29 @@ export class IncidentResponse extends Construct {
     this.incidentsTable.grant(this.role, 'dynamodb:PutItem', 'dynamodb:UpdateItem');
 
     // ---- triggers: warden agent alarms entering ALARM
+    // An alarm event EventBridge could not deliver (throttled StartExecution, a key problem) is
+    // kept 14 days, so a missed containment can still be found and started by hand.
+    this.undeliveredAlarms = new sqs.Queue(this, 'UndeliveredAlarms', {
+      encryption: sqs.QueueEncryption.KMS,
+      encryptionMasterKey: this.encryptionKey,
+      enforceSSL: true,
+      retentionPeriod: Duration.days(14),
+      removalPolicy,
+    });
+    const isDeadLetterQueue = 'This queue is itself the dead-letter queue of the alarm rule target (EventBridge DeadLetterConfig); a queue behind it would only hold what nobody reads.';
+    suppress(this.undeliveredAlarms, { rule: 'AwsSolutions-SQS3', reason: isDeadLetterQueue });
+    suppress(this.undeliveredAlarms, { rule: 'Serverless-SQSRedrivePolicy', reason: isDeadLetterQueue });
+    this.encryptionKey.addToResourcePolicy(
+      new iam.PolicyStatement({
+        sid: 'EventBridgeParksUndeliveredAlarms',
+        principals: [new iam.ServicePrincipal('events.amazonaws.com')],
+        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
+        resources: ['*'],
+        conditions: { StringEquals: { 'aws:SourceAccount': stack.account } },
+      }),
+    );
     const alarmTarget = new eventsTargets.SfnStateMachine(this.stateMachine, {
+      deadLetterQueue: this.undeliveredAlarms,
       input: events.RuleTargetInput.fromObject({
         alarmName: events.EventField.fromPath('$.detail.alarmName'),
         alarmTime: events.EventField.fromPath('$.detail.state.timestamp'),
@@ -312,7 +337,7 @@ export class IncidentResponse extends Construct {
     // ---- the wildcards, each narrowed to its exact finding
     const agentRoleFindings = agentRoleArns.map((arn) => wildcardResourceFinding(this, arn));
     const onlyStar = 'Resource "*" only where the API has no resource-level permissions (X-Ray, cloudwatch:PutMetricData limited to the incident-response namespace, CloudWatch Logs delivery, cloudtrail:LookupEvents, logs:DescribeLogGroups and GetQueryResults) or where a key is used only through one service (kms:ViaService DynamoDB for the agent-status table by name, SNS for the alert topic)';
-    const agentPattern = 'agent roles are matched by the warden naming pattern <project>-<environment>-*-caller|data because agents are added after this stack is deployed';
+    const agentPattern = 'agent roles are matched by the warden naming pattern <project>-<environment>-*-caller and -data because agents are added after this stack is deployed';
     suppress(this.role.policy!, {
       rule: 'AwsSolutions-IAM5',
       reason: `${onlyStar}; ${agentPattern}; the task functions are invoked by any of their versions (Lambda's qualified ARNs).`,

@@ -14,6 +14,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as cr from 'aws-cdk-lib/custom-resources';
 import { Construct, type IConstruct } from 'constructs';
+import { accountBoundServicePrincipal } from '../agent-identity/service-trust';
 import { suppress } from '../compliance';
 
 export interface DynamoDbPrefixListProps {
@@ -49,7 +50,7 @@ export class DynamoDbPrefixList extends Construct {
       removalPolicy: props.removalPolicy ?? RemovalPolicy.RETAIN,
     });
     this.role = new iam.Role(this, 'Role', {
-      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      assumedBy: accountBoundServicePrincipal(this, 'lambda.amazonaws.com'),
       description: props.description,
       maxSessionDuration: Duration.hours(1),
       permissionsBoundary: props.permissionsBoundary,

@@ -13,3 +13,5 @@ export { AGENT_STATUS_TABLE, RATE_LIMIT_TABLE } from './runtime/table-schemas';
 export { RUNTIME_ENV } from './runtime/runtime-env';
 export { serverFunctionName, serverApiName, MCP_API_STAGE } from './server-names';
 export { allowCloudWatchLogs } from './log-encryption-key';
+export { DnsFirewall, wardenServiceDomains } from './dns-firewall';
+export type { DnsFirewallProps } from './dns-firewall';

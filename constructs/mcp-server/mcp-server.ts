@@ -25,10 +25,10 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import type { Manifest, ServerSpec } from '../../lib/config/schema';
+import { injectionSettings, type Manifest, type ServerSpec } from '../../lib/config/schema';
 import { AccessModel } from '../../lib/policy/access-model';
 import { readTeamPolicies } from '../../lib/policy/team-policies';
-import { agentRoleNames, SERVER_ACCESS_TAG_VALUE, serverAccessTag, serverFunctionRoleName, ServerRoleBoundary, SESSION_TAG_SERVER, wardenRoleNamePattern } from '../agent-identity';
+import { accountBoundServicePrincipal, agentRoleNames, SERVER_ACCESS_TAG_VALUE, serverAccessTag, serverFunctionRoleName, ServerRoleBoundary, SESSION_TAG_SERVER, wardenRoleNamePattern } from '../agent-identity';
 import { suppress } from '../compliance';
 import { datasetTableName } from '../data-plane';
 import { accessLogFormat } from './access-log-format';
@@ -225,7 +225,7 @@ export class McpServer extends Construct {
     this.functionRole = new iam.Role(this, 'FunctionRole', {
       roleName: serverFunctionRoleName(project, environment, spec.name),
       description: `mcp-warden ${project}-${environment}: MCP server ${spec.name}; acts for agents only through their data roles`,
-      assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com'),
+      assumedBy: accountBoundServicePrincipal(this, 'lambda.amazonaws.com'),
       maxSessionDuration: Duration.hours(1),
       permissionsBoundary: props.permissionsBoundary ?? ServerRoleBoundary.of(this, { project, environment }).policy,
     });
@@ -285,6 +285,14 @@ export class McpServer extends Construct {
         }),
       ],
     });
+    // guard.injection.engine: bedrock-guardrails — the endpoint (no internet route here) and the one guardrail
+    const injection = injectionSettings(manifest.guard);
+    if (injection.engine === 'bedrock-guardrails' && injection.bedrock) {
+      this.network.bedrockRuntimeEndpoint();
+      const id = injection.bedrock.guardrailId;
+      const guardrailArn = id.startsWith('arn:') ? id : stack.formatArn({ service: 'bedrock', resource: 'guardrail', resourceName: id });
+      this.functionPolicy.addStatements(new iam.PolicyStatement({ sid: 'ScreenArguments', actions: ['bedrock:ApplyGuardrail'], resources: [guardrailArn] }));
+    }
     suppress(this.functionPolicy, {
       rule: 'AwsSolutions-IAM5',
       reason:
@@ -423,6 +431,10 @@ export class McpServer extends Construct {
       requestModels: { 'application/json': messageModel },
     });
     addMethodNotAllowed(mcp);
+    // the server id its callers bind their caller proofs to (lib/caller-proof): the REST API id,
+    // which the agents' client reads from the URL it calls
+    this.function.addEnvironment(RUNTIME_ENV.serverId, this.api.restApiId);
+    allowCallerProofs(this.network);
     addJsonRpcGatewayResponses(this.api);
     this.suppressApiFindings();
   }
@@ -552,6 +564,11 @@ export class McpServer extends Construct {
     }
     const waf = 'Private API reachable only through the VPC endpoint by the caller roles named in the resource policy; abuse is bounded by stage throttling, per-agent rate limits and argument screening in the guard.';
     suppress(stage, { rule: 'AwsSolutions-APIG3', reason: waf });
+    suppress(stage, {
+      rule: 'Serverless-APIGWStructuredLogging',
+      reason:
+        'The access log is one JSON object per request; the rule parses the format template, which holds $context.error.messageString unquoted because API Gateway writes that variable already quoted and escaped (a quoted $context.error.message would break the JSON when a message holds a double quote).',
+    });
     const executionLogs =
       'Every request is access-logged (caller ARN, status, latency) to a KMS-encrypted log group and the function writes an audit event per call; execution logging would need an account-wide API Gateway CloudWatch role outside this stack.';
     suppress(stage, { rule: 'AwsSolutions-APIG6', reason: executionLogs });
@@ -568,6 +585,28 @@ export class McpServer extends Construct {
     }
     for (const pack of ['NIST.800.53.R5', 'PCI.DSS.321']) suppress(stage, { rule: `${pack}-APIGWAssociatedWithWAF`, reason: waf });
   }
+}
+
+/** Networks whose STS endpoint already lets caller proofs through (one statement per network). */
+const proofsAllowed = new WeakSet<WardenNetwork>();
+
+/**
+ * The function executes its callers' presigned sts:GetCallerIdentity through the STS endpoint;
+ * the request is the caller's (signed with the agent's credentials), so the endpoint policy must
+ * admit it for the account's principals. GetCallerIdentity has no resource type: `*`.
+ */
+function allowCallerProofs(network: WardenNetwork): void {
+  if (proofsAllowed.has(network)) return;
+  proofsAllowed.add(network);
+  network.stsEndpoint.addToPolicy(
+    new iam.PolicyStatement({
+      sid: 'CallerProofs',
+      principals: [new iam.AnyPrincipal()],
+      actions: ['sts:GetCallerIdentity'],
+      resources: ['*'],
+      conditions: { StringEquals: { 'aws:PrincipalAccount': Stack.of(network).account } },
+    }),
+  );
 }
 
 export type { ServerMetricName, ServerMetricOptions };

@@ -3,12 +3,15 @@
  *
  * A VPC per server does not scale: the default quota is 5 VPCs per region, and every interface
  * endpoint is billed per AZ-hour (4 endpoints x 2 AZs per server). So one network holds the
- * isolated subnets (no NAT, no internet gateway), the flow logs, the gateway endpoints
- * (DynamoDB, S3) and the interface endpoints (execute-api, STS, KMS, CloudWatch Logs); each
- * server brings only its function's security group and registers its tables.
+ * isolated subnets (no NAT, no internet gateway), the flow logs, the DynamoDB gateway endpoint
+ * and the interface endpoints (execute-api, STS, KMS, CloudWatch Logs), and a DNS Firewall that
+ * answers only those services' names (`DnsFirewall`: a DNS query is a way out too); each
+ * server brings only its function's security group and registers its tables. There is no S3
+ * endpoint: nothing in the VPC uses S3.
  *
- * Endpoint policies are a data perimeter: the gateway endpoints reach only warden tables and
- * buckets (the union over the servers using the network); the interface endpoints admit only
+ * Endpoint policies are a data perimeter: the gateway endpoint reaches only warden tables (the
+ * union over the servers using the network); the STS endpoint only this deployment's data roles
+ * (`role/<project>-<env>-*-data`) and GetCallerIdentity; the interface endpoints admit only
  * principals of this account (`aws:PrincipalAccount`) acting on resources of this account (the
  * Resource ARNs name the account, and `aws:ResourceAccount` is required where the service sets
  * it), so credentials stolen from another account cannot carry data out through them, and a
@@ -21,7 +24,10 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { WardenPermissionsBoundary } from '../agent-identity/permissions-boundary';
+import { accountBoundServicePrincipal } from '../agent-identity/service-trust';
 import { allowCloudWatchLogs } from './log-encryption-key';
+import { dataRoleNamePattern } from '../../lib/config/role-names';
+import { DnsFirewall } from './dns-firewall';
 import { DynamoDbPrefixList } from './dynamodb-prefix-list';
 
 export interface WardenNetworkProps {
@@ -51,6 +57,13 @@ export interface WardenNetworkProps {
   readonly logRetention?: logs.RetentionDays;
   /** @default - RETAIN, or DESTROY for dev/test/sandbox environments */
   readonly removalPolicy?: RemovalPolicy;
+  /**
+   * Put a Route 53 Resolver DNS Firewall on the VPC that answers only the AWS services warden uses.
+   * @default - true for a VPC created here; false for a brought `vpc` (its other workloads resolve other names)
+   */
+  readonly dnsFirewall?: boolean;
+  /** Further names the DNS Firewall answers (`*.example.com`). @default - none */
+  readonly allowedDomains?: readonly string[];
 }
 
 /** Throw-away environments whose logs need not survive `cdk destroy`. */
@@ -83,7 +96,8 @@ export class WardenNetwork extends Construct {
   public readonly kmsEndpoint: ec2.InterfaceVpcEndpoint;
   public readonly logsEndpoint: ec2.InterfaceVpcEndpoint;
   public readonly dynamoDbEndpoint: ec2.GatewayVpcEndpoint;
-  public readonly s3Endpoint: ec2.GatewayVpcEndpoint;
+  /** The DNS Firewall on the VPC, unless turned off (default for a brought VPC). */
+  public readonly dnsFirewall?: DnsFirewall;
   /** The flow-log group, when the VPC was created here. */
   public readonly flowLogGroup?: logs.LogGroup;
   public readonly encryptionKey: kms.IKey;
@@ -93,6 +107,7 @@ export class WardenNetwork extends Construct {
   public readonly dynamoDbPeer: ec2.IPeer;
   private readonly tableStatement: iam.PolicyStatement;
   private readonly tableArns = new Set<string>();
+  private bedrockEndpoint?: ec2.InterfaceVpcEndpoint;
 
   constructor(scope: Construct, id: string, props: WardenNetworkProps) {
     super(scope, id);
@@ -139,13 +154,13 @@ export class WardenNetwork extends Construct {
 
     const account = stack.account;
     const arn = (service: string, resource: string, region = stack.region) => `arn:${stack.partition}:${service}:${region}:${account}:${resource}`;
-    const interfaceEndpoint = (name: string, service: ec2.InterfaceVpcEndpointAwsService, securityGroup: ec2.SecurityGroup, prefix: string, resources: string[], resourceAccountKey: boolean) => {
+    const interfaceEndpoint = (name: string, service: ec2.InterfaceVpcEndpointAwsService, securityGroup: ec2.SecurityGroup, prefix: string, resources: string[], resourceAccountKey: boolean, actions = [`${prefix}:*`]) => {
       const endpoint = this.vpc.addInterfaceEndpoint(name, { service, subnets: this.subnets, privateDnsEnabled: true, securityGroups: [securityGroup], open: false });
       endpoint.addToPolicy(
         new iam.PolicyStatement({
           sid: 'OnlyThisAccount',
           principals: [new iam.AnyPrincipal()],
-          actions: [`${prefix}:*`],
+          actions,
           resources,
           conditions: { StringEquals: { 'aws:PrincipalAccount': account, ...(resourceAccountKey ? { 'aws:ResourceAccount': account } : {}) } },
         }),
@@ -154,9 +169,22 @@ export class WardenNetwork extends Construct {
     };
     // execute-api: the private APIs of this account and region (requests are SigV4-signed: IAM auth)
     this.apiEndpoint = interfaceEndpoint('ExecuteApiEndpoint', ec2.InterfaceVpcEndpointAwsService.APIGATEWAY, this.apiEndpointSecurityGroup, 'execute-api', [arn('execute-api', '*')], false);
-    // STS: the servers assume their agents' data roles (AWS's data-perimeter STS endpoint policy
-    // conditions on the resource's owner the same way, with aws:ResourceOrgID)
-    this.stsEndpoint = interfaceEndpoint('StsEndpoint', ec2.InterfaceVpcEndpointAwsService.STS, this.endpointSecurityGroup, 'sts', [arn('iam', 'role/*', '')], true);
+    // STS: the servers assume their agents' data roles and nothing else (AWS's data-perimeter STS
+    // endpoint policy conditions on the resource's owner the same way, with aws:ResourceOrgID)
+    this.stsEndpoint = interfaceEndpoint('StsEndpoint', ec2.InterfaceVpcEndpointAwsService.STS, this.endpointSecurityGroup, 'sts', [arn('iam', `role/${dataRoleNamePattern(project, environment)}`, '')], true, [
+      'sts:AssumeRole',
+      'sts:TagSession',
+    ]);
+    // a caller proof (presigned GetCallerIdentity of an agent) is checked through this endpoint too; it has no resource
+    this.stsEndpoint.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'WhoAmIOfThisAccount',
+        principals: [new iam.AnyPrincipal()],
+        actions: ['sts:GetCallerIdentity'],
+        resources: ['*'],
+        conditions: { StringEquals: { 'aws:PrincipalAccount': account } },
+      }),
+    );
     this.kmsEndpoint = interfaceEndpoint('KmsEndpoint', ec2.InterfaceVpcEndpointAwsService.KMS, this.endpointSecurityGroup, 'kms', [arn('kms', 'key/*')], true);
     this.logsEndpoint = interfaceEndpoint('LogsEndpoint', ec2.InterfaceVpcEndpointAwsService.CLOUDWATCH_LOGS, this.endpointSecurityGroup, 'logs', [arn('logs', '*')], false);
 
@@ -166,26 +194,55 @@ export class WardenNetwork extends Construct {
     this.node.addValidation({
       validate: () => (this.tableArns.size === 0 ? [`WardenNetwork ${this.node.path}: no server registered its tables (allowTables); the DynamoDB endpoint policy would be empty.`] : []),
     });
-    this.s3Endpoint = this.vpc.addGatewayEndpoint('S3Endpoint', { service: ec2.GatewayVpcEndpointAwsService.S3, subnets: [this.subnets] });
-    this.s3Endpoint.addToPolicy(
-      new iam.PolicyStatement({
-        sid: 'OnlyWardenBuckets',
-        principals: [new iam.AnyPrincipal()],
-        actions: ['s3:GetObject', 's3:PutObject', 's3:ListBucket'],
-        resources: [`arn:${stack.partition}:s3:::${project}-${environment}-*`, `arn:${stack.partition}:s3:::${project}-${environment}-*/*`],
-      }),
-    );
+    if (props.dnsFirewall ?? this.ownsVpc) {
+      this.dnsFirewall = new DnsFirewall(this, 'DnsFirewall', {
+        vpc: this.vpc,
+        name: `${project}-${environment}`,
+        encryptionKey: this.encryptionKey,
+        allowedDomains: props.allowedDomains,
+        logRetention: props.logRetention,
+        removalPolicy,
+      });
+    }
   }
 
-  /** Adds tables (and their indexes) to the DynamoDB endpoint policy: the union over the servers. */
+  /** Adds tables to the DynamoDB endpoint policy: the union over the servers (warden tables have no indexes). */
   public allowTables(tableArns: readonly string[]): void {
     for (const tableArn of tableArns) {
       const key = Stack.of(this).resolve(tableArn);
       const text = JSON.stringify(key);
       if (this.tableArns.has(text)) continue;
       this.tableArns.add(text);
-      this.tableStatement.addResources(tableArn, `${tableArn}/index/*`);
+      this.tableStatement.addResources(tableArn);
     }
+  }
+
+  /**
+   * The bedrock-runtime interface endpoint, created on first use: only servers screening with
+   * Bedrock Guardrails (`guard.injection.engine: bedrock-guardrails`) need it. Its policy admits
+   * ApplyGuardrail on this account's guardrails only, by principals of this account.
+   */
+  public bedrockRuntimeEndpoint(): ec2.InterfaceVpcEndpoint {
+    if (this.bedrockEndpoint) return this.bedrockEndpoint;
+    const stack = Stack.of(this);
+    const endpoint = this.vpc.addInterfaceEndpoint('BedrockRuntimeEndpoint', {
+      service: ec2.InterfaceVpcEndpointAwsService.BEDROCK_RUNTIME,
+      subnets: this.subnets,
+      privateDnsEnabled: true,
+      securityGroups: [this.endpointSecurityGroup],
+      open: false,
+    });
+    endpoint.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'OnlyThisAccountsGuardrails',
+        principals: [new iam.AnyPrincipal()],
+        actions: ['bedrock:ApplyGuardrail'],
+        resources: [`arn:${stack.partition}:bedrock:${stack.region}:${stack.account}:guardrail/*`],
+        conditions: { StringEquals: { 'aws:PrincipalAccount': stack.account, 'aws:ResourceAccount': stack.account } },
+      }),
+    );
+    this.bedrockEndpoint = endpoint;
+    return endpoint;
   }
 
   /** Lets a server function's security group reach the STS, KMS and Logs endpoints over HTTPS. */
@@ -218,7 +275,8 @@ export class WardenNetwork extends Construct {
     });
     // our own role and managed policy: the default role gets an inline policy, which the NIST/PCI/HIPAA packs refuse
     const flowLogRole = new iam.Role(this, 'FlowLogRole', {
-      assumedBy: new iam.ServicePrincipal('vpc-flow-logs.amazonaws.com'),
+      // only flow logs of this account (confused deputy)
+      assumedBy: accountBoundServicePrincipal(this, 'vpc-flow-logs.amazonaws.com'),
       description: 'VPC flow logs of an mcp-warden server network',
     });
     new iam.ManagedPolicy(this, 'FlowLogPolicy', {

@@ -33,6 +33,9 @@ import { ServerAlarms } from './server-alarms';
 import { TrailAlarms } from './trail-alarms';
 import { WardenAlerts } from './warden-alerts';
 import { WardenTrail } from './warden-trail';
+
+/** The `Agent` value the guard gives IdentityForgery when the claimed caller is no known agent (lib/guard/contract.ts). */
+export const UNKNOWN_AGENT = '(unknown)';
 import { ALARM_PERIOD, alarmSeverity, wardenAlarm } from './warden-alarm';
 
 export interface AgentMonitoringProps {
@@ -72,6 +75,8 @@ export class AgentMonitoring extends Construct {
   public readonly alarmRule?: events.Rule;
   /** Alerts waiting in the dead-letter queue; when alerting is created here. */
   public readonly undeliveredAlarm?: cloudwatch.Alarm;
+  /** Forged caller proofs naming no known agent; with the trail. */
+  public readonly unknownCallerAlarm?: cloudwatch.Alarm;
   public readonly agentAlarms: readonly AgentAlarms[];
   public readonly serverAlarms: readonly ServerAlarms[];
   public readonly dashboards: readonly cloudwatch.Dashboard[];
@@ -143,6 +148,21 @@ export class AgentMonitoring extends Construct {
       });
     }
 
+    // with the trail (the monitoring stack): one per deployment, not per shard
+    if (props.trail ?? true) {
+      this.unknownCallerAlarm = wardenAlarm(this, 'UnknownCallerForgery', {
+        project,
+        environment,
+        kind: 'unknown-caller-forgery',
+        subjectKind: 'deployment',
+        subject: 'guard',
+        severity: alarmSeverity(alerts, 'unknown-caller-forgery'),
+        topic,
+        metric: agentMetric('IdentityForgery', UNKNOWN_AGENT, { period: ALARM_PERIOD, statistic: 'Sum' }),
+        threshold: 1,
+      });
+    }
+
     this.agentAlarms = agents.map((agent) => new AgentAlarms(this, `Agent-${agent}`, { project, environment, agent, alerts, topic }));
     this.byAgent = new Map(this.agentAlarms.map((a) => [a.agent, a]));
     this.serverAlarms = servers.map((server) => new ServerAlarms(this, `Server-${server.name}`, { project, environment, server, alerts, topic }));
@@ -151,7 +171,7 @@ export class AgentMonitoring extends Construct {
     if (props.dashboards ?? true) {
       const names = { project, environment };
       if (props.trail ?? true) {
-        const deploymentAlarms = [...(this.undeliveredAlarm ? [this.undeliveredAlarm] : []), ...Object.values(this.trailAlarms?.alarms ?? {}), ...this.serverAlarms.flatMap((s) => Object.values(s.alarms))];
+        const deploymentAlarms = [...(this.undeliveredAlarm ? [this.undeliveredAlarm] : []), ...(this.unknownCallerAlarm ? [this.unknownCallerAlarm] : []), ...Object.values(this.trailAlarms?.alarms ?? {}), ...this.serverAlarms.flatMap((s) => Object.values(s.alarms))];
         dashboards.push(overviewDashboard(this, 'Overview', names, deploymentAlarms, true));
         dashboards.push(agentDashboard(this, 'AgentDashboard', names, manifest.agents[0]!.name));
         for (const s of this.serverAlarms) dashboards.push(serverDashboard(this, `ServerDashboard-${s.server}`, names, s, model.agentsOfServer(s.server).map((a) => a.name)));
@@ -163,7 +183,7 @@ export class AgentMonitoring extends Construct {
 
   /** Every alarm made here. */
   public get alarms(): cloudwatch.Alarm[] {
-    return [...(this.undeliveredAlarm ? [this.undeliveredAlarm] : []), ...Object.values(this.trailAlarms?.alarms ?? {}), ...this.serverAlarms.flatMap((s) => Object.values(s.alarms)), ...this.agentAlarms.flatMap((a) => Object.values(a.alarms))];
+    return [...(this.undeliveredAlarm ? [this.undeliveredAlarm] : []), ...(this.unknownCallerAlarm ? [this.unknownCallerAlarm] : []), ...Object.values(this.trailAlarms?.alarms ?? {}), ...this.serverAlarms.flatMap((s) => Object.values(s.alarms)), ...this.agentAlarms.flatMap((a) => Object.values(a.alarms))];
   }
 
   /** The alarms of one agent monitored here, by kind. */

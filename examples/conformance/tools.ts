@@ -10,6 +10,7 @@
 import { z } from 'zod';
 import { content, defineTool, defineTools, ToolError, toolResult } from '../../lib/runtime';
 import { onePixelPng, silentWav } from './media';
+import { inputRequiredPrompts, inputRequiredTools } from './input-required';
 import { conformancePrompts, conformanceResources } from './resources-and-prompts';
 
 const RED_PIXEL = onePixelPng(255, 0, 0);
@@ -66,6 +67,8 @@ export default defineTools([
     },
   }),
 
+  ...inputRequiredTools,
   ...conformanceResources,
   ...conformancePrompts,
+  ...inputRequiredPrompts,
 ]);

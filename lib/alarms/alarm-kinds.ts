@@ -52,12 +52,18 @@ export const ALERTING_ALARM_KINDS = {
   'alerts-undelivered': { subjectKind: 'deployment', severity: 'high', meaning: 'An alert could not be delivered (bounced e-mail, failed forward to the alert bus) and waits in the dead-letter queue' },
 } as const satisfies Record<string, AlarmKindSpec>;
 
+/** Deployment-wide alarms on the guard's metrics. */
+export const GUARD_ALARM_KINDS = {
+  'unknown-caller-forgery': { subjectKind: 'deployment', severity: 'high', meaning: 'Requests without a valid caller proof that name no known agent (IdentityForgery of the agent "(unknown)")' },
+} as const satisfies Record<string, AlarmKindSpec>;
+
 export type AgentAlarmKind = keyof typeof AGENT_ALARM_KINDS;
 export type ServerAlarmKind = keyof typeof SERVER_ALARM_KINDS;
 export type TrailAlarmKind = keyof typeof TRAIL_ALARM_KINDS;
 export type AlertingAlarmKind = keyof typeof ALERTING_ALARM_KINDS;
-export type AlarmKind = AgentAlarmKind | ServerAlarmKind | TrailAlarmKind | AlertingAlarmKind;
+export type GuardAlarmKind = keyof typeof GUARD_ALARM_KINDS;
+export type AlarmKind = AgentAlarmKind | ServerAlarmKind | TrailAlarmKind | AlertingAlarmKind | GuardAlarmKind;
 
-export const ALARM_KINDS: Readonly<Record<AlarmKind, AlarmKindSpec>> = { ...AGENT_ALARM_KINDS, ...SERVER_ALARM_KINDS, ...TRAIL_ALARM_KINDS, ...ALERTING_ALARM_KINDS };
+export const ALARM_KINDS: Readonly<Record<AlarmKind, AlarmKindSpec>> = { ...AGENT_ALARM_KINDS, ...SERVER_ALARM_KINDS, ...TRAIL_ALARM_KINDS, ...ALERTING_ALARM_KINDS, ...GUARD_ALARM_KINDS };
 export const ALARM_KIND_NAMES = Object.keys(ALARM_KINDS) as [AlarmKind, ...AlarmKind[]];
 export const AGENT_ALARM_KIND_NAMES = Object.keys(AGENT_ALARM_KINDS) as [AgentAlarmKind, ...AgentAlarmKind[]];

@@ -8,6 +8,7 @@ import { fromNodeProviderChain } from '@aws-sdk/credential-providers';
 import { HttpRequest } from '@smithy/protocol-http';
 import { SignatureV4 } from '@smithy/signature-v4';
 import type { FetchLike } from '@modelcontextprotocol/client';
+import { CallerProofSigner, resolveServerId } from './caller-proof';
 import { resolveRegion } from './execute-api-region';
 
 /** Static credentials or a provider (called per request; providers cache and refresh themselves). */
@@ -25,19 +26,42 @@ export interface SigV4FetchOptions {
   readonly service?: string;
   /** The fetch that sends the signed request. @default globalThis.fetch */
   readonly fetch?: FetchLike;
+  /**
+   * Send a caller proof with each request (a presigned, server-bound `sts:GetCallerIdentity`;
+   * docs/isolation.md): mcp-warden servers refuse requests without one. Turn off only for APIs
+   * that are not mcp-warden servers.
+   * @default true
+   */
+  readonly callerProof?: boolean;
+  /**
+   * The server id the proof is bound to: the REST API id of the mcp-warden server.
+   * @default - read from the execute-api host name of each request's URL
+   */
+  readonly serverId?: string;
+  /** Validity of a caller proof, in seconds (it is reused until a minute before). @default 300 */
+  readonly proofExpiresInSeconds?: number;
 }
 
 /** Headers that proxies and fetch itself may rewrite; signing them would break the signature. */
 const UNSIGNABLE = new Set(['host', 'connection', 'content-length', 'user-agent', 'accept-encoding', 'expect', 'x-amzn-trace-id']);
 
 export function createSigV4Fetch(options: SigV4FetchOptions = {}): FetchLike {
+  // one provider for both signatures: the proof must name the principal that signs the request
+  const credentials = options.credentials ?? fromNodeProviderChain();
   const signer = new SignatureV4({
     service: options.service ?? 'execute-api',
     // per-request region below; this one is only the fallback the signer requires
     region: options.region ?? 'us-east-1',
-    credentials: options.credentials ?? fromNodeProviderChain(),
+    credentials,
     sha256: Sha256,
   });
+  const provers = new Map<string, CallerProofSigner>();
+  const proofHeaders = async (url: URL, region: string): Promise<Record<string, string>> => {
+    if (options.callerProof === false) return {};
+    let prover = provers.get(region);
+    if (!prover) provers.set(region, (prover = new CallerProofSigner({ region, credentials, expiresInSeconds: options.proofExpiresInSeconds })));
+    return prover.headersFor(resolveServerId(url, options.serverId));
+  };
   const send = options.fetch ?? ((url, init) => fetch(url, init));
 
   return async (input, init = {}) => {
@@ -47,6 +71,9 @@ export function createSigV4Fetch(options: SigV4FetchOptions = {}): FetchLike {
     new Headers(init.headers).forEach((value, name) => {
       if (!UNSIGNABLE.has(name)) headers[name] = value;
     });
+    const signingRegion = resolveRegion(url, options.region);
+    // signed with the request: API Gateway refuses it if a proof header is swapped in transit
+    Object.assign(headers, await proofHeaders(url, signingRegion));
     headers.host = url.host;
 
     const query: Record<string, string | string[]> = {};
@@ -66,7 +93,7 @@ export function createSigV4Fetch(options: SigV4FetchOptions = {}): FetchLike {
         headers,
         body: signableBody(init.body),
       }),
-      { signingRegion: resolveRegion(url, options.region) },
+      { signingRegion },
     );
 
     // fetch derives Host from the URL (identical to the signed value) and refuses to be told it

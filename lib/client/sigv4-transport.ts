@@ -10,6 +10,7 @@
  * `Mcp-Method`/`Mcp-Name` headers are signed like any other) or 2025-11-25 (`initialize`).
  */
 import { StreamableHTTPClientTransport, type StreamableHTTPClientTransportOptions } from '@modelcontextprotocol/client';
+import { resolveServerId } from './caller-proof';
 import { resolveRegion } from './execute-api-region';
 import { createSigV4Fetch, type SigV4FetchOptions } from './sigv4-fetch';
 
@@ -22,10 +23,11 @@ export class SigV4StreamableHTTPClientTransport extends StreamableHTTPClientTran
   public readonly region: string;
 
   constructor(url: URL, options: SigV4StreamableHTTPClientTransportOptions = {}) {
-    const { region, credentials, service, fetch, ...transportOptions } = options;
-    // resolved now so a missing region fails at construction, not on the first call
+    const { region, credentials, service, fetch, callerProof, serverId, proofExpiresInSeconds, ...transportOptions } = options;
+    // resolved now so a missing region or server id fails at construction, not on the first call
     const resolved = resolveRegion(url, region);
-    super(url, { ...transportOptions, fetch: createSigV4Fetch({ region: resolved, credentials, service, fetch }) });
+    const server = callerProof === false ? serverId : resolveServerId(url, serverId);
+    super(url, { ...transportOptions, fetch: createSigV4Fetch({ region: resolved, credentials, service, fetch, callerProof, serverId: server, proofExpiresInSeconds }) });
     this.region = resolved;
   }
 }

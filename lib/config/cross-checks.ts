@@ -89,6 +89,13 @@ export function crossCheck(raw: RawManifest, ctx: CrossCheckContext): ManifestIs
     }
   }
 
+  // Screening exemptions name declared tools (a typo would leave the argument screened, or exempt nothing).
+  for (const exemption of raw.injectionExemptions) {
+    if (exemption.tool === undefined || toolRefs.includes(exemption.tool)) continue;
+    const problem = toolRefProblem(exemption.tool, toolRefs, serverNames);
+    if (problem !== undefined) report(['guard', 'injection', 'exempt', exemption.index, 'tool'], problem);
+  }
+
   // Resources and prompts: the same rules as tools.
   checkFeatures(raw, report);
 

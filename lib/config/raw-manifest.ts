@@ -57,6 +57,8 @@ export interface RawManifest {
   readonly reviewIntervalDays?: number;
   readonly policies: readonly { readonly index: number; readonly file?: string }[];
   readonly redaction: readonly { readonly type: string; readonly class?: string }[];
+  /** `guard.injection.exempt[].tool` references. */
+  readonly injectionExemptions: readonly { readonly index: number; readonly tool?: string }[];
   /** Agent names under `alerts.agents`. */
   readonly alertAgents: readonly string[];
   /** `trail.dataEventClasses`. */
@@ -109,6 +111,7 @@ export function readRawManifest(data: Record<string, unknown>): RawManifest {
     reviewIntervalDays: typeof compliance.reviewIntervalDays === 'number' ? compliance.reviewIntervalDays : undefined,
     policies: list(guard.policies).map((value, index) => ({ index, file: text(value) })),
     redaction: Object.entries(mapping(guard.redaction)).map(([type, value]) => ({ type, class: text(value) })),
+    injectionExemptions: list(mapping(guard.injection).exempt).map((value, index) => ({ index, tool: text(mapping(value).tool) })),
     alertAgents: Object.keys(mapping(mapping(data.alerts).agents)),
     trailClasses: list(mapping(data.trail).dataEventClasses).map((value, index) => ({ index, name: text(value) })),
   };

@@ -47,8 +47,20 @@ export function schemaIssues(error: z.ZodError, data: unknown, schema: z.ZodType
     const at = yaml.position(path, { key });
     issues.push({ file, path: formatPath(path), message, ...(at ?? {}), severity: 'error' });
   };
-  for (const issue of error.issues) {
-    const path = issue.path;
+  const handle = (issue: z.core.$ZodIssue, base: readonly PropertyKey[]): void => {
+    const path = [...base, ...issue.path];
+    if (issue.code === 'invalid_union' && valueAt(data, path) !== undefined) {
+      // `injection: block` or `injection: { … }`: report what is wrong inside the form that was
+      // written (its own paths and messages), not "matches neither"
+      const shape = (e: z.core.$ZodIssue) => e.path.length === 0 && (e.code === 'invalid_type' || e.code === 'invalid_value');
+      const candidates = issue.errors.filter((branch) => branch.length > 0 && !branch.every(shape));
+      // only when exactly one form fits the shape written (assumedBy's three mappings stay as they are)
+      const written = candidates.length === 1 ? candidates[0] : undefined;
+      if (written) {
+        for (const inner of written) handle(inner, path);
+        return;
+      }
+    }
     if (issue.code === 'unrecognized_keys') {
       const known = knownKeys(schema, path);
       for (const key of issue.keys) {
@@ -61,7 +73,8 @@ export function schemaIssues(error: z.ZodError, data: unknown, schema: z.ZodType
     } else {
       push(path, issue.message);
     }
-  }
+  };
+  for (const issue of error.issues) handle(issue, []);
   return issues;
 }
 

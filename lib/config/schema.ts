@@ -272,9 +272,61 @@ export const complianceSchema = z.strictObject({
   reviewIntervalDays: z.number().int().min(1).max(366).default(90),
 });
 
+/** Argument screening engines: the local score-based screen, or Amazon Bedrock Guardrails' prompt-attack filter on top. */
+export const INJECTION_ENGINES = ['local', 'bedrock-guardrails'] as const;
+/** The content checks of the argument screen (docs/screening.md); structural limits are never exempt. */
+export const SCREEN_CHECKS = ['instruction', 'chat-template', 'poisoning-tag', 'hidden-unicode'] as const;
+
+/** An argument (or a whole tool) the screen leaves alone, e.g. a free-text field operators write prompts about. */
+export const injectionExemptionSchema = z.strictObject({
+  /** `server/tool`. */
+  tool: z.string().regex(/^[^/\s]+\/[^/\s]+$/, 'tool must be written "server/tool", e.g. "commerce/update_price"'),
+  /** Argument paths: a name (`reason`) or a dotted path with `[]` for array items (`items[].note`). @default - every argument */
+  arguments: z
+    .array(z.string().regex(/^[A-Za-z_$][\w$-]*(?:\[\])?(?:\.[A-Za-z_$][\w$-]*(?:\[\])?)*$/, 'an argument path is a name or a dotted path such as "reason" or "items[].note"'))
+    .min(1, 'list at least one argument, or leave out "arguments" to exempt the whole tool')
+    .optional(),
+  /** Which checks are skipped. @default - every content check */
+  checks: z.array(z.enum(SCREEN_CHECKS, { error: `checks are ${SCREEN_CHECKS.join(', ')}` })).min(1).optional(),
+});
+
+export const bedrockGuardrailSchema = z.strictObject({
+  /** The guardrail's id (or ARN), with the prompt-attack filter on for inputs. */
+  guardrailId: z.string().regex(/^(?:[a-z0-9]{1,64}|arn:aws[a-z-]*:bedrock:[a-z0-9-]+:\d{12}:guardrail\/[a-z0-9]{1,64})$/, 'guardrailId must be a guardrail id such as "gr1a2b3c4d5e" or its ARN'),
+  /** A published version (a number) or DRAFT. */
+  guardrailVersion: z.string().regex(/^(?:[1-9]\d{0,7}|DRAFT)$/, 'guardrailVersion must be a version number such as "1", or "DRAFT"'),
+  /** Time budget of one ApplyGuardrail call, in ms. @default 1000 */
+  timeoutMs: z.number().int().min(50).max(5000).default(1000),
+  /**
+   * When the call fails or runs out of time: `local` keeps the local screen's verdict (recorded
+   * in the audit event), `refuse` refuses the call. @default 'local'
+   */
+  onUnavailable: z.enum(['local', 'refuse']).default('local'),
+});
+
+/** `injection: block` (the short form) or the full settings. */
+export const injectionSettingsSchema = z
+  .strictObject({
+    /** @default 'block' */
+    action: z.enum(INJECTION_ACTIONS, { error: 'action must be "flag" or "block"' }).default('block'),
+    /** @default 'local' */
+    engine: z.enum(INJECTION_ENGINES, { error: 'engine must be "local" or "bedrock-guardrails"' }).default('local'),
+    bedrock: bedrockGuardrailSchema.optional(),
+    exempt: z.array(injectionExemptionSchema).default([]),
+  })
+  .superRefine((v, ctx) => {
+    if (v.engine === 'bedrock-guardrails' && v.bedrock === undefined) {
+      ctx.addIssue({ code: 'custom', path: ['bedrock'], message: 'engine "bedrock-guardrails" needs bedrock: { guardrailId, guardrailVersion } naming the guardrail to call' });
+    }
+  });
+export type InjectionSettings = z.output<typeof injectionSettingsSchema>;
+
 export const guardSchema = z.strictObject({
-  /** What to do with arguments that carry injection markers. @default 'block' */
-  injection: z.enum(INJECTION_ACTIONS).default('block'),
+  /**
+   * What to do with arguments that carry injection markers: `block`/`flag`, or the full settings
+   * `{ action, engine, bedrock, exempt }` (docs/screening.md). @default 'block'
+   */
+  injection: z.union([z.enum(INJECTION_ACTIONS), injectionSettingsSchema], { error: 'injection must be "flag", "block" or { action, engine, exempt }' }).default('block'),
   /**
    * What to do with tool results carrying instruction-like text (indirect prompt injection).
    * Parsed manifests always hold a value; optional in the type so hand-built manifests (tests,
@@ -332,5 +384,11 @@ export type Severity = (typeof SEVERITIES)[number];
 export type CompliancePack = (typeof COMPLIANCE_PACKS)[number];
 export type DataClass = string;
 export type RedactionType = (typeof REDACTION_TYPES)[number];
+export type ScreenCheck = (typeof SCREEN_CHECKS)[number];
+
+/** `guard.injection` in its full form, whichever way the manifest wrote it. */
+export function injectionSettings(guard: { readonly injection: Manifest['guard']['injection'] }): InjectionSettings {
+  return typeof guard.injection === 'string' ? { action: guard.injection, engine: 'local', exempt: [] } : guard.injection;
+}
 export type AlertsSpec = Manifest['alerts'];
 export type TrailSpec = Manifest['trail'];

@@ -23,6 +23,8 @@ export type AuditOutcome =
   | 'ok'
   | 'tool_error'
   | 'forbidden'
+  /** The request's caller proof was missing, or proved another principal than the one claimed (a direct invoke). */
+  | 'identity_forgery'
   | 'contained'
   | 'unknown_caller'
   | 'invalid_arguments'
@@ -44,6 +46,7 @@ const RESPONSE_CODE: Record<AuditOutcome, number> = {
   forbidden: 403,
   contained: 403,
   unknown_caller: 403,
+  identity_forgery: 403,
   status_unavailable: 403,
   invalid_arguments: 400,
   injection_blocked: 400,
@@ -72,6 +75,7 @@ const SEVERITY: Record<AuditOutcome, number> = {
   status_unavailable: 3,
   arguments_too_large: 3,
   arguments_refused: 4,
+  identity_forgery: 4,
   injection_blocked: 4,
   output_injection_blocked: 4,
 };

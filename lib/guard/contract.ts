@@ -65,7 +65,20 @@ export interface MetricsSink {
   put(agent: string, metrics: Partial<Record<MetricName, number>>, dimensions?: Record<string, string>): void;
 }
 
+/**
+ * A second argument-screening engine (`guard.injection.engine`), asked after the local screen
+ * let the arguments through: Amazon Bedrock Guardrails' prompt-attack filter in AWS. The guard
+ * bounds each call (`guard.injection.bedrock.timeoutMs`) and applies the manifest's fail mode.
+ */
+export interface InjectionEngine {
+  readonly name: string;
+  /** Whether `texts` carry a prompt attack; rejects when the engine cannot say. */
+  screen(texts: readonly { readonly path: string; readonly text: string }[], signal: AbortSignal): Promise<{ readonly flagged: boolean; readonly detail?: string }>;
+}
+
 export interface GuardAdapters {
+  /** The engine `guard.injection.engine` names, when it is not `local`. @default - local screen only */
+  readonly injectionEngine?: InjectionEngine;
   readonly status: AgentStatusStore;
   readonly rateLimiter: RateLimiter;
   readonly audit: AuditSink;
@@ -194,6 +207,8 @@ export interface ToolCallRequest {
   readonly validate: (args: unknown) => { ok: true; value: unknown } | { ok: false; message: string };
   /** Runs the tool code; the guard redacts and audits what it returns. */
   readonly run: (args: unknown) => Promise<ToolCallResult>;
+  /** Answers the client sent for an `input_required` round (2026-07-28): screened like the arguments. */
+  readonly inputResponses?: Readonly<Record<string, unknown>>;
   /** Who called, for the audit event's actor. @default - what identify() saw for this request id */
   readonly caller?: CallerInfo;
 }

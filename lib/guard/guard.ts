@@ -4,7 +4,7 @@
  * metrics. Pure: every effect is an injected adapter. Every
  * request produces exactly one audit event, emitted here and never by tool code.
  */
-import type { AccessLevel, AgentSpec, ServerSpec, ToolSpec } from '../config/schema';
+import { injectionSettings, type AccessLevel, type AgentSpec, type ServerSpec, type ToolSpec } from '../config/schema';
 import type { FeatureKind } from '../policy/access-model';
 import { createAuthorizer } from '../policy/authorizer';
 import { argsSha256, ensureTraceparent, ocsfApiActivity, redactAuditRecord, type AuditDecision, type AuditOutcome, type AuditRecord } from './audit-event';
@@ -15,14 +15,23 @@ import { KillSwitch, type StatusReading } from './kill-switch';
 import { DEFAULT_PER_MINUTE } from './rate-limit';
 import { redact, redactionPolicy, redactJson, type RedactionCounts } from './redact';
 import { screenArguments, STRUCTURAL_FINDINGS } from './screen';
+import { engineTexts } from './screen-engine-texts';
+import { screenExemptions } from './screen-exemptions';
 import { screenOutput, stripOutputHidden, type ToolOutput } from './screen-output';
 import { checkToolContent, redactToolContent } from './tool-content';
+import { isInputRequiredResult, shapeInputRequired } from './input-request-shape';
 
 /** Principals remembered from identify() for the audit of the same request (bounded). */
 const MAX_REMEMBERED_REQUESTS = 1024;
 
 /** A tool name as echoed back to the client: bounded, so the refusal can't be used as a mirror. */
-const shownToolName = (tool: string): string => JSON.stringify(tool.length > 64 ? `${tool.slice(0, 64)}…` : tool);
+const shownToolName = (tool: string): string => {
+  // redacted before it is cut, so the cut can't leave half of a value redaction would have seen whole
+  const shown = redact(tool.slice(0, 256), 'none', ECHO_POLICY).text;
+  return JSON.stringify(shown.length > 64 ? `${shown.slice(0, 64)}…` : shown);
+};
+/** Redaction of what a refusal echoes back: every type hidden (a card typed as a tool name is not sent back). */
+const ECHO_POLICY = redactionPolicy({ dataClasses: ['none', 'personal', 'payment'], guard: { injection: 'block', policies: [], redaction: {}, maxBodyBytes: 1 } });
 
 /** `_meta` key of a rate-limited result: whole seconds until the agent's window resets. */
 export const RETRY_AFTER_META = 'mcp-warden/retryAfterSeconds';
@@ -64,7 +73,9 @@ export function createGuard(options: GuardOptions): Guard {
   const agents = new Map(manifest.agents.map((a) => [a.name, a]));
   const servers = new Map<string, ServerSpec>(manifest.servers.map((s) => [s.name, s]));
   const datasetClass = new Map(manifest.datasets.map((d) => [d.name, d.class]));
-  const injectionAction = manifest.guard.injection;
+  const injectionConfig = injectionSettings(manifest.guard);
+  const injectionAction = injectionConfig.action;
+  const exemptions = screenExemptions(injectionConfig.exempt);
   const outputAction = manifest.guard.outputInjection ?? 'flag';
   const visible = new Map<string, ToolSpec[]>();
   /** requestId → principal ARN seen by identify(), for the audit event of the same request. */
@@ -126,6 +137,13 @@ export function createGuard(options: GuardOptions): Guard {
       latencyMs: 0,
     });
     safeMetrics(agent ?? '(unidentified)', 'refused', outcome, { latencyMs: 0, redactions: 0, injection: false });
+    if (outcome === 'identity_forgery') {
+      try {
+        adapters.metrics.put(agent ?? '(unknown)', { IdentityForgery: 1 });
+      } catch {
+        // as safeMetrics: the audit event carries the same fact
+      }
+    }
   };
 
   /**
@@ -135,7 +153,7 @@ export function createGuard(options: GuardOptions): Guard {
    */
   const auditRefusal = (request: RequestInfo, reason: string, agent?: string): void => {
     if (refusedByIdentify.has(request.requestId)) return;
-    const outcome: AuditOutcome = /^unknown caller/i.test(reason) ? 'unknown_caller' : /^(?:agent )?contain/i.test(reason) ? 'contained' : agent ? 'forbidden' : 'protocol';
+    const outcome: AuditOutcome = /^identity forgery/i.test(reason) ? 'identity_forgery' : /^unknown caller/i.test(reason) ? 'unknown_caller' : /^(?:agent )?contain/i.test(reason) ? 'contained' : agent ? 'forbidden' : 'protocol';
     refuse(request, reason, outcome, agent);
   };
 
@@ -183,6 +201,21 @@ export function createGuard(options: GuardOptions): Guard {
       return { ok: true, limit: await bounded(() => adapters.rateLimiter.take(agent.name, perMinute, now()), adapterTimeoutMs) };
     } catch (err) {
       return { ok: false, why: failureText(err) };
+    }
+  };
+
+  /** Strings the second engine sees: every argument value not exempt from instruction checks, bounded. */
+  const engineVerdict = async (args: unknown, exempt: ((path: string) => ReadonlySet<string> | undefined) | undefined): Promise<{ kind: 'clean' } | { kind: 'flagged'; detail: string } | { kind: 'unavailable'; why: string }> => {
+    const texts = engineTexts(args, exempt);
+    if (texts.length === 0) return { kind: 'clean' };
+    const timeoutMs = injectionConfig.bedrock?.timeoutMs ?? ADAPTER_TIMEOUT_MS;
+    const abort = new AbortController();
+    try {
+      const answer = await bounded(() => adapters.injectionEngine!.screen(texts, abort.signal), timeoutMs);
+      return answer.flagged ? { kind: 'flagged', detail: `${adapters.injectionEngine!.name}: ${answer.detail ?? 'prompt attack'}`.slice(0, 200) } : { kind: 'clean' };
+    } catch (err) {
+      abort.abort();
+      return { kind: 'unavailable', why: failureText(err) };
     }
   };
 
@@ -252,6 +285,8 @@ export function createGuard(options: GuardOptions): Guard {
     }
     let policies: readonly string[] = [];
     let injection: AuditRecord['injection'];
+    /** Set when the second engine could not answer and the local verdict stood (for the audit). */
+    let engineNote = '';
     let outputInjection: AuditRecord['outputInjection'];
     const redactions: Record<string, number> = {};
 
@@ -322,15 +357,24 @@ export function createGuard(options: GuardOptions): Guard {
       } catch {
         validated = { ok: false, message: 'the arguments could not be validated' };
       }
-      if (!validated.ok) return finish('refused', 'invalid_arguments', `invalid arguments: ${validated.message}`, errorResult(`invalid arguments: ${validated.message}`));
+      // refusal texts quote argument names and values: redacted as for the least-cleared reader too
+      if (!validated.ok) return finish('refused', 'invalid_arguments', `invalid arguments: ${validated.message}`, errorResult(redactForAudit(`invalid arguments: ${validated.message}`)));
       // 5. screen what the client sent (unknown keys included)
-      const screen = screenArguments(call.args);
+      // answers a client sent back for an input_required round are client input too
+      const argsScreen = screenArguments(call.args, { exempt: exemptions.get(`${server}/${tool}`) });
+      const answersScreen = call.inputResponses === undefined ? undefined : screenArguments({ inputResponses: call.inputResponses });
+      const screen = answersScreen === undefined ? argsScreen : {
+        verdict: argsScreen.verdict === 'flagged' || answersScreen.verdict === 'flagged' ? ('flagged' as const) : ('clean' as const),
+        findings: [...argsScreen.findings, ...answersScreen.findings],
+        structural: argsScreen.structural || answersScreen.structural,
+        score: Math.max(argsScreen.score, answersScreen.score),
+      };
       if (screen.structural) {
         const f = screen.findings.find((x) => STRUCTURAL_FINDINGS.has(x.kind))!;
         injection = { action: 'block', findings: [...new Set(screen.findings.map((x) => x.kind))] };
         // a prototype or query-operator key is an attack on the data layer, not a size problem
         const outcome = f.kind === 'forbidden-key' || f.kind === 'operator-key' ? 'arguments_refused' : 'arguments_too_large';
-        return finish('refused', outcome, `arguments refused: ${f.detail} at ${f.path}`, errorResult(`arguments refused: ${f.detail} at ${f.path}`));
+        return finish('refused', outcome, `arguments refused: ${f.detail} at ${f.path}`, errorResult(redactForAudit(`arguments refused: ${f.detail} at ${f.path}`)));
       }
       if (screen.verdict === 'flagged') {
         const kinds = [...new Set(screen.findings.map((x) => x.kind))];
@@ -338,7 +382,22 @@ export function createGuard(options: GuardOptions): Guard {
         if (injectionAction === 'block') {
           const paths = [...new Set(screen.findings.map((x) => x.path))].slice(0, 5).join(', ');
           const text = `arguments refused: possible prompt injection (${kinds.join(', ')}) in ${paths}; remove instruction-like text, hidden characters and markup, then retry (request id ${request.requestId})`;
-          return finish('refused', 'injection_blocked', `injection markers: ${screen.findings.map((x) => `${x.kind} at ${x.path}: ${x.detail}`).join('; ')}`, errorResult(text));
+          return finish('refused', 'injection_blocked', `injection markers: ${screen.findings.map((x) => `${x.kind} at ${x.path}: ${x.detail}`).join('; ')}`, errorResult(redactForAudit(text)));
+        }
+      }
+      // 5b. the second engine (Bedrock Guardrails), bounded, with the manifest's fail mode
+      if (adapters.injectionEngine && injectionConfig.engine !== 'local') {
+        const verdict = await engineVerdict(call.args, exemptions.get(`${server}/${tool}`));
+        if (verdict.kind === 'flagged') {
+          injection = { action: injectionAction, findings: ['instruction'] };
+          if (injectionAction === 'block') {
+            return finish('refused', 'injection_blocked', `injection markers: ${verdict.detail}`, errorResult(`arguments refused: possible prompt injection; remove instruction-like text, then retry (request id ${request.requestId})`));
+          }
+        } else if (verdict.kind === 'unavailable') {
+          if (injectionConfig.bedrock?.onUnavailable === 'refuse') {
+            return finish('refused', 'injection_blocked', `screening engine unavailable (${verdict.why}): refused (guard.injection.bedrock.onUnavailable: refuse)`, errorResult(`arguments could not be screened; retry shortly (request id ${request.requestId})`));
+          }
+          engineNote = `; screening engine unavailable (${verdict.why}): local screen only`;
         }
       }
       // 6. run
@@ -348,6 +407,13 @@ export function createGuard(options: GuardOptions): Guard {
       } catch (err) {
         const why = err instanceof ToolTimeout ? `tool timed out after ${options.toolTimeoutMs} ms` : `tool threw ${err instanceof Error ? err.name : typeof err}`;
         return finish('error', 'tool_failed', why, errorResult(`tool failed (request id ${request.requestId})`));
+      }
+      // 6b. a request for client input (2026-07-28 input_required): shaped, bounded and redacted
+      if (isInputRequiredResult(raw)) {
+        const asked = shapeInputRequired(raw, agent.clearance, policy);
+        if (!asked.ok) return finish('error', 'tool_failed', `tool returned a malformed input request: ${asked.problem}`, errorResult(`tool failed (request id ${request.requestId})`));
+        addCounts(redactions, asked.counts);
+        return finish('allowed', 'ok', `${decision.reason}; client input required`, asked.result);
       }
       // 7. check the shape (MCP content types only, bounded binary), then redact by clearance;
       //    only known fields leave (an unknown one could carry data unredacted)
@@ -393,7 +459,7 @@ export function createGuard(options: GuardOptions): Guard {
         out.isError = true;
         return finish('error', 'tool_error', 'tool returned an error result', out);
       }
-      return finish('allowed', 'ok', decision.reason, out);
+      return finish('allowed', 'ok', `${decision.reason}${engineNote}`, out);
     } catch {
       return finish('error', 'tool_failed', 'guard pipeline error', errorResult(`tool failed (request id ${request.requestId})`));
     }

@@ -23,6 +23,7 @@ import { z } from 'zod';
 import type { ToolContent } from '../guard/contract';
 import type { DatasetClient, JsonValue } from './dataset-client';
 import type { ToolLogger } from './tool-logger';
+import type { InputRequired, InputRound } from './input-required';
 
 /** What resource and prompt code may use; a resource's dataset is always read-only. */
 export interface FeatureContext {
@@ -31,6 +32,8 @@ export interface FeatureContext {
   readonly requestId: string;
   /** Aborted when the request deadline passes. */
   readonly signal: AbortSignal;
+  /** The answers and state of a retried `input_required` round (prompts, 2026-07-28). */
+  readonly input: InputRound;
 }
 
 export interface ResourceContext extends FeatureContext {
@@ -79,7 +82,7 @@ export interface PromptMessage {
 }
 
 /** What `get` returns: a string (one user message) or messages. */
-export type PromptOutput = string | readonly PromptMessage[] | { readonly description?: string; readonly messages: readonly PromptMessage[] };
+export type PromptOutput = string | readonly PromptMessage[] | { readonly description?: string; readonly messages: readonly PromptMessage[] } | InputRequired;
 
 export type PromptArguments = z.ZodObject;
 

@@ -18,6 +18,7 @@ import type { DatasetClient, JsonValue } from './dataset-client';
 import type { ReadBudgetView } from './read-budget';
 import type { ToolLogger } from './tool-logger';
 import type { ToolResult } from './tool-result';
+import type { InputRequired, InputRound } from './input-required';
 import { isFeatureDefinition, type FeatureDefinition, type PromptDefinition, type ResourceDefinition, type ResourceTemplateDefinition } from './define-resources';
 
 export interface ToolContext {
@@ -34,13 +35,15 @@ export interface ToolContext {
    * `ctx.dataset` charges it: a scan that runs out returns a cursor, a get or query throws.
    */
   readonly readBudget: ReadBudgetView;
+  /** The answers and state of a retried `input_required` round (2026-07-28); see `inputRequired`. */
+  readonly input: InputRound;
 }
 
 /**
  * What a handler returns: JSON (becomes text + structuredContent), a string (text), or
  * `toolResult([...])` for explicit content parts (images, audio, resources).
  */
-export type ToolOutput = JsonValue | undefined | Record<string, unknown> | readonly unknown[] | ToolResult;
+export type ToolOutput = JsonValue | undefined | Record<string, unknown> | readonly unknown[] | ToolResult | InputRequired;
 
 export type ToolInputSchema = z.ZodObject;
 

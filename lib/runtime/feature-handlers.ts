@@ -18,7 +18,10 @@ import type { FeatureContext, PromptMessage, PromptOutput, ResourceContents, Res
 import { resolveResourceUri, type CatalogPrompt, type CatalogResource } from './feature-catalog';
 import type { CatalogServer } from './tool-catalog';
 import { describeInvalidArguments } from './tool-catalog';
-import { toolErrorResult } from './tool-result';
+import { toolErrorResult, toToolResult } from './tool-result';
+import { FIRST_ROUND, isInputRequired, type InputRound } from './input-required';
+import type { RequestStateSeal } from './request-state';
+import { isInputRequiredResult } from '../guard/input-request-shape';
 
 /** MCP caps a completion at 100 values. */
 export const MAX_COMPLETION_VALUES = 100;
@@ -35,8 +38,17 @@ export interface FeatureHandlerDeps {
   readonly requestInfo: RequestInfo;
   /** Called when the guard will audit this request (so the handler does not audit it again). */
   readonly audited: () => void;
+  /** A 2026-07-28 request (prompts may then ask for input). */
+  readonly modern: boolean;
+  readonly seal: RequestStateSeal;
   /** Runs resource or prompt code with its context; failures become an error result, as for a tool. */
-  readonly run: (kind: 'resource' | 'prompt', name: string, uri: string | undefined, code: (ctx: FeatureContext & Partial<ResourceContext>) => Promise<ToolCallResult>) => Promise<ToolCallResult>;
+  readonly run: (
+    kind: 'resource' | 'prompt',
+    name: string,
+    uri: string | undefined,
+    input: InputRound,
+    code: (ctx: FeatureContext & Partial<ResourceContext>) => Promise<ToolCallResult>,
+  ) => Promise<ToolCallResult>;
 }
 
 const isRefusal = (result: ToolCallResult, name: string, kind: 'resource' | 'prompt'): boolean =>
@@ -85,7 +97,7 @@ export function registerFeatureHandlers(mcp: Server, deps: FeatureHandlerDeps): 
         args: { uri },
         request: deps.requestInfo,
         validate: () => (found ? { ok: true, value: found.variables } : { ok: false, message: 'unknown resource' }),
-        run: (variables) => deps.run('resource', name, uri, async (ctx) => readResource(found!.resource, variables as Record<string, string>, ctx as ResourceContext)),
+        run: (variables) => deps.run('resource', name, uri, FIRST_ROUND, async (ctx) => readResource(found!.resource, variables as Record<string, string>, ctx as ResourceContext)),
       });
       if (isRefusal(result, name, 'resource')) throw new ResourceNotFoundError(uri);
       if (result.isError) throw guardError(result);
@@ -102,8 +114,9 @@ export function registerFeatureHandlers(mcp: Server, deps: FeatureHandlerDeps): 
           .map((p) => ({ name: p.spec.name, ...(descriptionOf(p) ? { description: descriptionOf(p) } : {}), ...(p.arguments.length > 0 ? { arguments: [...p.arguments] } : {}) })),
       };
     });
-    mcp.setRequestHandler('prompts/get', async (req) => {
+    mcp.setRequestHandler('prompts/get', async (req, ctx) => {
       const name = req.params.name;
+      const input = deps.modern ? deps.seal.round(ctx, 'prompt', name) : FIRST_ROUND;
       const prompt = server.prompts.get(name);
       const roles: Array<'user' | 'assistant'> = [];
       let description: string | undefined;
@@ -115,6 +128,7 @@ export function registerFeatureHandlers(mcp: Server, deps: FeatureHandlerDeps): 
         server: server.spec.name,
         tool: name,
         args: req.params.arguments ?? {},
+        inputResponses: input === FIRST_ROUND ? undefined : input.responses,
         request: deps.requestInfo,
         validate: (args) => {
           if (!prompt) return { ok: false, message: `unknown prompt "${name}"` };
@@ -122,8 +136,10 @@ export function registerFeatureHandlers(mcp: Server, deps: FeatureHandlerDeps): 
           return checked.success ? { ok: true, value: checked.data } : { ok: false, message: describeInvalidArguments(checked.error) };
         },
         run: (args) =>
-          deps.run('prompt', name, undefined, async (ctx) => {
-            const output = normalizePrompt(await prompt!.definition.get(args as never, ctx));
+          deps.run('prompt', name, undefined, input, async (featureCtx) => {
+            const got = await prompt!.definition.get(args as never, featureCtx);
+            if (isInputRequired(got)) return toToolResult(got);
+            const output = normalizePrompt(got);
             description = output.description;
             for (const m of output.messages) roles.push(m.role);
             return { content: output.messages.map((m) => m.content) };
@@ -131,6 +147,10 @@ export function registerFeatureHandlers(mcp: Server, deps: FeatureHandlerDeps): 
       });
       if (isRefusal(result, name, 'prompt')) throw new ProtocolError(ProtocolErrorCode.InvalidParams, notAvailableText(name, 'prompt'));
       if (result.isError) throw guardError(result);
+      if (isInputRequiredResult(result)) {
+        if (!deps.modern) throw new ProtocolError(-32000, `prompt "${name}" needs input from the client, which only MCP 2026-07-28 clients can give a stateless server`);
+        return (await deps.seal.seal(result, ctx, 'prompt', name)) as never;
+      }
       const messages = result.content.map((content, i) => ({ role: roles[i] ?? 'user', content }));
       return { ...(description ? { description } : {}), messages: messages as never };
     });
@@ -153,7 +173,7 @@ export function registerFeatureHandlers(mcp: Server, deps: FeatureHandlerDeps): 
         request: deps.requestInfo,
         validate: () => (argument.value.length > MAX_COMPLETION_INPUT_CHARS ? { ok: false, message: `argument.value is longer than ${MAX_COMPLETION_INPUT_CHARS} characters` } : { ok: true, value: argument.value }),
         run: (value) =>
-          deps.run(kind, name, undefined, async (ctx) => {
+          deps.run(kind, name, undefined, FIRST_ROUND, async (ctx) => {
             const values = target?.complete ? await target.complete(value as string, ctx) : [];
             const bounded = values.slice(0, MAX_COMPLETION_VALUES).map((v) => String(v).slice(0, MAX_COMPLETION_VALUE_CHARS));
             return { content: bounded.map((text) => ({ type: 'text' as const, text })), structuredContent: { total: values.length } };

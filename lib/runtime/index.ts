@@ -5,6 +5,8 @@
 export { defineTool, defineTools, isToolSet, ToolError } from './define-tools';
 export type { ToolContext, ToolDefinition, ToolInputSchema, ToolOutput, ToolSet } from './define-tools';
 export { definePrompt, defineResource, defineResourceTemplate } from './define-resources';
+export { elicit, FIRST_ROUND, inputRequired, isInputRequired, listRoots, MAX_INPUT_REQUESTS, sample } from './input-required';
+export type { InputRequest, InputRequired, InputRound } from './input-required';
 export type {
   Completer,
   FeatureContext,

@@ -26,9 +26,13 @@ import { JSON_RPC, jsonRpcError, PROTOCOL_DATA_CODES } from './json-rpc-errors';
 import { checkHttp, checkProtocolVersionHeader, MODERN_PROTOCOL_VERSION, parseMessage } from './request-checks';
 import { buildCatalog, describeInvalidArguments, type CatalogServer, type CatalogTool } from './tool-catalog';
 import { jsonLogger, leastClearedLogger, type ToolLogger } from './tool-logger';
+import { redact, redactionPolicy } from '../guard/redact';
 import { toolErrorResult, toToolResult } from './tool-result';
 import type { FeatureContext, ResourceContext } from './define-resources';
 import { registerFeatureHandlers } from './feature-handlers';
+import { FIRST_ROUND, type InputRound } from './input-required';
+import { requestStateSeal } from './request-state';
+import { isInputRequiredResult } from '../guard/input-request-shape';
 
 /** What the dataset factory is asked for: one tool's dataset, on behalf of one agent. */
 export interface DatasetRequest {
@@ -61,6 +65,12 @@ export interface McpHandlerOptions {
   readonly readUnitsPerCall?: number;
   /** Tool and runtime logs. @default JSON lines on stderr */
   readonly logger?: ToolLogger;
+  /**
+   * HMAC key (32 bytes or more) that seals the `requestState` of input_required rounds; every
+   * instance that may receive a retried round must share it.
+   * @default - random per process: a round must come back to the same dev server or Lambda instance
+   */
+  readonly requestStateKey?: Uint8Array | string;
   /** Reported as serverInfo.version. @default '0.1.0' */
   readonly version?: string;
 }
@@ -99,6 +109,11 @@ export function createMcpHandler(options: McpHandlerOptions): McpHandler {
   // every log line (tool code's and the runtime's own) is redacted as for the least-cleared
   // reader: logs are read by operators, not the agent, and errors carry whatever failed
   const logger = leastClearedLogger(options.logger ?? jsonLogger(), options.manifest);
+  // a refusal made before the guard ran may quote the request (a method name): what it sends
+  // back is redacted as for the least-cleared reader, like the guard's own refusals
+  const redaction = redactionPolicy(options.manifest);
+  const leastCleared = options.manifest.dataClasses[0]!;
+  const redactedRefusal = (response: HttpResponseLike): HttpResponseLike => ({ ...response, body: redact(response.body, leastCleared, redaction).text });
   const maxBodyBytes = options.manifest.guard.maxBodyBytes;
   const readUnitsPerCall = options.readUnitsPerCall ?? options.manifest.guard.readUnitsPerCall ?? DEFAULT_READ_UNITS_PER_CALL;
   const { guard } = options;
@@ -121,12 +136,12 @@ export function createMcpHandler(options: McpHandlerOptions): McpHandler {
     const httpProblem = checkHttp(call.request, maxBodyBytes, { version: false });
     if (httpProblem) {
       guard.auditRefusal(info('-'), `http ${httpProblem.status}`);
-      return httpProblem;
+      return redactedRefusal(httpProblem);
     }
     const parsed = parseMessage(call.request.body, headerOf(call.request.headers, 'mcp-protocol-version') === MODERN_PROTOCOL_VERSION);
     if (!parsed.ok) {
       guard.auditRefusal(info(parsed.method ?? '-'), `invalid message (http ${parsed.response.status})`);
-      return parsed.response;
+      return redactedRefusal(parsed.response);
     }
     const versionProblem = parsed.modern ? undefined : checkProtocolVersionHeader(call.request);
     if (versionProblem) {
@@ -186,6 +201,8 @@ export function createMcpHandler(options: McpHandlerOptions): McpHandler {
     audit: { byTool: boolean },
   ): Promise<HttpResponseLike> {
     const listHint = { ttlMs: server.spec.listTtlMs ?? DEFAULT_LIST_TTL_MS, cacheScope: 'private' as const };
+    // requestState of input_required rounds: sealed for this agent on this server
+    const seal = requestStateSeal(`${agent.name}\u0000${options.manifest.project}-${options.manifest.environment}/${server.spec.name}`, options.requestStateKey);
     const mcp = new Server(
       { name: `${options.manifest.project}-${server.spec.name}`, version: options.version ?? '0.1.0' },
       {
@@ -197,6 +214,9 @@ export function createMcpHandler(options: McpHandlerOptions): McpHandler {
         },
         // 2026-07-28: lists differ per agent, so no shared cache may keep them (SEP-2549); a
         // read is redacted for its agent, so private and not kept
+        requestState: { verify: seal.verify },
+        // answers come back on a retried 2026-07-28 request; never pushed to a 2025 client
+        inputRequired: { legacyShim: false },
         cacheHints: {
           'tools/list': listHint,
           'resources/list': listHint,
@@ -227,7 +247,9 @@ export function createMcpHandler(options: McpHandlerOptions): McpHandler {
       const tool = server.tools.get(req.params.name);
       const signal = AbortSignal.any([deadline, ctx.mcpReq.signal]);
       audit.byTool = true;
+      const input = modern ? seal.round(ctx, 'tool', req.params.name) : FIRST_ROUND;
       const result = await guard.callTool({
+        inputResponses: input === FIRST_ROUND ? undefined : input.responses,
         agent,
         caller,
         server: server.spec.name,
@@ -239,8 +261,13 @@ export function createMcpHandler(options: McpHandlerOptions): McpHandler {
           const checked = tool.definition.input.safeParse(args);
           return checked.success ? { ok: true, value: checked.data } : { ok: false, message: describeInvalidArguments(checked.error) };
         },
-        run: (args) => (tool ? runTool(server, tool, agent, args, requestInfo, signal) : Promise.resolve(toolErrorResult(`unknown tool "${req.params.name}"`))),
+        run: (args) => (tool ? runTool(server, tool, agent, args, requestInfo, signal, input) : Promise.resolve(toolErrorResult(`unknown tool "${req.params.name}"`))),
       });
+      if (isInputRequiredResult(result)) {
+        // 2025-11-25 has no way to carry the answers back to a stateless server
+        if (!modern) return toolErrorResult(`tool "${req.params.name}" needs input from the client (elicitation, sampling or roots), which only MCP 2026-07-28 clients can give a stateless server`) as CallToolResult;
+        return (await seal.seal(result, ctx, 'tool', req.params.name)) as never;
+      }
       const wait = (result._meta as Record<string, unknown> | undefined)?.[RETRY_AFTER_META];
       if (typeof wait === 'number') retryAfter.seconds = wait;
       return mcp.projectCallToolResult(result as CallToolResult, undefined);
@@ -255,7 +282,9 @@ export function createMcpHandler(options: McpHandlerOptions): McpHandler {
       audited: () => {
         audit.byTool = true;
       },
-      run: (kind, name, uri, code) => runFeature(server, kind, name, uri, agent, requestInfo, deadline, code),
+      modern,
+      seal,
+      run: (kind, name, uri, input, code) => runFeature(server, kind, name, uri, agent, requestInfo, deadline, input, code),
     });
 
     // 2026-07-28 (a `_meta` envelope): the SDK's entry owns discover, envelope, header
@@ -277,7 +306,7 @@ export function createMcpHandler(options: McpHandlerOptions): McpHandler {
       } else {
         response = await sdk!.fetch(webRequest, { parsedBody: message });
       }
-      const body = safeSdkBody(await response.text(), requestInfo.requestId, logger);
+      const body = safeSdkBody(await response.text(), requestInfo.requestId, logger, (text) => redact(text, leastCleared, redaction).text);
       const out: Record<string, string> = { 'cache-control': 'no-store' };
       if (retryAfter.seconds !== undefined) out['retry-after'] = String(retryAfter.seconds);
       const contentType = response.headers.get('content-type');
@@ -299,11 +328,12 @@ export function createMcpHandler(options: McpHandlerOptions): McpHandler {
     agent: AgentSpec,
     requestInfo: RequestInfo,
     signal: AbortSignal,
+    input: InputRound,
     code: (ctx: FeatureContext & Partial<ResourceContext>) => Promise<ToolCallResult>,
   ): Promise<ToolCallResult> {
     const featureLogger = logger.child({ requestId: requestInfo.requestId, agent: agent.name, server: server.spec.name, [kind]: name });
     try {
-      const base: FeatureContext = { agent: agent.name, logger: featureLogger, requestId: requestInfo.requestId, signal };
+      const base: FeatureContext = { agent: agent.name, logger: featureLogger, requestId: requestInfo.requestId, signal, input };
       let ctx: FeatureContext & Partial<ResourceContext> = base;
       const resource = kind === 'resource' ? server.resources.get(name) : undefined;
       if (resource) {
@@ -320,7 +350,7 @@ export function createMcpHandler(options: McpHandlerOptions): McpHandler {
     }
   }
 
-  async function runTool(server: CatalogServer, tool: CatalogTool, agent: AgentSpec, args: unknown, requestInfo: RequestInfo, signal: AbortSignal): Promise<ToolCallResult> {
+  async function runTool(server: CatalogServer, tool: CatalogTool, agent: AgentSpec, args: unknown, requestInfo: RequestInfo, signal: AbortSignal, input: InputRound = FIRST_ROUND): Promise<ToolCallResult> {
     const name = tool.spec.name;
     const toolLogger = logger.child({ requestId: requestInfo.requestId, agent: agent.name, server: server.spec.name, tool: name });
     try {
@@ -330,7 +360,7 @@ export function createMcpHandler(options: McpHandlerOptions): McpHandler {
       const readBudget = new ReadBudget(readUnitsPerCall);
       const client = given.withReadBudget ? given.withReadBudget(readBudget) : given;
       const dataset = tool.spec.access === 'write' ? client : readOnlyDataset(client, name);
-      const ctx: ToolContext = { dataset, agent: agent.name, logger: toolLogger, requestId: requestInfo.requestId, signal, readBudget };
+      const ctx: ToolContext = { dataset, agent: agent.name, logger: toolLogger, requestId: requestInfo.requestId, signal, readBudget, input };
       const output = await untilAborted(Promise.resolve().then(() => tool.definition.handler(args as never, ctx)), signal);
       return toToolResult(output);
     } catch (err) {
@@ -353,7 +383,7 @@ const INTERNALS = /\bat [\w.<>]+ \(|\/work\/|\/tmp\/|\/var\/task|node_modules|\.
  * with its code but without `data` and, unless its message is short and plain, with a message
  * naming only the request id; the original goes to the log.
  */
-function safeSdkBody(body: string, requestId: string, logger: ToolLogger): string {
+function safeSdkBody(body: string, requestId: string, logger: ToolLogger, redactError: (text: string) => string): string {
   let parsed: { error?: { code?: unknown; message?: unknown; data?: unknown } } | undefined;
   try {
     parsed = JSON.parse(body) as typeof parsed;
@@ -362,6 +392,8 @@ function safeSdkBody(body: string, requestId: string, logger: ToolLogger): strin
   }
   const error = parsed?.error;
   if (!error || typeof error !== 'object') return body;
+  // an error may quote the request (a URI, a prompt name): redacted as for the least-cleared reader
+  body = redactError(body);
   const message = typeof error.message === 'string' ? error.message : '';
   const plain = error.code !== JSON_RPC.INTERNAL_ERROR && SAFE_SDK_MESSAGE.test(message) && !INTERNALS.test(message);
   if (plain && (error.data === undefined || (typeof error.code === 'number' && PROTOCOL_DATA_CODES.has(error.code)) || isPlainErrorData(error.data))) return body;

@@ -11,6 +11,7 @@
  * the guard checks again (it can't trust the transport) and redacts what it releases.
  */
 import { checkToolContent } from '../guard/tool-content';
+import { isInputRequired } from './input-required';
 import type { AudioToolContent, EmbeddedResourceToolContent, ImageToolContent, ResourceLinkToolContent, TextToolContent, ToolCallResult, ToolContent, ToolContentAnnotations } from '../guard/contract';
 
 /** Marks values made by `toolResult` (a registry symbol, so two copies of this module agree). */
@@ -85,7 +86,14 @@ export function isToolResult(value: unknown): value is ToolResult {
 /** Round-trips through JSON so the result holds only JSON (no Dates, Maps or prototypes) before the guard redacts it. */
 const jsonObject = (value: Record<string, unknown>): Record<string, unknown> => JSON.parse(JSON.stringify(value)) as Record<string, unknown>;
 
+/** `resultType` of a result that asks the client for input (2026-07-28); the guard releases it redacted. */
+export const INPUT_REQUIRED_RESULT = 'input_required';
+
 export function toToolResult(value: unknown): ToolCallResult {
+  if (isInputRequired(value)) {
+    // no content: the guard shapes, redacts and audits the requests; the handler seals the state
+    return { content: [], resultType: INPUT_REQUIRED_RESULT, inputRequests: JSON.parse(JSON.stringify(value.requests)) as Record<string, unknown>, ...(value.state !== undefined ? { state: JSON.parse(JSON.stringify(value.state)) as unknown } : {}) };
+  }
   if (isToolResult(value)) {
     const out: { content: ToolContent[]; structuredContent?: Record<string, unknown>; isError?: boolean } = { content: [...value.content] };
     if (value.structuredContent !== undefined) out.structuredContent = jsonObject(value.structuredContent);

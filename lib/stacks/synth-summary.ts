@@ -6,6 +6,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
+import { accountQuotaWarnings, type AccountQuotas } from './account-quotas';
 
 export interface SynthSummaryInput {
   readonly assembly: CloudAssembly;
@@ -19,6 +20,8 @@ export interface SynthSummaryInput {
   readonly suppressions: number;
   /** Manifest warnings, already formatted (e.g. overdue access reviews). */
   readonly warnings: readonly string[];
+  /** The account's raised IAM quotas (`-c iamRoleQuota=N`, `-c managedPolicyQuota=N`). @default the IAM defaults */
+  readonly quotas?: AccountQuotas;
 }
 
 export interface ServerSummary {
@@ -32,6 +35,8 @@ export interface StackCount {
   readonly name: string;
   readonly resources: number;
   readonly roles: number;
+  /** Customer managed policies (count against the account's quota). */
+  readonly managedPolicies: number;
   /** Size of the template file as written (and uploaded): what CloudFormation's 1 MB limit counts. */
   readonly templateBytes: number;
 }
@@ -40,7 +45,13 @@ export interface StackCount {
 export function stackCounts(assembly: CloudAssembly): StackCount[] {
   return assembly.stacks.map((s) => {
     const resources = Object.values((s.template as { Resources?: Record<string, { Type: string }> }).Resources ?? {});
-    return { name: s.stackName, resources: resources.length, roles: resources.filter((r) => r.Type === 'AWS::IAM::Role').length, templateBytes: statSync(s.templateFullPath).size };
+    return {
+      name: s.stackName,
+      resources: resources.length,
+      roles: resources.filter((r) => r.Type === 'AWS::IAM::Role').length,
+      managedPolicies: resources.filter((r) => r.Type === 'AWS::IAM::ManagedPolicy').length,
+      templateBytes: statSync(s.templateFullPath).size,
+    };
   });
 }
 
@@ -67,12 +78,14 @@ export function synthSummary(input: SynthSummaryInput): string {
     `  agents       ${input.agents.length}${input.agents.length <= 8 ? ` (${input.agents.join(', ')})` : ''}`,
     `  servers      ${input.servers.length}${input.servers.length <= 8 ? ` (${input.servers.map(serverText).join(', ')})` : ''}`,
     ...(input.uncalledServers?.length ? [`               not deployed, no agent has a tool on them: ${input.uncalledServers.join(', ')}`] : []),
-    `  roles        ${counts.reduce((n, c) => n + c.roles, 0)}`,
+    `  roles        ${counts.reduce((n, c) => n + c.roles, 0)} (managed policies ${counts.reduce((n, c) => n + c.managedPolicies, 0)})`,
     `  packs        ${input.packs.join(', ')}`,
     `  findings     ${findings} unsuppressed${findings === 0 ? '' : ' — see the report above; synth fails until each is fixed or suppressed with a reason'}`,
     `  suppressions ${input.suppressions} (each with its reason in validation-report.json; list them with \`npx warden compliance\`)`,
   ];
-  if (input.warnings.length > 0) lines.push(`  warnings     ${input.warnings.length}`, ...input.warnings.map((w) => `    ${w}`));
+  const quotaWarnings = accountQuotaWarnings({ roles: counts.reduce((n, c) => n + c.roles, 0), managedPolicies: counts.reduce((n, c) => n + c.managedPolicies, 0) }, input.quotas);
+  const warnings = [...quotaWarnings, ...input.warnings];
+  if (warnings.length > 0) lines.push(`  warnings     ${warnings.length}`, ...warnings.map((w) => `    ${w}`));
   return `${lines.join('\n')}\n`;
 }
 

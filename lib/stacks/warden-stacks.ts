@@ -11,12 +11,14 @@ import type { AgentIdentity } from '../../constructs/agent-identity';
 import type { McpServer } from '../../constructs/mcp-server';
 import type { Manifest, ServerSpec } from '../config/schema';
 import { AccessModel } from '../policy/access-model';
+import { WardenBackupsStack } from './backups-stack';
 import { WardenDataStack } from './data-stack';
 import { WardenIdentityStack } from './identity-stack';
 import { ALARMED_AGENTS_PER_STACK, WardenAgentAlarmsStack, WardenMonitoringStack } from './monitoring-stack';
 import { WardenIncidentResponseStack } from './incident-response-stack';
 import { SERVERS_PER_STACK, WardenServersStack } from './servers-stack';
-import { checkRoleLimits } from './role-limits';
+import { policySizeProblems } from './policy-limits';
+import { checkRoleLimits, RoleLimitError } from './role-limits';
 import { DEFAULT_AGENTS_PER_STACK, shard } from './shard';
 import type { WardenStack } from './warden-stack';
 
@@ -52,6 +54,8 @@ export interface WardenStacks {
   readonly agentAlarms: readonly WardenAgentAlarmsStack[];
   /** Contains agents on their alarms, collects evidence, waits for a human; runs the drills. */
   readonly incidentResponse: WardenIncidentResponseStack;
+  /** Configuration snapshots and the MFA-gated admin role. */
+  readonly backups: WardenBackupsStack;
   /** Manifest servers no agent has a tool on; they are not deployed. */
   readonly uncalledServers: readonly string[];
   /** Every stack, in deployment order. */
@@ -65,7 +69,8 @@ export interface WardenStacks {
 /**
  * Builds the stacks of `loaded.manifest` (a `LoadedManifest` from lib/config) into `app`. Tool
  * `entry` paths are relative to `loaded.dir` (the manifest's folder; default: the working folder).
- * Throws a `RoleLimitError` when an agent's roles would exceed IAM's tag or managed-policy limits.
+ * Throws a `RoleLimitError` when an agent's roles would exceed IAM's tag or managed-policy limits,
+ * or a policy document its size limit (managed policy, trust policy, key policy: policy-limits.ts).
  */
 export function buildWardenStacks(app: Construct, loaded: { readonly manifest: Manifest; readonly dir?: string }, options: BuildWardenStacksOptions = {}): WardenStacks {
   const model = new AccessModel(loaded.manifest);
@@ -99,6 +104,13 @@ export function buildWardenStacks(app: Construct, loaded: { readonly manifest: M
   if (servers[0]) incidentResponse.addStackDependency(servers[0], 'incident response writes the kill switch the first servers stack holds');
   for (const identity of identities) incidentResponse.addStackDependency(identity, 'incident response contains the agent roles');
   incidentResponse.addStackDependency(monitoring, 'incident response notifies the alert topic');
+  // reads every other part live, at run time: no deploy-time dependency but the alert topic
+  const backups = new WardenBackupsStack(app, { manifest: loaded.manifest, manifestDir });
+  backups.addStackDependency(monitoring, 'backup alarms notify the alert topic');
+  const all = [data, ...identities, ...servers, monitoring, ...agentAlarms, incidentResponse, backups];
+  // per-document limits, on the documents as built (data policies grow with datasets, key policies with data roles)
+  const oversized = policySizeProblems(all, { trustPolicyChars: options.trustPolicyChars });
+  if (oversized.length > 0) throw new RoleLimitError(oversized);
   return {
     model,
     data,
@@ -107,8 +119,9 @@ export function buildWardenStacks(app: Construct, loaded: { readonly manifest: M
     monitoring,
     agentAlarms,
     incidentResponse,
+    backups,
     uncalledServers: uncalled.map((s) => s.name),
-    all: [data, ...identities, ...servers, monitoring, ...agentAlarms, incidentResponse],
+    all,
     identityOf(agent: string): AgentIdentity {
       const identity = byAgent.get(agent);
       if (!identity) throw new Error(`no identity for agent "${agent}"; agents are ${[...byAgent.keys()].join(', ')}.`);

@@ -22,6 +22,19 @@ const REVISION = '2026-07-28';
 
 /** Scored server scenarios a stateless warden server must pass. */
 export const APPLICABLE = [
+  'server-stateless',
+  'input-required-result-basic-elicitation',
+  'input-required-result-basic-sampling',
+  'input-required-result-basic-list-roots',
+  'input-required-result-request-state',
+  'input-required-result-multiple-input-requests',
+  'input-required-result-multi-round',
+  'input-required-result-missing-input-response',
+  'input-required-result-non-tool-request',
+  'input-required-result-result-type',
+  'input-required-result-tampered-state',
+  'input-required-result-capability-check',
+  'input-required-result-validate-input',
   'tools-list',
   'tools-call-simple-text',
   'tools-call-image',
@@ -48,21 +61,7 @@ export const APPLICABLE = [
 ] as const;
 
 /** Scored server scenarios that do not apply, and why. */
-const PENDING = 'not yet served: the input_required fixtures come with their guard support (issue 12, step 3)';
 export const NOT_APPLICABLE: Readonly<Record<string, string>> = {
-  'server-stateless': `${PENDING} (its -32021 checks call a tool that asks for sampling)`,
-  'input-required-result-basic-elicitation': PENDING,
-  'input-required-result-basic-sampling': PENDING,
-  'input-required-result-basic-list-roots': PENDING,
-  'input-required-result-request-state': PENDING,
-  'input-required-result-multiple-input-requests': PENDING,
-  'input-required-result-multi-round': PENDING,
-  'input-required-result-missing-input-response': PENDING,
-  'input-required-result-non-tool-request': PENDING,
-  'input-required-result-result-type': PENDING,
-  'input-required-result-tampered-state': PENDING,
-  'input-required-result-capability-check': PENDING,
-  'input-required-result-validate-input': PENDING,
   'tools-call-with-progress':
     'progress notifications need a streamed (SSE) response; a warden server answers every request with one JSON body, so that the guard redacts and audits the whole result before any of it leaves',
 };

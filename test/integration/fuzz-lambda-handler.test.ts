@@ -1,5 +1,6 @@
 /**
- * Seeded fuzzing of the server Lambda (createLambdaHandler with fake STS and DynamoDB): the
+ * Seeded fuzzing of the server Lambda (createLambdaHandler with fake STS and DynamoDB, each agent
+ * sending the caller proof its transport would, a few events none): the
  * same ~2,000 mutated messages as the dev-server fuzz, delivered as API Gateway REST proxy
  * events with the gateway's quirks: header names in any case, multiValueHeaders (alone or with
  * headers), base64 bodies (valid and invalid), null bodies, missing requestContext or identity,
@@ -34,9 +35,12 @@ const TOOLS = manifest.servers.flatMap((s) => s.tools.map((t) => t.name));
 
 let fake: FakeDynamoDB;
 let handler: LambdaHandler;
+/** Each agent's caller-proof headers, made once (a proof is valid for 5 minutes, the campaign takes seconds). */
+const PROOFS = new Map<string, Record<string, string>>();
 
-beforeAll(() => {
+beforeAll(async () => {
   const account = fakeShopAccount(manifest, tables, { ddb: ddbMock, sts: stsMock });
+  for (const agent of AGENTS) PROOFS.set(agent, await account.proofs.headers(callerArn(agent)));
   fake = account.fake;
   handler = createLambdaHandler({
     manifest,
@@ -55,7 +59,10 @@ const caseOf = (r: Rng, name: string) => pick(r, [name, name.toLowerCase(), name
 /** A fuzzed request as API Gateway would (or, for the odd shapes, might) deliver it. */
 function toEvent(r: Rng, req: FuzzRequest, n: number): { event: APIGatewayProxyEvent; req: FuzzRequest } {
   const labels: string[] = [];
-  const merged: Record<string, string | string[] | undefined> = { 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'mcp-protocol-version': '2025-06-18', ...req.headers };
+  const agent = pick(r, AGENTS);
+  // the caller proof the agent's transport sends; now and then none, as a direct invoker would
+  const proof = r() < 0.03 ? (labels.push('no caller proof'), {}) : PROOFS.get(agent)!;
+  const merged: Record<string, string | string[] | undefined> = { 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'mcp-protocol-version': '2025-06-18', ...proof, ...req.headers };
   const headers: Record<string, string> = {};
   const multi: Record<string, string[]> = {};
   for (const [name, value] of Object.entries(merged)) {
@@ -95,7 +102,7 @@ function toEvent(r: Rng, req: FuzzRequest, n: number): { event: APIGatewayProxyE
   }
 
   const who = r();
-  let requestContext: unknown = { requestId: `fuzz-${n}`, identity: { userArn: callerArn(pick(r, AGENTS)), sourceIp: '10.0.1.20' } };
+  let requestContext: unknown = { requestId: `fuzz-${n}`, identity: { userArn: callerArn(agent), sourceIp: '10.0.1.20' } };
   if (who < 0.04) (requestContext = undefined), labels.push('no requestContext');
   else if (who < 0.08) (requestContext = { requestId: `fuzz-${n}` }), labels.push('no identity');
   else if (who < 0.12) (requestContext = { requestId: `fuzz-${n}`, identity: { userArn: null, sourceIp: null } }), labels.push('null userArn');
@@ -140,8 +147,12 @@ async function runFuzz(seed: number, n: number, collect: (req: FuzzRequest, a: A
   await Promise.all(Array.from({ length: 8 }, worker));
 }
 
-const normalEvent = (): APIGatewayProxyEvent =>
-  toEvent(rng(1), { method: 'POST', path: '/mcp/commerce', headers: {}, body: Buffer.from(JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'search_products', arguments: { limit: 2 } } })), label: '' }, 0).event;
+/** A well-formed call of support-agent, as API Gateway delivers it, with its caller proof. */
+const normalEvent = (): APIGatewayProxyEvent => {
+  const { event } = toEvent(rng(1), { method: 'POST', path: '/mcp/commerce', headers: {}, body: Buffer.from(JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'search_products', arguments: { limit: 2 } } })), label: '' }, 0);
+  const headers = { 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'mcp-protocol-version': '2025-06-18', ...PROOFS.get('support-agent')! };
+  return { ...event, headers, multiValueHeaders: {}, isBase64Encoded: false, body: event.isBase64Encoded ? Buffer.from(event.body!, 'base64').toString('utf8') : event.body, requestContext: { requestId: 'normal', identity: { userArn: callerArn('support-agent'), sourceIp: '10.0.1.20' } } as never };
+};
 
 it(`answers ${CASES} fuzzed API Gateway events (seed ${SEED}) with no 5xx, no internals, within ${MAX_MS} ms, on a bounded heap`, async () => {
   // the Lambda always answers with a body: no HTTP-level empty answers except a notification's 202

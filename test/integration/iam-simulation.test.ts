@@ -8,6 +8,7 @@
 import { type CfnElement, Stack } from 'aws-cdk-lib';
 import { agentRoleNames } from '../../lib/config';
 import type { AccessModel } from '../../lib/policy/access-model';
+import { setsSourceKeys } from '../../constructs/agent-identity';
 import { isRestrictedClass } from '../../constructs/data-plane';
 import { buildWardenStacks, type WardenStacks } from '../../lib/stacks';
 import { ADMINISTRATOR_ACCESS, type CfnTemplate, type SimRequest, SimulatedAccount } from '../support/iam';
@@ -229,15 +230,30 @@ describe('caller roles', () => {
     }
   });
 
-  it('are assumable only by the principal the manifest names', () => {
+  it('are assumable only by the principal the manifest names, and only on behalf of this account', () => {
+    const { partition, account } = fx.account.env;
     for (const agent of fx.model.manifest.agents) {
       const caller = fx.account.role(roles(agent.name).caller);
       if (!('service' in agent.assumedBy)) continue;
       const service = agent.assumedBy.service as string;
-      expect(allows({ principal: { service }, action: 'sts:AssumeRole', resource: caller.arn })).toBe(true);
-      expect(allows({ principal: { service: 'ec2.amazonaws.com' }, action: 'sts:AssumeRole', resource: caller.arn })).toBe(false);
+      const name = service.split('.')[0]!;
+      // what the service sends when it assumes the role for one of this account's resources
+      const source = (acct: string) => ({ 'aws:SourceAccount': acct, 'aws:SourceArn': `arn:${partition}:${name === 'ecs-tasks' ? 'ecs' : name}:${fx.region}:${acct}:resource/x` });
+      const assume = (principal: string, context: Record<string, string>) => allows({ principal: { service: principal }, action: 'sts:AssumeRole', resource: caller.arn, context });
+      expect({ agent: agent.name, own: assume(service, source(account)) }).toEqual({ agent: agent.name, own: true });
+      expect({ agent: agent.name, confusedDeputy: assume(service, source('999988887777')) }).toEqual({ agent: agent.name, confusedDeputy: false });
+      expect(assume('ec2.amazonaws.com', source(account))).toBe(false);
     }
   });
+
+  it('require aws:SourceAccount and aws:SourceArn outright from ECS tasks and Bedrock, whose role assumption carries them', () => {
+    for (const agent of fx.model.manifest.agents.filter((a) => 'service' in a.assumedBy && setsSourceKeys(a.assumedBy.service))) {
+      const caller = fx.account.role(roles(agent.name).caller);
+      const service = (agent.assumedBy as { service: string }).service;
+      expect({ agent: agent.name, without: allows({ principal: { service }, action: 'sts:AssumeRole', resource: caller.arn }) }).toEqual({ agent: agent.name, without: false });
+    }
+  });
+
 });
 
 describe('data roles: cross-agent probes', () => {
@@ -347,9 +363,9 @@ describe('the warden permissions boundary', () => {
     ];
   };
 
-  it('is on every warden role (caller, data, server)', () => {
+  it('is on every warden role (caller, data, server, incident response, drill)', () => {
     const roleKinds = new Set(wardenRoles().map((r) => r.tags['warden:role']));
-    expect([...roleKinds].sort()).toEqual(['caller', 'data', 'server']);
+    expect([...roleKinds].sort()).toEqual(['caller', 'data', 'drill', 'incident-response', 'incident-response-task', 'server']);
     expect(wardenRoles().filter((r) => !r.permissionsBoundary).map((r) => r.name)).toEqual([]);
   });
 
@@ -463,6 +479,7 @@ describe('an outsider: a same-account role with AdministratorAccess, no warden t
     for (const key of fx.keys.values()) expect(allows({ principal, action: 'kms:DescribeKey', resource: key })).toBe(true);
   });
 
+  // every API invoke: see 'an outsider in the same account' below (the API's explicit deny of non-agents)
   it('is not admitted to any data role', () => {
     const principal = outsider();
     for (const agent of agents()) {

@@ -3,29 +3,37 @@
  *
  * Everything expensive (Cedar policy set, tool catalog, SDK clients) is built once per cold
  * start in `createLambdaHandler`; each invocation only adapts the event. The caller is the IAM
- * principal API Gateway verified (`requestContext.identity.userArn`); the guard maps it to an
- * agent or refuses with 403. Responses never carry stack traces or file paths: unexpected
- * errors become a JSON-RPC internal error naming only the request id.
+ * principal API Gateway verified (`requestContext.identity.userArn`), but only once the request's
+ * caller proof (a presigned, server-bound sts:GetCallerIdentity; lib/caller-proof) shows the same
+ * principal signed it: a direct `lambda:InvokeFunction` caller can write any event, not that proof.
+ * The proof is checked first, before any other work and any AWS call; a missing or mismatched one
+ * is refused (401/403) and audited as an identity forgery. The guard then maps the principal to an
+ * agent or refuses with 403. Responses never carry stack traces or file paths: unexpected errors
+ * become a JSON-RPC internal error naming only the request id.
  */
+import { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { STSClient } from '@aws-sdk/client-sts';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { agentRoleNames } from '../../../lib/config/role-names';
-import type { Manifest } from '../../../lib/config/schema';
+import { injectionSettings, type Manifest } from '../../../lib/config/schema';
 import { createGuard } from '../../../lib/guard/guard';
 import { principalResolver } from '../../../lib/guard/identify';
 import { jsonLinesAuditSink } from '../../../lib/guard/audit-sinks';
 import { emfMetricsSink } from '../../../lib/guard/metrics-emf';
-import type { AuditSink, MetricsSink } from '../../../lib/guard/contract';
+import type { AuditSink, InjectionEngine, MetricsSink } from '../../../lib/guard/contract';
 import { createMcpHandler } from '../../../lib/runtime/mcp-handler';
 import { JSON_RPC, jsonRpcError } from '../../../lib/runtime/json-rpc-errors';
 import type { HttpResponseLike } from '../../../lib/runtime/http-types';
 import { jsonLogger, leastClearedLogger, type ToolLogger } from '../../../lib/runtime/tool-logger';
 import { DynamoAgentStatusStore } from './agent-status-store';
+import { BedrockGuardrailScreen } from './bedrock-guardrail-screen';
 import { DataRoleCredentials } from './data-role-credentials';
 import { defaultDocumentClient, DynamoDatasetFactory, type CredentialsProvider } from './dynamo-dataset-factory';
+import { CallerProofVerifier, type ProofVerdict } from './caller-proof-verifier';
 import { DynamoRateLimiter } from './rate-limiter';
+import { httpsStsFetch, type StsFetch } from './sts-https';
 import { RUNTIME_ENV } from './runtime-env';
 import { datasetTableName } from './dataset-table-name';
 
@@ -43,7 +51,11 @@ export interface LambdaHandlerOptions {
   readonly clients?: {
     readonly dynamodb?: DynamoDBDocumentClient;
     readonly sts?: STSClient;
+    /** For `guard.injection.engine: bedrock-guardrails`. @default - a client in the Lambda's region */
+    readonly bedrock?: BedrockRuntimeClient;
     readonly documentClient?: (credentials: CredentialsProvider) => DynamoDBDocumentClient;
+    /** Sends caller proofs to STS. @default - node:https to the regional STS host (or AWS_ENDPOINT_URL_STS) */
+    readonly stsFetch?: StsFetch;
   };
   readonly audit?: AuditSink;
   readonly metrics?: MetricsSink;
@@ -73,18 +85,26 @@ export function createLambdaHandler(options: LambdaHandlerOptions): LambdaHandle
   const sts = options.clients?.sts ?? new STSClient({});
   const roleArnPrefix = required(RUNTIME_ENV.dataRoleArnPrefix);
   const accountId = accountOfRoleArnPrefix(roleArnPrefix);
+  const proofs = new CallerProofVerifier({
+    serverId: required(RUNTIME_ENV.serverId),
+    region: required('AWS_REGION'),
+    fetch: options.clients?.stsFetch ?? httpsStsFetch(env),
+    now: options.now,
+  });
+  // A role named like an agent's caller role in another account is not that agent. The API's
+  // resource policy already admits only this account's roles; pinning the account here keeps
+  // identity sound even if that policy is loosened (e.g. `additionalApiEndpoints`, a hand edit).
+  const resolvePrincipal = principalResolver(manifest, { accountId });
 
   // the kill switch's containment drops the agent's cached sessions and clients (set once both exist)
   let forgetAgent: (agent: string) => void = () => undefined;
   const guard = createGuard({
     manifest,
     extraPolicies: options.extraPolicies,
-    // A role named like an agent's caller role in another account is not that agent. The API's
-    // resource policy already admits only this account's roles; pinning the account here keeps
-    // identity sound even if that policy is loosened (e.g. `additionalApiEndpoints`, a hand edit).
-    resolvePrincipal: principalResolver(manifest, { accountId }),
+    resolvePrincipal,
     onContained: (agent) => forgetAgent(agent),
     adapters: {
+      injectionEngine: injectionEngineOf(manifest, options.clients?.bedrock),
       status: new DynamoAgentStatusStore({ client: dynamodb, tableName: required(RUNTIME_ENV.agentStatusTable) }),
       rateLimiter: new DynamoRateLimiter({ client: dynamodb, tableName: required(RUNTIME_ENV.rateLimitTable) }),
       audit: options.audit ?? jsonLinesAuditSink(stdout),
@@ -120,11 +140,21 @@ export function createLambdaHandler(options: LambdaHandlerOptions): LambdaHandle
     // fields API Gateway types as strings can be null or absent (test consoles, other integrations)
     const requestId = text(event.requestContext?.requestId) ?? 'unknown';
     try {
+      const headers = headersOf(event);
+      const sourceIp = text(event.requestContext?.identity?.sourceIp);
+      // first: who signed this? (before any other work, before any data role is assumed)
+      const claimed = text(event.requestContext?.identity?.userArn);
+      const proven = await proofs.verify(headers, claimed);
+      if (!proven.ok) {
+        const agent = claimed === undefined ? undefined : resolvePrincipal(claimed);
+        guard.auditRefusal({ requestId, method: '-', sourceIp, userAgent: single(headers['user-agent']), traceparent: single(headers.traceparent), claimedPrincipal: claimed }, unprovenReason(proven, claimed), agent);
+        return toProxyResult(unprovenResponse(proven));
+      }
       const refused = refusedEvent(event, manifest.guard.maxBodyBytes);
       if (refused) {
         // refused before the caller is identified: audited with what is known of it
         guard.auditRefusal(
-          { requestId, method: '-', sourceIp: text(event.requestContext?.identity?.sourceIp), userAgent: text(event.requestContext?.identity?.userAgent), claimedPrincipal: text(event.requestContext?.identity?.userArn) },
+          { requestId, method: '-', sourceIp, userAgent: text(event.requestContext?.identity?.userAgent), claimedPrincipal: claimed },
           `http ${refused.status}`,
         );
         return toProxyResult(refused);
@@ -132,10 +162,10 @@ export function createLambdaHandler(options: LambdaHandlerOptions): LambdaHandle
       const body = event.body == null ? undefined : event.isBase64Encoded ? Buffer.from(event.body, 'base64') : event.body;
       const response = await mcp.handle({
         server,
-        caller: { principalArn: text(event.requestContext?.identity?.userArn) },
-        request: { method: String(event.httpMethod ?? ''), headers: headersOf(event), body, url: 'https://lambda.internal/mcp' },
+        caller: { principalArn: proven.principalArn },
+        request: { method: String(event.httpMethod ?? ''), headers, body, url: 'https://lambda.internal/mcp' },
         requestId,
-        sourceIp: text(event.requestContext?.identity?.sourceIp),
+        sourceIp,
       });
       return toProxyResult(response);
     } catch (err) {
@@ -214,6 +244,24 @@ export function headersOf(event: APIGatewayProxyEvent): Record<string, string | 
   return out;
 }
 
+/** The audit reason of a request without a valid proof; "identity forgery" makes it one (guard outcome, IdentityForgery metric). */
+function unprovenReason(verdict: Extract<ProofVerdict, { ok: false }>, claimed: string | undefined): string {
+  const claim = claimed === undefined ? 'no caller' : JSON.stringify(claimed.length > 200 ? `${claimed.slice(0, 200)}…` : claimed);
+  return verdict.forgery ? `identity forgery: ${verdict.reason} (the event claims ${claim})` : `caller proof unverifiable: ${verdict.reason}`;
+}
+
+function unprovenResponse(verdict: Extract<ProofVerdict, { ok: false }>): HttpResponseLike {
+  if (verdict.status === 401) {
+    return jsonRpcError(401, JSON_RPC.SERVER_ERROR, 'Unauthorized: requests need a caller proof (connect with the mcp-warden/client transport)');
+  }
+  if (verdict.status === 403) return jsonRpcError(403, JSON_RPC.SERVER_ERROR, 'Forbidden: the caller proof does not prove the calling principal');
+  return jsonRpcError(503, JSON_RPC.SERVER_ERROR, 'Service unavailable: the caller proof could not be verified now; retry', null, { 'retry-after': '1' });
+}
+
+function single(value: string | string[] | undefined): string | undefined {
+  return typeof value === 'string' ? value : undefined;
+}
+
 /** A non-empty string, else undefined. */
 function text(value: unknown): string | undefined {
   return typeof value === 'string' && value.length > 0 ? value : undefined;
@@ -221,4 +269,11 @@ function text(value: unknown): string | undefined {
 
 function toProxyResult(response: HttpResponseLike): APIGatewayProxyResult {
   return { statusCode: response.status, headers: response.headers, body: response.body, isBase64Encoded: false };
+}
+
+/** The second screening engine the manifest names (`guard.injection.engine`), if any. */
+function injectionEngineOf(manifest: Manifest, client: BedrockRuntimeClient | undefined): InjectionEngine | undefined {
+  const settings = injectionSettings(manifest.guard);
+  if (settings.engine !== 'bedrock-guardrails' || !settings.bedrock) return undefined;
+  return new BedrockGuardrailScreen({ client: client ?? new BedrockRuntimeClient({}), guardrailId: settings.bedrock.guardrailId, guardrailVersion: settings.bedrock.guardrailVersion });
 }

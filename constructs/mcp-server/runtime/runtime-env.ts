@@ -6,4 +6,6 @@ export const RUNTIME_ENV = {
   rateLimitTable: 'WARDEN_RATE_LIMIT_TABLE',
   /** `arn:aws:iam::ACCOUNT:role/`; the data role name follows the `<project>-<env>-<agent>-data` convention. */
   dataRoleArnPrefix: 'WARDEN_DATA_ROLE_ARN_PREFIX',
+  /** The REST API id: the server id callers sign into their caller proofs (lib/caller-proof). */
+  serverId: 'WARDEN_SERVER_ID',
 } as const;

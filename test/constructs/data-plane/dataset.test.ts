@@ -159,7 +159,7 @@ describe('DatasetBackupPlan', () => {
     template.hasResourceProperties('AWS::IAM::Role', {
       RoleName: 'shop-prod-dataset-backup',
       MaxSessionDuration: 3600,
-      AssumeRolePolicyDocument: { Statement: [Match.objectLike({ Principal: { Service: 'backup.amazonaws.com' }, Condition: { StringEquals: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } } })] },
+      AssumeRolePolicyDocument: { Statement: [Match.objectLike({ Principal: { Service: 'backup.amazonaws.com' }, Condition: { StringEqualsIfExists: { 'aws:SourceAccount': { Ref: 'AWS::AccountId' } } } })] },
     });
     const selection = Object.values(template.findResources('AWS::Backup::BackupSelection'))[0]!;
     expect(selection.Properties.BackupSelection.IamRoleArn).toEqual({ 'Fn::GetAtt': [stack.getLogicalId(plan.role.node.defaultChild as never), 'Arn'] });

@@ -185,7 +185,7 @@ describe('the incident-response state machine (synthesized definition, executed 
 
   it('runs a drill end to end against the drill agent: contain, verify, evidence, automatic release', async () => {
     const account = fakeAccountFor(machine);
-    const run = await runMachine(machine, account, { mode: 'drill', agent: 'warden-drill', reason: 'scheduled drill', requestedBy: 'schedule' }, { name: 'drill-1' });
+    const run = await runMachine(machine, account, { mode: 'drill', agent: 'warden-drill', reason: 'scheduled drill', requestedBy: 'schedule' }, { name: 'drill-1', now: new Date(Date.now() + 60_000).toISOString() /* the runner's own StartTime is the real clock */ });
     expect(run.error).toBeUndefined();
     expect(run.states).toEqual(['Classify', 'Read request', 'Name roles', 'Record incident', 'Contain at once?', ...CONTAIN_AND_VERIFY, 'Collect evidence', 'Record evidence', 'Drill?', 'Drill release', ...RELEASE]);
     expect(account.callsOf('iam', 'putRolePolicy').map((c) => c.input.RoleName)).toEqual(['shop-prod-warden-drill-caller', 'shop-prod-warden-drill-data']);

@@ -79,10 +79,9 @@ describe('McpServer', () => {
     expect(text).not.toMatch(/"Resource":"\*"/);
   });
 
-  it('limits the S3 gateway endpoint to buckets of this project and environment', () => {
-    const endpoints = template.findResources('AWS::EC2::VPCEndpoint', { Properties: { VpcEndpointType: 'Gateway' } });
-    const s3 = Object.values(endpoints).find((e) => JSON.stringify(e.Properties.ServiceName).includes('s3'))!;
-    expect(JSON.stringify(s3.Properties.PolicyDocument)).toContain(':s3:::shop-prod-*');
+  it('has no S3 endpoint: nothing in the VPC uses S3, so none is a way out', () => {
+    const endpoints = Object.values(template.findResources('AWS::EC2::VPCEndpoint'));
+    expect(endpoints.filter((e) => JSON.stringify(e.Properties.ServiceName).includes('.s3'))).toEqual([]);
   });
 
   it('serves a PRIVATE REST API tagged with the server name', () => {
@@ -140,11 +139,11 @@ describe('McpServer', () => {
     const [stage] = Object.values(template.findResources('AWS::ApiGateway::Stage'));
     const format = stage!.Properties.AccessLogSetting.Format as string;
     // every $context variable becomes a string: the line parses as JSON whatever API Gateway substitutes
-    const line = JSON.parse(format.replace(/\$context\.error\.messageString/, '"Missing Authentication Token"').replace(/\$context\.[A-Za-z.]+/g, '-'));
+    const line = JSON.parse(format.replace(/\$context\.[A-Za-z.]+/g, '-'));
     expect(Object.keys(line)).toEqual(expect.arrayContaining(['requestId', 'callerArn', 'status', 'responseLatencyMs', 'integrationLatencyMs', 'integrationStatus', 'integrationError', 'authenticateError', 'authorizeError', 'errorResponseType', 'errorMessage', 'sourceIp', 'vpceId']));
     expect(format).toContain('"callerArn":"$context.identity.userArn"');
     expect(format).toContain('"integrationStatus":"$context.integration.status"');
-    expect(format).toContain('"errorMessage":$context.error.messageString');
+    expect(format).toContain('"errorMessage":"$context.error.message"');
   });
 
   it('admits on the payments server only the agent granted a payments tool', () => {
@@ -214,6 +213,17 @@ describe('McpServer', () => {
     expect(variables.WARDEN_SERVER).toBe('commerce');
     expect(Object.keys(variables)).toEqual(expect.arrayContaining(['WARDEN_AGENT_STATUS_TABLE', 'WARDEN_RATE_LIMIT_TABLE', 'WARDEN_DATA_ROLE_ARN_PREFIX']));
     expect(JSON.stringify(variables).length).toBeLessThan(4096);
+  });
+
+  it('tells the function its REST API id, the server id its callers bind their caller proofs to', () => {
+    const [fn] = Object.values(template.findResources('AWS::Lambda::Function', { Properties: { Runtime: 'nodejs24.x' } }));
+    expect(fn!.Properties.Environment.Variables.WARDEN_SERVER_ID).toEqual(stack.resolve(mcp.api.restApiId));
+  });
+
+  it('lets callers\' presigned GetCallerIdentity through the STS endpoint, for principals of this account only', () => {
+    const endpoint = template.toJSON().Resources[stack.getLogicalId(mcp.network.stsEndpoint.node.defaultChild as never)];
+    const proofs = (endpoint!.Properties.PolicyDocument.Statement as Array<Record<string, any>>).filter((st) => st.Sid === 'CallerProofs');
+    expect(proofs).toEqual([{ Sid: 'CallerProofs', Effect: 'Allow', Principal: { AWS: '*' }, Action: 'sts:GetCallerIdentity', Resource: '*', Condition: { StringEquals: { 'aws:PrincipalAccount': '123456789012' } } }]);
   });
 
   it('offers per-agent and whole-server metrics in the McpWarden namespace', () => {
@@ -322,14 +332,14 @@ describe('McpServer wiring', () => {
     });
   });
 
-  it('gives its isolated subnets no route out but the gateway endpoints', () => {
+  it('gives its isolated subnets no route out but the DynamoDB gateway endpoint', () => {
     const { template, mcp, stack } = synth('commerce');
     for (const type of ['AWS::EC2::Route', 'AWS::EC2::InternetGateway', 'AWS::EC2::NatGateway', 'AWS::EC2::EgressOnlyInternetGateway', 'AWS::EC2::TransitGatewayAttachment', 'AWS::EC2::VPCPeeringConnection', 'AWS::EC2::VPNGateway']) {
       template.resourceCountIs(type, 0);
     }
     const routeTables = mcp.vpc.isolatedSubnets.map((s) => stack.resolve(s.routeTable.routeTableId));
     const gateways = Object.values(template.findResources('AWS::EC2::VPCEndpoint', { Properties: { VpcEndpointType: 'Gateway' } }));
-    expect(gateways).toHaveLength(2);
+    expect(gateways).toHaveLength(1);
     for (const g of gateways) expect(g.Properties.RouteTableIds).toEqual(routeTables);
   });
 });

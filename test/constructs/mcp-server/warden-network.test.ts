@@ -36,11 +36,12 @@ describe('WardenNetwork shared by the servers of a stack', () => {
   const service = (e: { [key: string]: any }) => JSON.stringify(e.Properties.ServiceName).match(/\.([a-z-]+)"?\]?\]?\}?$/)?.[1] ?? JSON.stringify(e.Properties.ServiceName);
   const endpointOf = (name: string) => interfaceEndpoints.find((e) => JSON.stringify(e.Properties.ServiceName).includes(`.${name}`))!;
 
-  it('builds one VPC, one flow log, four interface and two gateway endpoints for both servers', () => {
+  it('builds one VPC, one flow log, four interface endpoints and the DynamoDB gateway endpoint (no S3) for both servers', () => {
     template.resourceCountIs('AWS::EC2::VPC', 1);
     template.resourceCountIs('AWS::EC2::FlowLog', 1);
     expect(interfaceEndpoints).toHaveLength(4);
-    expect(gatewayEndpoints).toHaveLength(2);
+    expect(gatewayEndpoints).toHaveLength(1);
+    expect(gatewayEndpoints.map(service)).toEqual(['dynamodb']);
     expect(commerce.vpc).toBe(network.vpc);
     expect(payments.vpc).toBe(network.vpc);
     expect(commerce.apiEndpoint).toBe(payments.apiEndpoint);
@@ -71,10 +72,48 @@ describe('WardenNetwork shared by the servers of a stack', () => {
     expect(new Set(resources).size).toBe(resources.length);
   });
 
-  it.each(['execute-api', 'sts', 'kms', 'logs'])('admits through the %s endpoint only principals of this account, on resources of this account', (name) => {
+  it('lets the STS endpoint assume only the data roles of this deployment, and answer GetCallerIdentity of this account', () => {
+    const [assume, whoAmI, ...others] = endpointOf('sts').Properties.PolicyDocument.Statement as Statement[];
+    expect(others).toEqual([]);
+    expect(assume).toMatchObject({ Effect: 'Allow', Principal: { AWS: '*' }, Action: ['sts:AssumeRole', 'sts:TagSession'] });
+    expect(render(assume!.Resource)).toBe(`arn:<AWS::Partition>:iam::${ACCOUNT}:role/shop-prod-*-data`);
+    expect(whoAmI).toMatchObject({ Sid: 'WhoAmIOfThisAccount', Action: 'sts:GetCallerIdentity', Resource: '*', Condition: { StringEquals: { 'aws:PrincipalAccount': ACCOUNT } } });
+  });
+
+  it('answers DNS only for the AWS services the functions use, blocks every other name and logs every query', () => {
+    const lists = Object.values(template.findResources('AWS::Route53Resolver::FirewallDomainList')).map((r) => r.Properties as { Name: string; Domains: unknown[] });
+    const allowed = lists.find((l) => l.Name === 'shop-prod-allowed')!.Domains.map(render);
+    expect(allowed.sort()).toEqual(['*.execute-api.eu-west-1.amazonaws.com', 'dynamodb.eu-west-1.amazonaws.com', 'kms.eu-west-1.amazonaws.com', 'logs.eu-west-1.amazonaws.com', 'sts.eu-west-1.amazonaws.com']);
+    expect(lists.find((l) => l.Name === 'shop-prod-everything')!.Domains).toEqual(['*']);
+    const [rules] = Object.values(template.findResources('AWS::Route53Resolver::FirewallRuleGroup')).map((r) => r.Properties.FirewallRules as { Priority: number; Action: string; BlockResponse?: string }[]);
+    expect(rules!.map((r) => [r.Priority, r.Action, r.BlockResponse])).toEqual([
+      [100, 'ALLOW', undefined],
+      [200, 'BLOCK', 'NODATA'],
+    ]);
+    template.hasResourceProperties('AWS::Route53Resolver::FirewallRuleGroupAssociation', { VpcId: stack.resolve(network.vpc.vpcId), Priority: 101 });
+    template.hasResourceProperties('AWS::Route53Resolver::ResolverQueryLoggingConfig', { DestinationArn: stack.resolve(network.dnsFirewall!.queryLogGroup.logGroupArn) });
+    template.hasResourceProperties('AWS::Route53Resolver::ResolverQueryLoggingConfigAssociation', { ResourceId: stack.resolve(network.vpc.vpcId) });
+    template.hasResourceProperties('AWS::Logs::LogGroup', { LogGroupName: Match.absent(), KmsKeyId: stack.resolve(network.encryptionKey.keyArn), RetentionInDays: 365 });
+  });
+
+  it('trusts VPC flow logs of this account only, for its own flow-log resources (confused deputy)', () => {
+    template.hasResourceProperties('AWS::IAM::Role', {
+      AssumeRolePolicyDocument: {
+        Statement: [
+          Match.objectLike({
+            Principal: { Service: 'vpc-flow-logs.amazonaws.com' },
+            Condition: { StringEquals: { 'aws:SourceAccount': ACCOUNT }, ArnLike: { 'aws:SourceArn': Match.anyValue() } },
+          }),
+        ],
+      },
+    });
+  });
+
+  it.each(['execute-api', 'kms', 'logs'])('admits through the %s endpoint only principals of this account, on resources of this account', (name) => {
     const endpoint = endpointOf(name);
     expect(endpoint.Properties.PrivateDnsEnabled).toBe(true);
-    const statements = endpoint.Properties.PolicyDocument.Statement as Statement[];
+    // (the servers add CallerProofs to the STS endpoint: sts:GetCallerIdentity, which has no resource; mcp-server.test.ts)
+    const statements = (endpoint.Properties.PolicyDocument.Statement as Statement[]).filter((st) => (st as { Sid?: string }).Sid !== 'CallerProofs');
     expect(statements).toHaveLength(1);
     const [allow] = statements;
     expect(allow).toMatchObject({ Effect: 'Allow', Principal: { AWS: '*' }, Action: `${name}:*` });

@@ -87,6 +87,10 @@ describe('AgentMonitoring', () => {
     ]);
   });
 
+  it('alarms once per deployment on forged proofs naming no known agent', () => {
+    expect(byName.get('warden/shop-prod/high/deployment/guard/unknown-caller-forgery')).toMatchObject({ Namespace: 'McpWarden', MetricName: 'IdentityForgery', Dimensions: [{ Name: 'Agent', Value: '(unknown)' }], Threshold: 1 });
+  });
+
   it('alarms per server on its function\'s errors, throttles, duration and concurrency and its API\'s 4XX and 5XX', () => {
     for (const server of ['commerce', 'payments']) {
       for (const kind of Object.keys(SERVER_ALARM_KINDS) as (keyof typeof SERVER_ALARM_KINDS)[]) {
@@ -102,7 +106,7 @@ describe('AgentMonitoring', () => {
 
   it('gives every alarm a name that says its severity and subject, and the alert topic as its action', () => {
     const topic = Object.keys(resources).find((k) => resources[k]!.Type === 'AWS::SNS::Topic')!;
-    expect(alarms.length).toBe(agents.length * Object.keys(AGENT_ALARM_KINDS).length + 2 * Object.keys(SERVER_ALARM_KINDS).length + Object.keys(TRAIL_ALARM_KINDS).length + 1);
+    expect(alarms.length).toBe(agents.length * Object.keys(AGENT_ALARM_KINDS).length + 2 * Object.keys(SERVER_ALARM_KINDS).length + Object.keys(TRAIL_ALARM_KINDS).length + 2);
     for (const alarm of alarms) {
       const parsed = parseAlarmName(alarm.AlarmName);
       expect(parsed).toBeDefined();

@@ -75,3 +75,57 @@ export function verifySigV4(
   const ok = timingSafeEqual(expected, Buffer.from(signature!, 'hex'));
   return ok ? { ok, accessKeyId, signedHeaders } : { ok, accessKeyId, signedHeaders, reason: 'signature does not match' };
 }
+
+/**
+ * A presigned (query-string) SigV4 request, as STS verifies one: the signature and scope in the
+ * query, the payload the empty body, validity `X-Amz-Expires` seconds from `X-Amz-Date`.
+ */
+export function verifyPresignedSigV4(
+  req: { method: string; url: string; headers: IncomingHttpHeaders },
+  keys: ReadonlyMap<string, VerifierKey>,
+  expect: { service: string; nowMs: number },
+): Verified & { region?: string } {
+  const url = new URL(req.url, 'http://placeholder');
+  const q = url.searchParams;
+  const credential = /^([^/]+)\/(\d{8})\/([^/]+)\/([^/]+)\/aws4_request$/.exec(q.get('X-Amz-Credential') ?? '');
+  if (q.get('X-Amz-Algorithm') !== 'AWS4-HMAC-SHA256' || !credential) return { ok: false, reason: 'not a presigned SigV4 request' };
+  const [, accessKeyId, shortDate, region, service] = credential as unknown as string[];
+  const key = keys.get(accessKeyId!);
+  if (!key) return { ok: false, accessKeyId, reason: 'unknown access key' };
+  if (service !== expect.service) return { ok: false, accessKeyId, reason: `wrong service ${service}` };
+  const amzDate = q.get('X-Amz-Date') ?? '';
+  if (!amzDate.startsWith(shortDate!)) return { ok: false, accessKeyId, reason: 'X-Amz-Date does not match the credential scope' };
+  const signedAt = Date.parse(amzDate.replace(/^(\d{4})(\d{2})(\d{2})T(\d{2})(\d{2})(\d{2})Z$/, '$1-$2-$3T$4:$5:$6Z'));
+  const expires = Number(q.get('X-Amz-Expires'));
+  if (!(expect.nowMs <= signedAt + expires * 1000) || expect.nowMs < signedAt - 15 * 60_000) return { ok: false, accessKeyId, reason: 'request has expired' };
+  if (key.sessionToken !== undefined && q.get('X-Amz-Security-Token') !== key.sessionToken) return { ok: false, accessKeyId, reason: 'session token missing or wrong' };
+
+  const signedHeaderList = q.get('X-Amz-SignedHeaders') ?? '';
+  const signedHeaders = signedHeaderList.split(';');
+  if (!signedHeaders.includes('host')) return { ok: false, accessKeyId, reason: 'host is not signed' };
+  const canonicalUri = url.pathname
+    .split('/')
+    .map((segment) => uriEncode(uriEncode(decodeURIComponent(segment))))
+    .join('/');
+  const canonicalQuery = [...q.entries()]
+    .filter(([k]) => k !== 'X-Amz-Signature')
+    .map(([k, v]) => [uriEncode(k), uriEncode(v)] as const)
+    .sort(([a, x], [b, y]) => (a === b ? (x < y ? -1 : 1) : a < b ? -1 : 1))
+    .map(([k, v]) => `${k}=${v}`)
+    .join('&');
+  const canonicalHeaders = signedHeaders
+    .map((name) => {
+      const raw = req.headers[name];
+      const value = Array.isArray(raw) ? raw.join(',') : (raw ?? '');
+      return `${name}:${value.trim().replace(/\s+/g, ' ')}\n`;
+    })
+    .join('');
+  const canonicalRequest = [req.method, canonicalUri, canonicalQuery, canonicalHeaders, signedHeaderList, sha256('')].join('\n');
+  const scope = `${shortDate}/${region}/${service}/aws4_request`;
+  const stringToSign = ['AWS4-HMAC-SHA256', amzDate, scope, sha256(canonicalRequest)].join('\n');
+  const signingKey = hmac(hmac(hmac(hmac(`AWS4${key.secretAccessKey}`, shortDate!), region!), service!), 'aws4_request');
+  const expected = createHmac('sha256', signingKey).update(stringToSign).digest();
+  const given = Buffer.from(q.get('X-Amz-Signature') ?? '', 'hex');
+  const ok = given.length === expected.length && timingSafeEqual(expected, given);
+  return ok ? { ok, accessKeyId, signedHeaders, region } : { ok, accessKeyId, signedHeaders, region, reason: 'signature does not match' };
+}

@@ -106,11 +106,15 @@ describe('audit events: client-controlled strings are redacted and bounded', () 
   it('redacts a card or SSN sent as the tool name, an argument key, the method or the User-Agent', async () => {
     const { handler, audit } = setup();
     const caller = { principalArn: role('support-agent') };
-    await handler.handle({ server: 'commerce', caller, request: callTool(`lookup ${CARD}`, {}, { 'user-agent': `agent/1.0 (card ${CARD})` }) });
-    await handler.handle({ server: 'commerce', caller, request: callTool('search_products', { [SSN]: 'x', [CARD]: 'y' }) });
-    await handler.handle({ server: 'commerce', caller, request: post({ jsonrpc: '2.0', id: 2, method: `x/${CARD}` }) });
-    await handler.handle({ server: 'commerce', caller, request: callTool('search_products', { query: `ignore previous instructions, card ${CARD} ${'A'.repeat(5000)}` }) });
+    const bodies = [
+      await handler.handle({ server: 'commerce', caller, request: callTool(`lookup ${CARD}`, {}, { 'user-agent': `agent/1.0 (card ${CARD})` }) }),
+      await handler.handle({ server: 'commerce', caller, request: callTool('search_products', { [SSN]: 'x', [CARD]: 'y' }) }),
+      await handler.handle({ server: 'commerce', caller, request: post({ jsonrpc: '2.0', id: 2, method: `x/${CARD}` }) }),
+      await handler.handle({ server: 'commerce', caller, request: callTool('search_products', { query: `ignore previous instructions, card ${CARD} ${'A'.repeat(5000)}` }) }),
+    ].map((r) => r.body);
     expect(audit.events.length).toBe(4);
+    // the refusals quote what was sent, redacted too
+    expect(leaks(bodies.join(''))).toEqual([]);
     expect(leaks(JSON.stringify(audit.events))).toEqual([]);
     for (const e of audit.events) expect(JSON.stringify(e).length).toBeLessThan(8000);
   });

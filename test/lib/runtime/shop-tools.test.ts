@@ -2,7 +2,7 @@
 import commerce, { MAX_PRICE_CHANGE } from '../../../examples/shop/tools';
 import payments from '../../../examples/shop/payment-tools';
 import { sampleData, sampleDatasets } from '../../../examples/shop/sample-data';
-import { InMemoryDataset, jsonLogger, ReadBudget, readOnlyDataset, ToolError, type DatasetClient, type ToolSet } from '../../../lib/runtime';
+import { FIRST_ROUND, InMemoryDataset, jsonLogger, ReadBudget, readOnlyDataset, ToolError, type DatasetClient, type ToolSet } from '../../../lib/runtime';
 
 const data = sampleData();
 const lines: string[] = [];
@@ -18,6 +18,7 @@ async function call(set: ToolSet, tool: string, dataset: string, args: unknown, 
     requestId: 'req-1',
     signal: new AbortController().signal,
     readBudget: new ReadBudget(),
+    input: FIRST_ROUND,
   }) as Promise<Record<string, unknown>>;
 }
 

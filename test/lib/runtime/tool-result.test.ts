@@ -70,9 +70,29 @@ describe('examples/conformance media', () => {
     expect(wav.length).toBe(44 + 80);
   });
 
-  it('implements exactly the conformance scenarios that apply to a JSON (non-streaming) tools server', () => {
+  it('implements exactly the conformance scenarios that apply to a stateless JSON (non-streaming) server', () => {
     expect([...conformanceTools.tools.keys()].sort()).toEqual(
-      ['test_audio_content', 'test_embedded_resource', 'test_error_handling', 'test_image_content', 'test_multiple_content_types', 'test_simple_text'].sort(),
+      [
+        'test_audio_content',
+        'test_embedded_resource',
+        'test_error_handling',
+        'test_image_content',
+        'test_multiple_content_types',
+        'test_simple_text',
+        'test_missing_capability',
+        'test_input_required_result_elicitation',
+        'test_input_required_result_sampling',
+        'test_input_required_result_list_roots',
+        'test_input_required_result_request_state',
+        'test_input_required_result_multiple_inputs',
+        'test_input_required_result_multi_round',
+        'test_input_required_result_tampered_state',
+        'test_input_required_result_capabilities',
+      ].sort(),
+    );
+    expect([...(conformanceTools.resources?.keys() ?? [])].sort()).toEqual(['static_binary', 'static_text', 'template_data']);
+    expect([...(conformanceTools.prompts?.keys() ?? [])].sort()).toEqual(
+      ['test_input_required_result_prompt', 'test_prompt_with_arguments', 'test_prompt_with_embedded_resource', 'test_prompt_with_image', 'test_simple_prompt'].sort(),
     );
   });
 });

@@ -5,7 +5,7 @@
  * its state stored on the item it protects (so every Lambda instance sees the same window).
  */
 import commerce, { MAX_PRICE_CHANGE, PRICE_WINDOW_MS } from '../../../examples/shop/tools';
-import { InMemoryDataset, jsonLogger, ReadBudget, ToolError, windowedLimit, type DatasetClient } from '../../../lib/runtime';
+import { FIRST_ROUND, InMemoryDataset, jsonLogger, ReadBudget, ToolError, windowedLimit, type DatasetClient } from '../../../lib/runtime';
 
 const product = { pk: 'SKU-10001', id: 'SKU-10001', name: 'Lamp', category: 'home', price: 226.41, currency: 'USD' };
 
@@ -18,6 +18,7 @@ function updatePrice(ds: DatasetClient, price: number) {
     requestId: 'req-1',
     signal: new AbortController().signal,
     readBudget: new ReadBudget(1_000),
+    input: FIRST_ROUND,
   });
 }
 

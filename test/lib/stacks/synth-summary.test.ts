@@ -12,7 +12,7 @@ describe('synthSummary', () => {
 
   it('counts resources and roles per stack from the assembly', () => {
     const counts = stackCounts(assembly);
-    expect(counts.map((c) => c.name).sort()).toEqual(['shop-prod-agent-alarms', 'shop-prod-data', 'shop-prod-identity', 'shop-prod-incident-response', 'shop-prod-monitoring', 'shop-prod-servers']);
+    expect(counts.map((c) => c.name).sort()).toEqual(['shop-prod-agent-alarms', 'shop-prod-backups', 'shop-prod-data', 'shop-prod-identity', 'shop-prod-incident-response', 'shop-prod-monitoring', 'shop-prod-servers']);
     const identity = counts.find((c) => c.name === 'shop-prod-identity')!;
     expect(identity.roles).toBe(8);
     expect(identity.resources).toBe(Object.keys((assembly.getStackByName('shop-prod-identity').template as { Resources: object }).Resources).length);

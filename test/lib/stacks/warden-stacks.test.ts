@@ -6,8 +6,10 @@ describe('buildWardenStacks', () => {
   const loaded = defaultManifest();
   const stacks = buildWardenStacks(newTestApp(), loaded);
 
-  it('names stacks <project>-<environment>-<part> and deploys data, then identities, then servers; monitoring, then the agent alarms and incident response', () => {
-    expect(stacks.all.map((s) => s.stackName)).toEqual(['shop-prod-data', 'shop-prod-identity', 'shop-prod-servers', 'shop-prod-monitoring', 'shop-prod-agent-alarms', 'shop-prod-incident-response']);
+  it('names stacks <project>-<environment>-<part> and deploys data, then identities, then servers; monitoring, then the agent alarms, incident response and backups', () => {
+    expect(stacks.all.map((s) => s.stackName)).toEqual(['shop-prod-data', 'shop-prod-identity', 'shop-prod-servers', 'shop-prod-monitoring', 'shop-prod-agent-alarms', 'shop-prod-incident-response', 'shop-prod-backups']);
+    // the backup function reads the others at run time: it waits only for the alert topic
+    expect(stacks.backups.dependencies).toEqual([stacks.monitoring]);
     expect(stacks.agentAlarms[0]!.dependencies).toEqual([stacks.monitoring]);
     expect(stacks.monitoring.dependencies).toEqual([]);
     expect(stacks.incidentResponse.dependencies).toContain(stacks.monitoring);
@@ -45,7 +47,7 @@ describe('buildWardenStacks', () => {
     const servers = stacks.servers[0]!;
     const template = Template.fromStack(servers);
     template.resourceCountIs('AWS::EC2::VPC', 1);
-    template.resourceCountIs('AWS::EC2::VPCEndpoint', 6);
+    template.resourceCountIs('AWS::EC2::VPCEndpoint', 5);
     for (const mcp of servers.servers) expect(mcp.network).toBe(servers.network);
     const sharded = buildWardenStacks(newTestApp(), { manifest: testManifest() }, { serversPerStack: 1 });
     for (const stack of sharded.servers) Template.fromStack(stack).resourceCountIs('AWS::EC2::VPC', 1);

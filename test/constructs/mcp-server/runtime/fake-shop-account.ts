@@ -3,6 +3,7 @@
  * DynamoDB (status, rate-limit and dataset tables, the catalog seeded) behind the document
  * client mock, and STS handing out data-role sessions that the tables check. The Lambda's own
  * role reaches the status and rate-limit tables; dataset tables only with a data-role session.
+ * STS also verifies the agents' caller proofs (test/support/sts), made by the real client signer.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { STSClient } from '@aws-sdk/client-sts';
@@ -13,12 +14,16 @@ import { sampleData } from '../../../../examples/shop/sample-data';
 import type { Manifest } from '../../../../lib/config/schema';
 import { FakeDataRoles } from './fake-data-roles';
 import { FakeDynamoDB } from './fake-dynamodb';
+import { CallerProofs } from '../../../support/sts/caller-proofs';
+import { FakeSts } from '../../../support/sts/fake-sts';
 
 export const SHOP_LAMBDA_ENV = {
   WARDEN_SERVER: 'commerce',
   WARDEN_AGENT_STATUS_TABLE: 'shop-prod-agent-status',
   WARDEN_RATE_LIMIT_TABLE: 'shop-prod-commerce-rate-limit',
   WARDEN_DATA_ROLE_ARN_PREFIX: 'arn:aws:iam::123456789012:role/',
+  WARDEN_SERVER_ID: 'a1b2c3d4e5',
+  AWS_REGION: 'eu-west-1',
 };
 
 /** The assumed-role ARN API Gateway reports for an agent's caller role in the shop's account. */
@@ -28,8 +33,8 @@ export function fakeShopAccount(
   manifest: Manifest,
   tables: Record<string, string>,
   mocks: { ddb: AwsClientStub<DynamoDBDocumentClient>; sts: AwsClientStub<STSClient> },
-  options: { statuses?: Record<string, unknown>[] } = {},
-): { fake: FakeDynamoDB; clients: NonNullable<LambdaHandlerOptions['clients']> } {
+  options: { statuses?: Record<string, unknown>[]; now?: () => number } = {},
+): { fake: FakeDynamoDB; sts: FakeSts; proofs: CallerProofs; clients: NonNullable<LambdaHandlerOptions['clients']> } {
   const fake = new FakeDynamoDB();
   fake.createTable(SHOP_LAMBDA_ENV.WARDEN_AGENT_STATUS_TABLE, { partitionKey: 'agent' }, options.statuses);
   fake.createTable(SHOP_LAMBDA_ENV.WARDEN_RATE_LIMIT_TABLE, { partitionKey: 'pk' });
@@ -43,9 +48,14 @@ export function fakeShopAccount(
   };
   fake.install(mocks.ddb);
   const region = { region: 'eu-west-1', credentials: { accessKeyId: 'AKIDLAMBDAROLE', secretAccessKey: 'x' } };
+  // STS for the agents' caller proofs (verifies their signatures); AssumeRole stays on the SDK mock
+  const sts = new FakeSts(SHOP_LAMBDA_ENV.AWS_REGION, options.now);
   return {
     fake,
+    sts,
+    proofs: new CallerProofs(sts, { region: SHOP_LAMBDA_ENV.AWS_REGION, serverId: SHOP_LAMBDA_ENV.WARDEN_SERVER_ID, now: options.now }),
     clients: {
+      stsFetch: sts.fetch,
       dynamodb: DynamoDBDocumentClient.from(new DynamoDBClient(region)),
       sts: new STSClient(region),
       documentClient: (credentials) => DynamoDBDocumentClient.from(new DynamoDBClient({ region: 'eu-west-1', credentials })),

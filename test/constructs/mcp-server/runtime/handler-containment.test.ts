@@ -20,12 +20,14 @@ const manifest = shopManifest();
 const tables = shopTables(manifest);
 
 let seq = 0;
+/** inventory-agent's caller proof, as its transport sends it. */
+let proof: Record<string, string> = {};
 const event = (body: unknown, headers: Record<string, string> = {}): APIGatewayProxyEvent =>
   ({
     httpMethod: 'POST',
     path: '/mcp',
     resource: '/mcp',
-    headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', ...headers },
+    headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', ...proof, ...headers },
     multiValueHeaders: {},
     body: JSON.stringify(body),
     isBase64Encoded: false,
@@ -39,9 +41,10 @@ describe('Lambda handler: containment and encodings', () => {
     stsMock.reset();
   });
 
-  function setup() {
-    const account = fakeShopAccount(manifest, tables, { ddb: ddbMock, sts: stsMock });
+  async function setup() {
     const clock = { now: Date.UTC(2026, 11, 3, 9, 0, 0) };
+    const account = fakeShopAccount(manifest, tables, { ddb: ddbMock, sts: stsMock }, { now: () => clock.now });
+    proof = await account.proofs.headers(shopCallerArn('inventory-agent'));
     const handler = createLambdaHandler({
       manifest,
       server: 'commerce',
@@ -59,7 +62,7 @@ describe('Lambda handler: containment and encodings', () => {
   }
 
   it('assumes the data role afresh after the agent was contained and released, instead of reusing the old session', async () => {
-    const { handler, clock, setStatus } = setup();
+    const { handler, clock, setStatus } = await setup();
     expect((await handler(search())).statusCode).toBe(200);
     expect((await handler(search())).statusCode).toBe(200);
     expect(stsMock.commandCalls(AssumeRoleCommand)).toHaveLength(1); // cached while active
@@ -73,7 +76,7 @@ describe('Lambda handler: containment and encodings', () => {
   });
 
   it.each(['x-unknown', 'gzip'])('answers a body sent with Content-Encoding %s with 415', async (encoding) => {
-    const { handler } = setup();
+    const { handler } = await setup();
     const response = await handler(event({ jsonrpc: '2.0', id: 1, method: 'ping' }, { 'content-encoding': encoding }));
     expect(response.statusCode).toBe(415);
     expect(JSON.parse(response.body).error.message).toMatch(/Content-Encoding/);

@@ -36,12 +36,14 @@ const leakyTools = defineTools([
 ]);
 
 let requests = 0;
+/** support-agent's caller proof, as its transport sends it. */
+let proof: Record<string, string> = {};
 function event(body: unknown, overrides: Partial<APIGatewayProxyEvent> = {}): APIGatewayProxyEvent {
   return {
     httpMethod: 'POST',
     path: '/mcp',
     resource: '/mcp',
-    headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'mcp-protocol-version': '2025-06-18', 'user-agent': 'probe card 4111 1111 1111 1111' },
+    headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'mcp-protocol-version': '2025-06-18', 'user-agent': 'probe card 4111 1111 1111 1111', ...proof },
     multiValueHeaders: {},
     queryStringParameters: null,
     multiValueQueryStringParameters: null,
@@ -60,10 +62,11 @@ describe('Lambda handler: nothing the clearance hides leaves the function', () =
   let logs: string[];
   let handler: LambdaHandler;
 
-  beforeEach(() => {
+  beforeEach(async () => {
     ddbMock.reset();
     stsMock.reset();
     const account = fakeShopAccount(manifest, tables, { ddb: ddbMock, sts: stsMock });
+    proof = await account.proofs.headers(shopCallerArn('support-agent'));
     audit = memoryAuditSink();
     logs = [];
     handler = createLambdaHandler({ manifest, server: 'commerce', tools: leakyTools, env: SHOP_LAMBDA_ENV, audit, metrics: { put: () => undefined }, logger: jsonLogger({ write: (l) => logs.push(l) }), clients: account.clients });

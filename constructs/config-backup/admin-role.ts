@@ -7,7 +7,8 @@
  *
  * It carries a boundary of its own rather than the warden boundary (which denies all of IAM, and
  * a restore rewrites warden roles): IAM changes only to warden roles and policies and never
- * creating, deleting or passing roles; no key deletion or disabling, no grants; no loosening of
+ * creating, deleting or passing roles; key policies only of this deployment's keys, no key
+ * creation, deletion, disabling, rotation off, aliases or grants; no loosening of
  * the backup bucket; no audit tampering; no assuming other roles.
  */
 import { Duration, Stack, Tags } from 'aws-cdk-lib';
@@ -79,9 +80,23 @@ export class WardenAdminRole extends Construct {
         new iam.PolicyStatement({
           sid: 'NoKeyDestructionOrGrants',
           effect: iam.Effect.DENY,
-          actions: ['kms:ScheduleKeyDeletion', 'kms:DisableKey', 'kms:CreateGrant', 'kms:DeleteImportedKeyMaterial', 'kms:ReplicateKey'],
+          actions: [
+            'kms:ScheduleKeyDeletion', 'kms:DisableKey', 'kms:DisableKeyRotation', 'kms:CreateGrant', 'kms:RevokeGrant', 'kms:RetireGrant',
+            'kms:DeleteImportedKeyMaterial', 'kms:ReplicateKey', 'kms:CreateKey', 'kms:CreateAlias', 'kms:UpdateAlias', 'kms:DeleteAlias',
+          ],
           resources: ['*'],
         }),
+        // a restore puts back the policies of warden keys; no other key's policy is the admin's to change
+        ...(['warden:project', 'warden:environment'] as const).map(
+          (tag) =>
+            new iam.PolicyStatement({
+              sid: tag === 'warden:project' ? 'KeyPoliciesOnlyOfThisProject' : 'KeyPoliciesOnlyOfThisEnvironment',
+              effect: iam.Effect.DENY,
+              actions: ['kms:PutKeyPolicy'],
+              resources: ['*'],
+              conditions: { StringNotEquals: { [`aws:ResourceTag/${tag}`]: tag === 'warden:project' ? project : environment } },
+            }),
+        ),
         new iam.PolicyStatement({
           sid: 'NoLooseningOfBackups',
           effect: iam.Effect.DENY,
@@ -123,7 +138,7 @@ export class WardenAdminRole extends Construct {
         // decrypting backups (the key policy adds MFA) and restoring key policies, on warden keys only
         new iam.PolicyStatement({
           sid: 'UseAndRestoreWardenKeys',
-          actions: ['kms:Decrypt', 'kms:PutKeyPolicy', 'kms:EnableKeyRotation', 'kms:DisableKeyRotation'],
+          actions: ['kms:Decrypt', 'kms:PutKeyPolicy', 'kms:EnableKeyRotation'],
           resources: [keys],
           conditions: wardenKeyTagConditions(props),
         }),

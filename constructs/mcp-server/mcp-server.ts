@@ -434,7 +434,6 @@ export class McpServer extends Construct {
     // the server id its callers bind their caller proofs to (lib/caller-proof): the REST API id,
     // which the agents' client reads from the URL it calls
     this.function.addEnvironment(RUNTIME_ENV.serverId, this.api.restApiId);
-    allowCallerProofs(this.network);
     addJsonRpcGatewayResponses(this.api);
     this.suppressApiFindings();
   }
@@ -585,28 +584,6 @@ export class McpServer extends Construct {
     }
     for (const pack of ['NIST.800.53.R5', 'PCI.DSS.321']) suppress(stage, { rule: `${pack}-APIGWAssociatedWithWAF`, reason: waf });
   }
-}
-
-/** Networks whose STS endpoint already lets caller proofs through (one statement per network). */
-const proofsAllowed = new WeakSet<WardenNetwork>();
-
-/**
- * The function executes its callers' presigned sts:GetCallerIdentity through the STS endpoint;
- * the request is the caller's (signed with the agent's credentials), so the endpoint policy must
- * admit it for the account's principals. GetCallerIdentity has no resource type: `*`.
- */
-function allowCallerProofs(network: WardenNetwork): void {
-  if (proofsAllowed.has(network)) return;
-  proofsAllowed.add(network);
-  network.stsEndpoint.addToPolicy(
-    new iam.PolicyStatement({
-      sid: 'CallerProofs',
-      principals: [new iam.AnyPrincipal()],
-      actions: ['sts:GetCallerIdentity'],
-      resources: ['*'],
-      conditions: { StringEquals: { 'aws:PrincipalAccount': Stack.of(network).account } },
-    }),
-  );
 }
 
 export type { ServerMetricName, ServerMetricOptions };

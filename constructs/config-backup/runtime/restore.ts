@@ -21,7 +21,7 @@ import {
   UpdateAssumeRolePolicyCommand,
   UpdateRoleCommand,
 } from '@aws-sdk/client-iam';
-import { DisableKeyRotationCommand, EnableKeyRotationCommand, type KMSClient, PutKeyPolicyCommand } from '@aws-sdk/client-kms';
+import { EnableKeyRotationCommand, type KMSClient, PutKeyPolicyCommand } from '@aws-sdk/client-kms';
 import { agentStatusTableName } from '../../../lib/config/deployment-names';
 import { canonicalJson } from './canonical-json';
 import type { PolicyRecord, RoleRecord } from './collect-iam';
@@ -43,7 +43,7 @@ export type RestoreCall =
   | { readonly service: 'iam'; readonly op: 'UntagRole'; readonly role: string; readonly keys: readonly string[] }
   | { readonly service: 'iam'; readonly op: 'CreatePolicyVersion'; readonly policyArn: string; readonly document: unknown }
   | { readonly service: 'kms'; readonly op: 'PutKeyPolicy'; readonly keyId: string; readonly policy: unknown }
-  | { readonly service: 'kms'; readonly op: 'EnableKeyRotation' | 'DisableKeyRotation'; readonly keyId: string }
+  | { readonly service: 'kms'; readonly op: 'EnableKeyRotation'; readonly keyId: string }
   | { readonly service: 'dynamodb'; readonly op: 'PutItem'; readonly table: string; readonly item: Record<string, AttributeValue> }
   | { readonly service: 'dynamodb'; readonly op: 'DeleteItem'; readonly table: string; readonly agent: string };
 
@@ -124,7 +124,9 @@ function planRole(role: string, before: RoleRecord, now: RoleRecord, add: (c: Re
 
 function planKey(keyId: string, before: KeyRecord, now: KeyRecord, add: (c: RestoreCall) => void, manual: { key: string; why: string }[], key: string): void {
   if (canonicalJson(before.policy) !== canonicalJson(now.policy)) add({ service: 'kms', op: 'PutKeyPolicy', keyId, policy: before.policy });
-  if (before.rotation !== now.rotation) add({ service: 'kms', op: before.rotation ? 'EnableKeyRotation' : 'DisableKeyRotation', keyId });
+  // rotation is only ever turned back on: a snapshot taken with it off is not a state to restore
+  if (before.rotation && !now.rotation) add({ service: 'kms', op: 'EnableKeyRotation', keyId });
+  if (!before.rotation && now.rotation) manual.push({ key, why: 'rotation was off in the snapshot and is on now; a restore never turns key rotation off' });
   if (before.keyState !== now.keyState) manual.push({ key, why: `key state ${now.keyState}, was ${before.keyState}: ${now.keyState === 'PendingDeletion' ? 'cancel the deletion (aws kms cancel-key-deletion) and enable the key' : 'change it with the KMS console or CLI'}` });
   if (canonicalJson(before.aliases) !== canonicalJson(now.aliases) || before.description !== now.description) manual.push({ key, why: `aliases or description changed; ${DEPLOY}` });
 }
@@ -158,8 +160,7 @@ export function describeCall(call: RestoreCall): string {
     case 'PutKeyPolicy':
       return `kms put-key-policy ${call.keyId}`;
     case 'EnableKeyRotation':
-    case 'DisableKeyRotation':
-      return `kms ${call.op === 'EnableKeyRotation' ? 'enable' : 'disable'}-key-rotation ${call.keyId}`;
+      return `kms enable-key-rotation ${call.keyId}`;
     case 'PutItem':
       return `dynamodb put-item ${call.table} agent=${call.item.agent?.S ?? '?'}`;
     case 'DeleteItem':
@@ -243,9 +244,6 @@ async function send(call: RestoreCall, { iam, kms, dynamodb }: RestoreClients): 
       return;
     case 'EnableKeyRotation':
       await kms.send(new EnableKeyRotationCommand({ KeyId: call.keyId }));
-      return;
-    case 'DisableKeyRotation':
-      await kms.send(new DisableKeyRotationCommand({ KeyId: call.keyId }));
       return;
     case 'PutItem':
       await dynamodb.send(new PutItemCommand({ TableName: call.table, Item: call.item }));

@@ -222,8 +222,8 @@ describe('McpServer', () => {
 
   it('lets callers\' presigned GetCallerIdentity through the STS endpoint, for principals of this account only', () => {
     const endpoint = template.toJSON().Resources[stack.getLogicalId(mcp.network.stsEndpoint.node.defaultChild as never)];
-    const proofs = (endpoint!.Properties.PolicyDocument.Statement as Array<Record<string, any>>).filter((st) => st.Sid === 'CallerProofs');
-    expect(proofs).toEqual([{ Sid: 'CallerProofs', Effect: 'Allow', Principal: { AWS: '*' }, Action: 'sts:GetCallerIdentity', Resource: '*', Condition: { StringEquals: { 'aws:PrincipalAccount': '123456789012' } } }]);
+    const proofs = (endpoint!.Properties.PolicyDocument.Statement as Array<Record<string, any>>).filter((st) => st.Action === 'sts:GetCallerIdentity');
+    expect(proofs).toEqual([{ Sid: 'WhoAmIOfThisAccount', Effect: 'Allow', Principal: { AWS: '*' }, Action: 'sts:GetCallerIdentity', Resource: '*', Condition: { StringEquals: { 'aws:PrincipalAccount': '123456789012' } } }]);
   });
 
   it('offers per-agent and whole-server metrics in the McpWarden namespace', () => {

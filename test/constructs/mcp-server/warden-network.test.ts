@@ -112,8 +112,7 @@ describe('WardenNetwork shared by the servers of a stack', () => {
   it.each(['execute-api', 'kms', 'logs'])('admits through the %s endpoint only principals of this account, on resources of this account', (name) => {
     const endpoint = endpointOf(name);
     expect(endpoint.Properties.PrivateDnsEnabled).toBe(true);
-    // (the servers add CallerProofs to the STS endpoint: sts:GetCallerIdentity, which has no resource; mcp-server.test.ts)
-    const statements = (endpoint.Properties.PolicyDocument.Statement as Statement[]).filter((st) => (st as { Sid?: string }).Sid !== 'CallerProofs');
+    const statements = endpoint.Properties.PolicyDocument.Statement as Statement[];
     expect(statements).toHaveLength(1);
     const [allow] = statements;
     expect(allow).toMatchObject({ Effect: 'Allow', Principal: { AWS: '*' }, Action: `${name}:*` });

@@ -11,17 +11,22 @@
  *   starts a release execution instead (the state machine's role is the only writer of the kill
  *   switch, so even a release goes through it).
  *
- * Deciding needs MFA: the decider policy of IncidentResponse requires `aws:MultiFactorAuthPresent`.
- * Pass `--mfa-serial` and `--mfa-code` and the CLI assumes `<project>-<environment>-warden-admin`
- * with them, or run it in a session of that role already opened with MFA.
+ * Every command that changes something (start, contain, dismiss, release, keep, drill) runs as the
+ * MFA-gated admin role `<project>-<environment>-warden-admin` (WardenAdminRole; its trust needs
+ * MFA at most an hour old), the only human principal IncidentDeciderPolicy lets start the state
+ * machine and answer its waits. Pass `--mfa-serial` and `--mfa-code` and the CLI assumes it, or run
+ * the CLI in a session of that role already opened with MFA; any other identity is refused before
+ * a call is made. `list`, `show` and `drill --status` only read, with whatever credentials can.
  */
 import { DynamoDBClient, GetItemCommand, ScanCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import { SFNClient, SendTaskSuccessCommand, StartExecutionCommand } from '@aws-sdk/client-sfn';
+import { randomBytes } from 'node:crypto';
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentity } from '@aws-sdk/types';
 import type { Command } from 'commander';
 import { DEFAULT_MANIFEST_FILE, loadManifest } from '../config';
 import { DRILL_AGENT, incidentsTableName, incidentStateMachineName, wardenAdminRoleName } from '../config/deployment-names';
+import { drillStatus, readDrills } from './drill-status';
 
 export interface IncidentClients {
   readonly sfn: SFNClient;
@@ -53,7 +58,7 @@ const realClients = (region: string, credentials?: AwsCredentialIdentity): Incid
   return { sfn: new SFNClient(options), dynamodb: new DynamoDBClient(options), sts: new STSClient(options) };
 };
 
-async function open(options: CommonOptions, deps: IncidentCliDeps) {
+async function open(options: CommonOptions, deps: IncidentCliDeps, writes = false) {
   const { manifest } = loadManifest(options.config);
   const region = options.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
   if (!region) throw new Error('no region: pass --region or set AWS_REGION');
@@ -72,6 +77,10 @@ async function open(options: CommonOptions, deps: IncidentCliDeps) {
     identity = await clients.sts.send(new GetCallerIdentityCommand({}));
   }
   const { project, environment } = manifest;
+  const admin = wardenAdminRoleName(project, environment);
+  if (writes && !isSessionOf(identity.Arn ?? '', admin)) {
+    throw new Error(`this command runs as the MFA-gated admin role ${admin}, not ${identity.Arn}: pass --mfa-serial and --mfa-code (the CLI assumes the role with them), or use a session of that role opened with MFA`);
+  }
   return {
     manifest,
     clients,
@@ -82,6 +91,12 @@ async function open(options: CommonOptions, deps: IncidentCliDeps) {
 }
 
 type Opened = Awaited<ReturnType<typeof open>>;
+
+/** `arn:<partition>:sts::<account>:assumed-role/<role>/<session>`: a session of that role. */
+function isSessionOf(arn: string, roleName: string): boolean {
+  const parts = arn.split(':');
+  return parts[2] === 'sts' && (parts[5] ?? '').split('/')[0] === 'assumed-role' && (parts[5] ?? '').split('/')[1] === roleName;
+}
 
 /** `inc-20261203T100000Z-inventory-agent-3f9a`: sortable, names the agent, at most 80 characters (StartExecution's limit). */
 export function incidentId(kind: 'inc' | 'drill', agent: string, now: Date, random: string): string {
@@ -125,7 +140,7 @@ export async function decide(ctx: Opened, id: string, decision: DecisionName, re
   throw new Error(`incident ${id}: cannot ${decision}: ${waiting}`);
 }
 
-const randomSuffix = () => Math.random().toString(16).slice(2, 6).padEnd(4, '0');
+const randomSuffix = () => randomBytes(2).toString('hex');
 
 function withCommon(command: Command): Command {
   return command
@@ -141,7 +156,7 @@ export function registerIncident(program: Command, deps: IncidentCliDeps = {}): 
 
   withCommon(incident.command('start').description('contain an agent now').argument('<agent>', 'the agent to contain').requiredOption('--reason <text>', 'why (recorded and notified)')).action(
     async (agent: string, options: CommonOptions & { reason: string }) => {
-      const ctx = await open(options, deps);
+      const ctx = await open(options, deps, true);
       checkAgent(ctx, agent);
       const id = incidentId('inc', agent, (deps.now ?? (() => new Date()))(), (deps.random ?? randomSuffix)());
       const arn = await startExecution(ctx, id, { mode: 'incident', agent, reason: options.reason, requestedBy: ctx.caller });
@@ -155,7 +170,7 @@ export function registerIncident(program: Command, deps: IncidentCliDeps = {}): 
     const items: Record<string, string>[] = [];
     let start: Record<string, AttributeValue> | undefined;
     do {
-      const page = await ctx.clients.dynamodb.send(new ScanCommand({ TableName: ctx.table, ExclusiveStartKey: start, ProjectionExpression: 'id, agent, #m, #s, startedAt, timeToContainSeconds, severity', ExpressionAttributeNames: { '#m': 'mode', '#s': 'status' } }));
+      const page = await ctx.clients.dynamodb.send(new ScanCommand({ TableName: ctx.table, ExclusiveStartKey: start, ProjectionExpression: 'id, #a, #m, #s, startedAt, timeToContainSeconds, severity', ExpressionAttributeNames: { '#a': 'agent', '#m': 'mode', '#s': 'status' } }));
       items.push(...(page.Items ?? []).map(plain));
       start = page.LastEvaluatedKey;
     } while (start);
@@ -181,21 +196,28 @@ export function registerIncident(program: Command, deps: IncidentCliDeps = {}): 
   for (const decision of Object.keys(DECISIONS) as DecisionName[]) {
     withCommon(incident.command(decision).description(`${decision} (answers the incident's pending decision; needs MFA)`).argument('<id>').requiredOption('--reason <text>', 'why (recorded and notified)')).action(
       async (id: string, options: CommonOptions & { reason: string }) => {
-        const ctx = await open(options, deps);
+        const ctx = await open(options, deps, true);
         out(await decide(ctx, id, decision, options.reason, deps));
       },
     );
   }
 
-  withCommon(program.command('drill').description(`run an incident-response drill: contain, verify, collect evidence, release (default agent: ${DRILL_AGENT}, no data access)`).argument('[agent]', 'the agent to drill', DRILL_AGENT)).action(
-    async (agent: string, options: CommonOptions) => {
-      const ctx = await open(options, deps);
+  withCommon(program.command('drill').description(`run an incident-response drill: contain, verify, collect evidence, release (default agent: ${DRILL_AGENT}, no data access); --status: are drills current`).argument('[agent]', 'the agent to drill', DRILL_AGENT))
+    .option('--status', 'start nothing: report the last successful drill and exit 1 when it is older than incidentResponse.drillEvery')
+    .action(async (agent: string, options: CommonOptions & { status?: boolean }) => {
+      if (options.status) {
+        const ctx = await open(options, deps);
+        const status = drillStatus(await readDrills(ctx.clients.dynamodb, ctx.table), ctx.manifest.incidentResponse.drillEvery, (deps.now ?? (() => new Date()))());
+        out(status.summary);
+        if (!status.current) process.exitCode = 1;
+        return;
+      }
+      const ctx = await open(options, deps, true);
       checkAgent(ctx, agent);
       if (agent !== DRILL_AGENT) process.stderr.write(`warning: drilling ${agent} contains it for real until the drill releases it (about a minute)\n`);
       const id = incidentId('drill', agent, (deps.now ?? (() => new Date()))(), (deps.random ?? randomSuffix)());
       const arn = await startExecution(ctx, id, { mode: 'drill', agent, reason: 'drill on demand', requestedBy: ctx.caller });
       out(`drill ${id}: started (${arn})`);
       out(`  result: npx warden incident show ${id}`);
-    },
-  );
+    });
 }

@@ -31,6 +31,8 @@ class Walker {
   private readonly path = new Set<object>();
   /** The detectors a number can trigger (card, SSN, phone) that this clearance must apply. */
   private readonly numberDetectors: readonly Detector[];
+  /** The detectors of values people split into groups (card, IBAN, SSN, phone). */
+  private readonly splitDetectors: readonly Detector[];
 
   constructor(
     private readonly clearance: string,
@@ -40,6 +42,7 @@ class Walker {
     private readonly depth: number,
   ) {
     this.numberDetectors = NUMBER_TYPES.filter((type) => hidden.has(type)).map((type) => DETECTORS[type]);
+    this.splitDetectors = SPLIT_TYPES.filter((type) => hidden.has(type)).map((type) => DETECTORS[type]);
   }
 
   /** `key`: the nearest enclosing object key, the only context a short value has (`"tax_id": "536221234"`). */
@@ -110,7 +113,57 @@ class Walker {
       const next = this.walk(items[i], key);
       if (next !== items[i]) (copy ??= items.slice())[i] = next;
     }
-    return copy ?? items;
+    return this.splitValues(items, copy, key) ?? copy ?? items;
+  }
+
+  /**
+   * A value split into array items (`["4111", "1111", "1111", "1111"]`, `[4111, 1111, …]`,
+   * IBAN groups) is one value to a reader: each run of short fragments is read as the groups
+   * of one text, joined by spaces (with the key as context), and every item a finding covers
+   * becomes its marker. Linear: each item joins at most one run, each run is read once.
+   */
+  private splitValues(items: readonly unknown[], copy: unknown[] | undefined, key: string | undefined): unknown[] | undefined {
+    if (items.length < 2 || this.splitDetectors.length === 0) return undefined;
+    let out = copy;
+    let runStart = -1;
+    for (let i = 0; i <= items.length; i++) {
+      const fragment = i < items.length && (out === undefined || out[i] === items[i]) ? fragmentOf(items[i]) : undefined;
+      if (fragment !== undefined && runStart < 0) runStart = i;
+      if (fragment === undefined && runStart >= 0) {
+        if (i - runStart >= 2) out = this.splitRun(items, runStart, i, out, key);
+        runStart = -1;
+      }
+    }
+    return out;
+  }
+
+  private splitRun(items: readonly unknown[], from: number, to: number, out: unknown[] | undefined, key: string | undefined): unknown[] | undefined {
+    const label = key === undefined ? '' : keyLabel(key);
+    let text = label === '' ? '' : `${label}: `;
+    const starts: number[] = [];
+    for (let i = from; i < to; i++) {
+      if (i > from) text += ' ';
+      starts.push(text.length);
+      text += fragmentOf(items[i])!;
+    }
+    if (!HAS_DIGIT.test(text)) return out;
+    for (const f of findSensitive(text, this.splitDetectors)) {
+      // items whose text the finding touches; one item alone was judged by walk() already
+      let first = -1;
+      let last = -1;
+      for (let k = 0; k < starts.length; k++) {
+        const end = starts[k]! + fragmentOf(items[from + k])!.length;
+        if (starts[k]! < f.end && end > f.start) {
+          if (first < 0) first = k;
+          last = k;
+        }
+      }
+      if (first < 0 || first === last) continue;
+      out ??= items.slice();
+      for (let k = first; k <= last; k++) out[from + k] = redactionMarker(f.type);
+      this.add(f.type);
+    }
+    return out;
   }
 
   private object(obj: Record<string, unknown>): Record<string, unknown> {
@@ -147,6 +200,17 @@ const CONTEXT_MAX = 120;
 /** The types a bare integer can be. */
 const NUMBER_TYPES: readonly RedactionType[] = ['card', 'ssn', 'phone'];
 const ALL_DIGITS = /^\d+$/;
+/** The types whose values are written in groups, so an array of the groups is the value. */
+const SPLIT_TYPES: readonly RedactionType[] = ['card', 'iban', 'ssn', 'phone'];
+/** A group of a split value: a few letters or digits of any script. */
+const FRAGMENT = /^[\p{L}\p{Nd}]{1,8}$/u;
+
+/** The text of an array item that may be one group of a split value, else undefined. */
+function fragmentOf(item: unknown): string | undefined {
+  if (typeof item === 'string') return FRAGMENT.test(item) ? item : undefined;
+  if (typeof item === 'number' && Number.isSafeInteger(item) && item >= 0 && item < 100_000_000) return String(item);
+  return undefined;
+}
 
 const HAS_DIGIT = /\d/;
 const labels = new Map<string, string>();

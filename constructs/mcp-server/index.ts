@@ -12,6 +12,7 @@ export { METRICS_NAMESPACE, agentMetric } from './server-metrics';
 export { AGENT_STATUS_TABLE, RATE_LIMIT_TABLE } from './runtime/table-schemas';
 export { RUNTIME_ENV } from './runtime/runtime-env';
 export { serverFunctionName, serverApiName, MCP_API_STAGE } from './server-names';
-export { allowCloudWatchLogs } from './log-encryption-key';
+export { allowCloudWatchLogs, logEncryptionKey } from './log-encryption-key';
+export type { LogEncryptionKeyProps } from './log-encryption-key';
 export { DnsFirewall, wardenServiceDomains } from './dns-firewall';
 export type { DnsFirewallProps } from './dns-firewall';

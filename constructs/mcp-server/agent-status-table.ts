@@ -14,6 +14,7 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
+import { defaultRemovalPolicy, isEphemeralEnvironment } from '../data-plane/retention';
 import { agentStatusTableName } from '../../lib/config/deployment-names';
 import { wardenRoleNamePattern } from '../agent-identity';
 import { suppress } from '../compliance';
@@ -52,7 +53,6 @@ export const AGENT_STATUS_WRITE_ACTIONS: readonly string[] = [
 /** `<project>-<environment>-agent-status` (lib/config, so the backup runtime and the CLI name it too). */
 export { agentStatusTableName };
 
-const EPHEMERAL = new Set(['dev', 'test', 'sandbox']);
 
 export class AgentStatusTable extends Construct {
   public readonly table: dynamodb.Table;
@@ -64,8 +64,8 @@ export class AgentStatusTable extends Construct {
   constructor(scope: Construct, id: string, props: AgentStatusTableProps) {
     super(scope, id);
     const { project, environment } = props;
-    const ephemeral = EPHEMERAL.has(environment);
-    const removalPolicy = props.removalPolicy ?? (ephemeral ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN);
+    const ephemeral = isEphemeralEnvironment(environment);
+    const removalPolicy = props.removalPolicy ?? defaultRemovalPolicy(environment);
     const stack = Stack.of(this);
     this.tableName = agentStatusTableName(project, environment);
     this.encryptionKey = new kms.Key(this, 'Key', {

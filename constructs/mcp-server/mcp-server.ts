@@ -25,6 +25,7 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { defaultRemovalPolicy, isEphemeralEnvironment } from '../data-plane/retention';
 import { injectionSettings, type Manifest, type ServerSpec } from '../../lib/config/schema';
 import { AccessModel } from '../../lib/policy/access-model';
 import { readTeamPolicies } from '../../lib/policy/team-policies';
@@ -39,7 +40,7 @@ import { addJsonRpcGatewayResponses, addMethodNotAllowed } from './json-rpc-edge
 import { AGENT_STATUS_TABLE, RATE_LIMIT_TABLE } from './runtime/table-schemas';
 import { RUNTIME_ENV } from './runtime/runtime-env';
 import { serverMetric, type ServerMetricName, type ServerMetricOptions } from './server-metrics';
-import { allowCloudWatchLogs } from './log-encryption-key';
+import { logEncryptionKey } from './log-encryption-key';
 import { WardenNetwork } from './warden-network';
 import { MCP_API_STAGE, serverApiName, serverFunctionName } from './server-names';
 
@@ -126,8 +127,6 @@ const STAGE_NAME = MCP_API_STAGE;
 export const CEDAR_WASM = join(dirname(require.resolve('@cedar-policy/cedar-wasm/nodejs')), 'cedar_wasm_bg.wasm');
 /** The methods API Gateway routes: POST reaches the function, the others the 405 of `ANY /mcp`. */
 const HTTP_METHODS = ['POST', 'GET', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'] as const;
-/** Throw-away environments whose data need not survive `cdk destroy`. */
-const EPHEMERAL = new Set(['dev', 'test', 'sandbox']);
 
 export class McpServer extends Construct {
   public readonly serverName: string;
@@ -176,8 +175,8 @@ export class McpServer extends Construct {
     const roleNames = this.agents.map((a) => agentRoleNames(project, environment, a));
     this.callerAdmission = props.callerAdmission ?? chooseCallerAdmission(roleNames.map((n) => n.caller), roleNames.map((n) => n.data));
     const stack = Stack.of(this);
-    const ephemeral = EPHEMERAL.has(environment);
-    const removalPolicy = props.removalPolicy ?? (ephemeral ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN);
+    const ephemeral = isEphemeralEnvironment(environment);
+    const removalPolicy = props.removalPolicy ?? defaultRemovalPolicy(environment);
     const retention = props.logRetention ?? logs.RetentionDays.ONE_YEAR;
 
     this.encryptionKey = props.encryptionKey ?? this.createKey(spec, removalPolicy);
@@ -548,14 +547,8 @@ export class McpServer extends Construct {
   }
 
   private createKey(spec: ServerSpec, removalPolicy: RemovalPolicy): kms.Key {
-    const key = new kms.Key(this, 'Key', {
-      description: `mcp-warden ${this.manifest.project}-${this.manifest.environment}: logs and tables of MCP server ${spec.name}`,
-      enableKeyRotation: true,
-      removalPolicy,
-    });
     // CloudWatch Logs encrypts this server's log groups (and only log groups of this account/region)
-    allowCloudWatchLogs(key);
-    return key;
+    return logEncryptionKey(this, 'Key', { description: `mcp-warden ${this.manifest.project}-${this.manifest.environment}: logs and tables of MCP server ${spec.name}`, removalPolicy });
   }
 
   private createTable(id: string, partitionKey: string, removalPolicy: RemovalPolicy, ephemeral: boolean, ttl?: string): dynamodb.Table {

@@ -16,3 +16,7 @@ export { allowCloudWatchLogs, logEncryptionKey } from './log-encryption-key';
 export type { LogEncryptionKeyProps } from './log-encryption-key';
 export { DnsFirewall, wardenServiceDomains } from './dns-firewall';
 export type { DnsFirewallProps } from './dns-firewall';
+export { ApiGatewayCloudWatchRole, StageExecutionLogs, executionLogGroupName } from './api-execution-logging';
+export type { ExecutionLogging, StageExecutionLogsProps } from './api-execution-logging';
+export { AgentStatusBackup } from './agent-status-backup';
+export type { AgentStatusBackupOptions, AgentStatusBackupProps } from './agent-status-backup';

@@ -33,6 +33,7 @@ import { accountBoundServicePrincipal, agentRoleNames, SERVER_ACCESS_TAG_VALUE, 
 import { suppress } from '../compliance';
 import { datasetTableName } from '../data-plane';
 import { accessLogFormat } from './access-log-format';
+import { type ExecutionLogging, StageExecutionLogs } from './api-execution-logging';
 import { apiResourcePolicy, type CallerAdmission, chooseCallerAdmission } from './caller-admission';
 import { writeHandlerEntry } from './handler-entry';
 import { addJsonRpcGatewayResponses, addMethodNotAllowed } from './json-rpc-edge';
@@ -108,6 +109,14 @@ export interface McpServerProps {
   readonly permissionsBoundary?: iam.IManagedPolicy;
   /** @default - RETAIN, or DESTROY for dev/test/sandbox environments */
   readonly removalPolicy?: RemovalPolicy;
+  /**
+   * API Gateway execution logs of the stage (errors only, never bodies), in a KMS-encrypted log
+   * group kept like the others. They need the account's API Gateway CloudWatch role, one setting
+   * per account and region: 'create' makes it here (once per stack, `ApiGatewayCloudWatchRole`);
+   * 'existing' relies on the one the account already has (another stack or shard); 'off' logs none.
+   * @default 'create'
+   */
+  readonly executionLogging?: ExecutionLogging;
 }
 
 /** Where an agent's caller role may send requests. */
@@ -137,6 +146,8 @@ export class McpServer extends Construct {
   public readonly encryptionKey: kms.IKey;
   public readonly logGroup: logs.LogGroup;
   public readonly accessLogGroup: logs.LogGroup;
+  /** The stage's execution log group (and the account role, if created here), unless execution logging is off. */
+  public readonly executionLogs?: StageExecutionLogs;
   /** Agents the API admits: those granted at least one tool on this server. */
   public readonly agents: readonly string[];
   /** Whether the policies list the agents' role ARNs or match them by name pattern and tag. */
@@ -386,6 +397,7 @@ export class McpServer extends Construct {
     }
 
     // ---- API
+    const executionLogging = props.executionLogging ?? 'create';
     this.api = new apigw.RestApi(this, 'Api', {
       restApiName: serverApiName(project, environment, spec.name),
       description: `mcp-warden ${project}-${environment}: MCP server ${spec.name} (private, IAM auth)`,
@@ -401,10 +413,16 @@ export class McpServer extends Construct {
         throttlingRateLimit: props.throttlingRateLimit ?? 50,
         throttlingBurstLimit: props.throttlingBurstLimit ?? 100,
         metricsEnabled: true,
+        // errors only; bodies never (they hold agents' arguments and unredacted tool results)
+        ...(executionLogging === 'off' ? {} : { loggingLevel: apigw.MethodLoggingLevel.ERROR }),
+        dataTraceEnabled: false,
       },
       disableExecuteApiEndpoint: false,
     });
     Tags.of(this.api).add('warden:server', spec.name);
+    if (executionLogging !== 'off') {
+      this.executionLogs = new StageExecutionLogs(this, 'ExecutionLogs', { api: this.api, stageName: STAGE_NAME, logging: executionLogging, encryptionKey: this.encryptionKey, retention, removalPolicy });
+    }
     const messageModel = this.api.addModel('JsonRpcMessage', {
       contentType: 'application/json',
       modelName: 'JsonRpcMessage',
@@ -434,7 +452,7 @@ export class McpServer extends Construct {
     // which the agents' client reads from the URL it calls
     this.function.addEnvironment(RUNTIME_ENV.serverId, this.api.restApiId);
     addJsonRpcGatewayResponses(this.api);
-    this.suppressApiFindings();
+    this.suppressApiFindings(executionLogging);
   }
 
   /** The URL agents connect to (`SigV4StreamableHTTPClientTransport(new URL(url))`). */
@@ -546,7 +564,7 @@ export class McpServer extends Construct {
     });
   }
 
-  private suppressApiFindings(): void {
+  private suppressApiFindings(executionLogging: ExecutionLogging): void {
     const stage = this.api.deploymentStage;
     for (const verb of ['POST', 'ANY']) {
       suppress(this.api.root.getResource(MCP_PATH)!.node.findChild(verb), {
@@ -562,10 +580,10 @@ export class McpServer extends Construct {
         'The access log is one JSON object per request; the rule parses the format template, which holds $context.error.messageString unquoted because API Gateway writes that variable already quoted and escaped (a quoted $context.error.message would break the JSON when a message holds a double quote).',
     });
     const executionLogs =
-      'Every request is access-logged (caller ARN, status, latency) to a KMS-encrypted log group and the function writes an audit event per call; execution logging would need an account-wide API Gateway CloudWatch role outside this stack.';
-    suppress(stage, { rule: 'AwsSolutions-APIG6', reason: executionLogs });
+      "Execution logging was turned off (executionLogging: 'off'); every request is still access-logged (caller ARN, status, latency, integration and authorization errors) to a KMS-encrypted log group and the function writes an audit event per call.";
+    if (executionLogging === 'off') suppress(stage, { rule: 'AwsSolutions-APIG6', reason: executionLogs });
     for (const pack of ['NIST.800.53.R5', 'PCI.DSS.321', 'HIPAA.Security']) {
-      suppress(stage, { rule: `${pack}-APIGWExecutionLoggingEnabled`, reason: executionLogs });
+      if (executionLogging === 'off') suppress(stage, { rule: `${pack}-APIGWExecutionLoggingEnabled`, reason: executionLogs });
       suppress(stage, {
         rule: `${pack}-APIGWCacheEnabledAndEncrypted`,
         reason: 'MCP responses are per agent and per call (and may carry redacted data); caching them could serve one agent another agent\'s result, so caching stays off.',

@@ -3,6 +3,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { Command } from 'commander';
 import { adminRoleArn, assumeAdminRole } from '../../../lib/cli/admin-session';
 import { registerBackup } from '../../../lib/cli/backup';
+import { registerIncident } from '../../../lib/cli/incident';
 
 /** The full `--help` text of `warden <path...>`, as commander prints it (help text added after included). */
 function helpOf(register: (program: Command) => void, path: readonly string[]): string {
@@ -64,6 +65,12 @@ describe('the admin role in the CLI', () => {
 
   it('`warden backup restore --help` says nothing changes without --apply', () => {
     expect(helpOf((p) => registerBackup(p), ['backup', 'restore'])).toMatch(/--apply\s+make the changes \(default: only show them\)/);
+  });
+
+  it.each([['release'], ['keep'], ['contain'], ['dismiss'], ['start']])('`warden incident %s --help` says it needs the MFA-gated admin role', (name) => {
+    const help = helpOf((p) => registerIncident(p), ['incident', name]);
+    expect(help).toContain(`\`warden incident ${name}\` needs the MFA-gated admin role <project>-<environment>-warden-admin`);
+    expect(help).toMatch(/--mfa-serial <arn>/);
   });
 
   it('`warden backup list --help` does not claim it needs the admin role (it reads the index only)', () => {

@@ -23,6 +23,7 @@ import { writeHandlerEntry } from '../constructs/mcp-server/handler-entry';
 import { CEDAR_WASM } from '../constructs/mcp-server/mcp-server';
 import { sampleData } from '../examples/shop/sample-data';
 import { loadManifest } from '../lib/config';
+import { precomputeDecisions } from '../lib/policy/precompute-decisions';
 import { readTeamPolicies } from '../lib/policy/team-policies';
 import { CallerProofs } from '../test/support/sts/caller-proofs';
 import { FakeSts } from '../test/support/sts/fake-sts';
@@ -58,7 +59,10 @@ export async function run(): Promise<object[]> {
   const { manifest, dir } = loadManifest(join(ROOT, 'warden.config.yaml'));
   const spec = manifest.servers.find((s) => s.name === SERVER)!;
   const outDir = join(ROOT, 'node_modules', '.cache', 'mcp-warden-bench', `lambda-${process.pid}`);
-  const entry = writeHandlerEntry(join(outDir, 'entry'), { manifest, server: SERVER, toolModule: join(dir, spec.entry), extraPolicies: readTeamPolicies(manifest, dir) });
+  const extraPolicies = readTeamPolicies(manifest, dir);
+  // as McpServer writes it: with Cedar's decisions for the server computed here, at "synth"
+  const decisions = process.env.BENCH_LAMBDA_NO_TABLE ? undefined : precomputeDecisions(manifest, { server: SERVER, extraPolicies });
+  const entry = writeHandlerEntry(join(outDir, 'entry'), { manifest, server: SERVER, toolModule: join(dir, spec.entry), extraPolicies, decisions });
   const bundle = join(outDir, 'asset', 'index.js');
   // McpServer's bundling options (constructs/mcp-server/mcp-server.ts), on this machine's Node
   const built = await build({
@@ -128,7 +132,9 @@ export async function run(): Promise<object[]> {
         body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'get_order', arguments: { orderId: order.id } } }),
         requestContext: { requestId: `cold-${i}`, apiId: SERVER_ID, stage: 'v1', identity: { userArn: caller, sourceIp: '10.0.1.20' } },
       };
-      const child = exec(process.execPath, ['-e', CHILD], { env, cwd: ROOT, maxBuffer: 16 * 1024 * 1024 });
+      // BENCH_LAMBDA_PROF=<dir>: a CPU profile of each cold start
+      const prof = process.env.BENCH_LAMBDA_PROF ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_LAMBDA_PROF}`] : [];
+      const child = exec(process.execPath, [...prof, '-e', CHILD], { env, cwd: ROOT, maxBuffer: 16 * 1024 * 1024 });
       child.child.stdin!.end(JSON.stringify(event));
       const line = (await child).stdout.split('\n').find((l) => l.startsWith('RESULT '));
       const result = JSON.parse(line!.slice('RESULT '.length)) as { moduleLoadMs: number; firstCallMs: number; statusCode: number; body: string };

@@ -28,6 +28,7 @@ import { Construct } from 'constructs';
 import { defaultRemovalPolicy, isEphemeralEnvironment } from '../data-plane/retention';
 import { injectionSettings, type Manifest, type ServerSpec } from '../../lib/config/schema';
 import { AccessModel } from '../../lib/policy/access-model';
+import { precomputeDecisions } from '../../lib/policy/precompute-decisions';
 import { readTeamPolicies } from '../../lib/policy/team-policies';
 import { accountBoundServicePrincipal, agentRoleNames, SERVER_ACCESS_TAG_VALUE, serverAccessTag, serverFunctionRoleName, ServerRoleBoundary, SESSION_TAG_SERVER, wardenRoleNamePattern } from '../agent-identity';
 import { suppress } from '../compliance';
@@ -323,7 +324,9 @@ export class McpServer extends Construct {
     const extraPolicies = readTeamPolicies(manifest, props.manifestDir);
     // NodejsFunction bundles entries under the project root only (the folder of cdk.json and the lockfile)
     const entryDir = join(process.cwd(), 'node_modules', '.cache', 'mcp-warden', `${Names.uniqueId(Stack.of(this))}-${Names.uniqueId(this)}`);
-    const entry = writeHandlerEntry(entryDir, { manifest, server: spec.name, toolModule, extraPolicies });
+    // Cedar's every decision for this server, so the Lambda answers without loading cedar-wasm
+    const decisions = precomputeDecisions(manifest, { server: spec.name, extraPolicies });
+    const entry = writeHandlerEntry(entryDir, { manifest, server: spec.name, toolModule, extraPolicies, decisions });
 
     this.function = new nodejs.NodejsFunction(this, 'Function', {
       // named, so the trail's data events and metric filters can find it from another stack

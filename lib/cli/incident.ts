@@ -25,6 +25,7 @@ import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk
 import type { AwsCredentialIdentity } from '@aws-sdk/types';
 import type { Command } from 'commander';
 import { DEFAULT_MANIFEST_FILE, loadManifest } from '../config';
+import { adminRoleHelp } from './admin-session';
 import { DRILL_AGENT, incidentsTableName, incidentStateMachineName, wardenAdminRoleName } from '../config/deployment-names';
 import { drillStatus, readDrills } from './drill-status';
 
@@ -154,7 +155,7 @@ export function registerIncident(program: Command, deps: IncidentCliDeps = {}): 
   const out = (line: string) => process.stdout.write(`${line}\n`);
   const incident = program.command('incident').description('contain an agent, list and show incidents, decide (contain, dismiss, release, keep)');
 
-  withCommon(incident.command('start').description('contain an agent now').argument('<agent>', 'the agent to contain').requiredOption('--reason <text>', 'why (recorded and notified)')).action(
+  withCommon(incident.command('start').description('contain an agent now').argument('<agent>', 'the agent to contain').requiredOption('--reason <text>', 'why (recorded and notified)')).addHelpText('after', adminRoleHelp('`warden incident start`')).action(
     async (agent: string, options: CommonOptions & { reason: string }) => {
       const ctx = await open(options, deps, true);
       checkAgent(ctx, agent);
@@ -194,7 +195,7 @@ export function registerIncident(program: Command, deps: IncidentCliDeps = {}): 
   });
 
   for (const decision of Object.keys(DECISIONS) as DecisionName[]) {
-    withCommon(incident.command(decision).description(`${decision} (answers the incident's pending decision; needs MFA)`).argument('<id>').requiredOption('--reason <text>', 'why (recorded and notified)')).action(
+    withCommon(incident.command(decision).description(`${decision} (answers the incident's pending decision; needs MFA)`).argument('<id>').requiredOption('--reason <text>', 'why (recorded and notified)')).addHelpText('after', adminRoleHelp(`\`warden incident ${decision}\``)).action(
       async (id: string, options: CommonOptions & { reason: string }) => {
         const ctx = await open(options, deps, true);
         out(await decide(ctx, id, decision, options.reason, deps));
@@ -204,6 +205,7 @@ export function registerIncident(program: Command, deps: IncidentCliDeps = {}): 
 
   withCommon(program.command('drill').description(`run an incident-response drill: contain, verify, collect evidence, release (default agent: ${DRILL_AGENT}, no data access); --status: are drills current`).argument('[agent]', 'the agent to drill', DRILL_AGENT))
     .option('--status', 'start nothing: report the last successful drill and exit 1 when it is older than incidentResponse.drillEvery')
+    .addHelpText('after', adminRoleHelp('`warden drill` (without --status)'))
     .action(async (agent: string, options: CommonOptions & { status?: boolean }) => {
       if (options.status) {
         const ctx = await open(options, deps);

@@ -31,7 +31,7 @@ class Walker {
   private readonly path = new Set<object>();
   /** The detectors a number can trigger (card, SSN, phone) that this clearance must apply. */
   private readonly numberDetectors: readonly Detector[];
-  /** The detectors of values people split into groups (card, IBAN, SSN, phone). */
+  /** The detectors of values people split into groups (card, IBAN, SSN). */
   private readonly splitDetectors: readonly Detector[];
 
   constructor(
@@ -118,49 +118,42 @@ class Walker {
 
   /**
    * A value split into array items (`["4111", "1111", "1111", "1111"]`, `[4111, 1111, …]`,
-   * IBAN groups) is one value to a reader: each run of short fragments is read as the groups
-   * of one text, joined by spaces (with the key as context), and every item a finding covers
-   * becomes its marker. Linear: each item joins at most one run, each run is read once.
+   * IBAN or SSN groups) is one value to a reader. An array made only of short fragments
+   * (a few letters or digits each, at most MAX_SPLIT_ITEMS) is read as the groups of one text,
+   * joined by spaces with the key as context. A card or SSN counts only when it is the whole
+   * array (a list of quantities or zip codes is not read into one); an IBAN, whose country code
+   * and mod-97 check make it unmistakable, anywhere in it. Items a finding covers become its marker.
    */
   private splitValues(items: readonly unknown[], copy: unknown[] | undefined, key: string | undefined): unknown[] | undefined {
-    if (items.length < 2 || this.splitDetectors.length === 0) return undefined;
-    let out = copy;
-    let runStart = -1;
-    for (let i = 0; i <= items.length; i++) {
-      const fragment = i < items.length && (out === undefined || out[i] === items[i]) ? fragmentOf(items[i]) : undefined;
-      if (fragment !== undefined && runStart < 0) runStart = i;
-      if (fragment === undefined && runStart >= 0) {
-        if (i - runStart >= 2) out = this.splitRun(items, runStart, i, out, key);
-        runStart = -1;
-      }
-    }
-    return out;
+    if (items.length < 2 || items.length > MAX_SPLIT_ITEMS || copy !== undefined || this.splitDetectors.length === 0) return undefined;
+    for (const item of items) if (fragmentOf(item) === undefined) return undefined;
+    return this.splitRun(items, 0, items.length, undefined, key);
   }
 
   private splitRun(items: readonly unknown[], from: number, to: number, out: unknown[] | undefined, key: string | undefined): unknown[] | undefined {
     const label = key === undefined ? '' : keyLabel(key);
     let text = label === '' ? '' : `${label}: `;
     const starts: number[] = [];
+    const ends: number[] = [];
     for (let i = from; i < to; i++) {
       if (i > from) text += ' ';
       starts.push(text.length);
       text += fragmentOf(items[i])!;
+      ends.push(text.length);
     }
     if (!HAS_DIGIT.test(text)) return out;
+    // findings come sorted and disjoint: one pointer over the items keeps this linear
+    let k = 0;
     for (const f of findSensitive(text, this.splitDetectors)) {
+      while (k < ends.length && ends[k]! <= f.start) k++;
       // items whose text the finding touches; one item alone was judged by walk() already
-      let first = -1;
-      let last = -1;
-      for (let k = 0; k < starts.length; k++) {
-        const end = starts[k]! + fragmentOf(items[from + k])!.length;
-        if (starts[k]! < f.end && end > f.start) {
-          if (first < 0) first = k;
-          last = k;
-        }
-      }
-      if (first < 0 || first === last) continue;
+      const first = k;
+      let last = k - 1;
+      while (last + 1 < starts.length && starts[last + 1]! < f.end) last++;
+      if (first >= starts.length || last <= first) continue;
+      if (f.type !== 'iban' && (first !== 0 || last !== starts.length - 1)) continue;
       out ??= items.slice();
-      for (let k = first; k <= last; k++) out[from + k] = redactionMarker(f.type);
+      for (let j = first; j <= last; j++) out[from + j] = redactionMarker(f.type);
       this.add(f.type);
     }
     return out;
@@ -201,7 +194,9 @@ const CONTEXT_MAX = 120;
 const NUMBER_TYPES: readonly RedactionType[] = ['card', 'ssn', 'phone'];
 const ALL_DIGITS = /^\d+$/;
 /** The types whose values are written in groups, so an array of the groups is the value. */
-const SPLIT_TYPES: readonly RedactionType[] = ['card', 'iban', 'ssn', 'phone'];
+const SPLIT_TYPES: readonly RedactionType[] = ['card', 'iban', 'ssn'];
+/** A card has at most 19 digits, an IBAN 34 characters: more items than this are a list. */
+const MAX_SPLIT_ITEMS = 34;
 /** A group of a split value: a few letters or digits of any script. */
 const FRAGMENT = /^[\p{L}\p{Nd}]{1,8}$/u;
 

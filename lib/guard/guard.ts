@@ -65,7 +65,7 @@ function requestFields(request: RequestInfo): Pick<AuditRecord, 'requestId' | 'm
 export function createGuard(options: GuardOptions): Guard {
   const { manifest, adapters } = options;
   const now = adapters.now ?? Date.now;
-  const authorizer = createAuthorizer(manifest, { extraPolicies: options.extraPolicies });
+  const authorizer = createAuthorizer(manifest, { extraPolicies: options.extraPolicies, decisions: options.decisions });
   const policy = redactionPolicy(manifest);
   const resolvePrincipal = options.resolvePrincipal ?? principalResolver(manifest);
   const adapterTimeoutMs = options.adapterTimeoutMs ?? ADAPTER_TIMEOUT_MS;

@@ -145,7 +145,9 @@ export function createMcpHandler(options: McpHandlerOptions): McpHandler {
 
     const server = catalog.get(call.server);
     if (!server) {
-      return jsonRpcError(404, JSON_RPC.SERVER_ERROR, `Unknown MCP server "${call.server}": this endpoint serves ${[...catalog.keys()].join(', ')}`);
+      // the name comes from the client's URL: quoted bounded and redacted, and the refusal audited
+      guard.auditRefusal(info('-'), `http 404: unknown MCP server "${call.server.slice(0, 128)}"`);
+      return redactedRefusal(jsonRpcError(404, JSON_RPC.SERVER_ERROR, `Unknown MCP server "${call.server.slice(0, 128)}": this endpoint serves ${[...catalog.keys()].join(', ')}`));
     }
     const httpProblem = checkHttp(call.request, maxBodyBytes, { version: false });
     if (httpProblem) {
@@ -399,6 +401,8 @@ const INTERNALS = /\bat [\w.<>]+ \(|\/work\/|\/tmp\/|\/var\/task|node_modules|\.
  * naming only the request id; the original goes to the log.
  */
 function safeSdkBody(body: string, requestId: string, logger: ToolLogger, redactError: (text: string) => string): string {
+  // a body without the text "error" in quotes has no error member (the SDK writes keys plainly): a result is passed on unparsed
+  if (!body.includes('"error"')) return body;
   let parsed: { error?: { code?: unknown; message?: unknown; data?: unknown } } | undefined;
   try {
     parsed = JSON.parse(body) as typeof parsed;

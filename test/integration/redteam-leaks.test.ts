@@ -96,3 +96,21 @@ describe('nothing hidden leaves the dev server in refusals of raw requests', () 
     expect({ wire: exposedSecrets(out.wire, HIDDEN), audit: exposedSecrets(out.audit, HIDDEN), logs: exposedSecrets(out.logs, HIDDEN) }).toEqual({ wire: [], audit: [], logs: [] });
   });
 });
+
+/** Paths: a server name the client made up is quoted in the refusal, which is audited like any request. */
+describe('nothing hidden leaves the dev server in refusals of unknown paths, and each is audited once', () => {
+  it.each([
+    ['an unknown server named with a card', `/mcp/${encodeURIComponent(CARD)}`],
+    ['an unknown server named with a glued card', `/mcp/x-${SECRETS.card}`],
+    ['a path outside /mcp carrying a card', `/${SECRETS.card}`],
+  ])('%s', async (_name, path) => {
+    const out = await leftTheServer(async () => {
+      const response = await fetch(new URL(path, dev.url), { method: 'POST', headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' }, body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'ping' }) });
+      wire.push(`${response.status}\n${await response.text()}`);
+    });
+    expect(out.wire).toMatch(/^404/);
+    expect({ wire: exposedSecrets(out.wire, HIDDEN), audit: exposedSecrets(out.audit, HIDDEN) }).toEqual({ wire: [], audit: [] });
+    expect(JSON.parse(out.audit)).toHaveLength(1);
+  });
+});
+

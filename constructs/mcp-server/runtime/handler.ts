@@ -11,7 +11,7 @@
  * agent or refuses with 403. Responses never carry stack traces or file paths: unexpected errors
  * become a JSON-RPC internal error naming only the request id.
  */
-import { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
+import type { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { STSClient } from '@aws-sdk/client-sts';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -21,14 +21,15 @@ import { injectionSettings, type Manifest } from '../../../lib/config/schema';
 import { createGuard } from '../../../lib/guard/guard';
 import { principalResolver } from '../../../lib/guard/identify';
 import { jsonLinesAuditSink } from '../../../lib/guard/audit-sinks';
+import { lineBuffer } from '../../../lib/guard/line-buffer';
 import { emfMetricsSink } from '../../../lib/guard/metrics-emf';
 import type { AuditSink, InjectionEngine, MetricsSink } from '../../../lib/guard/contract';
+import type { DecisionTable } from '../../../lib/policy/decision-table';
 import { createMcpHandler } from '../../../lib/runtime/mcp-handler';
 import { JSON_RPC, jsonRpcError } from '../../../lib/runtime/json-rpc-errors';
 import type { HttpResponseLike } from '../../../lib/runtime/http-types';
 import { jsonLogger, leastClearedLogger, type ToolLogger } from '../../../lib/runtime/tool-logger';
 import { DynamoAgentStatusStore } from './agent-status-store';
-import { BedrockGuardrailScreen } from './bedrock-guardrail-screen';
 import { DataRoleCredentials } from './data-role-credentials';
 import { defaultDocumentClient, DynamoDatasetFactory, type CredentialsProvider } from './dynamo-dataset-factory';
 import { CallerProofVerifier, type ProofVerdict } from './caller-proof-verifier';
@@ -45,6 +46,8 @@ export interface LambdaHandlerOptions {
   /** The server's tool module export (`defineTools(...)`). */
   readonly tools: unknown;
   readonly extraPolicies?: readonly string[];
+  /** Cedar's decisions for this server, computed at synth (inlined by the entry). @default - Cedar evaluates */
+  readonly decisions?: DecisionTable;
   /** @default process.env */
   readonly env?: NodeJS.ProcessEnv;
   /** SDK clients and sinks; tests inject them. @default - real clients in the Lambda's region, stdout sinks */
@@ -78,6 +81,8 @@ export function createLambdaHandler(options: LambdaHandlerOptions): LambdaHandle
     throw new Error(`this bundle serves "${server}" but ${RUNTIME_ENV.server} says "${env[RUNTIME_ENV.server]}"; redeploy the stack`);
   }
   const stdout = (line: string) => void process.stdout.write(line);
+  // audit and EMF lines are written in one call when the invocation's answer is ready
+  const records = lineBuffer(stdout);
   const rawLogger = options.logger ?? jsonLogger({ write: stdout });
   // the handler's own lines are redacted like the runtime's (createMcpHandler wraps its copy)
   const logger = leastClearedLogger(rawLogger, manifest);
@@ -101,14 +106,15 @@ export function createLambdaHandler(options: LambdaHandlerOptions): LambdaHandle
   const guard = createGuard({
     manifest,
     extraPolicies: options.extraPolicies,
+    decisions: options.decisions,
     resolvePrincipal,
     onContained: (agent) => forgetAgent(agent),
     adapters: {
       injectionEngine: injectionEngineOf(manifest, options.clients?.bedrock),
       status: new DynamoAgentStatusStore({ client: dynamodb, tableName: required(RUNTIME_ENV.agentStatusTable) }),
       rateLimiter: new DynamoRateLimiter({ client: dynamodb, tableName: required(RUNTIME_ENV.rateLimitTable) }),
-      audit: options.audit ?? jsonLinesAuditSink(stdout),
-      metrics: options.metrics ?? emfMetricsSink(stdout),
+      audit: options.audit ?? jsonLinesAuditSink(records.write),
+      metrics: options.metrics ?? emfMetricsSink(records.write),
       now: options.now,
     },
   });
@@ -136,7 +142,7 @@ export function createLambdaHandler(options: LambdaHandlerOptions): LambdaHandle
     deadlineMs: 25_000,
   });
 
-  return async (event) => {
+  const serve = async (event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => {
     // fields API Gateway types as strings can be null or absent (test consoles, other integrations)
     const requestId = text(event.requestContext?.requestId) ?? 'unknown';
     try {
@@ -171,6 +177,14 @@ export function createLambdaHandler(options: LambdaHandlerOptions): LambdaHandle
     } catch (err) {
       logger.error('unhandled error', { requestId, error: err });
       return toProxyResult(jsonRpcError(500, JSON_RPC.INTERNAL_ERROR, `Internal error (request id ${requestId})`));
+    }
+  };
+  return async (event) => {
+    try {
+      return await serve(event);
+    } finally {
+      // before Lambda freezes the process: this invocation's audit and metric lines, in one write
+      records.flush();
     }
   };
 }
@@ -275,5 +289,10 @@ function toProxyResult(response: HttpResponseLike): APIGatewayProxyResult {
 function injectionEngineOf(manifest: Manifest, client: BedrockRuntimeClient | undefined): InjectionEngine | undefined {
   const settings = injectionSettings(manifest.guard);
   if (settings.engine !== 'bedrock-guardrails' || !settings.bedrock) return undefined;
-  return new BedrockGuardrailScreen({ client: client ?? new BedrockRuntimeClient({}), guardrailId: settings.bedrock.guardrailId, guardrailVersion: settings.bedrock.guardrailVersion });
+  // loaded only when the manifest uses it: the Bedrock client is not free to load on a cold start
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  const { BedrockGuardrailScreen } = require('./bedrock-guardrail-screen') as typeof import('./bedrock-guardrail-screen');
+  const bedrock = client ?? new (require('@aws-sdk/client-bedrock-runtime') as typeof import('@aws-sdk/client-bedrock-runtime')).BedrockRuntimeClient({});
+  /* eslint-enable @typescript-eslint/no-require-imports */
+  return new BedrockGuardrailScreen({ client: bedrock, guardrailId: settings.bedrock.guardrailId, guardrailVersion: settings.bedrock.guardrailVersion });
 }

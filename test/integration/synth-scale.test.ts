@@ -115,7 +115,9 @@ describe(`synthesizing ${AGENTS} agents`, () => {
     expect(render(allow.Condition.ArnLike['aws:PrincipalArn'])).toBe('arn:aws-us-gov:iam::123456789012:role/shop-prod-*-caller');
     const assume = (resources[servers.getLogicalId(payments.functionPolicy.node.defaultChild as never)].Properties.PolicyDocument.Statement as any[]).find((s) => s.Sid === 'ActAsItsAgents');
     expect(render(assume.Resource)).toBe('arn:aws-us-gov:iam::123456789012:role/shop-prod-*-data');
-    expect(assume.Condition).toEqual({ StringEquals: { 'aws:RequestTag/warden:server': 'payments', 'aws:ResourceTag/warden:server-payments': 'allowed' } });
+    expect(assume.Condition.StringEquals).toEqual({ 'aws:RequestTag/warden:server': 'payments', 'aws:ResourceTag/warden:server-payments': 'allowed' });
+    // and only from the payments function itself (iam:PassRole of the role to another function opens nothing)
+    expect((assume.Condition.ArnLike['lambda:SourceFunctionArn'] as unknown[]).map(render)).toEqual(['arn:aws-us-gov:lambda:ap-southeast-4:123456789012:function:shop-prod-payments-mcp', 'arn:aws-us-gov:lambda:ap-southeast-4:123456789012:function:shop-prod-payments-mcp:*']);
     // exactly the payments agents carry the tag the pattern relies on
     const tagged = stacks.identities.flatMap((s) =>
       Object.values(Template.fromStack(s).findResources('AWS::IAM::Role'))

@@ -18,7 +18,9 @@ import { screenArguments } from '../lib/guard/screen';
 import { screenOutput, stripOutputHidden, type ToolOutput } from '../lib/guard/screen-output';
 import { InMemoryAgentStatusStore } from '../lib/guard/status-store';
 import { createAuthorizer } from '../lib/policy/authorizer';
+import { toToolResult } from '../lib/runtime/tool-result';
 import { quantile, runStandalone } from './bench-kit';
+import { catalogOf } from './payload-tools';
 
 const N = Number(process.env.BENCH_GUARD_CALLS ?? 5000);
 
@@ -115,6 +117,14 @@ export async function run(): Promise<object[]> {
     for (let i = 0; i < 20; i++) await g.callTool(big(i));
     return stats(await timeAsync(200, (i) => g.callTool(big(i))));
   };
+  // the figure: a 16 KB clean JSON result as the runtime hands it over (text + structuredContent)
+  const result16 = toToolResult(catalogOf(16 * 1024));
+  const run16 = async (): Promise<ToolCallResult> => result16;
+  const call16 = (i: number): ToolCallRequest => ({ ...call(i), run: run16 });
+  for (let i = 0; i < 100; i++) await guard.callTool(call16(i));
+  const direct16 = stats(await timeAsync(1000, () => run16()));
+  const pipeline16 = stats(await timeAsync(1000, (i) => guard.callTool(call16(i))));
+
   // interleave so a noisy neighbour on the shared machine hits both alike
   const offFirst = await pipelineWith('off');
   const flagged = await pipelineWith('flag');
@@ -130,6 +140,7 @@ export async function run(): Promise<object[]> {
     { measure: 'screenArguments alone (60 KB string)', calls: 200, bytes: big.text.length, ...screenBig },
     { measure: 'output screening alone (64 KB clean JSON result: text + structuredContent)', calls: 200, bytes: bigText.length, ...screenOut },
     { measure: 'output screening alone (64 KB clean JSON text part only)', calls: 200, bytes: bigText.length, ...screenOutText },
+    { measure: 'pipeline, 16 KB result (text + structuredContent)', calls: 1000, bytes: (result16.content[0] as { text: string }).text.length, ...pipeline16 },
     { measure: 'pipeline, 64 KB result, outputInjection off', calls: 200, ...off },
     { measure: 'pipeline, 64 KB result, outputInjection flag', calls: 200, ...flagged },
   ];
@@ -140,6 +151,7 @@ export async function run(): Promise<object[]> {
     authorize_p50_us: authorize.p50_us,
     cedar_evaluation_p50_us: evaluate.p50_us,
     screen_p50_us: screen.p50_us,
+    pipeline_16kb_p50_us: Math.round((pipeline16.p50_us - direct16.p50_us) * 10) / 10,
     output_screen_64kb_p50_us: screenOut.p50_us,
     output_screen_64kb_pipeline_cost_p50_us: Math.round((flagged.p50_us - off.p50_us) * 10) / 10,
   });

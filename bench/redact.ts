@@ -1,8 +1,8 @@
 /**
  * Redaction throughput and per-call latency on tool results of 1 KB and 64 KB, clean (no
- * sensitive values: the common case) and dirty (a card, an email, a phone, an address and an
- * IBAN every ~200 bytes), at the clearance that hides them all. One JSON object per line; the
- * last one is the summary. `npx tsx bench/redact.ts`, or through `npm run bench`.
+ * sensitive values: the common case), dirty (a card, an email, a phone, an address and an
+ * IBAN every ~200 bytes) and mixed (one dirty record after seven clean ones), at the clearance
+ * that hides them all. One JSON object per line; the last one is the summary. `npx tsx bench/redact.ts`, or through `npm run bench`.
  */
 import { redact, redactionPolicy } from '../lib/guard/redact';
 import { quantile, runStandalone } from './bench-kit';
@@ -11,6 +11,9 @@ const policy = redactionPolicy({ dataClasses: ['public', 'internal', 'confidenti
 
 const CLEAN_UNIT = '{"sku":"SKU-123-456-7890","name":"Trail shoe, size 42","stock":[{"warehouse":7,"units":42}],"price":129.99,"updated":"2024-01-15T10:30:00Z","v":"1.2.3"},';
 const DIRTY_UNIT = '{"customer":"Jane","email":"jane.doe@shop.example","phone":"+44 20 7946 0958","ship":"10 Downing Street, London SW1A 2AA","card":"4111 1111 1111 1111","iban":"DE89 3704 0044 0532 0130 00"},';
+
+/** Mostly clean with some PII: one dirty record after every seven clean ones (about 1 in 6 bytes). */
+const MIXED_UNIT = CLEAN_UNIT.repeat(7) + DIRTY_UNIT;
 
 function sized(unit: string, bytes: number): string {
   return unit.repeat(Math.ceil(bytes / unit.length)).slice(0, bytes);
@@ -49,12 +52,14 @@ export async function run(): Promise<object[]> {
     measure('dirty-1KB', sized(DIRTY_UNIT, 1024)),
     measure('clean-64KB', sized(CLEAN_UNIT, 64 * 1024)),
     measure('dirty-64KB', sized(DIRTY_UNIT, 64 * 1024)),
+    measure('mixed-64KB', sized(MIXED_UNIT, 64 * 1024)),
   ] as Array<Record<string, number | string>>;
   const by = (name: string) => rows.find((r) => r.case === name)!;
   rows.push({
     summary: 'redact',
     cleanMbPerSecond: by('clean-64KB').mbPerSecond,
     dirtyMbPerSecond: by('dirty-64KB').mbPerSecond,
+    mixedMbPerSecond: by('mixed-64KB').mbPerSecond,
     p99Ms1KB: Math.max(by('clean-1KB').p99Ms as number, by('dirty-1KB').p99Ms as number),
     p99Ms64KB: Math.max(by('clean-64KB').p99Ms as number, by('dirty-64KB').p99Ms as number),
   } as Record<string, number | string>);

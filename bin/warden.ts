@@ -8,6 +8,7 @@ import { registerAccessMatrix } from '../lib/cli/access-matrix';
 import { registerRedact } from '../lib/cli/redact';
 import { registerCompliance } from '../lib/cli/compliance';
 import { registerBackup } from '../lib/cli/backup';
+import { registerIncident } from '../lib/cli/incident';
 import { registerOrgPolicies } from '../lib/cli/org-policies';
 
 const program = new Command()
@@ -21,6 +22,7 @@ registerAccessMatrix(program);
 registerRedact(program);
 registerCompliance(program);
 registerBackup(program);
+registerIncident(program);
 registerOrgPolicies(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {

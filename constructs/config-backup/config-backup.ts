@@ -10,7 +10,7 @@
  *   resources, put-only on the bucket, an allow-list boundary of exactly those actions;
  * - alarms: a snapshot missed for a whole interval, and a failed run, to the alert topic.
  */
-import { ArnFormat, Duration, RemovalPolicy, Stack, Tags } from 'aws-cdk-lib';
+import { Duration, RemovalPolicy, Stack, Tags } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -29,6 +29,7 @@ import { alertsName, backupBucketName, backupFunctionRoleName, backupKeyAlias } 
 import type { Manifest } from '../../lib/config/schema';
 import { readTeamPolicies } from '../../lib/policy/team-policies';
 import { suppress } from '../compliance';
+import { logEncryptionKey } from '../mcp-server/log-encryption-key';
 import { WardenAdminRole } from './admin-role';
 import { writeBackupEntry } from './backup-entry';
 import { backupKeyPolicy } from './backup-key-policy';
@@ -164,7 +165,7 @@ export class ConfigBackup extends Construct {
 
     // ---- function role: an allow-list boundary of exactly what a backup does
     const readStatements = readConfigurationStatements(stack, { project, environment });
-    const logGroup = new logs.LogGroup(this, 'Logs', { retention: props.logRetention ?? logs.RetentionDays.ONE_YEAR, encryptionKey: this.createLogKey(removalPolicy), removalPolicy });
+    const logGroup = new logs.LogGroup(this, 'Logs', { retention: props.logRetention ?? logs.RetentionDays.ONE_YEAR, encryptionKey: logEncryptionKey(this, 'LogKey', { description: `mcp-warden ${this.deployment}: the backup function's logs`, removalPolicy }), removalPolicy });
     const writeStatements = [
       new iam.PolicyStatement({ sid: 'PutSnapshots', actions: ['s3:PutObject'], resources: [`${bucketArn}/${SNAPSHOT_PREFIX}*`, `${bucketArn}/${INDEX_PREFIX}*`] }),
       new iam.PolicyStatement({ sid: 'SealSnapshots', actions: ['kms:GenerateDataKey'], resources: [this.key.keyArn] }),
@@ -300,21 +301,6 @@ export class ConfigBackup extends Construct {
   /** Lets `grantee` read the backups (decrypting still needs MFA: the key policy). */
   public grantReadBackups(grantee: iam.IGrantable): iam.Grant {
     return this.bucket.grantRead(grantee).combine(iam.Grant.addToPrincipal({ grantee, actions: ['kms:Decrypt', 'kms:DescribeKey'], resourceArns: [this.key.keyArn] }));
-  }
-
-  private createLogKey(removalPolicy: RemovalPolicy): kms.Key {
-    const stack = Stack.of(this);
-    const key = new kms.Key(this, 'LogKey', { description: `mcp-warden ${this.deployment}: the backup function's logs`, enableKeyRotation: true, removalPolicy });
-    key.addToResourcePolicy(
-      new iam.PolicyStatement({
-        sid: 'CloudWatchLogsOfThisAccount',
-        principals: [new iam.ServicePrincipal(`logs.${stack.region}.amazonaws.com`)],
-        actions: ['kms:Encrypt*', 'kms:Decrypt*', 'kms:ReEncrypt*', 'kms:GenerateDataKey*', 'kms:Describe*'],
-        resources: ['*'],
-        conditions: { ArnLike: { 'kms:EncryptionContext:aws:logs:arn': stack.formatArn({ service: 'logs', resource: 'log-group', resourceName: '*', arnFormat: ArnFormat.COLON_RESOURCE_NAME }) } },
-      }),
-    );
-    return key;
   }
 
   private suppressBucketFindings(replicated: boolean): void {

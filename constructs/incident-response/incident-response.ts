@@ -33,6 +33,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
+import { defaultRemovalPolicy, isEphemeralEnvironment } from '../data-plane/retention';
 import { join } from 'node:path';
 import { alarmName, alarmNamePrefix } from '../../lib/alarms/alarm-name';
 import { alertsName, DRILL_AGENT, incidentResponseRoleName, incidentsTableName, incidentStateMachineName } from '../../lib/config/deployment-names';
@@ -40,7 +41,7 @@ import type { Manifest } from '../../lib/config/schema';
 import { agentRoleNames } from '../agent-identity';
 import { suppress, wildcardActionFinding, wildcardResourceFinding } from '../compliance';
 import { agentStatusTableName } from '../mcp-server/agent-status-table';
-import { allowCloudWatchLogs } from '../mcp-server/log-encryption-key';
+import { logEncryptionKey } from '../mcp-server/log-encryption-key';
 import { IncidentDefinition, INCIDENT_METRICS } from './incident-definition';
 import { IncidentResponseBoundary } from './incident-response-boundary';
 import { ManagedPolicyRole } from './managed-policy-role';
@@ -80,8 +81,6 @@ export interface IncidentResponseProps {
   readonly removalPolicy?: RemovalPolicy;
 }
 
-const EPHEMERAL = new Set(['dev', 'test', 'sandbox']);
-
 export class IncidentResponse extends Construct {
   public readonly stateMachine: sfn.StateMachine;
   /** The state machine's role: the only writer of the agent-status table. */
@@ -112,8 +111,8 @@ export class IncidentResponse extends Construct {
     this.project = project;
     this.environment = environment;
     const stack = Stack.of(this);
-    const ephemeral = EPHEMERAL.has(environment);
-    const removalPolicy = props.removalPolicy ?? (ephemeral ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN);
+    const ephemeral = isEphemeralEnvironment(environment);
+    const removalPolicy = props.removalPolicy ?? defaultRemovalPolicy(environment);
     if (manifest.agents.some((a) => a.name === DRILL_AGENT)) {
       throw new Error(`IncidentResponse: agent name "${DRILL_AGENT}" is reserved for incident-response drills; rename that agent in the manifest.`);
     }
@@ -122,8 +121,7 @@ export class IncidentResponse extends Construct {
     if (approvalTimeout.toDays({ integral: false }) > 365) throw new Error(`IncidentResponse: incidentResponse.approvalTimeout ${manifest.incidentResponse.approvalTimeout} exceeds a Standard execution's one-year limit.`);
     const prefix = `${project}-${environment}`;
 
-    this.encryptionKey = new kms.Key(this, 'Key', { description: `mcp-warden ${prefix}: incident response (state machine, incidents, evidence, logs)`, enableKeyRotation: true, removalPolicy });
-    allowCloudWatchLogs(this.encryptionKey);
+    this.encryptionKey = logEncryptionKey(this, 'Key', { description: `mcp-warden ${prefix}: incident response (state machine, incidents, evidence, logs)`, removalPolicy });
 
     // ---- incidents table
     this.incidentsTable = new dynamodb.Table(this, 'Incidents', {

@@ -14,9 +14,11 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
+import { defaultRemovalPolicy, isEphemeralEnvironment } from '../data-plane/retention';
 import { agentStatusTableName } from '../../lib/config/deployment-names';
 import { wardenRoleNamePattern } from '../agent-identity';
 import { suppress } from '../compliance';
+import { AgentStatusBackup, type AgentStatusBackupOptions } from './agent-status-backup';
 import { AGENT_STATUS_TABLE } from './runtime/table-schemas';
 
 export interface AgentStatusTableProps {
@@ -24,6 +26,12 @@ export interface AgentStatusTableProps {
   readonly environment: string;
   /** @default - RETAIN, or DESTROY for dev/test/sandbox environments */
   readonly removalPolicy?: RemovalPolicy;
+  /**
+   * AWS Backup recovery points of the table in a vault of its own (`AgentStatusBackup`), or
+   * `false` to rely on point-in-time recovery alone (35 days).
+   * @default - daily at 05:00 UTC, kept 365 days
+   */
+  readonly backups?: AgentStatusBackupOptions | false;
 }
 
 /** Write actions no agent, data or server role may take on the kill switch. */
@@ -45,18 +53,19 @@ export const AGENT_STATUS_WRITE_ACTIONS: readonly string[] = [
 /** `<project>-<environment>-agent-status` (lib/config, so the backup runtime and the CLI name it too). */
 export { agentStatusTableName };
 
-const EPHEMERAL = new Set(['dev', 'test', 'sandbox']);
 
 export class AgentStatusTable extends Construct {
   public readonly table: dynamodb.Table;
   public readonly encryptionKey: kms.Key;
   public readonly tableName: string;
+  /** The backup plan of the table, unless `backups: false`. */
+  public readonly backup?: AgentStatusBackup;
 
   constructor(scope: Construct, id: string, props: AgentStatusTableProps) {
     super(scope, id);
     const { project, environment } = props;
-    const ephemeral = EPHEMERAL.has(environment);
-    const removalPolicy = props.removalPolicy ?? (ephemeral ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN);
+    const ephemeral = isEphemeralEnvironment(environment);
+    const removalPolicy = props.removalPolicy ?? defaultRemovalPolicy(environment);
     const stack = Stack.of(this);
     this.tableName = agentStatusTableName(project, environment);
     this.encryptionKey = new kms.Key(this, 'Key', {
@@ -89,12 +98,16 @@ export class AgentStatusTable extends Construct {
         ],
       }),
     });
-    for (const pack of ['NIST.800.53.R5', 'HIPAA.Security']) {
-      suppress(this.table, {
-        rule: `${pack}-DynamoDBInBackupPlan`,
-        reason:
-          'Point-in-time recovery keeps 35 days of continuous backups of the kill-switch flags, and incident response records every status change in its incident record; the flags are rebuilt from that record, not from a vault.',
-      });
+    if (props.backups === false) {
+      for (const pack of ['NIST.800.53.R5', 'HIPAA.Security']) {
+        suppress(this.table, {
+          rule: `${pack}-DynamoDBInBackupPlan`,
+          reason:
+            'Backups were turned off for this table (backups: false): point-in-time recovery keeps 35 days of continuous backups of the kill-switch flags, and incident response records every status change in its incident record.',
+        });
+      }
+    } else {
+      this.backup = new AgentStatusBackup(this, 'Backup', { ...props.backups, project, environment, table: this.table, removalPolicy, ephemeral });
     }
   }
 

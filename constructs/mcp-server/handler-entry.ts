@@ -8,6 +8,7 @@ import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Manifest } from '../../lib/config/schema';
+import type { DecisionTable } from '../../lib/policy/decision-table';
 
 export interface HandlerEntrySpec {
   readonly manifest: Manifest;
@@ -16,6 +17,8 @@ export interface HandlerEntrySpec {
   readonly toolModule: string;
   /** Texts of the manifest's extra Cedar policy files. */
   readonly extraPolicies: readonly string[];
+  /** Cedar's decisions for this server (precomputeDecisions), inlined so a cold start skips cedar-wasm. @default - none: Cedar evaluates */
+  readonly decisions?: DecisionTable;
 }
 
 /** The runtime handler module the entry imports. */
@@ -33,6 +36,7 @@ export function handlerEntrySource(spec: HandlerEntrySpec): string {
     `  server: ${JSON.stringify(spec.server)},`,
     '  tools: (toolModule as { default?: unknown }).default ?? toolModule,',
     `  extraPolicies: ${JSON.stringify(spec.extraPolicies)},`,
+    ...(spec.decisions ? [`  decisions: ${JSON.stringify(spec.decisions)},`] : []),
     '});',
     '',
   ].join('\n');

@@ -25,20 +25,23 @@ import * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as nodejs from 'aws-cdk-lib/aws-lambda-nodejs';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { defaultRemovalPolicy, isEphemeralEnvironment } from '../data-plane/retention';
 import { injectionSettings, type Manifest, type ServerSpec } from '../../lib/config/schema';
 import { AccessModel } from '../../lib/policy/access-model';
+import { precomputeDecisions } from '../../lib/policy/precompute-decisions';
 import { readTeamPolicies } from '../../lib/policy/team-policies';
 import { accountBoundServicePrincipal, agentRoleNames, SERVER_ACCESS_TAG_VALUE, serverAccessTag, serverFunctionRoleName, ServerRoleBoundary, SESSION_TAG_SERVER, wardenRoleNamePattern } from '../agent-identity';
 import { suppress } from '../compliance';
 import { datasetTableName } from '../data-plane';
 import { accessLogFormat } from './access-log-format';
+import { type ExecutionLogging, StageExecutionLogs } from './api-execution-logging';
 import { apiResourcePolicy, type CallerAdmission, chooseCallerAdmission } from './caller-admission';
 import { writeHandlerEntry } from './handler-entry';
 import { addJsonRpcGatewayResponses, addMethodNotAllowed } from './json-rpc-edge';
 import { AGENT_STATUS_TABLE, RATE_LIMIT_TABLE } from './runtime/table-schemas';
 import { RUNTIME_ENV } from './runtime/runtime-env';
 import { serverMetric, type ServerMetricName, type ServerMetricOptions } from './server-metrics';
-import { allowCloudWatchLogs } from './log-encryption-key';
+import { logEncryptionKey } from './log-encryption-key';
 import { WardenNetwork } from './warden-network';
 import { MCP_API_STAGE, serverApiName, serverFunctionName } from './server-names';
 
@@ -107,6 +110,14 @@ export interface McpServerProps {
   readonly permissionsBoundary?: iam.IManagedPolicy;
   /** @default - RETAIN, or DESTROY for dev/test/sandbox environments */
   readonly removalPolicy?: RemovalPolicy;
+  /**
+   * API Gateway execution logs of the stage (errors only, never bodies), in a KMS-encrypted log
+   * group kept like the others. They need the account's API Gateway CloudWatch role, one setting
+   * per account and region: 'create' makes it here (once per stack, `ApiGatewayCloudWatchRole`);
+   * 'existing' relies on the one the account already has (another stack or shard); 'off' logs none.
+   * @default 'create'
+   */
+  readonly executionLogging?: ExecutionLogging;
 }
 
 /** Where an agent's caller role may send requests. */
@@ -117,8 +128,6 @@ const STAGE_NAME = MCP_API_STAGE;
 export const CEDAR_WASM = join(dirname(require.resolve('@cedar-policy/cedar-wasm/nodejs')), 'cedar_wasm_bg.wasm');
 /** The methods API Gateway routes: POST reaches the function, the others the 405 of `ANY /mcp`. */
 const HTTP_METHODS = ['POST', 'GET', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'] as const;
-/** Throw-away environments whose data need not survive `cdk destroy`. */
-const EPHEMERAL = new Set(['dev', 'test', 'sandbox']);
 
 export class McpServer extends Construct {
   public readonly serverName: string;
@@ -138,6 +147,8 @@ export class McpServer extends Construct {
   public readonly encryptionKey: kms.IKey;
   public readonly logGroup: logs.LogGroup;
   public readonly accessLogGroup: logs.LogGroup;
+  /** The stage's execution log group (and the account role, if created here), unless execution logging is off. */
+  public readonly executionLogs?: StageExecutionLogs;
   /** Agents the API admits: those granted at least one tool on this server. */
   public readonly agents: readonly string[];
   /** Whether the policies list the agents' role ARNs or match them by name pattern and tag. */
@@ -165,8 +176,8 @@ export class McpServer extends Construct {
     const roleNames = this.agents.map((a) => agentRoleNames(project, environment, a));
     this.callerAdmission = props.callerAdmission ?? chooseCallerAdmission(roleNames.map((n) => n.caller), roleNames.map((n) => n.data));
     const stack = Stack.of(this);
-    const ephemeral = EPHEMERAL.has(environment);
-    const removalPolicy = props.removalPolicy ?? (ephemeral ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN);
+    const ephemeral = isEphemeralEnvironment(environment);
+    const removalPolicy = props.removalPolicy ?? defaultRemovalPolicy(environment);
     const retention = props.logRetention ?? logs.RetentionDays.ONE_YEAR;
 
     this.encryptionKey = props.encryptionKey ?? this.createKey(spec, removalPolicy);
@@ -313,7 +324,9 @@ export class McpServer extends Construct {
     const extraPolicies = readTeamPolicies(manifest, props.manifestDir);
     // NodejsFunction bundles entries under the project root only (the folder of cdk.json and the lockfile)
     const entryDir = join(process.cwd(), 'node_modules', '.cache', 'mcp-warden', `${Names.uniqueId(Stack.of(this))}-${Names.uniqueId(this)}`);
-    const entry = writeHandlerEntry(entryDir, { manifest, server: spec.name, toolModule, extraPolicies });
+    // Cedar's every decision for this server, so the Lambda answers without loading cedar-wasm
+    const decisions = precomputeDecisions(manifest, { server: spec.name, extraPolicies });
+    const entry = writeHandlerEntry(entryDir, { manifest, server: spec.name, toolModule, extraPolicies, decisions });
 
     this.function = new nodejs.NodejsFunction(this, 'Function', {
       // named, so the trail's data events and metric filters can find it from another stack
@@ -387,6 +400,7 @@ export class McpServer extends Construct {
     }
 
     // ---- API
+    const executionLogging = props.executionLogging ?? 'create';
     this.api = new apigw.RestApi(this, 'Api', {
       restApiName: serverApiName(project, environment, spec.name),
       description: `mcp-warden ${project}-${environment}: MCP server ${spec.name} (private, IAM auth)`,
@@ -402,10 +416,16 @@ export class McpServer extends Construct {
         throttlingRateLimit: props.throttlingRateLimit ?? 50,
         throttlingBurstLimit: props.throttlingBurstLimit ?? 100,
         metricsEnabled: true,
+        // errors only; bodies never (they hold agents' arguments and unredacted tool results)
+        ...(executionLogging === 'off' ? {} : { loggingLevel: apigw.MethodLoggingLevel.ERROR }),
+        dataTraceEnabled: false,
       },
       disableExecuteApiEndpoint: false,
     });
     Tags.of(this.api).add('warden:server', spec.name);
+    if (executionLogging !== 'off') {
+      this.executionLogs = new StageExecutionLogs(this, 'ExecutionLogs', { api: this.api, stageName: STAGE_NAME, logging: executionLogging, encryptionKey: this.encryptionKey, retention, removalPolicy });
+    }
     const messageModel = this.api.addModel('JsonRpcMessage', {
       contentType: 'application/json',
       modelName: 'JsonRpcMessage',
@@ -435,7 +455,7 @@ export class McpServer extends Construct {
     // which the agents' client reads from the URL it calls
     this.function.addEnvironment(RUNTIME_ENV.serverId, this.api.restApiId);
     addJsonRpcGatewayResponses(this.api);
-    this.suppressApiFindings();
+    this.suppressApiFindings(executionLogging);
   }
 
   /** The URL agents connect to (`SigV4StreamableHTTPClientTransport(new URL(url))`). */
@@ -530,14 +550,8 @@ export class McpServer extends Construct {
   }
 
   private createKey(spec: ServerSpec, removalPolicy: RemovalPolicy): kms.Key {
-    const key = new kms.Key(this, 'Key', {
-      description: `mcp-warden ${this.manifest.project}-${this.manifest.environment}: logs and tables of MCP server ${spec.name}`,
-      enableKeyRotation: true,
-      removalPolicy,
-    });
     // CloudWatch Logs encrypts this server's log groups (and only log groups of this account/region)
-    allowCloudWatchLogs(key);
-    return key;
+    return logEncryptionKey(this, 'Key', { description: `mcp-warden ${this.manifest.project}-${this.manifest.environment}: logs and tables of MCP server ${spec.name}`, removalPolicy });
   }
 
   private createTable(id: string, partitionKey: string, removalPolicy: RemovalPolicy, ephemeral: boolean, ttl?: string): dynamodb.Table {
@@ -553,7 +567,7 @@ export class McpServer extends Construct {
     });
   }
 
-  private suppressApiFindings(): void {
+  private suppressApiFindings(executionLogging: ExecutionLogging): void {
     const stage = this.api.deploymentStage;
     for (const verb of ['POST', 'ANY']) {
       suppress(this.api.root.getResource(MCP_PATH)!.node.findChild(verb), {
@@ -569,10 +583,10 @@ export class McpServer extends Construct {
         'The access log is one JSON object per request; the rule parses the format template, which holds $context.error.messageString unquoted because API Gateway writes that variable already quoted and escaped (a quoted $context.error.message would break the JSON when a message holds a double quote).',
     });
     const executionLogs =
-      'Every request is access-logged (caller ARN, status, latency) to a KMS-encrypted log group and the function writes an audit event per call; execution logging would need an account-wide API Gateway CloudWatch role outside this stack.';
-    suppress(stage, { rule: 'AwsSolutions-APIG6', reason: executionLogs });
+      "Execution logging was turned off (executionLogging: 'off'); every request is still access-logged (caller ARN, status, latency, integration and authorization errors) to a KMS-encrypted log group and the function writes an audit event per call.";
+    if (executionLogging === 'off') suppress(stage, { rule: 'AwsSolutions-APIG6', reason: executionLogs });
     for (const pack of ['NIST.800.53.R5', 'PCI.DSS.321', 'HIPAA.Security']) {
-      suppress(stage, { rule: `${pack}-APIGWExecutionLoggingEnabled`, reason: executionLogs });
+      if (executionLogging === 'off') suppress(stage, { rule: `${pack}-APIGWExecutionLoggingEnabled`, reason: executionLogs });
       suppress(stage, {
         rule: `${pack}-APIGWCacheEnabledAndEncrypted`,
         reason: 'MCP responses are per agent and per call (and may carry redacted data); caching them could serve one agent another agent\'s result, so caching stays off.',

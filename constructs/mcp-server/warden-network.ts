@@ -23,9 +23,10 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
+import { defaultRemovalPolicy } from '../data-plane/retention';
 import { WardenPermissionsBoundary } from '../agent-identity/permissions-boundary';
 import { accountBoundServicePrincipal } from '../agent-identity/service-trust';
-import { allowCloudWatchLogs } from './log-encryption-key';
+import { logEncryptionKey } from './log-encryption-key';
 import { dataRoleNamePattern } from '../../lib/config/role-names';
 import { DnsFirewall } from './dns-firewall';
 import { DynamoDbPrefixList } from './dynamodb-prefix-list';
@@ -66,8 +67,6 @@ export interface WardenNetworkProps {
   readonly allowedDomains?: readonly string[];
 }
 
-/** Throw-away environments whose logs need not survive `cdk destroy`. */
-const EPHEMERAL = new Set(['dev', 'test', 'sandbox']);
 
 /** Actions the DynamoDB gateway endpoint carries (the runtime's reads, writes and counters). */
 const DYNAMODB_ACTIONS = [
@@ -113,7 +112,7 @@ export class WardenNetwork extends Construct {
     super(scope, id);
     const { project, environment } = props;
     const stack = Stack.of(this);
-    const removalPolicy = props.removalPolicy ?? (EPHEMERAL.has(environment) ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN);
+    const removalPolicy = props.removalPolicy ?? defaultRemovalPolicy(environment);
     const vpcCidr = props.vpcCidr ?? '10.0.0.0/16';
     this.ownsVpc = !props.vpc;
     this.encryptionKey = props.encryptionKey ?? this.createKey(project, environment, removalPolicy);
@@ -256,13 +255,7 @@ export class WardenNetwork extends Construct {
   }
 
   private createKey(project: string, environment: string, removalPolicy: RemovalPolicy): kms.Key {
-    const key = new kms.Key(this, 'Key', {
-      description: `mcp-warden ${project}-${environment}: flow logs and prefix-list lookup logs of the servers' network`,
-      enableKeyRotation: true,
-      removalPolicy,
-    });
-    allowCloudWatchLogs(key);
-    return key;
+    return logEncryptionKey(this, 'Key', { description: `mcp-warden ${project}-${environment}: flow logs and prefix-list lookup logs of the servers' network`, removalPolicy });
   }
 
   private createVpc(cidr: string, flowLogs: logs.LogGroup): ec2.Vpc {

@@ -14,6 +14,7 @@ import * as sns from 'aws-cdk-lib/aws-sns';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import { Construct } from 'constructs';
+import { defaultRemovalPolicy } from '../data-plane/retention';
 import { alarmEventPattern } from '../../lib/alarms/alarm-event';
 import { alertsName } from '../../lib/config/deployment-names';
 import { suppress } from '../compliance';
@@ -27,7 +28,6 @@ export interface WardenAlertsProps {
   readonly removalPolicy?: RemovalPolicy;
 }
 
-const EPHEMERAL = new Set(['dev', 'test', 'sandbox']);
 
 export class WardenAlerts extends Construct {
   /** The topic of the deployment `project`-`environment`, by its name, from any stack of the same account and region. */
@@ -55,7 +55,7 @@ export class WardenAlerts extends Construct {
     super(scope, id);
     const { project, environment } = props;
     const name = alertsName(project, environment);
-    const removalPolicy = props.removalPolicy ?? (EPHEMERAL.has(environment) ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN);
+    const removalPolicy = props.removalPolicy ?? defaultRemovalPolicy(environment);
     this.encryptionKey = new kms.Key(this, 'Key', {
       description: `mcp-warden ${project}-${environment}: the alert topic`,
       enableKeyRotation: true,

@@ -13,6 +13,7 @@ import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
+import { defaultRemovalPolicy, isEphemeralEnvironment } from '../data-plane/retention';
 import { suppress } from '../compliance';
 import { allowCloudWatchLogs } from '../mcp-server';
 
@@ -31,7 +32,6 @@ export interface WardenTrailProps {
   readonly removalPolicy?: RemovalPolicy;
 }
 
-const EPHEMERAL = new Set(['dev', 'test', 'sandbox']);
 /** CloudTrail's limit on values across a trail's advanced event selectors (CloudTrail quotas). */
 export const MAX_SELECTOR_VALUES = 500;
 
@@ -49,8 +49,8 @@ export class WardenTrail extends Construct {
     super(scope, id);
     const { project, environment } = props;
     const stack = Stack.of(this);
-    const ephemeral = EPHEMERAL.has(environment);
-    const removalPolicy = props.removalPolicy ?? (ephemeral ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN);
+    const ephemeral = isEphemeralEnvironment(environment);
+    const removalPolicy = props.removalPolicy ?? defaultRemovalPolicy(environment);
     const retentionDays = props.logRetentionDays ?? 400;
     if (retentionDays < 400) throw new Error(`WardenTrail ${id}: logRetentionDays ${retentionDays} is under 400; keep trail events at least 400 days (set trail.logRetentionDays in the manifest).`);
     const selectorValues = props.functionArns.length + props.tableArns.length + (props.writeOnlyTableArns?.length ?? 0);

@@ -11,13 +11,14 @@ import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { KMSClient } from '@aws-sdk/client-kms';
 import { S3Client } from '@aws-sdk/client-s3';
-import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentity } from '@aws-sdk/types';
 import type { Command } from 'commander';
 import { relative } from 'node:path';
 import { DEFAULT_MANIFEST_FILE, loadManifest } from '../config';
-import { backupBucketName, backupKeyAlias, wardenAdminRoleName } from '../config/deployment-names';
+import { backupBucketName, backupKeyAlias } from '../config/deployment-names';
 import { readTeamPolicies } from '../policy/team-policies';
+import { type AdminRoleOptions, assumeAdminRole, withAdminRole } from './admin-session';
 import { apiGatewayReader } from '../../constructs/config-backup/runtime/api-gateway-reader';
 import { backupKeyring } from '../../constructs/config-backup/runtime/backup-keyring';
 import { type ListedSnapshot, listSnapshots, readSnapshotObject } from '../../constructs/config-backup/runtime/backup-store';
@@ -41,14 +42,11 @@ export interface BackupCliDeps {
   readonly session?: (region: string, credentials?: AwsCredentialIdentity) => BackupSession;
 }
 
-interface CommonOptions {
+interface CommonOptions extends AdminRoleOptions {
   readonly config: string;
   readonly region?: string;
   readonly bucket?: string;
   readonly keyArn?: string;
-  readonly roleArn?: string;
-  readonly mfaSerial?: string;
-  readonly mfaCode?: string;
 }
 
 function realSession(region: string, credentials?: AwsCredentialIdentity): BackupSession {
@@ -69,15 +67,7 @@ async function open(options: CommonOptions, deps: BackupCliDeps, needsKey: boole
   const sts = new STSClient({ region });
   const { Account: account } = await sts.send(new GetCallerIdentityCommand({}));
   if (!account) throw new Error('could not tell which account the credentials belong to (sts:GetCallerIdentity)');
-  let credentials: AwsCredentialIdentity | undefined;
-  if (options.mfaSerial !== undefined || options.mfaCode !== undefined) {
-    if (!options.mfaSerial || !options.mfaCode) throw new Error('pass both --mfa-serial and --mfa-code (the six digits your MFA device shows now)');
-    const roleArn = options.roleArn ?? `arn:aws:iam::${account}:role/${wardenAdminRoleName(project, environment)}`;
-    const assumed = await sts.send(new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: `warden-backup-${Date.now()}`, SerialNumber: options.mfaSerial, TokenCode: options.mfaCode, DurationSeconds: 3600 }));
-    const c = assumed.Credentials;
-    if (!c?.AccessKeyId || !c.SecretAccessKey) throw new Error(`assuming ${roleArn} returned no credentials`);
-    credentials = { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, ...(c.SessionToken ? { sessionToken: c.SessionToken } : {}), ...(c.Expiration ? { expiration: c.Expiration } : {}) };
-  }
+  const credentials = await assumeAdminRole(sts, options, { project, environment, account, sessionPrefix: 'warden-backup' });
   const session = (deps.session ?? realSession)(region, credentials);
   const bucket = options.bucket ?? backupBucketName(project, environment, account);
   let keyArn = options.keyArn;
@@ -130,15 +120,15 @@ const pick = (resources: Readonly<Record<string, unknown>>, keep: (k: string) =>
 
 export function registerBackup(program: Command, deps: BackupCliDeps = {}): void {
   const backup = program.command('backup').description('encrypted snapshots of the security configuration: list, verify, diff against live, restore');
-  const common = (c: Command) =>
-    c
-      .option('--config <file>', 'the manifest (names the project and environment; its local copy is "live" for the manifest and Cedar parts)', DEFAULT_MANIFEST_FILE)
-      .option('--region <region>', 'region of the deployment (default: AWS_REGION)')
-      .option('--bucket <name>', 'the backup bucket (default: <project>-<environment>-backups-<account>)')
-      .option('--key-arn <arn>', 'the backup key (default: the key of alias/<project>-<environment>-backups)')
-      .option('--mfa-serial <arn>', 'your MFA device; with --mfa-code, the CLI assumes the admin role with it')
-      .option('--mfa-code <digits>', 'the code your MFA device shows')
-      .option('--role-arn <arn>', 'the role to assume with MFA (default: <project>-<environment>-warden-admin of this account)');
+  const common = (c: Command, needsAdmin?: string) =>
+    withAdminRole(
+      c
+        .option('--config <file>', 'the manifest (names the project and environment; its local copy is "live" for the manifest and Cedar parts)', DEFAULT_MANIFEST_FILE)
+        .option('--region <region>', 'region of the deployment (default: AWS_REGION)')
+        .option('--bucket <name>', 'the backup bucket (default: <project>-<environment>-backups-<account>)')
+        .option('--key-arn <arn>', 'the backup key (default: the key of alias/<project>-<environment>-backups)'),
+      needsAdmin,
+    );
 
   common(backup.command('list').description('every snapshot, oldest first, from the index'))
     .action(async (options: CommonOptions) => {
@@ -156,7 +146,7 @@ export function registerBackup(program: Command, deps: BackupCliDeps = {}): void
       }
     });
 
-  common(backup.command('verify').description('decrypt each snapshot and check its signature, encryption context and digest (needs MFA)'))
+  common(backup.command('verify').description('decrypt each snapshot and check its signature, encryption context and digest (needs MFA)'), 'Decrypting a snapshot')
     .option('--snapshot <id>', 'one snapshot (default: the latest)')
     .option('--all', 'every snapshot')
     .action(async (options: CommonOptions & { snapshot?: string; all?: boolean }) => {
@@ -174,7 +164,7 @@ export function registerBackup(program: Command, deps: BackupCliDeps = {}): void
       if (failed > 0) process.exitCode = 1;
     });
 
-  common(backup.command('diff').description('what changed since a snapshot, per resource (snapshot → live; needs MFA)'))
+  common(backup.command('diff').description('what changed since a snapshot, per resource (snapshot → live; needs MFA)'), 'Decrypting a snapshot')
     .requiredOption('--snapshot <id>', 'the snapshot')
     .action(async (options: CommonOptions & { snapshot: string }) => {
       const ctx = await open(options, deps, true);
@@ -185,7 +175,7 @@ export function registerBackup(program: Command, deps: BackupCliDeps = {}): void
       for (const w of live.warnings) process.stdout.write(`warning: ${w}\n`);
     });
 
-  common(backup.command('restore').description('put a snapshot\'s IAM, KMS and kill-switch configuration back; shows the diff and changes nothing without --apply (admin role, MFA)'))
+  common(backup.command('restore').description('put a snapshot\'s IAM, KMS and kill-switch configuration back; shows the diff and changes nothing without --apply (admin role, MFA)'), 'Restoring (with or without --apply: the snapshot is decrypted)')
     .requiredOption('--snapshot <id>', 'the snapshot')
     .option('--apply', 'make the changes (default: only show them)')
     .option('--only <prefix...>', 'restrict to resource keys starting with these, e.g. iam/role/shop-prod-fraud-agent-caller kms/key/')

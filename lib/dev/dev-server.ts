@@ -218,7 +218,9 @@ function buildApp(o: AppOptions): express.Express {
   const first = o.handler.servers[0]!;
   app.all('/mcp', (req, res) => serve(req, res, first));
   app.all('/mcp/:server', (req, res) => serve(req, res, String(req.params.server)));
-  app.use((_req, res) => {
+  app.use((req, res) => {
+    // every request is audited, also one for a path the server does not serve (the path is not quoted)
+    o.guard.auditRefusal({ requestId: crypto.randomUUID(), method: '-', sourceIp: req.socket.remoteAddress, userAgent: req.headers['user-agent'] }, 'http 404: not an MCP endpoint');
     res.status(404).json({ jsonrpc: '2.0', error: { code: JSON_RPC.SERVER_ERROR, message: `Not found: the MCP endpoints are ${o.handler.servers.map((s) => `/mcp/${s}`).join(', ')} and /mcp (= ${first})` }, id: null });
   });
   // Express's default handler would print a stack trace outside production.

@@ -4,6 +4,7 @@
  * rate-limit counters, audit output, metrics, clock) is an adapter passed in, so the same
  * pipeline runs in AWS, in `npm run dev` and in tests.
  */
+import type { DecisionTable } from '../policy/decision-table';
 import type { AgentSpec, Manifest, ToolSpec } from '../config/schema';
 import type { ApprovalGate } from '../approvals/approval-gate';
 
@@ -94,6 +95,8 @@ export interface GuardOptions {
   readonly manifest: Manifest;
   /** Extra Cedar policy texts (team forbid/permit rules), already read from disk. */
   readonly extraPolicies?: readonly string[];
+  /** Cedar's decisions computed at synth for this manifest and policies (the server Lambda's). @default - Cedar evaluates */
+  readonly decisions?: DecisionTable;
   readonly adapters: GuardAdapters;
   /**
    * Maps an IAM principal ARN to an agent name. AWS: caller role name

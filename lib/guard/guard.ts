@@ -13,7 +13,7 @@ import { principalResolver } from './identify';
 import { ADAPTER_TIMEOUT_MS, bounded, failureText } from './bounded-call';
 import { KillSwitch, type StatusReading } from './kill-switch';
 import { DEFAULT_PER_MINUTE } from './rate-limit';
-import { redact, redactionPolicy, redactJson, type RedactionCounts } from './redact';
+import { redactEcho, redactionPolicy, redactJson, type RedactionCounts } from './redact';
 import { screenArguments, STRUCTURAL_FINDINGS } from './screen';
 import { engineTexts } from './screen-engine-texts';
 import { screenExemptions } from './screen-exemptions';
@@ -28,7 +28,7 @@ const MAX_REMEMBERED_REQUESTS = 1024;
 /** A tool name as echoed back to the client: bounded, so the refusal can't be used as a mirror. */
 const shownToolName = (tool: string): string => {
   // redacted before it is cut, so the cut can't leave half of a value redaction would have seen whole
-  const shown = redact(tool.slice(0, 256), 'none', ECHO_POLICY).text;
+  const shown = redactEcho(tool.slice(0, 256), 'none', ECHO_POLICY).text;
   return JSON.stringify(shown.length > 64 ? `${shown.slice(0, 64)}…` : shown);
 };
 /** Redaction of what a refusal echoes back: every type hidden (a card typed as a tool name is not sent back). */
@@ -66,7 +66,7 @@ function requestFields(request: RequestInfo): Pick<AuditRecord, 'requestId' | 'm
 export function createGuard(options: GuardOptions): Guard {
   const { manifest, adapters } = options;
   const now = adapters.now ?? Date.now;
-  const authorizer = createAuthorizer(manifest, { extraPolicies: options.extraPolicies });
+  const authorizer = createAuthorizer(manifest, { extraPolicies: options.extraPolicies, decisions: options.decisions });
   const policy = redactionPolicy(manifest);
   const resolvePrincipal = options.resolvePrincipal ?? principalResolver(manifest);
   const adapterTimeoutMs = options.adapterTimeoutMs ?? ADAPTER_TIMEOUT_MS;
@@ -96,7 +96,8 @@ export function createGuard(options: GuardOptions): Guard {
 
   // audit lines are read by operators and the SIEM: what a client sent is redacted as for the least-cleared reader
   const auditClearance = manifest.dataClasses[0]!;
-  const redactForAudit = (text: string): string => redact(text, auditClearance, policy).text;
+  // names glued to values (`leak-4111…`) count too: what an audit line or a refusal quotes is read as names
+  const redactForAudit = (text: string): string => redactEcho(text, auditClearance, policy).text;
   const emit = (record: Omit<AuditRecord, 'traceparent' | 'time'> & { traceparent?: string }) => {
     const safe = redactAuditRecord(record, redactForAudit);
     adapters.audit.emit(ocsfApiActivity({ ...safe, traceparent: ensureTraceparent(record.traceparent), time: now() }));

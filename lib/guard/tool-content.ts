@@ -10,7 +10,7 @@
  * type or a malformed part makes the whole result malformed: the guard withholds it.
  */
 import type { ToolContent, ToolContentAnnotations } from './contract';
-import { clearanceRank, redact, type RedactionPolicy } from './redact';
+import { clearanceRank, redact, redactEcho, type RedactionPolicy } from './redact';
 
 export interface ToolContentLimits {
   /** Parts per result. @default 64 */
@@ -211,9 +211,9 @@ export function redactToolContent(content: readonly ToolContent[], clearance: st
     counts.binary = (counts.binary ?? 0) + 1;
     return withAnnotations({ type: 'text' as const, text: BINARY_REDACTION_MARKER }, a);
   };
-  /** A media type that held something to redact is dropped, not released half-redacted. */
+  /** A media type that held something to redact (`text/x-4111…` too: it is a name) is dropped, not released half-redacted. */
   const mime = <T extends { mimeType?: string }>(o: T): T => {
-    if (o.mimeType === undefined || text(o.mimeType) === o.mimeType) return o;
+    if (o.mimeType === undefined || redactEcho(o.mimeType, clearance, policy).text === o.mimeType) return o;
     const { mimeType: _dropped, ...rest } = o;
     return rest as T;
   };

@@ -1,15 +1,28 @@
 /**
  * Cedar authorization for tool calls. The policy set (generated permits and forbids plus the
  * teams' own policy files) is parsed and validated against the schema ONCE, when the
- * authorizer is created (a Lambda cold start); each call then evaluates the preparsed set.
+ * authorizer is created; each call then evaluates the preparsed set.
+ *
+ * With a decision table (decision-table.ts: every decision of one server, computed by Cedar at
+ * synth) the authorizer answers from the table and loads cedar-wasm (4 MB of WebAssembly,
+ * compiled on load) only if a question falls outside it: a Lambda cold start skips Cedar.
  */
-import * as cedar from '@cedar-policy/cedar-wasm/nodejs';
+import type * as CedarWasm from '@cedar-policy/cedar-wasm/nodejs';
 import type { Manifest } from '../config/schema';
 import type { AgentStatus } from '../guard/contract';
 import { AccessModel } from './access-model';
 import type { FeatureKind } from './access-model';
 import { ACTION_TYPE, AGENT_TYPE, cedarEntities, FEATURE_CEDAR, generatedPolicies, toolId, type CedarEntity } from './cedar-policies';
 import { CEDAR_SCHEMA } from './cedar-schema';
+import { decodeDecision, decisionKey, noPermitReason, tableMatches, type DecisionTable } from './decision-table';
+
+let cedarWasm: typeof CedarWasm | undefined;
+/** cedar-wasm, loaded (and its WebAssembly compiled) on first use. */
+function cedarModule(): typeof CedarWasm {
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- lazy on purpose: loading compiles 4 MB of WebAssembly
+  cedarWasm ??= require('@cedar-policy/cedar-wasm/nodejs') as typeof CedarWasm;
+  return cedarWasm;
+}
 
 export interface AuthorizeResult {
   readonly allowed: boolean;
@@ -45,6 +58,12 @@ export interface AuthorizerOptions {
    * (agent, tool, status); the cache holds at most agents × tools × 2 entries. @default true
    */
   readonly cache?: boolean;
+  /**
+   * Decisions Cedar computed at synth for this manifest and these policies (decisionTable()).
+   * Answered from the table; Cedar is loaded only for a question outside it. A table made for
+   * another manifest or other policies is ignored. @default - Cedar evaluates (memoised)
+   */
+  readonly decisions?: DecisionTable;
 }
 
 /** A policy file that does not parse or does not match the Cedar schema. */
@@ -62,7 +81,7 @@ export class PolicyValidationError extends Error {
 let nextPolicySetId = 0;
 const SCHEMA_NAME = 'mcp-warden-schema-v1';
 
-function errorText(e: cedar.DetailedError): string {
+function errorText(e: CedarWasm.DetailedError): string {
   return e.help ? `${e.message} (${e.help})` : e.message;
 }
 
@@ -81,6 +100,7 @@ interface PolicySource {
 }
 
 function teamPolicies(texts: readonly string[], names: readonly string[], into: Map<string, string>, sources: Map<string, PolicySource>, problems: string[]): void {
+  const cedar = cedarModule();
   texts.forEach((file, i) => {
     const label = names[i] ? `guard.policies[${i}] (${names[i]})` : `guard.policies[${i}]`;
     const parts = cedar.policySetTextToParts(file);
@@ -111,6 +131,45 @@ function teamPolicies(texts: readonly string[], names: readonly string[], into: 
  * Throws PolicyValidationError listing every problem at once.
  */
 export function createAuthorizer(manifest: Manifest, options: AuthorizerOptions = {}): Authorizer {
+  if (options.decisions && tableMatches(options.decisions, manifest, options.extraPolicies ?? [])) return tableAuthorizer(manifest, options.decisions, () => cedarAuthorizer(manifest, options));
+  return cedarAuthorizer(manifest, options);
+}
+
+/** Why a name the manifest does not declare is refused (it never reaches Cedar), or undefined when both are declared. */
+function undeclared(entities: ReadonlyMap<string, CedarEntity>, kind: FeatureKind, agent: string, server: string, tool: string): AuthorizeResult | undefined {
+  if (!entities.has(`${AGENT_TYPE}::${agent}`)) return { allowed: false, reason: `unknown agent "${agent}"`, policies: [] };
+  const id = toolId(server, tool);
+  if (!entities.has(`${FEATURE_CEDAR[kind].type}::${id}`)) return { allowed: false, reason: `unknown ${kind} "${id}"`, policies: [] };
+  return undefined;
+}
+
+/** Answers from a synth-time decision table; Cedar is built (once) only for a question outside it. */
+function tableAuthorizer(manifest: Manifest, table: DecisionTable, cedarBacked: () => Authorizer): Authorizer {
+  const entities = cedarEntities(manifest);
+  let fallback: Authorizer | undefined;
+  function authorizeFeature(kind: FeatureKind, agent: string, server: string, tool: string, context: AuthorizeContext = {}): AuthorizeResult {
+    const unknown = undeclared(entities, kind, agent, server, tool);
+    if (unknown) return unknown;
+    const status = context.agentStatus ?? 'active';
+    const row = status === 'active' || status === 'contained' ? table.entries[decisionKey(kind, agent, server, tool)] : undefined;
+    if (row) return decodeDecision(row[status === 'active' ? 0 : 1], table.policies, kind, agent, toolId(server, tool));
+    fallback ??= cedarBacked();
+    return fallback.authorizeFeature(kind, agent, server, tool, context);
+  }
+  return {
+    authorizeFeature,
+    policyIds: [...table.policies],
+    get cachedDecisions() {
+      return fallback?.cachedDecisions ?? 0;
+    },
+    authorize(agent, server, tool, context = {}) {
+      return authorizeFeature('tool', agent, server, tool, context);
+    },
+  };
+}
+
+function cedarAuthorizer(manifest: Manifest, options: AuthorizerOptions): Authorizer {
+  const cedar = cedarModule();
   const model = new AccessModel(manifest);
   const policies = generatedPolicies(manifest, model);
   const sources = new Map<string, PolicySource>();
@@ -152,13 +211,11 @@ export function createAuthorizer(manifest: Manifest, options: AuthorizerOptions 
   function evaluate(kind: FeatureKind, agent: string, server: string, tool: string, context: AuthorizeContext): AuthorizeResult {
     const id = toolId(server, tool);
     const { type, action } = FEATURE_CEDAR[kind];
-    const agentEntity = entities.get(`${AGENT_TYPE}::${agent}`);
-    const toolEntity = entities.get(`${type}::${id}`);
     // Unknown names never reach Cedar: a team's wildcard permit must not admit a tool,
     // resource, prompt or agent the manifest does not declare.
-    if (!agentEntity) return { allowed: false, reason: `unknown agent "${agent}"`, policies: [] };
-    if (!toolEntity) return { allowed: false, reason: `unknown ${kind} "${id}"`, policies: [] };
-    const callEntities: CedarEntity[] = [...classEntities, agentEntity, toolEntity];
+    const unknown = undeclared(entities, kind, agent, server, tool);
+    if (unknown) return unknown;
+    const callEntities: CedarEntity[] = [...classEntities, entities.get(`${AGENT_TYPE}::${agent}`)!, entities.get(`${type}::${id}`)!];
     const answer = cedar.statefulIsAuthorized({
       principal: { type: AGENT_TYPE, id: agent },
       action: { type: ACTION_TYPE, id: action },
@@ -167,7 +224,7 @@ export function createAuthorizer(manifest: Manifest, options: AuthorizerOptions 
       preparsedPolicySetId: psetId,
       preparsedSchemaName: SCHEMA_NAME,
       validateRequest: true,
-      entities: callEntities as cedar.Entities,
+      entities: callEntities as CedarWasm.Entities,
     });
     if (answer.type === 'failure') {
       return { allowed: false, reason: `authorization request rejected: ${answer.errors.map(errorText).join('; ')}`, policies: [] };
@@ -181,7 +238,7 @@ export function createAuthorizer(manifest: Manifest, options: AuthorizerOptions 
     }
     if (decision === 'allow') return { allowed: true, reason: `permitted by ${diagnostics.reason.join(', ')}`, policies: diagnostics.reason };
     if (diagnostics.reason.length > 0) return { allowed: false, reason: `forbidden by ${diagnostics.reason.join(', ')}`, policies: diagnostics.reason };
-    return { allowed: false, reason: `no policy permits agent "${agent}" to ${kind === 'tool' ? 'call' : kind === 'resource' ? 'read resource' : 'get prompt'} "${id}"`, policies: [] };
+    return { allowed: false, reason: noPermitReason(kind, agent, id), policies: [] };
   }
 
   function authorizeFeature(kind: FeatureKind, agent: string, server: string, tool: string, context: AuthorizeContext = {}): AuthorizeResult {

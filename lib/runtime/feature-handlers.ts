@@ -119,7 +119,6 @@ export function registerFeatureHandlers(mcp: Server, deps: FeatureHandlerDeps): 
       const input = deps.modern ? deps.seal.round(ctx, 'prompt', name) : FIRST_ROUND;
       const prompt = server.prompts.get(name);
       const roles: Array<'user' | 'assistant'> = [];
-      let description: string | undefined;
       deps.audited();
       const result = await guard.callTool({
         kind: 'prompt',
@@ -140,9 +139,9 @@ export function registerFeatureHandlers(mcp: Server, deps: FeatureHandlerDeps): 
             const got = await prompt!.definition.get(args as never, featureCtx);
             if (isInputRequired(got)) return toToolResult(got);
             const output = normalizePrompt(got);
-            description = output.description;
             for (const m of output.messages) roles.push(m.role);
-            return { content: output.messages.map((m) => m.content) };
+            // the description is prompt code's text too: it travels through the guard (redacted, screened)
+            return { content: output.messages.map((m) => m.content), ...(output.description !== undefined ? { structuredContent: { description: String(output.description) } } : {}) };
           }),
       });
       if (isRefusal(result, name, 'prompt')) throw new ProtocolError(ProtocolErrorCode.InvalidParams, notAvailableText(name, 'prompt'));
@@ -152,7 +151,8 @@ export function registerFeatureHandlers(mcp: Server, deps: FeatureHandlerDeps): 
         return (await deps.seal.seal(result, ctx, 'prompt', name)) as never;
       }
       const messages = result.content.map((content, i) => ({ role: roles[i] ?? 'user', content }));
-      return { ...(description ? { description } : {}), messages: messages as never };
+      const description = (result.structuredContent as { description?: unknown } | undefined)?.description;
+      return { ...(typeof description === 'string' && description !== '' ? { description } : {}), messages: messages as never };
     });
   }
 

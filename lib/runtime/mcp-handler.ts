@@ -26,7 +26,7 @@ import { JSON_RPC, jsonRpcError, PROTOCOL_DATA_CODES } from './json-rpc-errors';
 import { checkHttp, checkProtocolVersionHeader, MODERN_PROTOCOL_VERSION, parseMessage } from './request-checks';
 import { buildCatalog, describeInvalidArguments, type CatalogServer, type CatalogTool } from './tool-catalog';
 import { jsonLogger, leastClearedLogger, type ToolLogger } from './tool-logger';
-import { redact, redactionPolicy } from '../guard/redact';
+import { redact, redactEcho, redactionPolicy } from '../guard/redact';
 import { toolErrorResult, toToolResult } from './tool-result';
 import type { FeatureContext, ResourceContext } from './define-resources';
 import { registerFeatureHandlers } from './feature-handlers';
@@ -114,7 +114,21 @@ export function createMcpHandler(options: McpHandlerOptions): McpHandler {
   // back is redacted as for the least-cleared reader, like the guard's own refusals
   const redaction = redactionPolicy(options.manifest);
   const leastCleared = options.manifest.dataClasses[0]!;
-  const redactedRefusal = (response: HttpResponseLike): HttpResponseLike => ({ ...response, body: redact(response.body, leastCleared, redaction).text });
+  const redactedRefusal = (response: HttpResponseLike): HttpResponseLike => ({ ...response, body: redactErrorBody(response.body) });
+  /** An error body: its message read as names too (a glued `x-4111…` header value), then the whole body. */
+  const redactErrorBody = (body: string): string => {
+    let text = body;
+    try {
+      const parsed = JSON.parse(body) as { error?: { message?: unknown } };
+      if (typeof parsed?.error?.message === 'string') {
+        const message = redactEcho(parsed.error.message, leastCleared, redaction).text;
+        if (message !== parsed.error.message) text = JSON.stringify({ ...parsed, error: { ...parsed.error, message } });
+      }
+    } catch {
+      // not JSON: the text redaction below still reads it
+    }
+    return redact(text, leastCleared, redaction).text;
+  };
   const maxBodyBytes = options.manifest.guard.maxBodyBytes;
   const readUnitsPerCall = options.readUnitsPerCall ?? options.manifest.guard.readUnitsPerCall ?? DEFAULT_READ_UNITS_PER_CALL;
   const { guard } = options;
@@ -132,7 +146,9 @@ export function createMcpHandler(options: McpHandlerOptions): McpHandler {
 
     const server = catalog.get(call.server);
     if (!server) {
-      return jsonRpcError(404, JSON_RPC.SERVER_ERROR, `Unknown MCP server "${call.server}": this endpoint serves ${[...catalog.keys()].join(', ')}`);
+      // the name comes from the client's URL: quoted bounded and redacted, and the refusal audited
+      guard.auditRefusal(info('-'), `http 404: unknown MCP server "${call.server.slice(0, 128)}"`);
+      return redactedRefusal(jsonRpcError(404, JSON_RPC.SERVER_ERROR, `Unknown MCP server "${call.server.slice(0, 128)}": this endpoint serves ${[...catalog.keys()].join(', ')}`));
     }
     const httpProblem = checkHttp(call.request, maxBodyBytes, { version: false });
     if (httpProblem) {
@@ -147,7 +163,8 @@ export function createMcpHandler(options: McpHandlerOptions): McpHandler {
     const versionProblem = parsed.modern ? undefined : checkProtocolVersionHeader(call.request);
     if (versionProblem) {
       guard.auditRefusal(info(parsed.method), `http ${versionProblem.status}`);
-      return versionProblem;
+      // it quotes the header the client sent
+      return redactedRefusal(versionProblem);
     }
     const requestInfo = info(parsed.method);
     const identified = guard.identify(call.caller, requestInfo);
@@ -339,7 +356,7 @@ export function createMcpHandler(options: McpHandlerOptions): McpHandler {
       } else {
         response = await sdk!.fetch(webRequest, { parsedBody: message });
       }
-      const body = safeSdkBody(await response.text(), requestInfo.requestId, logger, (text) => redact(text, leastCleared, redaction).text);
+      const body = safeSdkBody(await response.text(), requestInfo.requestId, logger, redactErrorBody);
       const out: Record<string, string> = { 'cache-control': 'no-store' };
       if (retryAfter.seconds !== undefined) out['retry-after'] = String(retryAfter.seconds);
       const contentType = response.headers.get('content-type');
@@ -428,12 +445,14 @@ function safeSdkBody(body: string, requestId: string, logger: ToolLogger, redact
   // an error may quote the request (a URI, a prompt name): redacted as for the least-cleared reader
   body = redactError(body);
   const message = typeof error.message === 'string' ? error.message : '';
+  // what is passed on is rebuilt from the redacted body, never from the original parse
+  const redacted = JSON.parse(body) as { error: { code?: unknown; message?: unknown; data?: unknown } };
   const plain = error.code !== JSON_RPC.INTERNAL_ERROR && SAFE_SDK_MESSAGE.test(message) && !INTERNALS.test(message);
   if (plain && (error.data === undefined || (typeof error.code === 'number' && PROTOCOL_DATA_CODES.has(error.code)) || isPlainErrorData(error.data))) return body;
   if (!plain) logger.error('mcp sdk error', { requestId, code: error.code, message, data: error.data });
-  delete error.data;
-  if (!plain) error.message = `Internal error (request id ${requestId})`;
-  return JSON.stringify(parsed);
+  delete redacted.error.data;
+  if (!plain) redacted.error.message = `Internal error (request id ${requestId})`;
+  return JSON.stringify(redacted);
 }
 
 /**

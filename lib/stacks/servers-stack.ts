@@ -11,9 +11,11 @@
  * The stack names the identity stacks' roles only by their deterministic names: no exports, no
  * cycles. It deploys after them, so the roles its policies name and attach to already exist.
  */
-import { CfnResource, TagManager } from 'aws-cdk-lib';
+import { CfnResource, Duration, TagManager } from 'aws-cdk-lib';
+import * as events from 'aws-cdk-lib/aws-events';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type { Construct } from 'constructs';
+import { backupPlanCron } from '../../constructs/data-plane';
 import { AgentStatusTable, McpServer, WardenNetwork } from '../../constructs/mcp-server';
 import type { ServerSpec } from '../config/schema';
 import { WardenStack, type WardenStackProps } from './warden-stack';
@@ -61,14 +63,22 @@ export class WardenServersStack extends WardenStack {
     if (agentStatusTable) {
       this.agentStatusTable = agentStatusTable;
     } else {
-      this.agentStatus = new AgentStatusTable(this, 'AgentStatus', { project, environment });
+      // backed up like the datasets, on the manifest's schedule and retention
+      const { retainDays, schedule } = manifest.backups;
+      this.agentStatus = new AgentStatusTable(this, 'AgentStatus', {
+        project,
+        environment,
+        backups: { retention: Duration.days(retainDays), schedule: events.Schedule.expression(backupPlanCron(schedule)) },
+      });
       this.agentStatusTable = this.agentStatus.table;
     }
     // One VPC per server would hit the 5-VPCs-per-region default quota and pay for four interface
     // endpoints per AZ per server; one network per stack keeps both flat.
     this.network = new WardenNetwork(this, 'Network', { project, environment });
     this.servers = servers.map((server) => {
-      const mcp = new McpServer(this, `Server-${server.name}`, { manifest, server: server.name, manifestDir, agentStatusTable: this.agentStatusTable, network: this.network });
+      // the account's API Gateway CloudWatch role is one setting: the first shard creates it, later shards (deployed after it) use it
+      const executionLogging = agentStatusTable ? 'existing' : 'create';
+      const mcp = new McpServer(this, `Server-${server.name}`, { manifest, server: server.name, manifestDir, agentStatusTable: this.agentStatusTable, network: this.network, executionLogging });
       mcp.grantInvokeToAgents();
       return mcp;
     });

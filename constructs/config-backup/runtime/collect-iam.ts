@@ -1,7 +1,7 @@
 /**
  * Every warden role (`<project>-<environment>-*`): trust policy, boundary, session length,
- * inline policies, attached policies; and every customer-managed policy attached to one of them
- * that belongs to the deployment (CloudFormation names them after the stack,
+ * inline policies, attached policies; and every customer-managed policy attached to one of them,
+ * or bounding one, that belongs to the deployment (CloudFormation names them after the stack,
  * `<project>-<environment>-<part>-...`). AWS-managed policies are recorded by ARN only.
  */
 import {
@@ -54,7 +54,8 @@ export async function collectIam(iam: IAMClient, scope: LiveScope, into: Collect
   const policyArns = new Set<string>();
   for (const [i, role] of roles.entries()) {
     into.resources[`${RESOURCE_KINDS.role}${names[i]}`] = role;
-    for (const arn of role.attached) if (isDeploymentPolicy(arn, prefix)) policyArns.add(arn);
+    // the boundary's document too: a new default version of it widens every role it bounds
+    for (const arn of [...role.attached, ...(role.boundary ? [role.boundary] : [])]) if (isDeploymentPolicy(arn, prefix)) policyArns.add(arn);
   }
   const arns = [...policyArns].sort();
   const policies = await mapLimit(arns, CONCURRENCY, (arn) => policyRecord(iam, arn).catch((err: unknown) => err as Error));

@@ -11,7 +11,7 @@
  * agent or refuses with 403. Responses never carry stack traces or file paths: unexpected errors
  * become a JSON-RPC internal error naming only the request id.
  */
-import { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
+import type { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { STSClient } from '@aws-sdk/client-sts';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -23,12 +23,12 @@ import { principalResolver } from '../../../lib/guard/identify';
 import { jsonLinesAuditSink } from '../../../lib/guard/audit-sinks';
 import { emfMetricsSink } from '../../../lib/guard/metrics-emf';
 import type { AuditSink, InjectionEngine, MetricsSink } from '../../../lib/guard/contract';
+import type { DecisionTable } from '../../../lib/policy/decision-table';
 import { createMcpHandler } from '../../../lib/runtime/mcp-handler';
 import { JSON_RPC, jsonRpcError } from '../../../lib/runtime/json-rpc-errors';
 import type { HttpResponseLike } from '../../../lib/runtime/http-types';
 import { jsonLogger, leastClearedLogger, type ToolLogger } from '../../../lib/runtime/tool-logger';
 import { DynamoAgentStatusStore } from './agent-status-store';
-import { BedrockGuardrailScreen } from './bedrock-guardrail-screen';
 import { DataRoleCredentials } from './data-role-credentials';
 import { defaultDocumentClient, DynamoDatasetFactory, type CredentialsProvider } from './dynamo-dataset-factory';
 import { CallerProofVerifier, type ProofVerdict } from './caller-proof-verifier';
@@ -45,6 +45,8 @@ export interface LambdaHandlerOptions {
   /** The server's tool module export (`defineTools(...)`). */
   readonly tools: unknown;
   readonly extraPolicies?: readonly string[];
+  /** Cedar's decisions for this server, computed at synth (inlined by the entry). @default - Cedar evaluates */
+  readonly decisions?: DecisionTable;
   /** @default process.env */
   readonly env?: NodeJS.ProcessEnv;
   /** SDK clients and sinks; tests inject them. @default - real clients in the Lambda's region, stdout sinks */
@@ -101,6 +103,7 @@ export function createLambdaHandler(options: LambdaHandlerOptions): LambdaHandle
   const guard = createGuard({
     manifest,
     extraPolicies: options.extraPolicies,
+    decisions: options.decisions,
     resolvePrincipal,
     onContained: (agent) => forgetAgent(agent),
     adapters: {
@@ -275,5 +278,10 @@ function toProxyResult(response: HttpResponseLike): APIGatewayProxyResult {
 function injectionEngineOf(manifest: Manifest, client: BedrockRuntimeClient | undefined): InjectionEngine | undefined {
   const settings = injectionSettings(manifest.guard);
   if (settings.engine !== 'bedrock-guardrails' || !settings.bedrock) return undefined;
-  return new BedrockGuardrailScreen({ client: client ?? new BedrockRuntimeClient({}), guardrailId: settings.bedrock.guardrailId, guardrailVersion: settings.bedrock.guardrailVersion });
+  // loaded only when the manifest uses it: the Bedrock client is not free to load on a cold start
+  /* eslint-disable @typescript-eslint/no-require-imports */
+  const { BedrockGuardrailScreen } = require('./bedrock-guardrail-screen') as typeof import('./bedrock-guardrail-screen');
+  const bedrock = client ?? new (require('@aws-sdk/client-bedrock-runtime') as typeof import('@aws-sdk/client-bedrock-runtime')).BedrockRuntimeClient({});
+  /* eslint-enable @typescript-eslint/no-require-imports */
+  return new BedrockGuardrailScreen({ client: bedrock, guardrailId: settings.bedrock.guardrailId, guardrailVersion: settings.bedrock.guardrailVersion });
 }

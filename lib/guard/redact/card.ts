@@ -118,11 +118,14 @@ export const findCards: Detector = (text, out) => {
 /**
  * Layouts the digit-run rules keep out because lists and codes use them too, accepted when the
  * digits are one Luhn-valid number of an issuer's length: groups joined by commas
- * (`4111,1111,1111,1111`, `3782, 822463, 10005`) and one digit per dash (`4-1-1-1-…`;
- * one digit per dot stays a version number).
+ * (`4111,1111,1111,1111`, `3782, 822463, 10005`), quoted CSV or JSON-array groups
+ * (`"4111","1111","1111","1111"`), the printed 4-4-4-4 layout joined by `+` (a form-encoded
+ * space), `|` or `*`, and one digit per dash (`4-1-1-1-…`; one digit per dot stays a version number).
  */
 const SPELLED_OUT = [
   /(?<![\d,.])\d{4}(?:, ?\d{4}){2}, ?\d{4}(?:, ?\d{1,3})?(?!\d|,\d)/g,
+  /(?<![\d,.])\d{4}(?:(["'])\s?,\s?\1\d{4}){3}(?!\d|\1\s?,\s?\1\d{4}\1)/g,
+  /(?<!\d|\d[+|*])\d{4}([+|*])\d{4}\1\d{4}\1\d{4}(?!\d|[+|*]\d)/g,
   /(?<![\d,.])\d{4}, ?\d{6}, ?\d{4,5}(?!\d|,\d)/g,
   /(?<![\d\-.])\d-\d(?:-\d){11,17}(?!\d|[\-.]\d)/g,
 ];

@@ -13,8 +13,12 @@
  * - every decimal digit (`Nd`, any script) becomes its ASCII digit;
  * - every dash (`Pd`, U+2212 minus) becomes `-`;
  * - a run of whitespace becomes one space, or one line break if it holds one;
- * - `&nbsp;`, `&shy;`, numeric character references (`&#160;`, `&#x34;`) and a few other named
- *   entities are read as the character they stand for;
+ * - `&nbsp;`, `&shy;`, numeric character references (`&#160;`, `&#x34;`, also without the `;`
+ *   browsers do not need: `&#52&#49`) and a few other named entities are read as the character
+ *   they stand for;
+ * - a percent-escape of printable ASCII (`%20`, `%34`, `%2D`: a URL or form body) is read as its
+ *   character, and so are the JSON string escapes `\uXXXX`, `\n`, `\r`, `\t` in text that is
+ *   not itself parsed as JSON (a log line quoting JSON);
  * - anything else is NFKC-normalized on its own (`Ｄ` → `D`, `ﬁ` → `fi`).
  */
 
@@ -26,13 +30,19 @@ export interface DetectionView {
   readonly end?: Uint32Array;
 }
 
-/** Printable ASCII without `&` and without two whitespace characters in a row needs no work. */
-const NEEDS_NORMALIZING = /[^\t\n\r\x20-\x25\x27-\x7e]|\s\s/;
+/** Printable ASCII without `&`, percent- or backslash escapes and doubled whitespace needs no work. */
+const NEEDS_NORMALIZING = /[^\t\n\r\x20-\x25\x27-\x7e]|\s\s|%[2-7][0-9A-Fa-f]|\\[unrt]/;
 const DROPPED = /^[\p{Default_Ignorable_Code_Point}\p{Cf}\p{Mn}\p{Me}]$/u;
 const DECIMAL_DIGIT = /^\p{Nd}$/u;
 const DASH = /^[\p{Pd}\u2212\uFE63\uFF0D]$/u;
 const WHITESPACE = /^\s$/u;
 const ENTITY = /&(?:(nbsp|ensp|emsp|thinsp|nnbsp|numsp|puncsp|shy|zwsp|zwj|zwnj|lrm|rlm|hyphen|dash|ndash|mdash|minus|NoBreak|ZeroWidthSpace)|#(\d{1,7})|#[xX]([0-9A-Fa-f]{1,6}));/y;
+/** Numeric references without the closing `;`, which HTML parsers accept. */
+const BARE_NUMERIC_ENTITY = /&#(?:(\d{1,7})|[xX]([0-9A-Fa-f]{1,6}))/y;
+/** `%XX` of a printable ASCII character. */
+const PERCENT_ESCAPE = /%([2-7][0-9A-Fa-f])/y;
+/** JSON string escapes a log line keeps when it quotes JSON. */
+const BACKSLASH_ESCAPE = /\\(?:u([0-9A-Fa-f]{4})|([nrt]))/y;
 const NAMED_ENTITY: Readonly<Record<string, number>> = {
   nbsp: 0xa0, ensp: 0x2002, emsp: 0x2003, thinsp: 0x2009, nnbsp: 0x202f, numsp: 0x2007, puncsp: 0x2008, shy: 0xad, zwsp: 0x200b,
   ZeroWidthSpace: 0x200b, zwj: 0x200d, zwnj: 0x200c, lrm: 0x200e, rlm: 0x200f, NoBreak: 0x2060, hyphen: 0x2010, dash: 0x2010,
@@ -104,12 +114,28 @@ export function detectionView(text: string): DetectionView {
     if (cp === 0x26 /* & */) {
       ENTITY.lastIndex = i;
       const m = ENTITY.exec(text);
+      BARE_NUMERIC_ENTITY.lastIndex = i;
+      const bare = m ? null : BARE_NUMERIC_ENTITY.exec(text);
+      const value = m ? (m[1] !== undefined ? NAMED_ENTITY[m[1]]! : Number.parseInt(m[2] ?? m[3]!, m[2] !== undefined ? 10 : 16)) : bare ? Number.parseInt(bare[1] ?? bare[2]!, bare[1] !== undefined ? 10 : 16) : 0;
+      if (value > 0 && value <= 0x10ffff && !(value >= 0xd800 && value <= 0xdfff)) {
+        cp = value;
+        width = (m ?? bare)![0].length;
+      }
+    } else if (cp === 0x25 /* % */) {
+      PERCENT_ESCAPE.lastIndex = i;
+      const m = PERCENT_ESCAPE.exec(text);
       if (m) {
-        const value = m[1] !== undefined ? NAMED_ENTITY[m[1]]! : Number.parseInt(m[2] ?? m[3]!, m[2] !== undefined ? 10 : 16);
-        if (value > 0 && value <= 0x10ffff && !(value >= 0xd800 && value <= 0xdfff)) {
-          cp = value;
-          width = m[0].length;
-        }
+        cp = Number.parseInt(m[1]!, 16);
+        width = 3;
+      }
+    } else if (cp === 0x5c /* \ */) {
+      BACKSLASH_ESCAPE.lastIndex = i;
+      const m = BACKSLASH_ESCAPE.exec(text);
+      if (m) {
+        cp = m[1] !== undefined ? Number.parseInt(m[1], 16) : 0x20;
+        // a lone surrogate escape stays as written: only whole code points are read
+        if (cp >= 0xd800 && cp <= 0xdfff) cp = 0x5c;
+        else width = m[0].length;
       }
     }
     const out = cp === 0x0a || cp === 0x0d ? '\n' : mapCodePoint(cp);

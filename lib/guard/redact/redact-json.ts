@@ -31,6 +31,8 @@ class Walker {
   private readonly path = new Set<object>();
   /** The detectors a number can trigger (card, SSN, phone) that this clearance must apply. */
   private readonly numberDetectors: readonly Detector[];
+  /** The detectors of values people split into groups (card, IBAN, SSN). */
+  private readonly splitDetectors: readonly Detector[];
 
   constructor(
     private readonly clearance: string,
@@ -40,6 +42,7 @@ class Walker {
     private readonly depth: number,
   ) {
     this.numberDetectors = NUMBER_TYPES.filter((type) => hidden.has(type)).map((type) => DETECTORS[type]);
+    this.splitDetectors = SPLIT_TYPES.filter((type) => hidden.has(type)).map((type) => DETECTORS[type]);
   }
 
   /** `key`: the nearest enclosing object key, the only context a short value has (`"tax_id": "536221234"`). */
@@ -110,7 +113,50 @@ class Walker {
       const next = this.walk(items[i], key);
       if (next !== items[i]) (copy ??= items.slice())[i] = next;
     }
-    return copy ?? items;
+    return this.splitValues(items, copy, key) ?? copy ?? items;
+  }
+
+  /**
+   * A value split into array items (`["4111", "1111", "1111", "1111"]`, `[4111, 1111, …]`,
+   * IBAN or SSN groups) is one value to a reader. An array made only of short fragments
+   * (a few letters or digits each, at most MAX_SPLIT_ITEMS) is read as the groups of one text,
+   * joined by spaces with the key as context. A card or SSN counts only when it is the whole
+   * array (a list of quantities or zip codes is not read into one); an IBAN, whose country code
+   * and mod-97 check make it unmistakable, anywhere in it. Items a finding covers become its marker.
+   */
+  private splitValues(items: readonly unknown[], copy: unknown[] | undefined, key: string | undefined): unknown[] | undefined {
+    if (items.length < 2 || items.length > MAX_SPLIT_ITEMS || copy !== undefined || this.splitDetectors.length === 0) return undefined;
+    for (const item of items) if (fragmentOf(item) === undefined) return undefined;
+    return this.splitRun(items, 0, items.length, undefined, key);
+  }
+
+  private splitRun(items: readonly unknown[], from: number, to: number, out: unknown[] | undefined, key: string | undefined): unknown[] | undefined {
+    const label = key === undefined ? '' : keyLabel(key);
+    let text = label === '' ? '' : `${label}: `;
+    const starts: number[] = [];
+    const ends: number[] = [];
+    for (let i = from; i < to; i++) {
+      if (i > from) text += ' ';
+      starts.push(text.length);
+      text += fragmentOf(items[i])!;
+      ends.push(text.length);
+    }
+    if (!HAS_DIGIT.test(text)) return out;
+    // findings come sorted and disjoint: one pointer over the items keeps this linear
+    let k = 0;
+    for (const f of findSensitive(text, this.splitDetectors)) {
+      while (k < ends.length && ends[k]! <= f.start) k++;
+      // items whose text the finding touches; one item alone was judged by walk() already
+      const first = k;
+      let last = k - 1;
+      while (last + 1 < starts.length && starts[last + 1]! < f.end) last++;
+      if (first >= starts.length || last <= first) continue;
+      if (f.type !== 'iban' && (first !== 0 || last !== starts.length - 1)) continue;
+      out ??= items.slice();
+      for (let j = first; j <= last; j++) out[from + j] = redactionMarker(f.type);
+      this.add(f.type);
+    }
+    return out;
   }
 
   private object(obj: Record<string, unknown>): Record<string, unknown> {
@@ -147,6 +193,19 @@ const CONTEXT_MAX = 120;
 /** The types a bare integer can be. */
 const NUMBER_TYPES: readonly RedactionType[] = ['card', 'ssn', 'phone'];
 const ALL_DIGITS = /^\d+$/;
+/** The types whose values are written in groups, so an array of the groups is the value. */
+const SPLIT_TYPES: readonly RedactionType[] = ['card', 'iban', 'ssn'];
+/** A card has at most 19 digits, an IBAN 34 characters: more items than this are a list. */
+const MAX_SPLIT_ITEMS = 34;
+/** A group of a split value: a few letters or digits of any script. */
+const FRAGMENT = /^[\p{L}\p{Nd}]{1,8}$/u;
+
+/** The text of an array item that may be one group of a split value, else undefined. */
+function fragmentOf(item: unknown): string | undefined {
+  if (typeof item === 'string') return FRAGMENT.test(item) ? item : undefined;
+  if (typeof item === 'number' && Number.isSafeInteger(item) && item >= 0 && item < 100_000_000) return String(item);
+  return undefined;
+}
 
 const HAS_DIGIT = /\d/;
 const labels = new Map<string, string>();

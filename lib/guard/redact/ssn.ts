@@ -11,6 +11,9 @@ const SSN_GROUPED = /(?<![\p{L}\p{N}_])(\d{3})([- .])(\d{2})\2(\d{4})(?![\p{L}\p
 const SSN_GLUE_WORD = /(?:ssn|tin|soc\.?sec)[#:.]?\d/i;
 const SSN_GLUED = /(?<![\p{L}\p{N}_])(?:ssn|tin|soc\.?sec)[#:.]?(\d{3})([-.]?)(\d{2})\2(\d{4})(?![\p{L}\p{N}_])/giu;
 const SSN_BARE = /(?<![\p{L}\p{N}_])\d{9}(?![\p{L}\p{N}_])/gu;
+/** Dashes with spaces around them (`536 - 22 - 1234`, a form's separate boxes), only after an SSN word. */
+const SSN_SPACED_DASHES = /(?<![\p{L}\p{N}_])(\d{3}) ?- ?(\d{2}) ?- ?(\d{4})(?![\p{L}\p{N}_])/gu;
+const SPACED_DASH = / -|- /;
 const SSN_WORD = /\bssn|social[ _-]?security|\bss ?#|\bsoc\.? ?sec|\bssa\b|\btax ?id|\btin\b/i;
 
 /**
@@ -36,6 +39,13 @@ export const findSsns: Detector = (text, out) => {
     const end = m.index + m[0].length;
     const start = end - m[1]!.length - m[2]!.length * 2 - m[3]!.length - m[4]!.length;
     if (ssnValid(m[1]!, m[3]!, m[4]!) && !partOfLongerNumber(text, start, end)) out.push({ start, end, type: 'ssn' });
+  }
+  SSN_SPACED_DASHES.lastIndex = 0;
+  for (let m = SPACED_DASH.test(text) ? SSN_SPACED_DASHES.exec(text) : null; m !== null; m = SSN_SPACED_DASHES.exec(text)) {
+    const start = m.index;
+    const end = start + m[0].length;
+    if (!SPACED_DASH.test(m[0]) || !ssnValid(m[1]!, m[2]!, m[3]!) || partOfLongerNumber(text, start, end)) continue;
+    if (keywordBefore(text, start, SSN_WORD, 40)) out.push({ start, end, type: 'ssn' });
   }
   SSN_BARE.lastIndex = 0;
   for (let m = SSN_BARE.exec(text); m !== null; m = SSN_BARE.exec(text)) {

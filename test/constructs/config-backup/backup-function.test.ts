@@ -57,6 +57,12 @@ describe('the backup function (against a fake account)', () => {
     });
     expect(r[`iam/role/${data}`].inline.DataAccess.Statement[0].Action).toBe('dynamodb:GetItem');
     expect(r['iam/policy/shop-prod-servers-ServercommerceCallerInvokePolicy-XYZ'].document.Statement[0].Action).toBe('execute-api:Invoke');
+    // the boundary's document, not only its ARN on each role
+    expect(r['iam/policy/shop-prod-identity-WardenPermissionsBoundary-ABC']).toEqual({
+      arn: r[`iam/role/${caller}`].boundary,
+      document: { Version: '2012-10-17', Statement: [{ Effect: 'Deny', Action: 'iam:*', Resource: '*' }] },
+    });
+    expect(keys.filter((k) => k.startsWith('iam/policy/')).sort()).toEqual(['iam/policy/shop-prod-identity-WardenPermissionsBoundary-ABC', 'iam/policy/shop-prod-servers-ServercommerceCallerInvokePolicy-XYZ']);
     expect(keys.filter((k) => k.startsWith('iam/role/'))).toHaveLength(shop.manifest.agents.length * 2 + 2);
     expect(keys).not.toContain('iam/role/payments-team-ci');
     const keyIds = keys.filter((k) => k.startsWith('kms/key/'));

@@ -8,6 +8,7 @@
  */
 import { createHash } from 'node:crypto';
 import { type Event as TrailEvent } from '@aws-sdk/client-cloudtrail';
+import { DeleteItemCommand, type DynamoDBClient, GetItemCommand, PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { evaluate, RequestContext, type PolicyDocument } from '../../support/iam';
 
 export interface RecordedCall {
@@ -45,6 +46,11 @@ export class FakeAccount {
   public auditRows: { field: string; value: string }[][] = [];
   public logGroups: string[] = [];
   private readonly faults: { service: string; action: string; error: string; remaining: number }[] = [];
+  /**
+   * When set, DynamoDB calls go to this client (dynalite on loopback) instead of the in-memory
+   * tables, so the CLI and the guard read what the state machine wrote with DynamoDB's own rules.
+   */
+  public dynamodb?: DynamoDBClient;
 
   /** `tables`: table name → partition key attribute. */
   constructor(tables: Readonly<Record<string, string>>) {
@@ -79,9 +85,29 @@ export class FakeAccount {
       fault.remaining--;
       throw new AwsError(fault.error, `${fault.error} (injected)`);
     }
+    if (service === 'dynamodb' && this.dynamodb) return this.realDynamoDb(action, input);
     const handler = (this.handlers as Record<string, ((i: Record<string, unknown>) => unknown) | undefined>)[`${service}:${action}`];
     if (!handler) throw new Error(`fake account: ${service}:${action} is not modelled`);
     return handler(input);
+  }
+
+  /** A DynamoDB call on the real client; errors named as Step Functions names them (`DynamoDb.<Exception>`). */
+  private async realDynamoDb(action: string, input: Record<string, unknown>): Promise<unknown> {
+    const commands: Record<string, (i: never) => object> = {
+      putItem: (i) => new PutItemCommand(i),
+      getItem: (i) => new GetItemCommand(i),
+      updateItem: (i) => new UpdateItemCommand(i),
+      deleteItem: (i) => new DeleteItemCommand(i),
+    };
+    const make = commands[action];
+    if (!make) throw new Error(`fake account: dynamodb:${action} is not modelled`);
+    try {
+      const { $metadata, ...output } = (await this.dynamodb!.send(make(input as never) as never)) as { $metadata: unknown };
+      void $metadata;
+      return output;
+    } catch (err) {
+      throw new AwsError(`DynamoDb.${(err as Error).name}`, (err as Error).message);
+    }
   }
 
   private role(name: unknown, service = 'Iam'): FakeRole {

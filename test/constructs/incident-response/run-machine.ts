@@ -120,6 +120,13 @@ export interface RunOptions {
   readonly decisions?: readonly (Decision | undefined)[];
   /** Execution name (the incident id). @default inc-test-1 */
   readonly name?: string;
+  /**
+   * Answers `.waitForTaskToken` tasks instead of `decisions`: called with the execution's task
+   * token once the task's own call is done (a fake Step Functions resolves it on SendTaskSuccess).
+   */
+  readonly awaitDecision?: (taskToken: string) => Promise<unknown>;
+  /** $$.Task.Token. @default task-token-1 */
+  readonly taskToken?: string;
   /** $$.State.EnteredTime as the local runner reports it (it does not track it per state). */
   readonly now?: string;
 }
@@ -141,7 +148,7 @@ export async function runMachine(machine: SynthesizedMachine, account: FakeAccou
     for (const [name, state] of Object.entries(states)) {
       if (state.Type === 'Parallel') for (const branch of state.Branches as { States: SynthesizedMachine['definition']['States'] }[]) visit(branch.States);
       if (state.Type !== 'Task') continue;
-      handlers[name] = (taskInput) => runTask(machine, account, String(state.Resource), taskInput as Record<string, unknown>, decisions);
+      handlers[name] = (taskInput) => runTask(machine, account, String(state.Resource), taskInput as Record<string, unknown>, decisions, options.awaitDecision && (() => options.awaitDecision!(options.taskToken ?? 'task-token-1')));
     }
   };
   visit(machine.definition.States);
@@ -149,7 +156,7 @@ export async function runMachine(machine: SynthesizedMachine, account: FakeAccou
   const now = options.now ?? '2026-12-03T10:00:30.000Z';
   const execution = sm.run(input as never, {
     overrides: { taskResourceLocalHandlers: handlers as never, retryIntervalOverrides: Object.fromEntries(Object.keys(handlers).map((n) => [n, 0])) },
-    context: { Execution: { Name: options.name ?? 'inc-test-1' }, State: { EnteredTime: now }, Task: { Token: 'task-token-1' } },
+    context: { Execution: { Name: options.name ?? 'inc-test-1' }, State: { EnteredTime: now }, Task: { Token: options.taskToken ?? 'task-token-1' } },
   });
   const events: EventLog[] = [];
   const collecting = (async () => {
@@ -174,7 +181,7 @@ export async function runMachine(machine: SynthesizedMachine, account: FakeAccou
   };
 }
 
-async function runTask(machine: SynthesizedMachine, account: FakeAccount, resource: string, input: Record<string, unknown>, decisions: (Decision | undefined)[]): Promise<unknown> {
+async function runTask(machine: SynthesizedMachine, account: FakeAccount, resource: string, input: Record<string, unknown>, decisions: (Decision | undefined)[], awaitDecision?: () => Promise<unknown>): Promise<unknown> {
   if (resource.endsWith(':lambda:invoke')) {
     const fn = machine.functions.get(String(input.FunctionName));
     const payload = input.Payload as never;
@@ -193,8 +200,9 @@ async function runTask(machine: SynthesizedMachine, account: FakeAccount, resour
   const sdk = /^arn:aws:states:::aws-sdk:([a-z0-9]+):([A-Za-z]+)(\.waitForTaskToken)?$/.exec(resource);
   if (!sdk) throw new Error(`task resource ${resource} is not modelled`);
   const [, service, action, wait] = sdk as unknown as [string, string, string, string | undefined];
-  const result = account.call(service, action, input);
+  const result = await account.call(service, action, input);
   if (!wait) return result;
+  if (awaitDecision) return awaitDecision();
   const decision = decisions.shift();
   if (decision === undefined) return new Promise(() => {}); // nobody answers: the task's timeout decides
   return decision;

@@ -164,6 +164,60 @@ describe('McpServer', () => {
     });
   });
 
+  it('writes execution logs (errors, never bodies) to a stage log group it creates encrypted and kept, before the stage logs', () => {
+    template.hasResourceProperties('AWS::ApiGateway::Stage', {
+      MethodSettings: Match.arrayWith([Match.objectLike({ HttpMethod: '*', ResourcePath: '/*', LoggingLevel: 'ERROR', DataTraceEnabled: false })]),
+    });
+    const group = mcp.executionLogs!.logGroup;
+    template.hasResourceProperties('AWS::Logs::LogGroup', {
+      LogGroupName: { 'Fn::Join': ['', ['API-Gateway-Execution-Logs_', stack.resolve(mcp.api.restApiId), '/v1']] },
+      KmsKeyId: stack.resolve(mcp.encryptionKey.keyArn),
+      RetentionInDays: 365,
+    });
+    const stage = template.findResources('AWS::ApiGateway::Stage');
+    const [stageProps] = Object.values(stage);
+    const account = mcp.executionLogs!.accountRole!.account;
+    expect(stageProps!.DependsOn).toEqual(expect.arrayContaining([stack.getLogicalId(group.node.defaultChild as any), stack.getLogicalId(account)]));
+  });
+
+  it("sets the account's API Gateway CloudWatch role once, allowed to write only API Gateway's log groups", () => {
+    template.resourceCountIs('AWS::ApiGateway::Account', 1);
+    const role = mcp.executionLogs!.accountRole!;
+    template.hasResourceProperties('AWS::ApiGateway::Account', { CloudWatchRoleArn: stack.resolve(role.role.roleArn) });
+    template.hasResourceProperties('AWS::IAM::Role', {
+      AssumeRolePolicyDocument: { Statement: [Match.objectLike({ Principal: { Service: 'apigateway.amazonaws.com' }, Condition: { StringEqualsIfExists: { 'aws:SourceAccount': '123456789012' } } })] },
+      ManagedPolicyArns: Match.absent(),
+    });
+    const doc = JSON.stringify(stack.resolve(role.policy.document));
+    expect(doc).toContain('log-group:API-Gateway-Execution-Logs_*');
+    expect(doc).not.toMatch(/"Resource":"\*"/);
+    expect(doc).not.toMatch(/logs:\*/);
+    // a second server in the same stack reuses it
+    const s2 = new Stack(new App({ context: { 'aws:cdk:bundling-stacks': [] } }), 'Two', { env: { account: '123456789012', region: 'eu-west-1' } });
+    const first = new McpServer(s2, 'First', { manifest, server: 'commerce', manifestDir: ROOT });
+    const second = new McpServer(s2, 'Second', { manifest, server: 'payments', manifestDir: ROOT, network: first.network, agentStatusTable: first.agentStatusTable });
+    expect(second.executionLogs!.accountRole).toBe(first.executionLogs!.accountRole);
+    Template.fromStack(s2).resourceCountIs('AWS::ApiGateway::Account', 1);
+  });
+
+  it("relies on the account's role with executionLogging 'existing', and logs nothing with 'off'", () => {
+    for (const executionLogging of ['existing', 'off'] as const) {
+      const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+      const s = new Stack(app, 'S', { env: { account: '123456789012', region: 'eu-west-1' } });
+      const server = new McpServer(s, 'Server', { manifest, server: 'payments', manifestDir: ROOT, executionLogging });
+      const t = Template.fromStack(s);
+      t.resourceCountIs('AWS::ApiGateway::Account', 0);
+      const settings = JSON.stringify(Object.values(t.findResources('AWS::ApiGateway::Stage'))[0]!.Properties.MethodSettings);
+      if (executionLogging === 'existing') {
+        expect(settings).toContain('"LoggingLevel":"ERROR"');
+        expect(server.executionLogs!.accountRole).toBeUndefined();
+      } else {
+        expect(settings).not.toContain('LoggingLevel');
+        expect(server.executionLogs).toBeUndefined();
+      }
+    }
+  });
+
   it("lets the function role assume exactly its agents' data roles, with session tags", () => {
     const policy = Object.values(template.findResources('AWS::IAM::ManagedPolicy')).find((p) => JSON.stringify(p.Properties.Description).includes('data roles of its agents'))!;
     const statement = (policy.Properties.PolicyDocument.Statement as Array<Record<string, any>>).find((s) => s.Sid === 'ActAsItsAgents')!;

@@ -145,6 +145,18 @@ describe('warden backup (against a fake account)', () => {
       expect(shop.account.keys.get(shop.classKeyArn.split('/')[1]!)!.rotation).toBe(false);
     });
 
+    it('a widened permissions boundary (a new default version) shows in the diff and is put back', async () => {
+      const boundaryArn = [...shop.account.policies.keys()].find((arn) => arn.endsWith('/shop-prod-identity-WardenPermissionsBoundary-ABC'))!;
+      const versions = shop.account.policies.get(boundaryArn)!;
+      for (const v of versions) v.isDefault = false;
+      versions.push({ id: 'v9', document: { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: '*', Resource: '*' }] }, isDefault: true, created: new Date(2) });
+      const diff = await cli(['diff', '--snapshot', ids[1]!, ...mfa]);
+      expect(diff.stdout).toMatch(/~ iam\/policy\/shop-prod-identity-WardenPermissionsBoundary-ABC\n\s+document\.Statement\[0\]\.Action: "iam:\*" → "\*"/);
+      const run = await cli(['restore', '--snapshot', ids[1]!, '--apply', '--only', 'iam/policy/shop-prod-identity-WardenPermissionsBoundary-ABC', ...mfa]);
+      expect(run.stdout).toMatch(/verified: the 1 restored resources match the snapshot/);
+      expect(shop.account.defaultDocument(boundaryArn)).toEqual({ Version: '2012-10-17', Statement: [{ Effect: 'Deny', Action: 'iam:*', Resource: '*' }] });
+    });
+
     it('restore refuses a snapshot that does not verify', async () => {
       shop.account.overwrite(snapshotKey(ids[1]!), (b) => b.subarray(0, b.length - 40));
       await expect(cli(['restore', '--snapshot', ids[1]!, '--apply', ...mfa])).rejects.toThrow(/does not verify, so it is not used: truncated/);

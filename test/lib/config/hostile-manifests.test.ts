@@ -141,10 +141,11 @@ describe('resource exhaustion', () => {
     expect(lines[0]).toBe(`${F}: project: project is longer than 16 characters`);
   });
 
-  it('validates 10,000 agents in a few seconds', () => {
-    const t0 = Date.now();
-    expect(parse(fleet(10_000)).manifest.agents).toHaveLength(10_000);
-    expect(Date.now() - t0).toBeLessThan(10_000);
+  // how long it takes is measured by bench/manifest.ts, not asserted here
+  it('validates a manifest of 10,000 agents and keeps every one', () => {
+    const agents = parse(fleet(10_000)).manifest.agents;
+    expect(agents).toHaveLength(10_000);
+    expect(agents[9_999]).toMatchObject({ name: 'agent-9999', clearance: 'internal', tools: ['commerce/search_products'] });
   });
 
   it('reports every error of 10,000 bad agents at once, each with its path', () => {

@@ -2,7 +2,7 @@
  * The engine runs on every tool result in Lambda: it must stay linear on hostile input. Each
  * 1 MB input below targets one pattern's worst case (long runs, many near-misses).
  */
-import { redact } from '../../../../lib/guard/redact';
+import { redact, redactEcho } from '../../../../lib/guard/redact';
 import { shopPolicy } from './shop-policy';
 
 const MB = 1_000_000;
@@ -59,6 +59,18 @@ const HOSTILE: Record<string, string> = {
   'unbalanced JSON brackets': `[${fill('[')}]`,
   'deeply nested JSON arrays': `${'['.repeat(MB / 2)}${']'.repeat(MB / 2)}`,
   'JSON object of many keys': `{${Array.from({ length: 40_000 }, (_, i) => `"k${i}": "v ${i}"`).join(', ')}}`,
+  // the second red team's forms (issue 7): escapes read in the detection view, split groups
+  'percent-escaped digits': fill('%34%31%31%31'),
+  'percent signs without hex': fill('%3'),
+  'bare HTML numeric references': fill('&#52&#49'),
+  'backslash runs': fill('\\'),
+  'JSON \\u escapes without digits': fill('\\u00'),
+  'quoted CSV groups': fill('"4111",'),
+  'pipe-joined groups': fill('4111|'),
+  'plus-joined groups': fill('4111+'),
+  'spaced SSN dashes after the word': `ssn ${fill('536 - 22 - ')}`,
+  'JSON array of card groups': JSON.stringify(Array.from({ length: 150_000 }, () => '4111')),
+  'JSON array of small numbers': JSON.stringify(Array.from({ length: 150_000 }, (_, i) => i % 10_000)),
   'dense real PII': fill('Call +44 20 7946 0958 or 4111 1111 1111 1111, mail a@b.co, 10 Downing Street. '),
 };
 
@@ -71,5 +83,17 @@ describe('linear time on hostile input', () => {
     // Measured at 10-800 ms alone and ~3 s with the 2 cores saturated; a quadratic pattern on
     // 1 MB takes minutes, so 15 s separates the two without flaking on a busy CI machine.
     expect(ms).toBeLessThan(15_000);
+  });
+});
+
+describe('linear time on hostile names (redactEcho: audit fields, echoed names, media types)', () => {
+  it.each([
+    ['letters glued to digits', fill('a1')],
+    ['one long glued token', `x-${fill('4111')}`],
+    ['many short glued tokens', fill('leak-4111111111111111 ')],
+  ])('reads 1 MB of %s in seconds', (_name, text) => {
+    const started = performance.now();
+    expect(typeof redactEcho(text, 'public', shopPolicy).text).toBe('string');
+    expect(performance.now() - started).toBeLessThan(15_000);
   });
 });

@@ -89,6 +89,9 @@ beforeAll(async () => {
     WARDEN_AGENT_STATUS_TABLE: 'shop-prod-agent-status',
     WARDEN_RATE_LIMIT_TABLE: 'shop-prod-payments-rate-limit',
     WARDEN_DATA_ROLE_ARN_PREFIX: `arn:aws:iam::${ACCOUNT}:role/`,
+    // flag_payment needs approval (lib/approvals)
+    WARDEN_APPROVALS_TABLE: 'shop-prod-approvals',
+    WARDEN_APPROVALS_TOPIC: `arn:aws:sns:${REGION}:${ACCOUNT}:shop-prod-warden-alerts`,
   };
 }, 120_000);
 

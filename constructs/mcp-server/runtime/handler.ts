@@ -35,6 +35,9 @@ import { CallerProofVerifier, type ProofVerdict } from './caller-proof-verifier'
 import { DynamoRateLimiter } from './rate-limiter';
 import { httpsStsFetch, type StsFetch } from './sts-https';
 import { RUNTIME_ENV } from './runtime-env';
+import { SNSClient } from '@aws-sdk/client-sns';
+import { createApprovalGate, type ApprovalGate } from '../../../lib/approvals';
+import { DynamoApprovalsStore, SnsApprovalNotifier } from '../../approvals/runtime';
 import { datasetTableName } from './dataset-table-name';
 
 export interface LambdaHandlerOptions {
@@ -58,6 +61,8 @@ export interface LambdaHandlerOptions {
     readonly documentClient?: (credentials: CredentialsProvider) => DynamoDBDocumentClient;
     /** Sends caller proofs to STS. @default - node:https to the regional STS host (or AWS_ENDPOINT_URL_STS) */
     readonly stsFetch?: StsFetch;
+    /** Approval notices. @default - a client in the Lambda's region, when a tool needs approval */
+    readonly sns?: SNSClient;
   };
   readonly audit?: AuditSink;
   readonly metrics?: MetricsSink;
@@ -98,6 +103,7 @@ export function createLambdaHandler(options: LambdaHandlerOptions): LambdaHandle
   // identity sound even if that policy is loosened (e.g. `additionalApiEndpoints`, a hand edit).
   const resolvePrincipal = principalResolver(manifest, { accountId });
 
+  const approvals = approvalGateOf(manifest, server, env, dynamodb, options.clients?.sns, logger);
   // the kill switch's containment drops the agent's cached sessions and clients (set once both exist)
   let forgetAgent: (agent: string) => void = () => undefined;
   const guard = createGuard({
@@ -113,6 +119,7 @@ export function createLambdaHandler(options: LambdaHandlerOptions): LambdaHandle
       audit: options.audit ?? jsonLinesAuditSink(stdout),
       metrics: options.metrics ?? emfMetricsSink(stdout),
       now: options.now,
+      ...(approvals ? { approvals } : {}),
     },
   });
   const credentials = new DataRoleCredentials({
@@ -284,4 +291,23 @@ function injectionEngineOf(manifest: Manifest, client: BedrockRuntimeClient | un
   const bedrock = client ?? new (require('@aws-sdk/client-bedrock-runtime') as typeof import('@aws-sdk/client-bedrock-runtime')).BedrockRuntimeClient({});
   /* eslint-enable @typescript-eslint/no-require-imports */
   return new BedrockGuardrailScreen({ client: bedrock, guardrailId: settings.bedrock.guardrailId, guardrailVersion: settings.bedrock.guardrailVersion });
+}
+
+/**
+ * The approval gate when a tool of this server needs human approval (lib/approvals): the table
+ * and topic the McpServer construct names. Missing either, the function does not start: a tool
+ * that needs approval must never run without one.
+ */
+function approvalGateOf(manifest: Manifest, server: string, env: NodeJS.ProcessEnv, dynamodb: DynamoDBDocumentClient, sns: SNSClient | undefined, logger: ToolLogger): ApprovalGate | undefined {
+  const needed = manifest.servers.find((s) => s.name === server)?.tools.some((t) => t.approval !== undefined);
+  if (!needed) return undefined;
+  const tableName = env[RUNTIME_ENV.approvalsTable];
+  const topicArn = env[RUNTIME_ENV.approvalsTopic];
+  if (!tableName || !topicArn) throw new Error(`a tool of server "${server}" needs approval but ${RUNTIME_ENV.approvalsTable} or ${RUNTIME_ENV.approvalsTopic} is not set; deploy this function with the warden stacks (ApprovalsTable)`);
+  return createApprovalGate({
+    manifest,
+    store: new DynamoApprovalsStore({ client: dynamodb, tableName }),
+    notifier: new SnsApprovalNotifier({ client: sns ?? new SNSClient({}), topicArn }),
+    onNotifyError: (err, approvalId) => logger.error('approval notice not sent', { approvalId, error: err }),
+  });
 }

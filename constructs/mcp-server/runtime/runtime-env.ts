@@ -8,4 +8,8 @@ export const RUNTIME_ENV = {
   dataRoleArnPrefix: 'WARDEN_DATA_ROLE_ARN_PREFIX',
   /** The REST API id: the server id callers sign into their caller proofs (lib/caller-proof). */
   serverId: 'WARDEN_SERVER_ID',
+  /** The approvals table, when a tool of this server needs human approval (lib/approvals). */
+  approvalsTable: 'WARDEN_APPROVALS_TABLE',
+  /** The SNS topic approvers are notified on. */
+  approvalsTopic: 'WARDEN_APPROVALS_TOPIC',
 } as const;

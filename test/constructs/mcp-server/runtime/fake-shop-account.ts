@@ -23,6 +23,9 @@ export const SHOP_LAMBDA_ENV = {
   WARDEN_RATE_LIMIT_TABLE: 'shop-prod-commerce-rate-limit',
   WARDEN_DATA_ROLE_ARN_PREFIX: 'arn:aws:iam::123456789012:role/',
   WARDEN_SERVER_ID: 'a1b2c3d4e5',
+  // update_price needs approval past its limit (lib/approvals)
+  WARDEN_APPROVALS_TABLE: 'shop-prod-approvals',
+  WARDEN_APPROVALS_TOPIC: 'arn:aws:sns:eu-west-1:123456789012:shop-prod-warden-alerts',
   AWS_REGION: 'eu-west-1',
 };
 
@@ -38,12 +41,13 @@ export function fakeShopAccount(
   const fake = new FakeDynamoDB();
   fake.createTable(SHOP_LAMBDA_ENV.WARDEN_AGENT_STATUS_TABLE, { partitionKey: 'agent' }, options.statuses);
   fake.createTable(SHOP_LAMBDA_ENV.WARDEN_RATE_LIMIT_TABLE, { partitionKey: 'pk' });
+  fake.createTable(SHOP_LAMBDA_ENV.WARDEN_APPROVALS_TABLE, { partitionKey: 'pk' });
   for (const d of manifest.datasets) fake.createTable(tables[d.name]!, { partitionKey: 'pk' });
   fake.createTable(tables.catalog!, { partitionKey: 'pk' }, sampleData().products.map((p) => ({ ...p })) as Record<string, unknown>[]);
   const roles = new FakeDataRoles(manifest, tables);
   roles.install(mocks.sts);
   fake.authorize = (call) => {
-    if (call.table === SHOP_LAMBDA_ENV.WARDEN_AGENT_STATUS_TABLE || call.table === SHOP_LAMBDA_ENV.WARDEN_RATE_LIMIT_TABLE) return;
+    if (call.table === SHOP_LAMBDA_ENV.WARDEN_AGENT_STATUS_TABLE || call.table === SHOP_LAMBDA_ENV.WARDEN_RATE_LIMIT_TABLE || call.table === SHOP_LAMBDA_ENV.WARDEN_APPROVALS_TABLE) return;
     roles.authorize(call);
   };
   fake.install(mocks.ddb);

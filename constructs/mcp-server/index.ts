@@ -20,3 +20,5 @@ export { ApiGatewayCloudWatchRole, StageExecutionLogs, executionLogGroupName } f
 export type { ExecutionLogging, StageExecutionLogsProps } from './api-execution-logging';
 export { AgentStatusBackup } from './agent-status-backup';
 export type { AgentStatusBackupOptions, AgentStatusBackupProps } from './agent-status-backup';
+export { DefaultSecurityGroupLockdown } from './default-security-group';
+export type { DefaultSecurityGroupLockdownProps } from './default-security-group';

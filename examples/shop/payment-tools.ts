@@ -3,8 +3,20 @@
  * only agents cleared `restricted` see them unredacted.
  */
 import { z } from 'zod';
-import { defineTool, defineTools, ToolError } from '../../lib/runtime';
+import { defineResourceTemplate, defineTool, defineTools, ToolError } from '../../lib/runtime';
 import { orderId, reason, withoutKey } from './shop-inputs';
+
+/** The payment record of an order as `payment://ORD-…` (restricted: only the fraud agent is granted it). */
+export const paymentResources = [
+  defineResourceTemplate({
+    name: 'payment',
+    read: async ({ orderId: id }, ctx) => {
+      if (!orderId.safeParse(id).success) return undefined;
+      const payment = await ctx.dataset.get(id!);
+      return payment ? withoutKey(payment, ctx.dataset.partitionKey) : undefined;
+    },
+  }),
+];
 
 export default defineTools([
   defineTool({
@@ -32,4 +44,6 @@ export default defineTools([
       return { orderId: id, status: 'flagged', alreadyFlagged: false };
     },
   }),
+
+  ...paymentResources,
 ]);

@@ -5,6 +5,7 @@
 import { z } from 'zod';
 import { defineTool, defineTools, DatasetConflictError, ToolError, windowedLimit, type DatasetItem } from '../../lib/runtime';
 import { category, customerId, orderId, pageSize, reason, sku, warehouse, withoutKey } from './shop-inputs';
+import { commercePrompts, commerceResources } from './shop-resources';
 
 /**
  * Price changes of one product may add up to at most this fraction of its price within
@@ -160,4 +161,7 @@ export default defineTools([
       return withoutKey(customer, ctx.dataset.partitionKey);
     },
   }),
+
+  ...commerceResources,
+  ...commercePrompts,
 ]);

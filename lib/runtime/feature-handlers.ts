@@ -212,7 +212,8 @@ function completerOfTemplate(server: CatalogServer, uriTemplate: string, variabl
 async function readResource(resource: CatalogResource, variables: Record<string, string>, ctx: ResourceContext): Promise<ToolCallResult> {
   const { definition, spec } = resource;
   const output: ResourceOutput = definition.kind === 'mcp-warden/resource-template' ? await definition.read(variables, ctx) : await definition.read(ctx);
-  if (output === undefined) return toolErrorResult(`resource ${JSON.stringify(ctx.uri)} has no contents`);
+  // no such item: the same answer as a resource that does not exist or is not granted
+  if (output === undefined) return toolErrorResult(notAvailableText(spec.name, 'resource'));
   return { content: resourceContents(output, ctx.uri, spec.mimeType).map((resource) => ({ type: 'resource' as const, resource })) };
 }
 

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { z } from 'zod';
 import commerceTools from '../../examples/shop/tools';
+import { commercePrompts, commerceResources } from '../../examples/shop/shop-resources';
 import paymentTools from '../../examples/shop/payment-tools';
 import { sampleData } from '../../examples/shop/sample-data';
 import { loadManifest } from '../../lib/config';
@@ -69,6 +70,8 @@ it('contains an agent through the status store within 5 seconds, and audits the 
 it('answers a hung tool with an error at the deadline instead of hanging', async () => {
   const hung = defineTools([
     ...[...commerceTools.tools.values()].filter((t) => t.name !== 'get_stock'),
+    ...commerceResources,
+    ...commercePrompts,
     defineTool({ name: 'get_stock', description: 'never returns', input: z.strictObject({ sku: z.string() }), handler: () => new Promise(() => {}) }),
   ]);
   const dev = await start({ config: 'warden.config.yaml', tools: { commerce: hung, payments: paymentTools }, deadlineMs: 500 });

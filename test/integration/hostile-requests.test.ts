@@ -91,7 +91,7 @@ const CASES: Case[] = [
   { name: 'params null', body: rpc({ jsonrpc: '2.0', id: 1, method: 'tools/list', params: null }), expect: 400 },
   { name: 'a response sent to the server', body: rpc({ jsonrpc: '2.0', id: 1, result: {} }), expect: 400 },
   // unknown methods
-  { name: 'resources/list (not offered)', body: rpc({ jsonrpc: '2.0', id: 1, method: 'resources/list' }), expect: 200 },
+  { name: 'resources/subscribe (not offered)', body: rpc({ jsonrpc: '2.0', id: 1, method: 'resources/subscribe', params: { uri: 'order://ORD-000001' } }), expect: 200 },
   { name: 'a path-like method', body: rpc({ jsonrpc: '2.0', id: 1, method: '../../etc/passwd' }), expect: 200 },
   { name: 'method "__proto__"', body: rpc({ jsonrpc: '2.0', id: 1, method: '__proto__' }), expect: 200 },
   { name: 'an unknown notification', body: rpc({ jsonrpc: '2.0', method: 'notifications/evil' }), expect: 400 },

@@ -106,8 +106,12 @@ const sessionTags = (agent: string, server: string, access = 'write'): Record<st
 /** The servers an agent has tools on (the only ones whose sessions its data role grants anything). */
 const serversOf = (agent: string): string[] => [...new Set(fx.model.grantsOf(agent).map((g) => g.server))].sort();
 /** Whether `server`'s function role may open a session of `agent`'s data role with these tags. */
+/** The context Lambda adds to every call made from `server`'s own function (lambda:SourceFunctionArn). */
+const fromFunction = (server: string, functionName = `${fx.model.manifest.project}-${fx.model.manifest.environment}-${server}-mcp`): Record<string, string> => ({
+  'lambda:SourceFunctionArn': `arn:${fx.account.env.partition}:lambda:${fx.region}:${fx.account.env.account}:function:${functionName}`,
+});
 const assumes = (server: string, agent: string, tags: Record<string, string> = sessionTags(agent, server)): boolean =>
-  STS_ACTIONS.every((action) => allows({ principal: fx.servers.get(server)!.functionRole, action, resource: fx.account.role(roles(agent).data).arn, requestTags: tags }));
+  STS_ACTIONS.every((action) => allows({ principal: fx.servers.get(server)!.functionRole, action, resource: fx.account.role(roles(agent).data).arn, requestTags: tags, context: fromFunction(server) }));
 /** A request made by `agent`'s data role in a session `server` opened. */
 const asSession = (agent: string, server: string) => ({ principal: roles(agent).data, sessionTags: sessionTags(agent, server) });
 /** Allowed in a session opened by any server of the agent (what IAM lets the agent's data reach at all). */
@@ -169,7 +173,7 @@ function simulatedMatrix(agent: string) {
     ),
     assumableBy: [...fx.servers.keys()].filter((s) => assumes(s, agent)).sort(),
     // without the tags the runtime sends, no server may assume it
-    untagged: [...fx.servers].filter(([, srv]) => STS_ACTIONS.some((action) => allows({ principal: srv.functionRole, action, resource: dataArn }))).map(([s]) => s),
+    untagged: [...fx.servers].filter(([name, srv]) => STS_ACTIONS.some((action) => allows({ principal: srv.functionRole, action, resource: dataArn, context: fromFunction(name) }))).map(([s]) => s),
   };
 }
 
@@ -343,6 +347,22 @@ describe('server function roles', () => {
       for (const [other, o] of fx.servers) {
         const rate = TABLE_ACTIONS.filter((action) => allows({ principal: srv.functionRole, action, resource: o.rateLimitTable }));
         expect({ server, other, rate }).toEqual({ server, other, rate: other === server ? ['dynamodb:UpdateItem'] : [] });
+      }
+    }
+  });
+});
+
+describe('a server role passed to a function of someone else (iam:PassRole)', () => {
+  it("opens an agent's data-role session only from the server's own function, never from another function or outside Lambda", () => {
+    for (const agent of agents()) {
+      for (const server of serversOf(agent)) {
+        const request = { principal: fx.servers.get(server)!.functionRole, action: 'sts:AssumeRole', resource: fx.account.role(roles(agent).data).arn, requestTags: sessionTags(agent, server) };
+        const decisions = {
+          own: allows({ ...request, context: fromFunction(server) }),
+          otherFunction: allows({ ...request, context: fromFunction(server, 'attacker-function') }),
+          outsideLambda: allows(request),
+        };
+        expect({ agent, server, ...decisions }).toEqual({ agent, server, own: true, otherFunction: false, outsideLambda: false });
       }
     }
   });
@@ -547,7 +567,7 @@ describe('the simulation itself', () => {
         for (const st of statementsOf(templates[stack]!, id)) delete (st.Condition as Record<string, Record<string, unknown>> | undefined)?.StringEquals?.['aws:RequestTag/warden:server'];
       }
     };
-    const probe = { principal: commerce, action: 'sts:AssumeRole', resource: data.arn, requestTags: sessionTags('fraud-agent', 'payments') };
+    const probe = { principal: commerce, action: 'sts:AssumeRole', resource: data.arn, requestTags: sessionTags('fraud-agent', 'payments'), context: fromFunction('commerce') };
     const trustOnly = mutated(looseTrust);
     const both = mutated((t) => (looseTrust(t), looseFunctionPolicy(t)));
     expect([fx.account.allows(probe), trustOnly.allows(probe), both.allows(probe)]).toEqual([false, false, true]);

@@ -13,8 +13,12 @@ describe('warden access-matrix', () => {
 
   it('prints CSV and JSON on request', async () => {
     expect((await run([DEFAULT_MANIFEST_PATH, '--format', 'csv'])).stdout).toBe(accessMatrixReport(DEFAULT_MANIFEST_PATH, 'csv'));
-    const rows = JSON.parse((await run([DEFAULT_MANIFEST_PATH, '--format', 'json'])).stdout) as Array<{ agent: string }>;
-    expect(rows.filter((r) => r.agent === 'support-agent')).toHaveLength(4);
+    const rows = JSON.parse((await run([DEFAULT_MANIFEST_PATH, '--format', 'json'])).stdout) as Array<{ agent: string; kind: string; tool: string }>;
+    // one row per grant: 4 tools, 3 resources (catalog, product, order) and 1 prompt
+    const support = rows.filter((r) => r.agent === 'support-agent');
+    expect(support.map((r) => `${r.kind}:${r.tool}`).sort()).toEqual(
+      ['tool:get_order', 'tool:list_customer_orders', 'tool:get_customer', 'tool:search_products', 'resource:catalog_categories', 'resource:product', 'resource:order', 'prompt:reply_to_customer'].sort(),
+    );
   });
 
   it('explains a missing manifest and exits 1', async () => {

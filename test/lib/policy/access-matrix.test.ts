@@ -8,16 +8,18 @@ const manifest = defaultManifest();
 describe('accessMatrix', () => {
   const rows = accessMatrix(manifest);
 
-  it('has one row per agent × tool grant of the access model', () => {
-    const grants = new AccessModel(manifest).grants;
-    expect(rows.map((r) => `${r.agent} ${r.server}/${r.tool} ${r.dataset} ${r.dataClass} ${r.access}`)).toEqual(
-      grants.map((g) => `${g.agent} ${g.server}/${g.tool} ${g.dataset} ${g.dataClass} ${g.access}`),
-    );
+  it('has one row per tool and resource grant of the access model, then one per prompt grant (no dataset)', () => {
+    const model = new AccessModel(manifest);
+    expect(rows.map((r) => `${r.agent} ${r.server}/${r.tool} ${r.dataset} ${r.dataClass} ${r.access}`)).toEqual([
+      ...model.grants.map((g) => `${g.agent} ${g.server}/${g.tool} ${g.dataset} ${g.dataClass} ${g.access}`),
+      ...model.promptGrants.map((g) => `${g.agent} ${g.server}/${g.prompt}  ${g.dataClass} read`),
+    ]);
   });
 
   it('shows the inventory agent touching no payments or customer data', () => {
     const inventory = rows.filter((r) => r.agent === 'inventory-agent');
-    expect(inventory.map((r) => r.dataset).sort()).toEqual(['catalog', 'inventory', 'inventory']);
+    // its tools (search, stock x2), the catalog resources, and the restock prompt (no dataset)
+    expect(inventory.map((r) => r.dataset).sort()).toEqual(['', 'catalog', 'catalog', 'catalog', 'inventory', 'inventory']);
   });
 
   it('lists the redaction types scrubbed for an agent below the top clearance', () => {

@@ -112,7 +112,7 @@ describe('createAuthorizer (Cedar)', () => {
 describe('cedarPolicies', () => {
   it('writes one permit per grant plus the structural forbid', () => {
     const text = cedarPolicies(manifest);
-    expect(text.match(/^permit \(/gm)).toHaveLength(model.grants.length);
+    expect(text.match(/^permit \(/gm)).toHaveLength(model.grants.length + model.promptGrants.length);
     expect(text).toContain(`@id("${FORBID_NOT_ACTIVE_ID}")`);
     expect(text).toContain('principal == Warden::Agent::"fraud-agent"');
     expect(text).toContain('resource.dataClass == Warden::DataClass::"restricted" && resource.access == "write"');

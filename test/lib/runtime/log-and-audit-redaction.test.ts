@@ -7,6 +7,7 @@
  */
 import { z } from 'zod';
 import commerceTools from '../../../examples/shop/tools';
+import { commercePrompts, commerceResources } from '../../../examples/shop/shop-resources';
 import paymentTools from '../../../examples/shop/payment-tools';
 import { sampleDatasets } from '../../../examples/shop/sample-data';
 import { loadManifest } from '../../../lib/config';
@@ -43,6 +44,8 @@ describe('tool logs: every path to the log is redacted', () => {
   const throwing = (make: () => unknown) =>
     defineTools([
       ...[...commerceTools.tools.values()].filter((t) => t.name !== 'get_stock'),
+      ...commerceResources,
+      ...commercePrompts,
       defineTool({
         name: 'get_stock',
         description: 'fails with card data in the error',
@@ -74,6 +77,8 @@ describe('tool logs: every path to the log is redacted', () => {
   it('redacts the fields tool code adds to a child logger', async () => {
     const childish = defineTools([
       ...[...commerceTools.tools.values()].filter((t) => t.name !== 'get_stock'),
+      ...commerceResources,
+      ...commercePrompts,
       defineTool({
         name: 'get_stock',
         description: 'logs through a child logger',

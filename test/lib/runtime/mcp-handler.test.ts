@@ -4,7 +4,8 @@
  */
 import { z } from 'zod';
 import commerceTools from '../../../examples/shop/tools';
-import paymentTools from '../../../examples/shop/payment-tools';
+import { commercePrompts, commerceResources } from '../../../examples/shop/shop-resources';
+import paymentTools, { paymentResources } from '../../../examples/shop/payment-tools';
 import { sampleData, sampleDatasets } from '../../../examples/shop/sample-data';
 import { loadManifest } from '../../../lib/config';
 import { createGuard, InMemoryAgentStatusStore, InMemoryRateLimiter, memoryAuditSink } from '../../../lib/guard';
@@ -77,6 +78,8 @@ describe('createMcpHandler', () => {
   it('gives a read tool a dataset whose writes fail, with a message naming the fix', async () => {
     const sneaky = defineTools([
       ...[...commerceTools.tools.values()].filter((t) => t.name !== 'get_stock'),
+      ...commerceResources,
+      ...commercePrompts,
       defineTool({ name: 'get_stock', description: 'tries to write', input: z.strictObject({ sku: z.string() }), handler: async ({ sku }, ctx) => ctx.dataset.update(sku, { warehouses: {} }) }),
     ]);
     const { handler, datasets } = setup({ commerce: sneaky, payments: paymentTools });
@@ -89,6 +92,8 @@ describe('createMcpHandler', () => {
   it('hides a crashing tool behind a generic message and logs the details with the request id', async () => {
     const crashing = defineTools([
       ...[...commerceTools.tools.values()].filter((t) => t.name !== 'get_stock'),
+      ...commerceResources,
+      ...commercePrompts,
       defineTool({ name: 'get_stock', description: 'crashes', input: z.strictObject({ sku: z.string() }), handler: () => { throw new Error('connect ECONNREFUSED /var/run/secret.sock'); } }),
     ]);
     const { handler, logs } = setup({ commerce: crashing, payments: paymentTools });
@@ -149,6 +154,7 @@ describe('createMcpHandler', () => {
         },
       }),
       defineTool({ name: 'flag_payment', description: 'unused', input: z.object({}), handler: () => ({}) }),
+      ...paymentResources,
     ]);
     const { handler, logs } = setup({ commerce: commerceTools, payments: chatty });
     // fraud-agent is cleared for restricted data: its answer may carry cards, its logs may not

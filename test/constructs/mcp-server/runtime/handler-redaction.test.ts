@@ -23,6 +23,8 @@ const SECRETS = ['Tr0ub4dor&3', 'sk_live_51HxQ2eKz8aBcDeFgHiJkLmNo', '4111111111
 
 const leakyTools = defineTools([
   ...[...shopTools.tools.values()].filter((t) => t.name !== 'get_customer'),
+  ...(shopTools.resources?.values() ?? []),
+  ...(shopTools.prompts?.values() ?? []),
   defineTool({
     name: 'get_customer',
     description: 'returns and logs more than it should',

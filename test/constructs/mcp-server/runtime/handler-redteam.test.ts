@@ -28,6 +28,8 @@ const CARD = '4111 1111 1111 1111';
 
 const leakyTools = defineTools([
   ...[...shopTools.tools.values()].filter((t) => t.name !== 'get_customer'),
+  ...(shopTools.resources?.values() ?? []),
+  ...(shopTools.prompts?.values() ?? []),
   defineTool({
     name: 'get_customer',
     description: 'returns the red-team shape named by customerId',

@@ -20,7 +20,7 @@ import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { build } from 'esbuild';
 import { writeHandlerEntry } from '../constructs/mcp-server/handler-entry';
-import { CEDAR_WASM } from '../constructs/mcp-server/mcp-server';
+import { BUNDLE_ALIASES, CEDAR_WASM } from '../constructs/mcp-server/mcp-server';
 import { sampleData } from '../examples/shop/sample-data';
 import { loadManifest } from '../lib/config';
 import { precomputeDecisions } from '../lib/policy/precompute-decisions';
@@ -67,7 +67,7 @@ export async function run(): Promise<object[]> {
   // McpServer's bundling options (constructs/mcp-server/mcp-server.ts), on this machine's Node
   const built = await build({
     entryPoints: [entry], outfile: bundle, bundle: true, platform: 'node', target: `node${process.versions.node.split('.')[0]}`, format: 'cjs',
-    minify: true, sourcemap: true, sourcesContent: false, external: ['@aws-sdk/*', '@smithy/*'], metafile: true, logLevel: 'silent',
+    minify: true, sourcemap: true, sourcesContent: false, external: ['@aws-sdk/*', '@smithy/*'], alias: { ...BUNDLE_ALIASES }, metafile: true, logLevel: 'silent',
   });
   copyFileSync(CEDAR_WASM, join(outDir, 'asset', 'cedar_wasm_bg.wasm'));
   const js = Object.values(built.metafile.outputs).find((o) => o.entryPoint)!;

@@ -126,6 +126,14 @@ const STAGE_NAME = MCP_API_STAGE;
 
 /** The Cedar WebAssembly of the cedar-wasm this package depends on (the one its runtime bundles). */
 export const CEDAR_WASM = join(dirname(require.resolve('@cedar-policy/cedar-wasm/nodejs')), 'cedar_wasm_bg.wasm');
+
+/**
+ * esbuild aliases of the server bundle: the SDK's `_shims` without Ajv (runtime/sdk-shims.ts),
+ * which keeps the bundle under 1 MB. Exported for the benchmark that bundles the same way.
+ */
+export const BUNDLE_ALIASES: Readonly<Record<string, string>> = {
+  '@modelcontextprotocol/server/_shims': join(__dirname, 'runtime', 'sdk-shims'),
+};
 /** The methods API Gateway routes: POST reaches the function, the others the 405 of `ANY /mcp`. */
 const HTTP_METHODS = ['POST', 'GET', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'] as const;
 
@@ -380,6 +388,7 @@ export class McpServer extends Construct {
         target: 'node24',
         // the Node.js 24 runtime ships AWS SDK v3; @smithy/* too (feature flag sdkV3ExcludeSmithyPackages)
         externalModules: ['@aws-sdk/*', '@smithy/*'],
+        esbuildArgs: Object.fromEntries(Object.entries(BUNDLE_ALIASES).map(([from, to]) => [`--alias:${from}`, to])),
         commandHooks: {
           beforeBundling: () => [],
           beforeInstall: () => [],

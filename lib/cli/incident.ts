@@ -21,11 +21,11 @@
 import { DynamoDBClient, GetItemCommand, ScanCommand, type AttributeValue } from '@aws-sdk/client-dynamodb';
 import { SFNClient, SendTaskSuccessCommand, StartExecutionCommand } from '@aws-sdk/client-sfn';
 import { randomBytes } from 'node:crypto';
-import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
+import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import type { AwsCredentialIdentity } from '@aws-sdk/types';
 import type { Command } from 'commander';
 import { DEFAULT_MANIFEST_FILE, loadManifest } from '../config';
-import { adminRoleHelp } from './admin-session';
+import { adminRoleHelp, assumeAdminRole } from './admin-session';
 import { DRILL_AGENT, incidentsTableName, incidentStateMachineName, wardenAdminRoleName } from '../config/deployment-names';
 import { drillStatus, readDrills } from './drill-status';
 
@@ -68,13 +68,9 @@ async function open(options: CommonOptions, deps: IncidentCliDeps, writes = fals
   let identity = await clients.sts.send(new GetCallerIdentityCommand({}));
   if (!identity.Account || !identity.Arn) throw new Error('could not tell which account the credentials belong to (sts:GetCallerIdentity)');
   const partition = identity.Arn.split(':')[1] ?? 'aws';
-  if (options.mfaSerial !== undefined || options.mfaCode !== undefined) {
-    if (!options.mfaSerial || !options.mfaCode) throw new Error('pass both --mfa-serial and --mfa-code (the six digits your MFA device shows now)');
-    const roleArn = `arn:${partition}:iam::${identity.Account}:role/${wardenAdminRoleName(manifest.project, manifest.environment)}`;
-    const assumed = await clients.sts.send(new AssumeRoleCommand({ RoleArn: roleArn, RoleSessionName: `warden-incident-${Date.now()}`, SerialNumber: options.mfaSerial, TokenCode: options.mfaCode, DurationSeconds: 3600 }));
-    const c = assumed.Credentials;
-    if (!c?.AccessKeyId || !c.SecretAccessKey) throw new Error(`assuming ${roleArn} returned no credentials`);
-    clients = make(region, { accessKeyId: c.AccessKeyId, secretAccessKey: c.SecretAccessKey, ...(c.SessionToken ? { sessionToken: c.SessionToken } : {}) });
+  const credentials = await assumeAdminRole(clients.sts, options, { project: manifest.project, environment: manifest.environment, account: identity.Account, partition, sessionPrefix: 'warden-incident' });
+  if (credentials) {
+    clients = make(region, credentials);
     identity = await clients.sts.send(new GetCallerIdentityCommand({}));
   }
   const { project, environment } = manifest;

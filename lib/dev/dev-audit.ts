@@ -5,6 +5,7 @@
  */
 import { createWriteStream, type WriteStream } from 'node:fs';
 import type { AuditSink, MetricName, MetricsSink } from '../guard/contract';
+import { lineBuffer, type LineBuffer } from '../guard/line-buffer';
 
 export type AuditDestination = 'stderr' | 'none' | { readonly file: string };
 
@@ -12,23 +13,27 @@ export class DevAuditSink implements AuditSink {
   /** Most recent events, oldest first. */
   public readonly events: Record<string, unknown>[] = [];
   private readonly stream?: WriteStream;
+  /** Lines go out after the response (next turn of the event loop), in one write. */
+  private readonly lines?: LineBuffer;
 
   constructor(
-    private readonly destination: AuditDestination = 'stderr',
+    destination: AuditDestination = 'stderr',
     private readonly keep = 1000,
   ) {
     if (typeof destination === 'object') this.stream = createWriteStream(destination.file, { flags: 'a' });
+    const stream = this.stream;
+    if (stream) this.lines = lineBuffer((text) => void stream.write(text));
+    else if (destination === 'stderr') this.lines = lineBuffer((text) => void process.stderr.write(text));
   }
 
   public emit(event: Record<string, unknown>): void {
     this.events.push(event);
     if (this.events.length > this.keep) this.events.splice(0, this.events.length - this.keep);
-    const line = `${JSON.stringify(event)}\n`;
-    if (this.stream) this.stream.write(line);
-    else if (this.destination === 'stderr') process.stderr.write(line);
+    this.lines?.write(`${JSON.stringify(event)}\n`);
   }
 
   public close(): Promise<void> {
+    this.lines?.flush();
     const stream = this.stream;
     return stream ? new Promise((resolve) => stream.end(() => resolve())) : Promise.resolve();
   }

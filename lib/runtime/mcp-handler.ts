@@ -402,6 +402,8 @@ const INTERNALS = /\bat [\w.<>]+ \(|\/work\/|\/tmp\/|\/var\/task|node_modules|\.
  * naming only the request id; the original goes to the log.
  */
 function safeSdkBody(body: string, requestId: string, logger: ToolLogger, redactError: (text: string) => string): string {
+  // a body without the text "error" in quotes has no error member (the SDK writes keys plainly): a result is passed on unparsed
+  if (!body.includes('"error"')) return body;
   let parsed: { error?: { code?: unknown; message?: unknown; data?: unknown } } | undefined;
   try {
     parsed = JSON.parse(body) as typeof parsed;

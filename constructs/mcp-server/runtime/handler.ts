@@ -22,6 +22,7 @@ import { injectionSettings, type Manifest } from '../../../lib/config/schema';
 import { createGuard } from '../../../lib/guard/guard';
 import { principalResolver } from '../../../lib/guard/identify';
 import { jsonLinesAuditSink } from '../../../lib/guard/audit-sinks';
+import { lineBuffer } from '../../../lib/guard/line-buffer';
 import { emfMetricsSink } from '../../../lib/guard/metrics-emf';
 import type { AuditSink, InjectionEngine, MetricsSink } from '../../../lib/guard/contract';
 import type { DecisionTable } from '../../../lib/policy/decision-table';
@@ -84,6 +85,8 @@ export function createLambdaHandler(options: LambdaHandlerOptions): LambdaHandle
     throw new Error(`this bundle serves "${server}" but ${RUNTIME_ENV.server} says "${env[RUNTIME_ENV.server]}"; redeploy the stack`);
   }
   const stdout = (line: string) => void process.stdout.write(line);
+  // audit and EMF lines are written in one call when the invocation's answer is ready
+  const records = lineBuffer(stdout);
   const rawLogger = options.logger ?? jsonLogger({ write: stdout });
   // the handler's own lines are redacted like the runtime's (createMcpHandler wraps its copy)
   const logger = leastClearedLogger(rawLogger, manifest);
@@ -114,8 +117,8 @@ export function createLambdaHandler(options: LambdaHandlerOptions): LambdaHandle
       injectionEngine: injectionEngineOf(manifest, options.clients?.bedrock),
       status: new DynamoAgentStatusStore({ client: dynamodb, tableName: required(RUNTIME_ENV.agentStatusTable) }),
       rateLimiter: new DynamoRateLimiter({ client: dynamodb, tableName: required(RUNTIME_ENV.rateLimitTable) }),
-      audit: options.audit ?? jsonLinesAuditSink(stdout),
-      metrics: options.metrics ?? emfMetricsSink(stdout),
+      audit: options.audit ?? jsonLinesAuditSink(records.write),
+      metrics: options.metrics ?? emfMetricsSink(records.write),
       now: options.now,
     },
   });
@@ -146,7 +149,7 @@ export function createLambdaHandler(options: LambdaHandlerOptions): LambdaHandle
     requestStateKey: () => serverKeys.derive('request-state'),
   });
 
-  return async (event) => {
+  const serve = async (event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => {
     // fields API Gateway types as strings can be null or absent (test consoles, other integrations)
     const requestId = text(event.requestContext?.requestId) ?? 'unknown';
     try {
@@ -181,6 +184,14 @@ export function createLambdaHandler(options: LambdaHandlerOptions): LambdaHandle
     } catch (err) {
       logger.error('unhandled error', { requestId, error: err });
       return toProxyResult(jsonRpcError(500, JSON_RPC.INTERNAL_ERROR, `Internal error (request id ${requestId})`));
+    }
+  };
+  return async (event) => {
+    try {
+      return await serve(event);
+    } finally {
+      // before Lambda freezes the process: this invocation's audit and metric lines, in one write
+      records.flush();
     }
   };
 }

@@ -19,6 +19,7 @@
  * - a percent-escape of printable ASCII (`%20`, `%34`, `%2D`: a URL or form body) is read as its
  *   character, and so are the JSON string escapes `\uXXXX`, `\n`, `\r`, `\t` in text that is
  *   not itself parsed as JSON (a log line quoting JSON);
+ * - Cyrillic and Greek letters drawn like Latin ones become that letter (`DЕ89…` with a Cyrillic Е);
  * - anything else is NFKC-normalized on its own (`Ｄ` → `D`, `ﬁ` → `fi`).
  */
 
@@ -49,6 +50,17 @@ const NAMED_ENTITY: Readonly<Record<string, number>> = {
   ndash: 0x2013, mdash: 0x2014, minus: 0x2212,
 };
 
+/**
+ * Cyrillic and Greek letters drawn like Latin ones, as their Latin letter: an IBAN's country code
+ * typed or pasted as `DЕ89…` (Cyrillic Е) reads as `DE89…` to everyone. Uppercase (country codes,
+ * BICs) and the lowercase ones no reader tells apart; NFKC keeps scripts apart, so it misses these.
+ */
+const CONFUSABLE: Readonly<Record<string, string>> = {
+  А: 'A', В: 'B', Е: 'E', К: 'K', М: 'M', Н: 'H', О: 'O', Р: 'P', С: 'C', Т: 'T', Х: 'X', І: 'I', Ј: 'J', Ѕ: 'S',
+  а: 'a', е: 'e', о: 'o', р: 'p', с: 'c', х: 'x', і: 'i', ј: 'j', ѕ: 's',
+  Α: 'A', Β: 'B', Ε: 'E', Ζ: 'Z', Η: 'H', Ι: 'I', Κ: 'K', Μ: 'M', Ν: 'N', Ο: 'O', Ρ: 'P', Τ: 'T', Υ: 'Y', Χ: 'X', ο: 'o',
+};
+
 // Per-code-point answers, remembered (bounded): text is mostly a few scripts.
 const mapped = new Map<number, string>();
 const MAPPED_MAX = 8192;
@@ -68,7 +80,8 @@ function mapCodePoint(cp: number): string {
   let out = mapped.get(cp);
   if (out !== undefined) return out;
   const ch = String.fromCodePoint(cp);
-  if (DROPPED.test(ch)) out = '';
+  if (CONFUSABLE[ch] !== undefined) out = CONFUSABLE[ch];
+  else if (DROPPED.test(ch)) out = '';
   else if (DECIMAL_DIGIT.test(ch)) out = digitOf(cp);
   else if (DASH.test(ch)) out = '-';
   else if (WHITESPACE.test(ch)) out = ' ';

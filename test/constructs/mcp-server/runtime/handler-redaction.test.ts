@@ -11,7 +11,6 @@ import { z } from 'zod';
 import { createLambdaHandler, type LambdaHandler } from '../../../../constructs/mcp-server/runtime/handler';
 import { memoryAuditSink, type MemoryAuditSink } from '../../../../lib/guard/audit-sinks';
 import { defineTool, defineTools, jsonLogger } from '../../../../lib/runtime';
-import { commercePrompts, commerceResources } from '../../../../examples/shop/shop-resources';
 import shopTools from '../../../../examples/shop/tools';
 import { shopManifest, shopTables } from '../shop-manifest';
 import { fakeShopAccount, SHOP_LAMBDA_ENV, shopCallerArn } from './fake-shop-account';
@@ -24,8 +23,8 @@ const SECRETS = ['Tr0ub4dor&3', 'sk_live_51HxQ2eKz8aBcDeFgHiJkLmNo', '4111111111
 
 const leakyTools = defineTools([
   ...[...shopTools.tools.values()].filter((t) => t.name !== 'get_customer'),
-  ...commerceResources,
-  ...commercePrompts,
+  ...(shopTools.resources?.values() ?? []),
+  ...(shopTools.prompts?.values() ?? []),
   defineTool({
     name: 'get_customer',
     description: 'returns and logs more than it should',

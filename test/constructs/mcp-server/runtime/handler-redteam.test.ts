@@ -13,7 +13,6 @@ import { z } from 'zod';
 import { createLambdaHandler, type LambdaHandler } from '../../../../constructs/mcp-server/runtime/handler';
 import { memoryAuditSink, type MemoryAuditSink } from '../../../../lib/guard/audit-sinks';
 import { defineTool, defineTools, jsonLogger, type ToolOutput } from '../../../../lib/runtime';
-import { commercePrompts, commerceResources } from '../../../../examples/shop/shop-resources';
 import shopTools from '../../../../examples/shop/tools';
 import { exposedSecrets } from '../../../fixtures/redteam/exposed-secrets';
 import { SECRETS, SHAPES } from '../../../fixtures/redteam/leaky-server';
@@ -29,8 +28,8 @@ const CARD = '4111 1111 1111 1111';
 
 const leakyTools = defineTools([
   ...[...shopTools.tools.values()].filter((t) => t.name !== 'get_customer'),
-  ...commerceResources,
-  ...commercePrompts,
+  ...(shopTools.resources?.values() ?? []),
+  ...(shopTools.prompts?.values() ?? []),
   defineTool({
     name: 'get_customer',
     description: 'returns the red-team shape named by customerId',

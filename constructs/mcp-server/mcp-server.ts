@@ -580,9 +580,10 @@ export class McpServer extends Construct {
   }
 
   /**
-   * HMAC keys cannot rotate automatically (KMS rotates symmetric encryption keys only). A derived
-   * secret only seals state that expires in minutes, so replacing the key (a new logical id)
-   * rotates it, at the cost of input_required rounds in flight at that moment.
+   * HMAC keys cannot rotate automatically (KMS rotates symmetric encryption keys only; cdk-nag's
+   * rotation rules apply to those alone). A derived secret only seals state that expires in
+   * minutes, so replacing the key (a new logical id) rotates it, at the cost of the
+   * input_required rounds in flight at that moment.
    */
   private createServerKey(spec: ServerSpec, removalPolicy: RemovalPolicy): kms.Key {
     const key = new kms.Key(this, 'ServerKey', {
@@ -591,13 +592,6 @@ export class McpServer extends Construct {
       keyUsage: kms.KeyUsage.GENERATE_VERIFY_MAC,
       removalPolicy,
     });
-    for (const rule of ['AwsSolutions-KMS5', 'NIST.800.53.R5-KMSBackingKeyRotationEnabled', 'PCI.DSS.321-KMSBackingKeyRotationEnabled', 'HIPAA.Security-KMSBackingKeyRotationEnabled']) {
-      suppress(key, {
-        rule,
-        reason:
-          'An HMAC_256 key, which KMS cannot rotate automatically (only symmetric encryption keys rotate). It derives a secret that seals input_required state valid for 10 minutes; replacing the key rotates it.',
-      });
-    }
     return key;
   }
 

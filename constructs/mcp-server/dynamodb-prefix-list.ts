@@ -13,9 +13,10 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import * as cr from 'aws-cdk-lib/custom-resources';
-import { Construct, type IConstruct } from 'constructs';
+import { Construct } from 'constructs';
 import { accountBoundServicePrincipal } from '../agent-identity/service-trust';
 import { suppress } from '../compliance';
+import { AWS_CUSTOM_RESOURCE_FUNCTION_ID, suppressDeployTimeFunction } from './deploy-time-function';
 
 export interface DynamoDbPrefixListProps {
   /** What the lookup is for, on its role. */
@@ -32,8 +33,6 @@ export interface DynamoDbPrefixListProps {
 
 /** Where the id is in the DescribeManagedPrefixLists response (one list matches the name). */
 const ID_PATH = 'PrefixLists.0.PrefixListId';
-/** Construct id CDK gives the singleton Lambda of every AwsCustomResource in a stack. */
-const AWS_CUSTOM_RESOURCE_FUNCTION_ID = 'AWS679f53fac002430cb0da5b7982bd2287';
 
 export class DynamoDbPrefixList extends Construct {
   /** The prefix list id (a deploy-time token). */
@@ -44,6 +43,11 @@ export class DynamoDbPrefixList extends Construct {
 
   constructor(scope: Construct, id: string, props: DynamoDbPrefixListProps) {
     super(scope, id);
+    if (Stack.of(this).node.tryFindChild(AWS_CUSTOM_RESOURCE_FUNCTION_ID)) {
+      throw new Error(
+        `DynamoDbPrefixList ${this.node.path}: the stack already has an AwsCustomResource, whose singleton function would run this lookup with another role; create the DynamoDbPrefixList first (or pass the prefix list id).`,
+      );
+    }
     this.logGroup = new logs.LogGroup(this, 'Logs', {
       encryptionKey: props.encryptionKey,
       retention: props.logRetention ?? logs.RetentionDays.ONE_YEAR,
@@ -88,33 +92,6 @@ export class DynamoDbPrefixList extends Construct {
     this.lookup.node.addDependency(policy);
     this.prefixListId = this.lookup.getResponseField(ID_PATH);
     const fn = Stack.of(this).node.tryFindChild(AWS_CUSTOM_RESOURCE_FUNCTION_ID);
-    if (fn) suppressLookupFunction(fn);
-  }
-}
-
-/** The findings of the singleton Lambda that runs the lookup (one per stack, shared by its lookups). */
-function suppressLookupFunction(fn: IConstruct): void {
-  const once = 'It runs only during CloudFormation deployments, one read-only EC2 call per create or update of the network;';
-  for (const pack of ['NIST.800.53.R5', 'HIPAA.Security', 'PCI.DSS.321']) {
-    suppress(fn, {
-      rule: `${pack}-LambdaInsideVPC`,
-      reason: `${once} the network's isolated subnets have no EC2 API endpoint (and need none at run time), so it runs outside the VPC, where it reaches nothing but that API with a role allowed only that call and its own log writes.`,
-    });
-  }
-  suppress(fn, {
-    rule: 'Serverless-LambdaTracing',
-    reason: `${once} its one call and its outcome are in its log group and in CloudTrail, so a trace would add nothing (and X-Ray permissions to its role).`,
-  });
-  for (const pack of ['NIST.800.53.R5', 'HIPAA.Security', 'Serverless']) {
-    suppress(fn, {
-      rule: `${pack}-LambdaDLQ`,
-      reason: `${once} a failure fails the CloudFormation deployment, which reports it and rolls back; there is no asynchronous event to park in a dead-letter queue.`,
-    });
-  }
-  for (const pack of ['NIST.800.53.R5', 'HIPAA.Security']) {
-    suppress(fn, {
-      rule: `${pack}-LambdaConcurrency`,
-      reason: `${once} CloudFormation invokes it once per resource event, so reserved concurrency would only take capacity from the account.`,
-    });
+    if (fn) suppressDeployTimeFunction(fn);
   }
 }

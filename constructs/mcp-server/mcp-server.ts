@@ -14,7 +14,7 @@
  * touches no dataset table itself.
  */
 import { dirname, isAbsolute, join, resolve } from 'node:path';
-import { Duration, Names, RemovalPolicy, Stack, Tags } from 'aws-cdk-lib';
+import { ArnFormat, Duration, Names, RemovalPolicy, Stack, Tags } from 'aws-cdk-lib';
 import * as apigw from 'aws-cdk-lib/aws-apigateway';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
@@ -106,6 +106,12 @@ export interface McpServerProps {
   readonly throttlingRateLimit?: number;
   /** @default 100 */
   readonly throttlingBurstLimit?: number;
+  /**
+   * Concurrent executions reserved for the function when the manifest sets no
+   * `servers[].reservedConcurrency`: its share of the account's pool, which also caps it.
+   * @default - the stage's `throttlingRateLimit` (50): a second of work per admitted request per second
+   */
+  readonly reservedConcurrency?: number;
   /** Permissions boundary of the function role. @default - the warden allow-list boundary of server roles of the stack (`ServerRoleBoundary`) */
   readonly permissionsBoundary?: iam.IManagedPolicy;
   /** @default - RETAIN, or DESTROY for dev/test/sandbox environments */
@@ -263,19 +269,24 @@ export class McpServer extends Construct {
     // Its sessions always say which server opened them: the data roles' trust requires this tag
     // to name this server, and their policies grant per server (AgentIdentity).
     const ownServerTag = { [`aws:RequestTag/${SESSION_TAG_SERVER}`]: spec.name };
+    // ...and only from this function's own code: Lambda puts lambda:SourceFunctionArn on every call
+    // made from the execution environment, so a function someone else created with this role
+    // (iam:PassRole) or the role's credentials used outside Lambda cannot open an agent's session
+    const functionArn = stack.formatArn({ service: 'lambda', resource: 'function', resourceName: serverFunctionName(project, environment, spec.name), arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+    const fromOwnFunction = { ArnLike: { 'lambda:SourceFunctionArn': [functionArn, `${functionArn}:*`] } };
     const actAsItsAgents =
       this.callerAdmission === 'list'
         ? new iam.PolicyStatement({
             sid: 'ActAsItsAgents',
             actions: ['sts:AssumeRole', 'sts:TagSession'],
             resources: roleNames.map((n) => roleArn(n.data)),
-            conditions: { StringEquals: ownServerTag },
+            conditions: { StringEquals: ownServerTag, ...fromOwnFunction },
           })
         : new iam.PolicyStatement({
             sid: 'ActAsItsAgents',
             actions: ['sts:AssumeRole', 'sts:TagSession'],
             resources: [roleArn(`${wardenRoles}-data`)],
-            conditions: { StringEquals: { ...ownServerTag, [`aws:ResourceTag/${serverAccessTag(spec.name)}`]: SERVER_ACCESS_TAG_VALUE } },
+            conditions: { StringEquals: { ...ownServerTag, [`aws:ResourceTag/${serverAccessTag(spec.name)}`]: SERVER_ACCESS_TAG_VALUE }, ...fromOwnFunction },
           });
     // the kill switch may be encrypted with a key of its own (the shared table of the servers stack)
     const statusKey = this.agentStatusTable.encryptionKey;
@@ -310,12 +321,16 @@ export class McpServer extends Construct {
           conditions: { StringEquals: { 'kms:MacAlgorithm': SERVER_KEY_MAC_ALGORITHM } },
         }),
         new iam.PolicyStatement({ sid: 'WriteOwnLogs', actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [this.logGroup.logGroupArn] }),
-        // The next two APIs have no resource-level permissions (Service Authorization Reference).
+        // X-Ray and the two Describe calls have no resource-level permissions (Service Authorization Reference).
         new iam.PolicyStatement({ sid: 'Traces', actions: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'], resources: ['*'] }),
+        new iam.PolicyStatement({ sid: 'FindNetworkInterfaces', actions: ['ec2:DescribeNetworkInterfaces', 'ec2:DescribeSubnets'], resources: ['*'] }),
+        // Lambda manages the function's ENIs with this role: EC2 resources of this account and region
+        // only (the form the Lambda guide gives for DeleteNetworkInterface; Lambda checks Create on
+        // network-interface/* before it attaches the function to the VPC)
         new iam.PolicyStatement({
-          sid: 'VpcNetworkInterfaces',
-          actions: ['ec2:CreateNetworkInterface', 'ec2:DescribeNetworkInterfaces', 'ec2:DescribeSubnets', 'ec2:DeleteNetworkInterface', 'ec2:AssignPrivateIpAddresses', 'ec2:UnassignPrivateIpAddresses'],
-          resources: ['*'],
+          sid: 'ManageNetworkInterfaces',
+          actions: ['ec2:CreateNetworkInterface', 'ec2:DeleteNetworkInterface', 'ec2:AssignPrivateIpAddresses', 'ec2:UnassignPrivateIpAddresses'],
+          resources: [stack.formatArn({ service: 'ec2', resource: '*', resourceName: '*' })],
         }),
       ],
     });
@@ -330,8 +345,8 @@ export class McpServer extends Construct {
     suppress(this.functionPolicy, {
       rule: 'AwsSolutions-IAM5',
       reason:
-        'X-Ray trace submission and the ENI actions Lambda needs to run in a VPC accept only Resource "*" (Service Authorization Reference); no data or identity action is wildcarded.',
-      appliesTo: ['Resource::*'],
+        'X-Ray trace submission, ec2:DescribeNetworkInterfaces and ec2:DescribeSubnets accept only Resource "*" (Service Authorization Reference); the ENI actions Lambda takes with this role are limited to EC2 resources of this account and region, as the Lambda guide requires (it checks them on network-interface/* before attaching the function); no data or identity action is wildcarded.',
+      appliesTo: ['Resource::*', 'Resource::arn:<AWS::Partition>:ec2:<AWS::Region>:<AWS::AccountId>:*/*'],
     });
     if (this.callerAdmission === 'tag') {
       suppress(this.functionPolicy, {
@@ -343,6 +358,7 @@ export class McpServer extends Construct {
     }
 
     // ---- function
+    const throttlingRateLimit = props.throttlingRateLimit ?? 50;
     const toolModule = isAbsolute(spec.entry) ? spec.entry : resolve(props.manifestDir, spec.entry);
     const extraPolicies = readTeamPolicies(manifest, props.manifestDir);
     // NodejsFunction bundles entries under the project root only (the folder of cdk.json and the lockfile)
@@ -360,7 +376,8 @@ export class McpServer extends Construct {
       architecture: lambda.Architecture.ARM_64,
       memorySize: spec.memorySize ?? 512,
       timeout: Duration.seconds(spec.timeoutSeconds ?? 29),
-      reservedConcurrentExecutions: spec.reservedConcurrency,
+      // reserved: the server cannot take the account's unreserved pool, and no other function can take its share
+      reservedConcurrentExecutions: spec.reservedConcurrency ?? props.reservedConcurrency ?? throttlingRateLimit,
       tracing: lambda.Tracing.ACTIVE,
       role: this.functionRole.withoutPolicyUpdates(),
       vpc: this.vpc,
@@ -413,16 +430,6 @@ export class McpServer extends Construct {
       rule: 'HIPAA.Security-LambdaDLQ',
       reason: 'Invoked only synchronously by API Gateway: a failed call is returned to the agent and audited, there is no asynchronous event to park in a dead-letter queue.',
     });
-    if (spec.reservedConcurrency === undefined) {
-      // (PCI.DSS.321 has neither a LambdaConcurrency nor a LambdaDLQ rule: nothing to suppress there)
-      for (const pack of ['NIST.800.53.R5', 'HIPAA.Security']) {
-        suppress(this.function, {
-          rule: `${pack}-LambdaConcurrency`,
-          reason:
-            'Concurrency is bounded by the API stage throttle and the per-agent rate limit; reserving concurrency by default would fail deployment in accounts with the minimum concurrency quota. Set servers[].reservedConcurrency to reserve.',
-        });
-      }
-    }
 
     // ---- API
     const executionLogging = props.executionLogging ?? 'create';
@@ -438,7 +445,7 @@ export class McpServer extends Construct {
         accessLogDestination: new apigw.LogGroupLogDestination(this.accessLogGroup),
         accessLogFormat: accessLogFormat(),
         tracingEnabled: true,
-        throttlingRateLimit: props.throttlingRateLimit ?? 50,
+        throttlingRateLimit,
         throttlingBurstLimit: props.throttlingBurstLimit ?? 100,
         metricsEnabled: true,
         // errors only; bodies never (they hold agents' arguments and unredacted tool results)

@@ -28,6 +28,7 @@ import { WardenPermissionsBoundary } from '../agent-identity/permissions-boundar
 import { accountBoundServicePrincipal } from '../agent-identity/service-trust';
 import { logEncryptionKey } from './log-encryption-key';
 import { dataRoleNamePattern } from '../../lib/config/role-names';
+import { DefaultSecurityGroupLockdown } from './default-security-group';
 import { DnsFirewall } from './dns-firewall';
 import { DynamoDbPrefixList } from './dynamodb-prefix-list';
 
@@ -95,6 +96,8 @@ export class WardenNetwork extends Construct {
   public readonly kmsEndpoint: ec2.InterfaceVpcEndpoint;
   public readonly logsEndpoint: ec2.InterfaceVpcEndpoint;
   public readonly dynamoDbEndpoint: ec2.GatewayVpcEndpoint;
+  /** Removes the rules of the created VPC's default security group (none for a brought VPC). */
+  public readonly defaultSecurityGroupLockdown?: DefaultSecurityGroupLockdown;
   /** The DNS Firewall on the VPC, unless turned off (default for a brought VPC). */
   public readonly dnsFirewall?: DnsFirewall;
   /** The flow-log group, when the VPC was created here. */
@@ -137,6 +140,17 @@ export class WardenNetwork extends Construct {
         permissionsBoundary: WardenPermissionsBoundary.of(this, { project, environment }).policy,
       });
       this.dynamoDbPeer = ec2.Peer.prefixList(this.dynamoDbPrefixList.prefixListId);
+    }
+
+    // after the prefix-list lookup, whose role the stack's AwsCustomResource function runs with
+    if (this.vpc instanceof ec2.Vpc && this.ownsVpc) {
+      this.defaultSecurityGroupLockdown = DefaultSecurityGroupLockdown.of({
+        vpc: this.vpc,
+        encryptionKey: this.encryptionKey,
+        permissionsBoundary: WardenPermissionsBoundary.of(this, { project, environment }).policy,
+        logRetention: props.logRetention ?? logs.RetentionDays.ONE_YEAR,
+        removalPolicy,
+      });
     }
 
     this.endpointSecurityGroup = new ec2.SecurityGroup(this, 'EndpointSecurityGroup', {
@@ -264,7 +278,8 @@ export class WardenNetwork extends Construct {
       maxAzs: 2,
       natGateways: 0,
       subnetConfiguration: [{ name: 'isolated', subnetType: ec2.SubnetType.PRIVATE_ISOLATED, cidrMask: 24 }],
-      restrictDefaultSecurityGroup: true,
+      // closed by DefaultSecurityGroupLockdown instead (CDK's provider escapes cdk-nag and the boundary)
+      restrictDefaultSecurityGroup: false,
     });
     // our own role and managed policy: the default role gets an inline policy, which the NIST/PCI/HIPAA packs refuse
     const flowLogRole = new iam.Role(this, 'FlowLogRole', {

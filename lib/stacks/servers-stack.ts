@@ -86,9 +86,9 @@ export class WardenServersStack extends WardenStack {
   }
 
   /**
-   * The VPC's restrict-default-security-group custom resource brings a provider role that is a
-   * plain CfnResource, which the Tags aspect skips; give it the stack's tags so every role of the
-   * stack says which project and environment it belongs to.
+   * A CustomResourceProvider's role is a plain CfnResource, which the Tags aspect skips; give such
+   * roles the stack's tags so every role of the stack says which project and environment it
+   * belongs to (the network's own deploy-time calls use an L2 role, DefaultSecurityGroupLockdown).
    */
   private tagProviderRoles(): void {
     const tags = Object.entries(this.tags.tagValues()).map(([Key, Value]) => ({ Key, Value }));

@@ -106,8 +106,12 @@ const sessionTags = (agent: string, server: string, access = 'write'): Record<st
 /** The servers an agent has tools on (the only ones whose sessions its data role grants anything). */
 const serversOf = (agent: string): string[] => [...new Set(fx.model.grantsOf(agent).map((g) => g.server))].sort();
 /** Whether `server`'s function role may open a session of `agent`'s data role with these tags. */
+/** The context Lambda adds to every call made from `server`'s own function (lambda:SourceFunctionArn). */
+const fromFunction = (server: string, functionName = `${fx.model.manifest.project}-${fx.model.manifest.environment}-${server}-mcp`): Record<string, string> => ({
+  'lambda:SourceFunctionArn': `arn:${fx.account.env.partition}:lambda:${fx.region}:${fx.account.env.account}:function:${functionName}`,
+});
 const assumes = (server: string, agent: string, tags: Record<string, string> = sessionTags(agent, server)): boolean =>
-  STS_ACTIONS.every((action) => allows({ principal: fx.servers.get(server)!.functionRole, action, resource: fx.account.role(roles(agent).data).arn, requestTags: tags }));
+  STS_ACTIONS.every((action) => allows({ principal: fx.servers.get(server)!.functionRole, action, resource: fx.account.role(roles(agent).data).arn, requestTags: tags, context: fromFunction(server) }));
 /** A request made by `agent`'s data role in a session `server` opened. */
 const asSession = (agent: string, server: string) => ({ principal: roles(agent).data, sessionTags: sessionTags(agent, server) });
 /** Allowed in a session opened by any server of the agent (what IAM lets the agent's data reach at all). */
@@ -169,7 +173,7 @@ function simulatedMatrix(agent: string) {
     ),
     assumableBy: [...fx.servers.keys()].filter((s) => assumes(s, agent)).sort(),
     // without the tags the runtime sends, no server may assume it
-    untagged: [...fx.servers].filter(([, srv]) => STS_ACTIONS.some((action) => allows({ principal: srv.functionRole, action, resource: dataArn }))).map(([s]) => s),
+    untagged: [...fx.servers].filter(([name, srv]) => STS_ACTIONS.some((action) => allows({ principal: srv.functionRole, action, resource: dataArn, context: fromFunction(name) }))).map(([s]) => s),
   };
 }
 
@@ -348,6 +352,22 @@ describe('server function roles', () => {
   });
 });
 
+describe('a server role passed to a function of someone else (iam:PassRole)', () => {
+  it("opens an agent's data-role session only from the server's own function, never from another function or outside Lambda", () => {
+    for (const agent of agents()) {
+      for (const server of serversOf(agent)) {
+        const request = { principal: fx.servers.get(server)!.functionRole, action: 'sts:AssumeRole', resource: fx.account.role(roles(agent).data).arn, requestTags: sessionTags(agent, server) };
+        const decisions = {
+          own: allows({ ...request, context: fromFunction(server) }),
+          otherFunction: allows({ ...request, context: fromFunction(server, 'attacker-function') }),
+          outsideLambda: allows(request),
+        };
+        expect({ agent, server, ...decisions }).toEqual({ agent, server, own: true, otherFunction: false, outsideLambda: false });
+      }
+    }
+  });
+});
+
 describe('the warden permissions boundary', () => {
   const wardenRoles = () => [...fx.account.roles.values()].filter((r) => r.tags['warden:role'] !== undefined);
   const forbidden = (): { action: string; resource: string }[] => {
@@ -505,6 +525,47 @@ describe('the agent-status (kill switch) table', () => {
   });
 });
 
+describe('the kill switch: only incident response and the admin role write it', () => {
+  const { project, environment } = { project: 'shop', environment: 'prod' };
+  const writers = [`${project}-${environment}-incident-response`, `${project}-${environment}-warden-admin`];
+
+  it('denies every item write to every other role of the app, explicitly, even with AdministratorAccess', () => {
+    // roles with AWS managed policies cannot be simulated; the deny names no principal, so the outsider case below covers them
+    const others = [...fx.account.roles.values()].filter((r) => !writers.includes(r.name) && r.unknownManagedPolicies.length === 0);
+    expect(others.length).toBeGreaterThan(agents().length * 2 + fx.servers.size); // task, service and custom-resource roles too
+    const writes = others.flatMap((role) =>
+      STATUS_WRITES.filter((action) => fx.account.simulate({ principal: role.name, action, resource: fx.agentStatusTable, extraIdentityPolicies: [ADMINISTRATOR_ACCESS] }).decision !== 'explicit-deny').map((a) => `${role.name}:${short(a)}`),
+    );
+    expect(writes).toEqual([]);
+  });
+
+  it('denies an outsider role with AdministratorAccess too, while it may still read and describe the table', () => {
+    if (!fx.account.roles.has('platform-admin')) fx.account.addRole({ name: 'platform-admin', identityPolicies: [ADMINISTRATOR_ACCESS] });
+    expect(STATUS_WRITES.map((action) => fx.account.simulate({ principal: 'platform-admin', action, resource: fx.agentStatusTable }).decision)).toEqual(STATUS_WRITES.map(() => 'explicit-deny'));
+    expect(allows({ principal: 'platform-admin', action: 'dynamodb:DescribeTable', resource: fx.agentStatusTable })).toBe(true);
+  });
+
+  it('lets the incident-response role set flags (with the table key through DynamoDB) and the admin role put them back (restore)', () => {
+    const viaStatusTable = { 'kms:ViaService': `dynamodb.${fx.region}.amazonaws.com`, 'kms:EncryptionContext:aws:dynamodb:tableName': `${project}-${environment}-agent-status` };
+    const statusKey = fx.account.resourcesOfType('AWS::KMS::Key').find((k) => k.logicalId.includes('AgentStatus'))!.arn;
+    expect(['dynamodb:PutItem', 'dynamodb:GetItem'].map((action) => allows({ principal: writers[0]!, action, resource: fx.agentStatusTable }))).toEqual([true, true]);
+    expect(allows({ principal: writers[0]!, action: 'kms:GenerateDataKey', resource: statusKey, context: viaStatusTable })).toBe(true);
+    expect(['dynamodb:PutItem', 'dynamodb:DeleteItem'].map((action) => allows({ principal: writers[1]!, action, resource: fx.agentStatusTable }))).toEqual([true, true]);
+    // neither may do what the deny leaves to CloudFormation
+    expect(allows({ principal: writers[0]!, action: 'dynamodb:DeleteTable', resource: fx.agentStatusTable })).toBe(false);
+  });
+});
+
+describe('incident decisions: the admin role', () => {
+  it('may start the incident-response state machine and answer its waits; no agent, data or server role may', () => {
+    const machine = `arn:aws:states:${fx.region}:111122223333:stateMachine:shop-prod-incident-response`;
+    const decide = ['states:StartExecution', 'states:SendTaskSuccess'];
+    expect(decide.map((action) => allows({ principal: 'shop-prod-warden-admin', action, resource: machine }))).toEqual([true, true]);
+    const agentRoles = [...fx.account.roles.values()].filter((r) => ['caller', 'data', 'server'].includes(r.tags['warden:role'] ?? ''));
+    expect(agentRoles.flatMap((r) => decide.filter((action) => allows({ principal: r.name, action, resource: machine })).map((a) => `${r.name}:${a}`))).toEqual([]);
+  });
+});
+
 describe('the simulation itself', () => {
   /** The templates with one policy edited, simulated afresh: the matrix must notice. */
   const mutated = (edit: (templates: Record<string, CfnTemplate>) => void): SimulatedAccount => {
@@ -547,7 +608,7 @@ describe('the simulation itself', () => {
         for (const st of statementsOf(templates[stack]!, id)) delete (st.Condition as Record<string, Record<string, unknown>> | undefined)?.StringEquals?.['aws:RequestTag/warden:server'];
       }
     };
-    const probe = { principal: commerce, action: 'sts:AssumeRole', resource: data.arn, requestTags: sessionTags('fraud-agent', 'payments') };
+    const probe = { principal: commerce, action: 'sts:AssumeRole', resource: data.arn, requestTags: sessionTags('fraud-agent', 'payments'), context: fromFunction('commerce') };
     const trustOnly = mutated(looseTrust);
     const both = mutated((t) => (looseTrust(t), looseFunctionPolicy(t)));
     expect([fx.account.allows(probe), trustOnly.allows(probe), both.allows(probe)]).toEqual([false, false, true]);

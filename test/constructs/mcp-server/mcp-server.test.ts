@@ -218,6 +218,30 @@ describe('McpServer', () => {
     }
   });
 
+  it('reserves concurrency for the function: the stage rate limit by default, the manifest value when set', () => {
+    template.hasResourceProperties('AWS::Lambda::Function', { FunctionName: 'shop-prod-commerce-mcp', ReservedConcurrentExecutions: 50 });
+    const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+    const s = new Stack(app, 'S', { env: { account: '123456789012', region: 'eu-west-1' } });
+    const sized = { ...manifest, servers: manifest.servers.map((srv) => (srv.name === 'payments' ? { ...srv, reservedConcurrency: 7 } : srv)) };
+    new McpServer(s, 'Server', { manifest: sized, server: 'payments', manifestDir: ROOT, throttlingRateLimit: 20 });
+    Template.fromStack(s).hasResourceProperties('AWS::Lambda::Function', { FunctionName: 'shop-prod-payments-mcp', ReservedConcurrentExecutions: 7 });
+    const t = new Stack(new App({ context: { 'aws:cdk:bundling-stacks': [] } }), 'T', { env: { account: '123456789012', region: 'eu-west-1' } });
+    new McpServer(t, 'Server', { manifest, server: 'payments', manifestDir: ROOT, throttlingRateLimit: 20 });
+    Template.fromStack(t).hasResourceProperties('AWS::Lambda::Function', { FunctionName: 'shop-prod-payments-mcp', ReservedConcurrentExecutions: 20 });
+  });
+
+  it('lets Lambda manage the function ENIs on EC2 resources of this account and region only; only the Describe calls and X-Ray on "*"', () => {
+    const statements = stack.resolve(mcp.functionPolicy.document.toJSON()).Statement as Array<Record<string, any>>;
+    const star = statements.filter((st) => st.Resource === '*').flatMap((st) => [st.Action].flat()).sort();
+    expect(star).toEqual(['ec2:DescribeNetworkInterfaces', 'ec2:DescribeSubnets', 'xray:PutTelemetryRecords', 'xray:PutTraceSegments']);
+    expect(statements.find((st) => st.Sid === 'ManageNetworkInterfaces')).toEqual({
+      Sid: 'ManageNetworkInterfaces',
+      Effect: 'Allow',
+      Action: ['ec2:CreateNetworkInterface', 'ec2:DeleteNetworkInterface', 'ec2:AssignPrivateIpAddresses', 'ec2:UnassignPrivateIpAddresses'],
+      Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':ec2:eu-west-1:123456789012:*/*']] },
+    });
+  });
+
   it("lets the function role assume exactly its agents' data roles, with session tags", () => {
     const policy = Object.values(template.findResources('AWS::IAM::ManagedPolicy')).find((p) => JSON.stringify(p.Properties.Description).includes('data roles of its agents'))!;
     const statement = (policy.Properties.PolicyDocument.Statement as Array<Record<string, any>>).find((s) => s.Sid === 'ActAsItsAgents')!;
@@ -225,6 +249,13 @@ describe('McpServer', () => {
     const resources = JSON.stringify(statement.Resource);
     expect(statement.Resource).toHaveLength(4);
     for (const agent of ['inventory-agent', 'pricing-agent', 'support-agent', 'fraud-agent']) expect(resources).toContain(`role/shop-prod-${agent}-data`);
+  });
+
+  it("lets the function role assume its agents' data roles only from its own function (lambda:SourceFunctionArn), not from a function someone passed the role to", () => {
+    const statement = (stack.resolve(mcp.functionPolicy.document.toJSON()) as { Statement: Array<Record<string, any>> }).Statement.find((s) => s.Sid === 'ActAsItsAgents')!;
+    const fn = { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':lambda:eu-west-1:123456789012:function:shop-prod-commerce-mcp']] };
+    expect(statement.Condition.ArnLike).toEqual({ 'lambda:SourceFunctionArn': [fn, { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':lambda:eu-west-1:123456789012:function:shop-prod-commerce-mcp:*']] }] });
+    template.hasResourceProperties('AWS::Lambda::Function', { FunctionName: 'shop-prod-commerce-mcp' });
   });
 
   it('gives the function role no access to any dataset table', () => {
@@ -337,7 +368,10 @@ describe('McpServer policies by pattern and tag', () => {
   it('assumes only data roles of this project tagged for this server', () => {
     const statement = (mcp.functionPolicy.document.toJSON() as { Statement: Array<Record<string, any>> }).Statement.find((s) => s.Sid === 'ActAsItsAgents')!;
     expect(stack.resolve(statement.Resource)).toEqual({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ':iam::123456789012:role/shop-prod-*-data']] });
-    expect(statement.Condition).toEqual({ StringEquals: { 'aws:RequestTag/warden:server': 'commerce', 'aws:ResourceTag/warden:server-commerce': 'allowed' } });
+    expect(stack.resolve(statement.Condition)).toEqual({
+      StringEquals: { 'aws:RequestTag/warden:server': 'commerce', 'aws:ResourceTag/warden:server-commerce': 'allowed' },
+      ArnLike: { 'lambda:SourceFunctionArn': expect.arrayContaining([expect.objectContaining({ 'Fn::Join': expect.anything() })]) },
+    });
   });
 
   it('lists role ARNs by default while they fit', () => {

@@ -173,7 +173,8 @@ describe('WardenNetwork shared by the servers of a stack', () => {
 
   it('finds the DynamoDB prefix list of the region at deploy time, with one read-only call and a bounded role', () => {
     const lookups = Object.values(template.findResources('Custom::AWS'));
-    expect(lookups).toHaveLength(1);
+    expect(lookups).toHaveLength(2); // the lookup and the default group's egress revocation
+    lookups.sort((a) => (JSON.stringify(a.Properties.Create).includes('DescribeManagedPrefixLists') ? -1 : 1));
     const create = JSON.stringify(lookups[0]!.Properties.Create);
     expect(create).toContain('DescribeManagedPrefixLists');
     expect(create).toContain('prefix-list-name');
@@ -186,14 +187,43 @@ describe('WardenNetwork shared by the servers of a stack', () => {
       MaxSessionDuration: 3600,
     });
     const policies = Object.values(template.findResources('AWS::IAM::ManagedPolicy')).filter((p) => JSON.stringify(p.Properties.Roles) === JSON.stringify([stack.resolve(lookup.role.roleName)]));
-    expect(policies).toHaveLength(1);
-    expect(policies[0]!.Properties.PolicyDocument.Statement).toEqual([
+    // its own, and the default security group lockdown's (the stack's AwsCustomResource function runs both with this role)
+    expect(policies).toHaveLength(2);
+    expect(policies.map((p) => p.Properties.PolicyDocument.Statement).find((st) => st[0].Sid === 'FindThePrefixList')).toEqual([
       { Sid: 'FindThePrefixList', Effect: 'Allow', Action: 'ec2:DescribeManagedPrefixLists', Resource: '*' },
       { Sid: 'WriteItsLogs', Effect: 'Allow', Action: ['logs:CreateLogStream', 'logs:PutLogEvents'], Resource: stack.resolve(lookup.logGroup.logGroupArn) },
     ]);
     // no inline policy: AwsCustomResource got the role, not a policy to attach
     template.resourceCountIs('AWS::IAM::Policy', 0);
     template.hasResourceProperties('AWS::Lambda::Function', { Role: stack.resolve(lookup.role.roleArn), LoggingConfig: { LogGroup: stack.resolve(lookup.logGroup.logGroupName) } });
+  });
+
+  it("closes the default security group: both of EC2's default rules revoked, by calls cdk-nag checks, allowed on that group only", () => {
+    const lockdown = network.defaultSecurityGroupLockdown!;
+    const groupId = stack.resolve((network.vpc as ec2.Vpc).vpcDefaultSecurityGroup);
+    // CDK's own provider (plain CfnResource role with an inline policy, unmanaged log group) is gone
+    template.resourceCountIs('Custom::VpcRestrictDefaultSG', 1);
+    expect(Object.keys(template.findResources('AWS::IAM::Role')).some((id) => id.startsWith('CustomVpcRestrictDefaultSG'))).toBe(false);
+    template.resourceCountIs('AWS::IAM::Policy', 0);
+    const calls = [...Object.values(template.findResources('Custom::VpcRestrictDefaultSG')), ...Object.values(template.findResources('Custom::AWS'))].map((r) => JSON.stringify(stack.resolve(r.Properties.Create)));
+    const ingress = calls.find((c) => c.includes('RevokeSecurityGroupIngress'))!;
+    const egress = calls.find((c) => c.includes('RevokeSecurityGroupEgress'))!;
+    for (const call of [ingress, egress]) {
+      expect(call).toContain(JSON.stringify(groupId)); // the VPC's DefaultSecurityGroup attribute
+      expect(call).toContain('InvalidPermission');
+    }
+    expect(ingress).toContain('UserIdGroupPairs');
+    expect(egress).toContain('0.0.0.0/0');
+    expect(lockdown.role).toBe(network.dynamoDbPrefixList!.role);
+    expect(stack.resolve(lockdown.policy.document.toJSON()).Statement).toEqual([
+      {
+        Sid: 'CloseTheDefaultSecurityGroup',
+        Effect: 'Allow',
+        Action: ['ec2:RevokeSecurityGroupIngress', 'ec2:RevokeSecurityGroupEgress'],
+        Resource: { 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:ec2:eu-west-1:${ACCOUNT}:security-group/`, groupId]] },
+      },
+    ]);
+    template.hasResourceProperties('AWS::EC2::VPC', Match.objectLike({ CidrBlock: '10.0.0.0/16' }));
   });
 
   it('names the services of its endpoints', () => {
@@ -226,6 +256,30 @@ describe('WardenNetwork props', () => {
     template.resourceCountIs('Custom::AWS', 0);
     expect(network.dynamoDbPrefixList).toBeUndefined();
     expect(network.ownsVpc).toBe(false);
+    expect(network.defaultSecurityGroupLockdown).toBeUndefined(); // a brought VPC's default group is its owner's
+  });
+
+  it('closes the default group with a role, boundary and encrypted log group of its own when there is no lookup', () => {
+    const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+    const stack = new Stack(app, 'Own', { env: { account: ACCOUNT, region: 'eu-west-1' } });
+    const network = new WardenNetwork(stack, 'Network', { project: 'shop', environment: 'prod', dynamoDbPrefixListId: 'pl-12345678' });
+    new McpServer(stack, 'Payments', { manifest, server: 'payments', manifestDir: ROOT, network });
+    const template = Template.fromStack(stack);
+    const lockdown = network.defaultSecurityGroupLockdown!;
+    const role = lockdown.node.findChild('Role') as import('aws-cdk-lib/aws-iam').Role;
+    expect(lockdown.role).toBe(role);
+    template.hasResourceProperties('AWS::Lambda::Function', { Role: stack.resolve(role.roleArn), LoggingConfig: { LogGroup: stack.resolve(lockdown.logGroup!.logGroupName) } });
+    template.hasResourceProperties('AWS::Logs::LogGroup', { LogGroupName: Match.absent(), KmsKeyId: stack.resolve(network.encryptionKey.keyArn) });
+    expect(stack.resolve(role.permissionsBoundary!.managedPolicyArn)).toBeDefined();
+    expect(JSON.stringify(stack.resolve(lockdown.policy.document.toJSON()))).toContain('WriteItsLogs');
+  });
+
+  it('refuses a prefix-list lookup added after another AwsCustomResource, whose function would run it with another role', () => {
+    const stack = new Stack(new App(), 'Late', { env: { account: ACCOUNT, region: 'eu-west-1' } });
+    const network = new WardenNetwork(stack, 'Network', { project: 'shop', environment: 'prod', dynamoDbPrefixListId: 'pl-12345678' });
+    expect(network.defaultSecurityGroupLockdown).toBeDefined();
+    const { DynamoDbPrefixList } = require('../../../constructs/mcp-server') as typeof import('../../../constructs/mcp-server');
+    expect(() => new DynamoDbPrefixList(stack, 'Late', { description: 'late lookup', encryptionKey: network.encryptionKey, permissionsBoundary: network.defaultSecurityGroupLockdown!.policy })).toThrow(/create the DynamoDbPrefixList first/);
   });
 
   it('refuses a server given both a network and network props', () => {

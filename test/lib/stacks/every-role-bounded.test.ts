@@ -27,10 +27,27 @@ describe('every role of a warden stack carries the warden boundary', () => {
     expect(roles).toEqual(Object.fromEntries(Object.keys(roles).map((id) => [id, expectedBoundary(stack, props[id]!)])));
   });
 
-  it('covers the service roles the audit found unbounded: backup selection, flow logs, the default-security-group provider and the prefix-list lookup', () => {
+  it('covers the service roles the audit found unbounded: backup selection, flow logs, the prefix-list lookup (which also closes the default security group)', () => {
     const ids = stacks.all.flatMap((s) => Object.keys(boundaries(s)));
-    for (const prefix of ['BackupsRole', 'NetworkFlowLogRole', 'CustomVpcRestrictDefaultSGCustomResourceProviderRole', 'NetworkDynamoDbPrefixListRole']) {
+    for (const prefix of ['BackupsRole', 'NetworkFlowLogRole', 'NetworkDynamoDbPrefixListRole']) {
       expect(ids.some((id) => id.startsWith(prefix))).toBe(true);
+    }
+    // CDK's restrictDefaultSecurityGroup provider (a plain CfnResource role and function, which cdk-nag skips) is gone
+    expect(ids.some((id) => id.startsWith('CustomVpcRestrictDefaultSG'))).toBe(false);
+  });
+
+  it('runs every function with a role of its own template that carries a boundary, and as an L2 function cdk-nag checks', () => {
+    for (const stack of stacks.all) {
+      const template = Template.fromStack(stack).toJSON() as { Resources: Record<string, { Type: string; Properties?: Record<string, any> }> };
+      const roles = boundaries(stack);
+      const functions = Object.entries(template.Resources).filter(([, r]) => r.Type === 'AWS::Lambda::Function');
+      for (const [id, fn] of functions) {
+        const roleId = fn.Properties!.Role?.['Fn::GetAtt']?.[0] as string | undefined;
+        expect({ id, bounded: roleId !== undefined && roles[roleId] !== undefined }).toEqual({ id, bounded: true });
+        expect(stack.node.findAll().some((c) => c instanceof CfnResource && stack.getLogicalId(c) === id && c.constructor.name === 'CfnFunction')).toBe(true);
+      }
+      // and no CustomResourceProvider function (a plain CfnResource of type AWS::Lambda::Function)
+      expect(Object.values(template.Resources).some((r) => r.Type === 'AWS::Lambda::Function' && r.Properties?.Handler === '__entrypoint__.handler')).toBe(false);
     }
   });
 

@@ -13,7 +13,7 @@
  */
 import type { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { KMSClient } from '@aws-sdk/client-kms';
+import type { KMSClient } from '@aws-sdk/client-kms';
 import { STSClient } from '@aws-sdk/client-sts';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
@@ -133,7 +133,7 @@ export function createLambdaHandler(options: LambdaHandlerOptions): LambdaHandle
   const usedDatasets = new Set([...(serverSpec?.tools ?? []), ...(serverSpec?.resources ?? [])].map((t) => t.dataset));
   const tables = Object.fromEntries(manifest.datasets.filter((d) => usedDatasets.has(d.name)).map((d) => [d.name, datasetTableName(manifest, d)]));
   // every instance of this server derives the same requestState key; other servers cannot (KMS key policy and function policy)
-  const serverKeys = new ServerKeys({ client: options.clients?.kms ?? new KMSClient({}), keyId: required(RUNTIME_ENV.serverKey) });
+  const serverKeys = new ServerKeys({ client: options.clients?.kms, keyId: required(RUNTIME_ENV.serverKey) });
   const datasets = new DynamoDatasetFactory({ manifest, server, tables, credentials, documentClient: options.clients?.documentClient ?? defaultDocumentClient });
   forgetAgent = (agent) => datasets.forget(agent);
   if (!serverSpec) throw new Error(`server "${server}" is not in the bundled manifest; redeploy the stack`);

@@ -8,14 +8,19 @@
  * Purposes are separate keys (domain separation): `request-state` seals input_required state
  * (lib/runtime/request-state.ts); other features (e.g. approvals) derive their own purpose.
  */
-import { GenerateMacCommand, type KMSClient } from '@aws-sdk/client-kms';
+import type { KMSClient } from '@aws-sdk/client-kms';
 import { SERVER_KEY_MAC_ALGORITHM } from './runtime-env';
+
+type KmsModule = typeof import('@aws-sdk/client-kms');
+/** Loaded on the first derivation only: a cold start that never seals a requestState does not pay for the KMS client. */
+const kmsModule = (): KmsModule => require('@aws-sdk/client-kms') as KmsModule;
 
 /** What a derived secret is for; each purpose gets its own bytes. */
 export type ServerKeyPurpose = 'request-state' | (string & {});
 
 export interface ServerKeysOptions {
-  readonly client: Pick<KMSClient, 'send'>;
+  /** @default - a KMS client in the Lambda's region, created on first use */
+  readonly client?: Pick<KMSClient, 'send'>;
   /** Id or ARN of the server's HMAC key (`RUNTIME_ENV.serverKey`). */
   readonly keyId: string;
 }
@@ -28,6 +33,7 @@ export function derivationLabel(purpose: ServerKeyPurpose): string {
 
 export class ServerKeys {
   private readonly derived = new Map<string, Promise<Uint8Array>>();
+  private client?: Pick<KMSClient, 'send'>;
 
   constructor(private readonly options: ServerKeysOptions) {}
 
@@ -48,7 +54,9 @@ export class ServerKeys {
   }
 
   private async generateMac(label: string): Promise<Uint8Array> {
-    const out = await this.options.client.send(new GenerateMacCommand({ KeyId: this.options.keyId, MacAlgorithm: SERVER_KEY_MAC_ALGORITHM, Message: new TextEncoder().encode(label) }));
+    const kms = kmsModule();
+    this.client ??= this.options.client ?? new kms.KMSClient({});
+    const out = await this.client.send(new kms.GenerateMacCommand({ KeyId: this.options.keyId, MacAlgorithm: SERVER_KEY_MAC_ALGORITHM, Message: new TextEncoder().encode(label) }));
     if (!out.Mac || out.Mac.length < 32) throw new Error(`kms:GenerateMac on the server key returned no 32-byte MAC for "${label}"`);
     return out.Mac;
   }

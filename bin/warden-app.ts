@@ -68,6 +68,7 @@ function main(): number {
       suppressions: listSuppressions(app).length,
       warnings: loaded.warnings.length > 0 ? formatIssues(loaded.warnings).split('\n') : [],
       quotas: { iamRoleQuota: quota('iamRoleQuota'), managedPolicyQuota: quota('managedPolicyQuota') },
+      lambdaConcurrencyQuota: quota('lambdaConcurrencyQuota'),
     }),
   );
   return 0;

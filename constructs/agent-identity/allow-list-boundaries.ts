@@ -138,7 +138,7 @@ export class ServerRoleBoundary extends AllowListBoundary {
       [
         new iam.PolicyStatement({ sid: 'ActAsDataRoles', actions: ['sts:AssumeRole', 'sts:TagSession'], resources: [dataRoles] }),
         new iam.PolicyStatement({ sid: 'KillSwitchAndCounters', actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], resources: [resources.tables] }),
-        new iam.PolicyStatement({ sid: 'OwnKeys', actions: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey'], resources: [resources.keys] }),
+        new iam.PolicyStatement({ sid: 'OwnKeys', actions: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey', 'kms:GenerateMac'], resources: [resources.keys] }),
         // human approval of held calls (lib/approvals): create requests and executions, notify approvers
         new iam.PolicyStatement({ sid: 'HeldCallApprovals', actions: ['dynamodb:PutItem'], resources: [arn('dynamodb', `table/${approvalsTableName(props.project, props.environment)}`)] }),
         new iam.PolicyStatement({ sid: 'NotifyApprovers', actions: ['sns:Publish'], resources: [resources.topics] }),
@@ -156,7 +156,7 @@ export class ServerRoleBoundary extends AllowListBoundary {
       {
         resources: [dataRoles, ...Object.values(resources), '*'],
         reason:
-          "A permissions boundary grants nothing by itself: it caps server roles to assuming this deployment's data roles, the kill-switch and counter items, their own keys and logs, applying this account's Bedrock guardrails, traces and Lambda's VPC network interfaces (X-Ray and the EC2 Describe calls accept only Resource *); each function policy names its own resources.",
+          "A permissions boundary grants nothing by itself: it caps server roles to assuming this deployment's data roles, the kill-switch and counter items, their own keys (incl. deriving secrets from their HMAC key) and logs, applying this account's Bedrock guardrails, traces and Lambda's VPC network interfaces (X-Ray and the EC2 Describe calls accept only Resource *); each function policy names its own resources.",
       },
     );
   }

@@ -9,8 +9,8 @@
  * - an incidents table (KMS, PITR) holding each incident's timings, evidence and pending task token;
  * - an evidence bucket: versioned, Object Lock in compliance mode, KMS, TLS only, access-logged;
  * - three small Lambdas (runtime/): evidence, trust lock, time to contain;
- * - triggers: warden agent alarms entering ALARM (a rule of its own on the default bus, or the
- *   monitoring construct's rule or bus), `warden incident start`, and a drill schedule against
+ * - triggers: warden agent alarms entering ALARM (a rule of its own on the default bus, where
+ *   CloudWatch delivers alarm state changes; or the monitoring construct's rule), `warden incident start`, and a drill schedule against
  *   the drill agent (`warden-drill`, no data access);
  * - alarms: incident-response failures (high: containment failed or not verified), evidence
  *   failures (medium), time to contain over the target (medium).
@@ -35,13 +35,15 @@ import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { defaultRemovalPolicy, isEphemeralEnvironment } from '../data-plane/retention';
 import { join } from 'node:path';
-import { alarmName, alarmNamePrefix } from '../../lib/alarms/alarm-name';
+import { alarmEventPattern } from '../../lib/alarms/alarm-event';
+import { alarmName } from '../../lib/alarms/alarm-name';
 import { alertsName, DRILL_AGENT, incidentResponseRoleName, incidentsTableName, incidentStateMachineName } from '../../lib/config/deployment-names';
 import type { Manifest } from '../../lib/config/schema';
 import { agentRoleNames } from '../agent-identity';
 import { suppress, wildcardActionFinding, wildcardResourceFinding } from '../compliance';
 import { agentStatusTableName } from '../mcp-server/agent-status-table';
 import { logEncryptionKey } from '../mcp-server/log-encryption-key';
+import { undeliveredQueue } from '../monitoring/undelivered-queue';
 import { IncidentDefinition, INCIDENT_METRICS } from './incident-definition';
 import { IncidentResponseBoundary } from './incident-response-boundary';
 import { ManagedPolicyRole } from './managed-policy-role';
@@ -63,8 +65,10 @@ export interface IncidentResponseProps {
    */
   readonly alarmRule?: events.Rule;
   /**
-   * The bus warden alarm state changes arrive on, when no `alarmRule` is given.
-   * @default - the account's default event bus (CloudWatch sends alarm state changes there)
+   * The bus the rule listens on, when no `alarmRule` is given. CloudWatch delivers alarm state
+   * changes to the account's default bus only; another bus sees them only if a rule forwards
+   * them, which adds a hop (and a failure point) before containment.
+   * @default - the account's default event bus
    */
   readonly alarmBus?: events.IEventBus;
   /** The kill switch. @default - the deployment's agent-status table, by name (`agentStatusTableName`) */
@@ -252,25 +256,12 @@ export class IncidentResponse extends Construct {
     // ---- triggers: warden agent alarms entering ALARM
     // An alarm event EventBridge could not deliver (throttled StartExecution, a key problem) is
     // kept 14 days, so a missed containment can still be found and started by hand.
-    this.undeliveredAlarms = new sqs.Queue(this, 'UndeliveredAlarms', {
-      encryption: sqs.QueueEncryption.KMS,
-      encryptionMasterKey: this.encryptionKey,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
+    this.undeliveredAlarms = undeliveredQueue(this, 'UndeliveredAlarms', {
+      encryptionKey: this.encryptionKey,
       removalPolicy,
+      deadLetterQueueOf: 'the alarm rule target (EventBridge DeadLetterConfig)',
+      deliveredBy: [{ service: 'events.amazonaws.com', sid: 'EventBridgeParksUndeliveredAlarms' }],
     });
-    const isDeadLetterQueue = 'This queue is itself the dead-letter queue of the alarm rule target (EventBridge DeadLetterConfig); a queue behind it would only hold what nobody reads.';
-    suppress(this.undeliveredAlarms, { rule: 'AwsSolutions-SQS3', reason: isDeadLetterQueue });
-    suppress(this.undeliveredAlarms, { rule: 'Serverless-SQSRedrivePolicy', reason: isDeadLetterQueue });
-    this.encryptionKey.addToResourcePolicy(
-      new iam.PolicyStatement({
-        sid: 'EventBridgeParksUndeliveredAlarms',
-        principals: [new iam.ServicePrincipal('events.amazonaws.com')],
-        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
-        resources: ['*'],
-        conditions: { StringEquals: { 'aws:SourceAccount': stack.account } },
-      }),
-    );
     const alarmTarget = new eventsTargets.SfnStateMachine(this.stateMachine, {
       deadLetterQueue: this.undeliveredAlarms,
       input: events.RuleTargetInput.fromObject({
@@ -288,11 +279,8 @@ export class IncidentResponse extends Construct {
       new events.Rule(this, 'AgentAlarms', {
         eventBus: props.alarmBus,
         description: `mcp-warden ${prefix}: warden agent alarms entering ALARM start incident response`,
-        eventPattern: {
-          source: ['aws.cloudwatch'],
-          detailType: ['CloudWatch Alarm State Change'],
-          detail: { alarmName: [{ wildcard: `${alarmNamePrefix(project, environment)}*/agent/*` }], state: { value: ['ALARM'] } },
-        } as events.EventPattern,
+        // the same builder as the monitoring construct's rule, narrowed to agent alarms
+        eventPattern: alarmEventPattern({ project, environment, subjectKind: 'agent' }) as events.EventPattern,
         targets: [alarmTarget],
       });
     }

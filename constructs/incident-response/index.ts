@@ -5,3 +5,5 @@ export type { IncidentDefinitionProps } from './incident-definition';
 export { IncidentResponseBoundary, CONTAINMENT_IAM_ACTIONS } from './incident-response-boundary';
 export { INCIDENT_METRIC_NAMESPACE } from './runtime/containment-timing';
 export { TRUST_LOCK_SID } from './runtime/trust-lock';
+export { IncidentDeciderPolicy } from './decider-policy';
+export type { IncidentDeciderPolicyProps } from './decider-policy';

@@ -6,7 +6,10 @@
  * cross-stack references. Encrypted with a customer-managed key of its own (rotating), point-in-
  * time recovery on. No agent may write it: the table's resource policy denies every write to the
  * warden agent and server roles by name (`<project>-<environment>-*-caller|data|server`), which
- * holds whatever identity policy such a role is given later. Servers get read access with
+ * holds whatever identity policy such a role is given later; and it denies every item write to
+ * every principal but the incident-response role (containment and release) and the MFA-gated
+ * admin role (a backup restore), by name, so no other role of the account can lift a containment
+ * whatever its identity policy allows. Servers get read access with
  * `grantRead`; incident response gets write access with `grantWriteStatus`.
  */
 import { RemovalPolicy, Stack } from 'aws-cdk-lib';
@@ -15,7 +18,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { defaultRemovalPolicy, isEphemeralEnvironment } from '../data-plane/retention';
-import { agentStatusTableName } from '../../lib/config/deployment-names';
+import { agentStatusTableName, incidentResponseRoleName, wardenAdminRoleName } from '../../lib/config/deployment-names';
 import { wardenRoleNamePattern } from '../agent-identity';
 import { suppress } from '../compliance';
 import { AgentStatusBackup, type AgentStatusBackupOptions } from './agent-status-backup';
@@ -48,6 +51,17 @@ export const AGENT_STATUS_WRITE_ACTIONS: readonly string[] = [
   'dynamodb:RestoreTableToPointInTime',
   'dynamodb:DeleteTable',
   'dynamodb:UpdateTable',
+];
+
+/** Item writes: only incident response and the admin role may make them (the table's resource policy). */
+export const AGENT_STATUS_ITEM_WRITES: readonly string[] = [
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+  'dynamodb:DeleteItem',
+  'dynamodb:BatchWriteItem',
+  'dynamodb:PartiQLInsert',
+  'dynamodb:PartiQLUpdate',
+  'dynamodb:PartiQLDelete',
 ];
 
 /** `<project>-<environment>-agent-status` (lib/config, so the backup runtime and the CLI name it too). */
@@ -94,6 +108,19 @@ export class AgentStatusTable extends Construct {
             actions: [...AGENT_STATUS_WRITE_ACTIONS],
             resources: ['*'],
             conditions: { ArnLike: { 'aws:PrincipalArn': agentRoles } },
+          }),
+          // table-level actions stay CloudFormation's (deployments update the table); items are incident response's
+          new iam.PolicyStatement({
+            sid: 'OnlyIncidentResponseAndAdminWriteItems',
+            effect: iam.Effect.DENY,
+            principals: [new iam.AnyPrincipal()],
+            actions: [...AGENT_STATUS_ITEM_WRITES],
+            resources: ['*'],
+            conditions: {
+              ArnNotEquals: {
+                'aws:PrincipalArn': [incidentResponseRoleName(project, environment), wardenAdminRoleName(project, environment)].map((name) => stack.formatArn({ service: 'iam', region: '', resource: 'role', resourceName: name })),
+              },
+            },
           }),
         ],
       }),

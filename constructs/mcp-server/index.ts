@@ -4,7 +4,7 @@ export type { WardenNetworkProps } from './warden-network';
 export { DynamoDbPrefixList } from './dynamodb-prefix-list';
 export type { DynamoDbPrefixListProps } from './dynamodb-prefix-list';
 export type { McpServerProps, ServerMetricName, ServerMetricOptions } from './mcp-server';
-export { AgentStatusTable, agentStatusTableName, AGENT_STATUS_WRITE_ACTIONS } from './agent-status-table';
+export { AgentStatusTable, agentStatusTableName, AGENT_STATUS_WRITE_ACTIONS, AGENT_STATUS_ITEM_WRITES } from './agent-status-table';
 export type { AgentStatusTableProps } from './agent-status-table';
 export { chooseCallerAdmission, listedArnsSize, API_RESOURCE_POLICY_MAX_BYTES, MANAGED_POLICY_MAX_CHARS } from './caller-admission';
 export type { CallerAdmission } from './caller-admission';

@@ -2,10 +2,11 @@
  * `WardenAlerts`: where warden alarms go. An SNS topic (own KMS key, TLS-only policy) with the
  * manifest's e-mail subscriptions, which every alarm notifies; and an event bus, both named
  * `alertsName(project, environment)`, to which a rule on the default bus forwards every warden
- * alarm entering ALARM. Incident response adds its own rule on that bus (found by name, so
- * neither stack depends on the other's outputs); the event shape is `WardenAlarmEvent`.
+ * alarm entering ALARM, for consumers outside the account's default bus (the event shape is
+ * `WardenAlarmEvent`). Incident response listens on the default bus itself, where CloudWatch
+ * delivers the events first, with the same pattern builder (`alarmEventPattern`).
  */
-import { Duration, RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as events from 'aws-cdk-lib/aws-events';
 import * as targets from 'aws-cdk-lib/aws-events-targets';
 import * as iam from 'aws-cdk-lib/aws-iam';
@@ -17,7 +18,7 @@ import { Construct } from 'constructs';
 import { defaultRemovalPolicy } from '../data-plane/retention';
 import { alarmEventPattern } from '../../lib/alarms/alarm-event';
 import { alertsName } from '../../lib/config/deployment-names';
-import { suppress } from '../compliance';
+import { undeliveredQueue } from './undelivered-queue';
 
 export interface WardenAlertsProps {
   readonly project: string;
@@ -83,25 +84,12 @@ export class WardenAlerts extends Construct {
     );
     // Alerts that could not be delivered (a bounced e-mail, a failed forward) are kept 14 days
     // here, and the queue's own alarm says so (see AgentMonitoring)
-    this.undelivered = new sqs.Queue(this, 'Undelivered', {
-      encryption: sqs.QueueEncryption.KMS,
-      encryptionMasterKey: this.encryptionKey,
-      enforceSSL: true,
-      retentionPeriod: Duration.days(14),
+    this.undelivered = undeliveredQueue(this, 'Undelivered', {
+      encryptionKey: this.encryptionKey,
       removalPolicy,
+      deadLetterQueueOf: 'the alert subscriptions and of the forwarding rule (SNS RedrivePolicy, EventBridge DeadLetterConfig)',
+      deliveredBy: [{ service: 'sns.amazonaws.com', sid: 'SnsParksUndeliveredAlerts' }],
     });
-    const isDeadLetterQueue = 'This queue is itself the dead-letter queue of the alert subscriptions and of the forwarding rule (SNS RedrivePolicy, EventBridge DeadLetterConfig); a queue behind it would only hold what nobody reads.';
-    suppress(this.undelivered, { rule: 'AwsSolutions-SQS3', reason: isDeadLetterQueue });
-    suppress(this.undelivered, { rule: 'Serverless-SQSRedrivePolicy', reason: isDeadLetterQueue });
-    this.encryptionKey.addToResourcePolicy(
-      new iam.PolicyStatement({
-        sid: 'SnsParksUndeliveredAlerts',
-        principals: [new iam.ServicePrincipal('sns.amazonaws.com')],
-        actions: ['kms:Decrypt', 'kms:GenerateDataKey*'],
-        resources: ['*'],
-        conditions: { StringEquals: { 'aws:SourceAccount': Stack.of(this).account } },
-      }),
-    );
     for (const email of props.emails ?? []) this.topic.addSubscription(new subscriptions.EmailSubscription(email, { deadLetterQueue: this.undelivered }));
 
     this.alertBus = new events.EventBus(this, 'Bus', { eventBusName: name, description: `mcp-warden ${project}-${environment}: warden alarms entering ALARM` });

@@ -31,7 +31,7 @@ import { toolErrorResult, toToolResult } from './tool-result';
 import type { FeatureContext, ResourceContext } from './define-resources';
 import { registerFeatureHandlers } from './feature-handlers';
 import { FIRST_ROUND, type InputRound } from './input-required';
-import { requestStateSeal } from './request-state';
+import { requestStateSeal, type RequestStateKey } from './request-state';
 import { isInputRequiredResult } from '../guard/input-request-shape';
 import { approvalFromMeta, approvalFromState, approvalRound, heldApprovalOf } from './approval-round';
 
@@ -67,11 +67,12 @@ export interface McpHandlerOptions {
   /** Tool and runtime logs. @default JSON lines on stderr */
   readonly logger?: ToolLogger;
   /**
-   * HMAC key (32 bytes or more) that seals the `requestState` of input_required rounds; every
-   * instance that may receive a retried round must share it.
+   * HMAC key (32 bytes or more) that seals the `requestState` of input_required rounds, or a
+   * function giving it on first use; every instance that may receive a retried round must share
+   * it (Lambda: derived from the server's KMS HMAC key, constructs/mcp-server/runtime/server-keys.ts).
    * @default - random per process: a round must come back to the same dev server or Lambda instance
    */
-  readonly requestStateKey?: Uint8Array | string;
+  readonly requestStateKey?: RequestStateKey;
   /** Reported as serverInfo.version. @default '0.1.0' */
   readonly version?: string;
 }

@@ -44,3 +44,29 @@ export function accountQuotaWarnings(counts: { readonly roles: number; readonly 
     ...check(counts.managedPolicies, quotas.managedPolicyQuota, IAM_DEFAULT_MANAGED_POLICY_QUOTA, IAM_MAX_MANAGED_POLICY_QUOTA, 'customer managed policies', 'Customer managed policies per account', 'managedPolicyQuota'),
   ];
 }
+
+/** Lambda's default "Concurrent executions" per account and region. */
+export const LAMBDA_DEFAULT_CONCURRENCY_QUOTA = 1000;
+/** What Lambda keeps unreserved: reservations may take the quota minus this, no more. */
+export const LAMBDA_UNRESERVED_MINIMUM = 100;
+
+/**
+ * A warning when the functions' reserved concurrency (every server reserves its share, by default
+ * the stage rate limit) takes 80 % or more of what the account may reserve (the quota minus the
+ * 100 Lambda keeps unreserved): past it the deployment fails, and the account's other functions
+ * count too. `quota` is the account's raised quota (`-c lambdaConcurrencyQuota=N`).
+ */
+export function lambdaConcurrencyWarnings(reserved: number, quota?: number): string[] {
+  const limit = quota ?? LAMBDA_DEFAULT_CONCURRENCY_QUOTA;
+  if (!Number.isInteger(limit) || limit <= LAMBDA_UNRESERVED_MINIMUM) {
+    return [`-c lambdaConcurrencyQuota=${quota} is not a concurrency quota reservations fit in (an integer above ${LAMBDA_UNRESERVED_MINIMUM}); the default of ${LAMBDA_DEFAULT_CONCURRENCY_QUOTA.toLocaleString('en-US')} was not used either.`];
+  }
+  const reservable = limit - LAMBDA_UNRESERVED_MINIMUM;
+  if (reserved < reservable * QUOTA_WARNING_SHARE) return [];
+  const given = quota === undefined ? `the default quota is ${limit.toLocaleString('en-US')}` : `the quota you gave is ${limit.toLocaleString('en-US')}`;
+  const over = reserved > reservable ? 'more than' : `${Math.round((reserved / reservable) * 100)} % of`;
+  return [
+    `Lambda reserved concurrency: these stacks reserve ${reserved.toLocaleString('en-US')}, ${over} the ${reservable.toLocaleString('en-US')} the account may reserve (${given}, of which Lambda keeps ${LAMBDA_UNRESERVED_MINIMUM} unreserved; the account's other reservations count too). ` +
+      'Raise "Concurrent executions" in Service Quotas (Lambda) and synth with -c lambdaConcurrencyQuota=N, or set smaller servers[].reservedConcurrency.',
+  ];
+}

@@ -3,20 +3,20 @@
  * incidents table, evidence bucket, drill agent and schedule, alarms). It names the kill-switch
  * table, the agent roles and the alert topic by their deterministic names, so it needs no
  * exports; it deploys after the servers stack that holds the kill switch and the monitoring
- * stack whose alert bus (warden alarms entering ALARM, forwarded from the default bus) its rule
- * listens on and whose topic it notifies.
+ * stack whose topic it notifies. Its rule listens on the account's default bus, where CloudWatch
+ * delivers alarm state changes, rather than on the monitoring alert bus (one forwarding hop less
+ * between the alarm and containment).
  */
 import type * as events from 'aws-cdk-lib/aws-events';
 import type * as sns from 'aws-cdk-lib/aws-sns';
 import type { Construct } from 'constructs';
 import { IncidentResponse } from '../../constructs/incident-response';
-import { WardenAlerts } from '../../constructs/monitoring';
 import { WardenStack, type WardenStackProps } from './warden-stack';
 
 export interface WardenIncidentResponseStackProps extends Omit<WardenStackProps, 'part' | 'shard'> {
   /** The monitoring construct's topic. @default - the alert topic by name */
   readonly alertTopic?: sns.ITopic;
-  /** The monitoring construct's rule for warden alarms entering ALARM. @default - a rule of this stack on the alert bus (by name) */
+  /** The monitoring construct's rule for warden alarms entering ALARM. @default - a rule of this stack on the default bus */
   readonly alarmRule?: events.Rule;
 }
 
@@ -26,8 +26,6 @@ export class WardenIncidentResponseStack extends WardenStack {
   constructor(scope: Construct, props: WardenIncidentResponseStackProps) {
     const { alertTopic, alarmRule, ...rest } = props;
     super(scope, { ...rest, part: 'incident-response' });
-    const { project, environment } = props.manifest;
-    const alarmBus = alarmRule ? undefined : WardenAlerts.busOf(this, 'AlertBus', project, environment);
-    this.incidentResponse = new IncidentResponse(this, 'IncidentResponse', { manifest: props.manifest, alertTopic, alarmRule, alarmBus });
+    this.incidentResponse = new IncidentResponse(this, 'IncidentResponse', { manifest: props.manifest, alertTopic, alarmRule });
   }
 }

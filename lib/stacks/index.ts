@@ -16,6 +16,7 @@ export { WardenMonitoringStack, WardenAgentAlarmsStack, ALARMED_AGENTS_PER_STACK
 export type { WardenMonitoringStackProps, WardenAgentAlarmsStackProps } from './monitoring-stack';
 export { WardenIncidentResponseStack } from './incident-response-stack';
 export type { WardenIncidentResponseStackProps } from './incident-response-stack';
+export { lambdaConcurrencyWarnings, LAMBDA_DEFAULT_CONCURRENCY_QUOTA, LAMBDA_UNRESERVED_MINIMUM } from './account-quotas';
 export { accountQuotaWarnings, IAM_DEFAULT_ROLE_QUOTA, IAM_MAX_ROLE_QUOTA, IAM_DEFAULT_MANAGED_POLICY_QUOTA, IAM_MAX_MANAGED_POLICY_QUOTA, type AccountQuotas } from './account-quotas';
 export { policySizeProblems, renderWorstCase, IAM_MANAGED_POLICY_CHARS, KMS_KEY_POLICY_BYTES, type PolicyLimits } from './policy-limits';
 export { WardenBackupsStack } from './backups-stack';

@@ -6,7 +6,7 @@
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import type { CloudAssembly } from 'aws-cdk-lib/cx-api';
-import { accountQuotaWarnings, type AccountQuotas } from './account-quotas';
+import { accountQuotaWarnings, type AccountQuotas, lambdaConcurrencyWarnings } from './account-quotas';
 
 export interface SynthSummaryInput {
   readonly assembly: CloudAssembly;
@@ -22,6 +22,8 @@ export interface SynthSummaryInput {
   readonly warnings: readonly string[];
   /** The account's raised IAM quotas (`-c iamRoleQuota=N`, `-c managedPolicyQuota=N`). @default the IAM defaults */
   readonly quotas?: AccountQuotas;
+  /** The account's raised Lambda "Concurrent executions" quota (`-c lambdaConcurrencyQuota=N`). @default 1,000 */
+  readonly lambdaConcurrencyQuota?: number;
 }
 
 export interface ServerSummary {
@@ -39,18 +41,21 @@ export interface StackCount {
   readonly managedPolicies: number;
   /** Size of the template file as written (and uploaded): what CloudFormation's 1 MB limit counts. */
   readonly templateBytes: number;
+  /** Sum of the functions' ReservedConcurrentExecutions (counts against the account's concurrency). */
+  readonly reservedConcurrency: number;
 }
 
 /** Resources, roles and template size per stack of the assembly. */
 export function stackCounts(assembly: CloudAssembly): StackCount[] {
   return assembly.stacks.map((s) => {
-    const resources = Object.values((s.template as { Resources?: Record<string, { Type: string }> }).Resources ?? {});
+    const resources = Object.values((s.template as { Resources?: Record<string, { Type: string; Properties?: { ReservedConcurrentExecutions?: unknown } }> }).Resources ?? {});
     return {
       name: s.stackName,
       resources: resources.length,
       roles: resources.filter((r) => r.Type === 'AWS::IAM::Role').length,
       managedPolicies: resources.filter((r) => r.Type === 'AWS::IAM::ManagedPolicy').length,
       templateBytes: statSync(s.templateFullPath).size,
+      reservedConcurrency: resources.reduce((n, r) => n + (r.Type === 'AWS::Lambda::Function' && typeof r.Properties?.ReservedConcurrentExecutions === 'number' ? r.Properties.ReservedConcurrentExecutions : 0), 0),
     };
   });
 }
@@ -84,7 +89,8 @@ export function synthSummary(input: SynthSummaryInput): string {
     `  suppressions ${input.suppressions} (each with its reason in validation-report.json; list them with \`npx warden compliance\`)`,
   ];
   const quotaWarnings = accountQuotaWarnings({ roles: counts.reduce((n, c) => n + c.roles, 0), managedPolicies: counts.reduce((n, c) => n + c.managedPolicies, 0) }, input.quotas);
-  const warnings = [...quotaWarnings, ...input.warnings];
+  const concurrencyWarnings = lambdaConcurrencyWarnings(counts.reduce((n, c) => n + c.reservedConcurrency, 0), input.lambdaConcurrencyQuota);
+  const warnings = [...quotaWarnings, ...concurrencyWarnings, ...input.warnings];
   if (warnings.length > 0) lines.push(`  warnings     ${warnings.length}`, ...warnings.map((w) => `    ${w}`));
   return `${lines.join('\n')}\n`;
 }

@@ -16,6 +16,7 @@ import { WardenDataStack } from './data-stack';
 import { WardenIdentityStack } from './identity-stack';
 import { ALARMED_AGENTS_PER_STACK, WardenAgentAlarmsStack, WardenMonitoringStack } from './monitoring-stack';
 import { WardenIncidentResponseStack } from './incident-response-stack';
+import { IncidentDeciderPolicy } from '../../constructs/incident-response/decider-policy';
 import { SERVERS_PER_STACK, WardenServersStack } from './servers-stack';
 import { policySizeProblems } from './policy-limits';
 import { checkRoleLimits, RoleLimitError } from './role-limits';
@@ -107,6 +108,9 @@ export function buildWardenStacks(app: Construct, loaded: { readonly manifest: M
   // reads every other part live, at run time: no deploy-time dependency but the alert topic
   const backups = new WardenBackupsStack(app, { manifest: loaded.manifest, manifestDir });
   backups.addStackDependency(monitoring, 'backup alarms notify the alert topic');
+  // the admin role (backups stack) is the one human principal of `warden incident` and `warden drill`;
+  // its policy names the state machine and table (IAM does not check that they exist yet)
+  new IncidentDeciderPolicy(backups, 'IncidentDecisions', { project: loaded.manifest.project, environment: loaded.manifest.environment, role: backups.backup.admin.role });
   const all = [data, ...identities, ...servers, monitoring, ...agentAlarms, incidentResponse, backups];
   // per-document limits, on the documents as built (data policies grow with datasets, key policies with data roles)
   const oversized = policySizeProblems(all, { trustPolicyChars: options.trustPolicyChars });

@@ -86,6 +86,8 @@ beforeAll(async () => {
     AWS_ENDPOINT_URL_DYNAMODB: dynamoUrl,
     WARDEN_SERVER: 'payments',
     WARDEN_SERVER_ID: SERVER_ID,
+    // read at start; KMS is only called when an input_required state is sealed (never here)
+    WARDEN_SERVER_KEY: `arn:aws:kms:eu-west-1:${ACCOUNT}:key/payments-server-key`,
     WARDEN_AGENT_STATUS_TABLE: 'shop-prod-agent-status',
     WARDEN_RATE_LIMIT_TABLE: 'shop-prod-payments-rate-limit',
     WARDEN_DATA_ROLE_ARN_PREFIX: `arn:aws:iam::${ACCOUNT}:role/`,

@@ -525,6 +525,47 @@ describe('the agent-status (kill switch) table', () => {
   });
 });
 
+describe('the kill switch: only incident response and the admin role write it', () => {
+  const { project, environment } = { project: 'shop', environment: 'prod' };
+  const writers = [`${project}-${environment}-incident-response`, `${project}-${environment}-warden-admin`];
+
+  it('denies every item write to every other role of the app, explicitly, even with AdministratorAccess', () => {
+    // roles with AWS managed policies cannot be simulated; the deny names no principal, so the outsider case below covers them
+    const others = [...fx.account.roles.values()].filter((r) => !writers.includes(r.name) && r.unknownManagedPolicies.length === 0);
+    expect(others.length).toBeGreaterThan(agents().length * 2 + fx.servers.size); // task, service and custom-resource roles too
+    const writes = others.flatMap((role) =>
+      STATUS_WRITES.filter((action) => fx.account.simulate({ principal: role.name, action, resource: fx.agentStatusTable, extraIdentityPolicies: [ADMINISTRATOR_ACCESS] }).decision !== 'explicit-deny').map((a) => `${role.name}:${short(a)}`),
+    );
+    expect(writes).toEqual([]);
+  });
+
+  it('denies an outsider role with AdministratorAccess too, while it may still read and describe the table', () => {
+    if (!fx.account.roles.has('platform-admin')) fx.account.addRole({ name: 'platform-admin', identityPolicies: [ADMINISTRATOR_ACCESS] });
+    expect(STATUS_WRITES.map((action) => fx.account.simulate({ principal: 'platform-admin', action, resource: fx.agentStatusTable }).decision)).toEqual(STATUS_WRITES.map(() => 'explicit-deny'));
+    expect(allows({ principal: 'platform-admin', action: 'dynamodb:DescribeTable', resource: fx.agentStatusTable })).toBe(true);
+  });
+
+  it('lets the incident-response role set flags (with the table key through DynamoDB) and the admin role put them back (restore)', () => {
+    const viaStatusTable = { 'kms:ViaService': `dynamodb.${fx.region}.amazonaws.com`, 'kms:EncryptionContext:aws:dynamodb:tableName': `${project}-${environment}-agent-status` };
+    const statusKey = fx.account.resourcesOfType('AWS::KMS::Key').find((k) => k.logicalId.includes('AgentStatus'))!.arn;
+    expect(['dynamodb:PutItem', 'dynamodb:GetItem'].map((action) => allows({ principal: writers[0]!, action, resource: fx.agentStatusTable }))).toEqual([true, true]);
+    expect(allows({ principal: writers[0]!, action: 'kms:GenerateDataKey', resource: statusKey, context: viaStatusTable })).toBe(true);
+    expect(['dynamodb:PutItem', 'dynamodb:DeleteItem'].map((action) => allows({ principal: writers[1]!, action, resource: fx.agentStatusTable }))).toEqual([true, true]);
+    // neither may do what the deny leaves to CloudFormation
+    expect(allows({ principal: writers[0]!, action: 'dynamodb:DeleteTable', resource: fx.agentStatusTable })).toBe(false);
+  });
+});
+
+describe('incident decisions: the admin role', () => {
+  it('may start the incident-response state machine and answer its waits; no agent, data or server role may', () => {
+    const machine = `arn:aws:states:${fx.region}:111122223333:stateMachine:shop-prod-incident-response`;
+    const decide = ['states:StartExecution', 'states:SendTaskSuccess'];
+    expect(decide.map((action) => allows({ principal: 'shop-prod-warden-admin', action, resource: machine }))).toEqual([true, true]);
+    const agentRoles = [...fx.account.roles.values()].filter((r) => ['caller', 'data', 'server'].includes(r.tags['warden:role'] ?? ''));
+    expect(agentRoles.flatMap((r) => decide.filter((action) => allows({ principal: r.name, action, resource: machine })).map((a) => `${r.name}:${a}`))).toEqual([]);
+  });
+});
+
 describe('the simulation itself', () => {
   /** The templates with one policy edited, simulated afresh: the matrix must notice. */
   const mutated = (edit: (templates: Record<string, CfnTemplate>) => void): SimulatedAccount => {

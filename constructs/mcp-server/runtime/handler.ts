@@ -13,6 +13,7 @@
  */
 import type { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { KMSClient } from '@aws-sdk/client-kms';
 import { STSClient } from '@aws-sdk/client-sts';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
@@ -40,6 +41,7 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import { createApprovalGate, type ApprovalGate } from '../../../lib/approvals';
 import { DynamoApprovalsStore, SnsApprovalNotifier } from '../../approvals/runtime';
 import { datasetTableName } from './dataset-table-name';
+import { ServerKeys } from './server-keys';
 
 export interface LambdaHandlerOptions {
   /** The validated manifest, inlined into the bundle at synth. */
@@ -64,6 +66,8 @@ export interface LambdaHandlerOptions {
     readonly stsFetch?: StsFetch;
     /** Approval notices. @default - a client in the Lambda's region, when a tool needs approval */
     readonly sns?: SNSClient;
+    /** Derives the server's shared secrets from its HMAC key (kms:GenerateMac). @default - a client in the Lambda's region */
+    readonly kms?: Pick<KMSClient, 'send'>;
   };
   readonly audit?: AuditSink;
   readonly metrics?: MetricsSink;
@@ -132,9 +136,11 @@ export function createLambdaHandler(options: LambdaHandlerOptions): LambdaHandle
     now: options.now,
   });
   const serverSpec = manifest.servers.find((s) => s.name === server);
-  const tables = Object.fromEntries(
-    manifest.datasets.filter((d) => serverSpec?.tools.some((t) => t.dataset === d.name)).map((d) => [d.name, datasetTableName(manifest, d)]),
-  );
+  // the datasets of its tools and of its resources (a resource may read a dataset no tool uses)
+  const usedDatasets = new Set([...(serverSpec?.tools ?? []), ...(serverSpec?.resources ?? [])].map((t) => t.dataset));
+  const tables = Object.fromEntries(manifest.datasets.filter((d) => usedDatasets.has(d.name)).map((d) => [d.name, datasetTableName(manifest, d)]));
+  // every instance of this server derives the same requestState key; other servers cannot (KMS key policy and function policy)
+  const serverKeys = new ServerKeys({ client: options.clients?.kms, keyId: required(RUNTIME_ENV.serverKey) });
   const datasets = new DynamoDatasetFactory({ manifest, server, tables, credentials, documentClient: options.clients?.documentClient ?? defaultDocumentClient });
   forgetAgent = (agent) => datasets.forget(agent);
   if (!serverSpec) throw new Error(`server "${server}" is not in the bundled manifest; redeploy the stack`);
@@ -147,6 +153,7 @@ export function createLambdaHandler(options: LambdaHandlerOptions): LambdaHandle
     logger: rawLogger,
     // leave API Gateway's 29 s integration timeout room for redaction and audit
     deadlineMs: 25_000,
+    requestStateKey: () => serverKeys.derive('request-state'),
   });
 
   const serve = async (event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => {

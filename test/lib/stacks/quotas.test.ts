@@ -1,4 +1,4 @@
-import { accountQuotaWarnings, buildWardenStacks, policySizeProblems, RoleLimitError, renderWorstCase } from '../../../lib/stacks';
+import { accountQuotaWarnings, buildWardenStacks, lambdaConcurrencyWarnings, policySizeProblems, RoleLimitError, renderWorstCase } from '../../../lib/stacks';
 import { defaultManifest, newTestApp, testManifest } from './warden-test-app';
 
 /** A manifest whose agent `hoarder` reads and writes `datasets` datasets through one server. */
@@ -57,5 +57,22 @@ describe('account quotas in the synth summary', () => {
     expect(accountQuotaWarnings({ roles: 1002, managedPolicies: 0 }, { iamRoleQuota: 3000 })).toEqual([]);
     expect(accountQuotaWarnings({ roles: 2900, managedPolicies: 0 }, { iamRoleQuota: 3000 })[0]).toMatch(/the quota you gave is 3,000/);
     expect(accountQuotaWarnings({ roles: 1, managedPolicies: 0 }, { iamRoleQuota: 9000 })).toEqual([expect.stringMatching(/-c iamRoleQuota=9000 is not a quota IAM can have \(1 to 5,000\)/)]);
+  });
+});
+
+describe('reserved Lambda concurrency in the synth summary', () => {
+  it('says nothing for the default app (2 servers x 50 of the 900 a default account may reserve)', () => {
+    expect(lambdaConcurrencyWarnings(2 * 50 + 1)).toEqual([]);
+  });
+
+  it('warns past 80 % of what the account may reserve, naming the quota and both ways out', () => {
+    expect(lambdaConcurrencyWarnings(15 * 50)).toEqual([expect.stringMatching(/^Lambda reserved concurrency: these stacks reserve 750, 83 % of the 900 the account may reserve \(the default quota is 1,000, of which Lambda keeps 100 unreserved.*-c lambdaConcurrencyQuota=N, or set smaller servers\[\]\.reservedConcurrency/)]);
+    expect(lambdaConcurrencyWarnings(20 * 50)[0]).toMatch(/reserve 1,000, more than the 900/);
+  });
+
+  it('uses a raised quota, and refuses one reservations cannot fit in', () => {
+    expect(lambdaConcurrencyWarnings(1000, 5000)).toEqual([]);
+    expect(lambdaConcurrencyWarnings(4000, 5000)[0]).toMatch(/the quota you gave is 5,000/);
+    expect(lambdaConcurrencyWarnings(1, 50)).toEqual([expect.stringMatching(/-c lambdaConcurrencyQuota=50 is not a concurrency quota/)]);
   });
 });

@@ -18,6 +18,16 @@ describe('synthSummary', () => {
     expect(identity.resources).toBe(Object.keys((assembly.getStackByName('shop-prod-identity').template as { Resources: object }).Resources).length);
   });
 
+  it("sums the functions' reserved concurrency per stack (two servers at the stage rate limit, the config backup's 1), and warns only when the account's quota is too small", () => {
+    const counts = stackCounts(assembly);
+    expect(counts.find((c) => c.name === 'shop-prod-servers')!.reservedConcurrency).toBe(100);
+    expect(counts.reduce((n, c) => n + c.reservedConcurrency, 0)).toBeGreaterThanOrEqual(101);
+    const summary = (lambdaConcurrencyQuota?: number) =>
+      synthSummary({ assembly, manifestFile: 'warden.config.yaml', agents: [], servers: [], packs: [], suppressions: 0, warnings: [], lambdaConcurrencyQuota });
+    expect(summary()).not.toContain('Lambda reserved concurrency');
+    expect(summary(200)).toMatch(/Lambda reserved concurrency: these stacks reserve \d+, more than the 100 the account may reserve \(the quota you gave is 200/);
+  });
+
   it('prints the outdir, stacks, agents, packs, suppressions and warnings on one screen', () => {
     const text = synthSummary({
       assembly,

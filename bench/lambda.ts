@@ -120,6 +120,8 @@ export async function run(): Promise<object[]> {
       WARDEN_AGENT_STATUS_TABLE: 'shop-prod-agent-status',
       WARDEN_RATE_LIMIT_TABLE: `shop-prod-${SERVER}-rate-limit`,
       WARDEN_DATA_ROLE_ARN_PREFIX: `arn:aws:iam::${ACCOUNT}:role/`,
+      // read at start; KMS is only called when an input_required state is sealed (never in this bench)
+      WARDEN_SERVER_KEY: `arn:aws:kms:${REGION}:${ACCOUNT}:key/bench-server-key`,
     };
     const caller = `arn:aws:sts::${ACCOUNT}:assumed-role/shop-prod-${AGENT}-caller/task-1`;
     const coldRuns: Array<{ moduleLoadMs: number; firstCallMs: number }> = [];

@@ -10,6 +10,7 @@ import { registerCompliance } from '../lib/cli/compliance';
 import { registerBackup } from '../lib/cli/backup';
 import { registerIncident } from '../lib/cli/incident';
 import { registerOrgPolicies } from '../lib/cli/org-policies';
+import { registerApprovals } from '../lib/cli/approvals';
 
 const program = new Command()
   .name('warden')
@@ -24,6 +25,7 @@ registerCompliance(program);
 registerBackup(program);
 registerIncident(program);
 registerOrgPolicies(program);
+registerApprovals(program);
 
 program.parseAsync(process.argv).catch((err: unknown) => {
   process.stderr.write(`warden: ${err instanceof Error ? err.message : String(err)}\n`);

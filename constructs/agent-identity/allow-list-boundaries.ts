@@ -13,6 +13,7 @@ import { Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct, type IConstruct } from 'constructs';
 import { dataRoleNamePattern } from '../../lib/config/role-names';
+import { approvalsTableName } from '../../lib/config/deployment-names';
 import { suppress, wildcardResourceFinding } from '../compliance';
 
 export interface RoleBoundaryProps {
@@ -127,6 +128,7 @@ export class ServerRoleBoundary extends AllowListBoundary {
       logs: arn('logs', 'log-group:*'),
       interfaces: arn('ec2', '*/*'),
       guardrails: arn('bedrock', 'guardrail/*'),
+      topics: arn('sns', '*'),
     };
     super(
       scope,
@@ -136,7 +138,10 @@ export class ServerRoleBoundary extends AllowListBoundary {
       [
         new iam.PolicyStatement({ sid: 'ActAsDataRoles', actions: ['sts:AssumeRole', 'sts:TagSession'], resources: [dataRoles] }),
         new iam.PolicyStatement({ sid: 'KillSwitchAndCounters', actions: ['dynamodb:GetItem', 'dynamodb:UpdateItem'], resources: [resources.tables] }),
-        new iam.PolicyStatement({ sid: 'OwnKeys', actions: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey'], resources: [resources.keys] }),
+        new iam.PolicyStatement({ sid: 'OwnKeys', actions: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey', 'kms:GenerateMac'], resources: [resources.keys] }),
+        // human approval of held calls (lib/approvals): create requests and executions, notify approvers
+        new iam.PolicyStatement({ sid: 'HeldCallApprovals', actions: ['dynamodb:PutItem'], resources: [arn('dynamodb', `table/${approvalsTableName(props.project, props.environment)}`)] }),
+        new iam.PolicyStatement({ sid: 'NotifyApprovers', actions: ['sns:Publish'], resources: [resources.topics] }),
         new iam.PolicyStatement({ sid: 'OwnLogs', actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [resources.logs] }),
         new iam.PolicyStatement({ sid: 'Traces', actions: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'], resources: ['*'] }),
         // argument screening with Bedrock Guardrails (guard.injection.engine); the function policy names the guardrail
@@ -151,7 +156,7 @@ export class ServerRoleBoundary extends AllowListBoundary {
       {
         resources: [dataRoles, ...Object.values(resources), '*'],
         reason:
-          "A permissions boundary grants nothing by itself: it caps server roles to assuming this deployment's data roles, the kill-switch and counter items, their own keys and logs, applying this account's Bedrock guardrails, traces and Lambda's VPC network interfaces (X-Ray and the EC2 Describe calls accept only Resource *); each function policy names its own resources.",
+          "A permissions boundary grants nothing by itself: it caps server roles to assuming this deployment's data roles, the kill-switch and counter items, their own keys (incl. deriving secrets from their HMAC key) and logs, applying this account's Bedrock guardrails, traces and Lambda's VPC network interfaces (X-Ray and the EC2 Describe calls accept only Resource *); each function policy names its own resources.",
       },
     );
   }

@@ -39,7 +39,7 @@ import { apiResourcePolicy, type CallerAdmission, chooseCallerAdmission } from '
 import { writeHandlerEntry } from './handler-entry';
 import { addJsonRpcGatewayResponses, addMethodNotAllowed } from './json-rpc-edge';
 import { AGENT_STATUS_TABLE, RATE_LIMIT_TABLE } from './runtime/table-schemas';
-import { RUNTIME_ENV } from './runtime/runtime-env';
+import { RUNTIME_ENV, SERVER_KEY_MAC_ALGORITHM } from './runtime/runtime-env';
 import { serverMetric, type ServerMetricName, type ServerMetricOptions } from './server-metrics';
 import { logEncryptionKey } from './log-encryption-key';
 import { WardenNetwork } from './warden-network';
@@ -159,6 +159,13 @@ export class McpServer extends Construct {
   public readonly agentStatusTable: dynamodb.ITable;
   public readonly rateLimitTable: dynamodb.Table;
   public readonly encryptionKey: kms.IKey;
+  /**
+   * This server's KMS HMAC key (HMAC_256). Its function derives the secrets every instance of
+   * this server shares and no other server can compute (kms:GenerateMac of a fixed label, once
+   * per instance; runtime/server-keys.ts): today the key that seals input_required `requestState`.
+   * Derive another purpose with `ServerKeys.derive('<purpose>')`; the function may already.
+   */
+  public readonly serverKey: kms.Key;
   public readonly logGroup: logs.LogGroup;
   public readonly accessLogGroup: logs.LogGroup;
   /** The stage's execution log group (and the account role, if created here), unless execution logging is off. */
@@ -195,6 +202,7 @@ export class McpServer extends Construct {
     const retention = props.logRetention ?? logs.RetentionDays.ONE_YEAR;
 
     this.encryptionKey = props.encryptionKey ?? this.createKey(spec, removalPolicy);
+    this.serverKey = this.createServerKey(spec, removalPolicy);
 
     // ---- network: shared (`network`), or one of its own (in `vpc`, or a new VPC)
     this.network =
@@ -305,6 +313,13 @@ export class McpServer extends Construct {
           : []),
         new iam.PolicyStatement({ sid: 'CountCalls', actions: ['dynamodb:UpdateItem'], resources: [this.rateLimitTable.tableArn] }),
         new iam.PolicyStatement({ sid: 'UseTableAndLogKey', actions: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey'], resources: [this.encryptionKey.keyArn] }),
+        // derives its shared secrets (requestState); no VerifyMac, no other key, no other algorithm
+        new iam.PolicyStatement({
+          sid: 'DeriveServerSecrets',
+          actions: ['kms:GenerateMac'],
+          resources: [this.serverKey.keyArn],
+          conditions: { StringEquals: { 'kms:MacAlgorithm': SERVER_KEY_MAC_ALGORITHM } },
+        }),
         new iam.PolicyStatement({ sid: 'WriteOwnLogs', actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [this.logGroup.logGroupArn] }),
         // X-Ray and the two Describe calls have no resource-level permissions (Service Authorization Reference).
         new iam.PolicyStatement({ sid: 'Traces', actions: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'], resources: ['*'] }),
@@ -376,6 +391,7 @@ export class McpServer extends Construct {
         [RUNTIME_ENV.agentStatusTable]: this.agentStatusTable.tableName,
         [RUNTIME_ENV.rateLimitTable]: this.rateLimitTable.tableName,
         [RUNTIME_ENV.dataRoleArnPrefix]: stack.formatArn({ service: 'iam', region: '', resource: 'role', resourceName: '' }),
+        [RUNTIME_ENV.serverKey]: this.serverKey.keyArn,
         NODE_OPTIONS: '--enable-source-maps',
       },
       bundling: {
@@ -568,6 +584,22 @@ export class McpServer extends Construct {
   private createKey(spec: ServerSpec, removalPolicy: RemovalPolicy): kms.Key {
     // CloudWatch Logs encrypts this server's log groups (and only log groups of this account/region)
     return logEncryptionKey(this, 'Key', { description: `mcp-warden ${this.manifest.project}-${this.manifest.environment}: logs and tables of MCP server ${spec.name}`, removalPolicy });
+  }
+
+  /**
+   * HMAC keys cannot rotate automatically (KMS rotates symmetric encryption keys only; cdk-nag's
+   * rotation rules apply to those alone). A derived secret only seals state that expires in
+   * minutes, so replacing the key (a new logical id) rotates it, at the cost of the
+   * input_required rounds in flight at that moment.
+   */
+  private createServerKey(spec: ServerSpec, removalPolicy: RemovalPolicy): kms.Key {
+    const key = new kms.Key(this, 'ServerKey', {
+      description: `mcp-warden ${this.manifest.project}-${this.manifest.environment}: secrets shared by the instances of MCP server ${spec.name} (requestState)`,
+      keySpec: kms.KeySpec.HMAC_256,
+      keyUsage: kms.KeyUsage.GENERATE_VERIFY_MAC,
+      removalPolicy,
+    });
+    return key;
   }
 
   private createTable(id: string, partitionKey: string, removalPolicy: RemovalPolicy, ephemeral: boolean, ttl?: string): dynamodb.Table {

@@ -110,6 +110,7 @@ export class WardenNetwork extends Construct {
   private readonly tableStatement: iam.PolicyStatement;
   private readonly tableArns = new Set<string>();
   private bedrockEndpoint?: ec2.InterfaceVpcEndpoint;
+  private snsInterfaceEndpoint?: ec2.InterfaceVpcEndpoint;
 
   constructor(scope: Construct, id: string, props: WardenNetworkProps) {
     super(scope, id);
@@ -255,6 +256,28 @@ export class WardenNetwork extends Construct {
       }),
     );
     this.bedrockEndpoint = endpoint;
+    return endpoint;
+  }
+
+  /**
+   * The SNS interface endpoint, created on first use: only servers with tools that need human
+   * approval publish (the approvers' notices). Its policy admits Publish to this account's topics
+   * only, by principals of this account.
+   */
+  public snsEndpoint(): ec2.InterfaceVpcEndpoint {
+    if (this.snsInterfaceEndpoint) return this.snsInterfaceEndpoint;
+    const stack = Stack.of(this);
+    const endpoint = this.vpc.addInterfaceEndpoint('SnsEndpoint', { service: ec2.InterfaceVpcEndpointAwsService.SNS, subnets: this.subnets, privateDnsEnabled: true, securityGroups: [this.endpointSecurityGroup], open: false });
+    endpoint.addToPolicy(
+      new iam.PolicyStatement({
+        sid: 'OnlyThisAccountsTopics',
+        principals: [new iam.AnyPrincipal()],
+        actions: ['sns:Publish'],
+        resources: [`arn:${stack.partition}:sns:${stack.region}:${stack.account}:*`],
+        conditions: { StringEquals: { 'aws:PrincipalAccount': stack.account, 'aws:ResourceAccount': stack.account } },
+      }),
+    );
+    this.snsInterfaceEndpoint = endpoint;
     return endpoint;
   }
 

@@ -5,7 +5,7 @@
  * cleared `confidential` never sees a card number a customer pasted into an order note.
  */
 import { z } from 'zod';
-import { definePrompt, defineResource, defineResourceTemplate } from '../../lib/runtime';
+import { definePrompt, defineResource, defineResourceTemplate, elicit, inputRequired, ToolError } from '../../lib/runtime';
 import { CATEGORIES, WAREHOUSES } from './sample-data';
 import { orderId, sku, withoutKey } from './shop-inputs';
 
@@ -65,8 +65,22 @@ export const commercePrompts = [
       sku: sku.describe('The SKU to restock, e.g. SKU-10001'),
       warehouse: z.enum(WAREHOUSES).optional().describe('Only this warehouse'),
     }),
-    get: ({ sku: id, warehouse }) =>
-      `Check the stock of ${id} with get_stock${warehouse ? ` (warehouse ${warehouse} only)` : ' in every warehouse'}, then propose update_stock adjustments that bring each warehouse to at least 50 units. Give a reason for each adjustment.`,
+    // No warehouse given: a 2026-07-28 client that can show a form is asked which one (the
+    // sealed state remembers the SKU it was asked for); anyone else gets a plan for all of them.
+    get: ({ sku: id, warehouse }, ctx) => {
+      const chosen = warehouse ?? chosenWarehouse(ctx.input.responses.warehouse);
+      if (chosen === undefined && ctx.input.state === undefined && ctx.input.clientCapabilities.elicitation !== undefined) {
+        return inputRequired({ requests: { warehouse: elicit(`Restock ${id} in which warehouse?`, { warehouse: { type: 'string', enum: [...WAREHOUSES, 'all'] } }) }, state: { sku: id } });
+      }
+      if (ctx.input.state !== undefined && (ctx.input.state as { sku?: unknown }).sku !== id) throw new ToolError('the answer was for another SKU; ask again');
+      return `Check the stock of ${id} with get_stock${chosen ? ` (warehouse ${chosen} only)` : ' in every warehouse'}, then propose update_stock adjustments that bring each warehouse to at least 50 units. Give a reason for each adjustment.`;
+    },
     complete: { warehouse: (prefix) => WAREHOUSES.filter((w) => w.toLowerCase().startsWith(prefix.toLowerCase())) },
   }),
 ];
+
+/** The warehouse an elicitation answer names (client input: only a known warehouse counts; "all" or a decline is none). */
+function chosenWarehouse(answer: unknown): (typeof WAREHOUSES)[number] | undefined {
+  const picked = (answer as { action?: unknown; content?: { warehouse?: unknown } } | undefined)?.content?.warehouse;
+  return (answer as { action?: unknown } | undefined)?.action === 'accept' ? WAREHOUSES.find((w) => w === picked) : undefined;
+}

@@ -50,8 +50,13 @@ export default defineTools([
       sku,
       price: z.number().min(MIN_PRICE, `price must be at least ${MIN_PRICE}`).max(MAX_PRICE, `price must be at most ${MAX_PRICE}`).multipleOf(0.01, 'price has at most two decimals'),
       reason,
+      /**
+       * A move past the 24-hour limit. The manifest's `approval.when` holds the call for a human
+       * whenever this is true (docs/approvals.md), so the tool only sees it once approved.
+       */
+      beyondLimit: z.boolean().optional(),
     }),
-    handler: async ({ sku: id, price, reason: why }, ctx) => {
+    handler: async ({ sku: id, price, reason: why, beyondLimit }, ctx) => {
       const product = await ctx.dataset.get(id);
       if (!product) throw new ToolError(`no product ${id}`);
       const old = product.price as number;
@@ -59,13 +64,14 @@ export default defineTools([
       // the window lives on the product and is written with the price (ifMatch): every instance
       // sees it, and a concurrent change makes this one a conflict rather than a second allowance
       const taken = priceChanges.take(product.priceChangeWindow, change, Date.now());
-      if (!taken.allowed) {
+      if (!taken.allowed && beyondLimit !== true) {
         const left = Math.floor(taken.remaining * 100);
         throw new ToolError(
-          `a change from ${old} to ${price} is ${Math.round(change * 100)}%; changes to ${id} may add up to ${MAX_PRICE_CHANGE * 100}% within 24 hours and ${left}% of that window is left (it resets in ${Math.ceil(taken.retryAfterSeconds / 60)} min); ask a human for a bigger move`,
+          `a change from ${old} to ${price} is ${Math.round(change * 100)}%; changes to ${id} may add up to ${MAX_PRICE_CHANGE * 100}% within 24 hours and ${left}% of that window is left (it resets in ${Math.ceil(taken.retryAfterSeconds / 60)} min); ask a human for a bigger move: call again with beyondLimit: true, which waits for an approver`,
         );
       }
-      const window = { startedAt: taken.window.startedAt, used: taken.window.used };
+      // an approved move past the limit uses the window up: the next change waits for it to reset
+      const window = taken.allowed ? { startedAt: taken.window.startedAt, used: taken.window.used } : { startedAt: taken.window.startedAt, used: MAX_PRICE_CHANGE };
       await ctx.dataset.update(id, { price, priceChangeWindow: window, priceChangedBy: ctx.agent, priceChangeReason: why, priceChangedAt: new Date().toISOString() }, { ifMatch: { price: old } });
       ctx.logger.info('price changed', { sku: id, from: old, to: price });
       return { sku: id, oldPrice: old, newPrice: price, currency: product.currency };

@@ -4,9 +4,14 @@
  * its validation report instead of failing, then reports per pack the rules checked, the
  * unsuppressed findings and every suppression with its reason, and every agent's access review.
  *
- * Exit 0: no unsuppressed finding and no overdue review. 1: at least one. 2: a bad manifest or
- * a bad option (nothing is synthesized).
+ * With `--drills --region R` it also reads the deployment's incidents table and fails when the
+ * last successful incident-response drill is older than `incidentResponse.drillEvery`
+ * (drill-status.ts), as of `--now`.
+ *
+ * Exit 0: no unsuppressed finding, no overdue review and (with --drills) current drills. 1: at
+ * least one. 2: a bad manifest or a bad option (nothing is synthesized).
  */
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
@@ -19,6 +24,8 @@ import { renderComplianceJunit } from '../../constructs/compliance/report-junit'
 import { renderComplianceMarkdown } from '../../constructs/compliance/report-markdown';
 import { DEFAULT_MANIFEST_FILE, formatIssues, loadManifest, ManifestError, parseCalendarDate, type LoadedManifest } from '../config';
 import { buildWardenStacks } from '../stacks';
+import { incidentsTableName } from '../config/deployment-names';
+import { drillStatus, readDrills } from './drill-status';
 
 export const COMPLIANCE_FORMATS = ['md', 'json'] as const;
 export type ComplianceFormat = (typeof COMPLIANCE_FORMATS)[number];
@@ -130,9 +137,16 @@ interface ComplianceCliOptions {
   readonly junit?: string;
   readonly out?: string;
   readonly now?: string;
+  readonly drills?: boolean;
+  readonly region?: string;
 }
 
-export function registerCompliance(program: Command): void {
+export interface ComplianceCliDeps {
+  /** The DynamoDB client `--drills` reads the incidents table with. @default - a real client for the region */
+  readonly dynamodb?: (region: string) => DynamoDBClient;
+}
+
+export function registerCompliance(program: Command, deps: ComplianceCliDeps = {}): void {
   program
     .command('compliance')
     .description('synthesize the manifest with every compliance pack and report findings, suppressions (with reasons) and access reviews; exit 1 on an unsuppressed finding or an overdue review')
@@ -141,7 +155,15 @@ export function registerCompliance(program: Command): void {
     .option('--junit <file>', 'also write JUnit XML for CI (a testsuite per pack and one for access reviews)')
     .option('--out <dir>', 'keep the synthesized templates and validation-report.json in this folder')
     .option('--now <date>', 'judge access reviews as of this day, YYYY-MM-DD (default: today, UTC)')
-    .action((options: ComplianceCliOptions) => {
+    .option('--drills', 'also fail when the last successful incident-response drill is older than incidentResponse.drillEvery (reads the incidents table: needs credentials)')
+    .option('--region <region>', 'region of the deployment, for --drills (default: AWS_REGION)')
+    .action(async (options: ComplianceCliOptions) => {
+      const region = options.region ?? process.env.AWS_REGION ?? process.env.AWS_DEFAULT_REGION;
+      if (options.drills && !region) {
+        process.stderr.write('warden compliance: --drills reads the incidents table of the deployment: pass --region or set AWS_REGION\n');
+        process.exitCode = 2;
+        return;
+      }
       let now = new Date();
       if (options.now !== undefined) {
         const time = parseCalendarDate(options.now);
@@ -168,6 +190,15 @@ export function registerCompliance(program: Command): void {
       if (options.junit !== undefined) {
         mkdirSync(dirname(resolve(options.junit)), { recursive: true });
         writeFileSync(options.junit, renderComplianceJunit(report));
+      }
+      if (options.drills) {
+        const { project, environment, incidentResponse } = loadManifest(options.config, { now }).manifest;
+        const status = drillStatus(await readDrills((deps.dynamodb ?? ((r) => new DynamoDBClient({ region: r })))(region!), incidentsTableName(project, environment)), incidentResponse.drillEvery, now);
+        (options.format === 'json' ? process.stderr : process.stdout).write(`\nincident-response drills: ${status.summary}\n`);
+        if (!status.current) {
+          process.stderr.write('warden compliance: incident-response drills are not current (incidentResponse.drillEvery) — run `npx warden drill`\n');
+          process.exitCode = 1;
+        }
       }
       if (complianceExitCode(report) !== 0) {
         process.stderr.write(

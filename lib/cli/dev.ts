@@ -48,6 +48,7 @@ function banner(server: DevServer, options: DevCliOptions): string {
     ...Object.entries(server.tokens).map(([agent, token]) => `  ${agent.padEnd(width)}  ${token}`),
     options.agent ? `requests without a token act as ${options.agent}` : 'requests without a token are refused (start with --agent NAME to allow them)',
     `audit events: ${options.audit ?? 'stderr'} (JSON lines)`,
+    `approvals: held calls are decided with \`npx warden approve|deny ID --dev http://127.0.0.1:${server.port} --token ${server.approvals.approverToken}\` (docs/approvals.md)`,
     '',
   ].join('\n');
 }

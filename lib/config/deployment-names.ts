@@ -64,3 +64,8 @@ export function backupKeyAlias(project: string, environment: string): string {
 export function backupFunctionRoleName(project: string, environment: string): string {
   return `${project}-${environment}-backup`;
 }
+
+/** The approvals table (held tool calls, their decisions and executions: lib/approvals). */
+export function approvalsTableName(project: string, environment: string): string {
+  return `${project}-${environment}-approvals`;
+}

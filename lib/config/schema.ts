@@ -8,6 +8,7 @@
 import { z } from 'zod';
 import { ALARM_KIND_NAMES } from '../alarms/alarm-kinds';
 import { ALARM_SEVERITIES } from '../alarms/alarm-name';
+import { approvalSchema, approvalsSchema } from './approval-schema';
 
 /** Lower-case, digits and hyphens; starts with a letter. Safe in IAM, CloudFormation, S3 and Cedar ids. */
 const NAME = /^[a-z][a-z0-9-]*[a-z0-9]$|^[a-z]$/;
@@ -45,6 +46,8 @@ export const toolSchema = z.strictObject({
   dataset: name('dataset', 40),
   access: z.enum(ACCESS_LEVELS, { error: 'access must be "read" or "write"' }),
   description: z.string().max(1024).optional(),
+  /** Human approval before a call runs (docs/approvals.md). @default - none */
+  approval: approvalSchema.optional(),
 });
 
 /** Names of tools, resources and prompts: what MCP clients see and Cedar ids use. */
@@ -366,6 +369,8 @@ export const manifestSchema = z.strictObject({
   guard: guardSchema.default({ injection: 'block', outputInjection: 'flag', policies: [], redaction: {}, maxBodyBytes: 1024 * 1024 }),
   /** Class-key administrators and the break-glass principal. @default - account-administered keys, no break-glass */
   dataKeys: dataKeysSchema.optional(),
+  /** Where approvers of held tool calls are notified and which role decides (docs/approvals.md). @default - the alert topic, the admin role */
+  approvals: approvalsSchema.optional(),
 });
 
 export type ManifestInput = z.input<typeof manifestSchema>;
@@ -390,5 +395,6 @@ export type ScreenCheck = (typeof SCREEN_CHECKS)[number];
 export function injectionSettings(guard: { readonly injection: Manifest['guard']['injection'] }): InjectionSettings {
   return typeof guard.injection === 'string' ? { action: guard.injection, engine: 'local', exempt: [] } : guard.injection;
 }
+export type { ApprovalSpec, ApprovalsSpec } from './approval-schema';
 export type AlertsSpec = Manifest['alerts'];
 export type TrailSpec = Manifest['trail'];

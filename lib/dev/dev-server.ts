@@ -23,6 +23,7 @@ import { DevAuditSink, DevMetrics, type AuditDestination } from './dev-audit';
 import { readBearer, DevTokens } from './dev-tokens';
 import { hostValidation, LOOPBACK_HOSTNAMES, originValidation, type RefusalListener } from './origin-check';
 import { readBody } from './request-body';
+import { createDevApprovals, devApprovalRoutes, type DevApprovals } from './dev-approvals';
 
 export interface DevServerOptions {
   /** Manifest file. @default 'warden.config.yaml' */
@@ -63,6 +64,8 @@ export interface DevServer {
   readonly metrics: DevMetrics;
   readonly datasets: Readonly<Record<string, InMemoryDataset>>;
   readonly guard: Guard;
+  /** Human approval of held calls: the store, the notices and in-process decisions (docs/approvals.md). */
+  readonly approvals: DevApprovals;
   close(): Promise<void>;
 }
 
@@ -94,10 +97,12 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
   const audit = new DevAuditSink(options.audit ?? 'stderr');
   const metrics = new DevMetrics();
   const status = new InMemoryAgentStatusStore();
+  let port = options.port ?? 8787;
+  const approvals = createDevApprovals({ manifest, audit, log: options.log ?? ((line) => process.stderr.write(line)), url: () => `http://127.0.0.1:${port}` });
   const guard = createGuard({
     manifest,
     extraPolicies: readTeamPolicies(manifest, baseDir),
-    adapters: { status, rateLimiter: new InMemoryRateLimiter(), audit, metrics },
+    adapters: { status, rateLimiter: new InMemoryRateLimiter(), audit, metrics, approvals: approvals.gate },
   });
 
   const seed = options.seedData ?? sampleDatasets(undefined, Object.fromEntries(manifest.datasets.map((d) => [d.name, d.partitionKey ?? 'pk'])));
@@ -117,8 +122,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
   });
 
   const tokens = new DevTokens(manifest.agents.map((a) => a.name));
-  let port = options.port ?? 8787;
-  const app = buildApp({ handler, guard, tokens, defaultAgent: options.agent, maxBodyBytes: manifest.guard.maxBodyBytes, port: () => port });
+  const app = buildApp({ handler, guard, tokens, defaultAgent: options.agent, maxBodyBytes: manifest.guard.maxBodyBytes, port: () => port, approvals });
 
   const server = createServer({ maxHeaderSize: MAX_HEADER_BYTES, headersTimeout: HEADERS_TIMEOUT_MS, requestTimeout: REQUEST_TIMEOUT_MS, connectionsCheckingInterval: 1_000 }, app);
   server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
@@ -138,6 +142,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
     metrics,
     datasets,
     guard,
+    approvals,
     close: () => {
       closing ??= new Promise<void>((done) => {
         server.close(() => done());
@@ -155,6 +160,7 @@ interface AppOptions {
   readonly defaultAgent?: string;
   readonly maxBodyBytes: number;
   readonly port: () => number;
+  readonly approvals: DevApprovals;
 }
 
 /**
@@ -208,6 +214,7 @@ function buildApp(o: AppOptions): express.Express {
     send(res, response);
   };
 
+  app.use(devApprovalRoutes(o.approvals, o.tokens));
   const first = o.handler.servers[0]!;
   app.all('/mcp', (req, res) => serve(req, res, first));
   app.all('/mcp/:server', (req, res) => serve(req, res, String(req.params.server)));

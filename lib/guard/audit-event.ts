@@ -38,7 +38,13 @@ export type AuditOutcome =
   | 'tool_failed'
   | 'status_unavailable'
   | 'rate_limiter_unavailable'
-  | 'protocol';
+  | 'protocol'
+  /** The call needs a human's approval and was held, not run (lib/approvals). */
+  | 'approval_pending'
+  /** A retry's approval was missing, denied, expired, used, or for another agent, tool or arguments; or a decision was refused. */
+  | 'approval_refused'
+  /** An approver approved or denied a held call. */
+  | 'approval_decided';
 
 const RESPONSE_CODE: Record<AuditOutcome, number> = {
   ok: 200,
@@ -58,6 +64,9 @@ const RESPONSE_CODE: Record<AuditOutcome, number> = {
   rate_limited: 429,
   rate_limiter_unavailable: 503,
   tool_failed: 500,
+  approval_pending: 202,
+  approval_refused: 403,
+  approval_decided: 200,
 };
 
 /** OCSF severity_id: 1 Informational, 2 Low, 3 Medium, 4 High. */
@@ -78,6 +87,9 @@ const SEVERITY: Record<AuditOutcome, number> = {
   identity_forgery: 4,
   injection_blocked: 4,
   output_injection_blocked: 4,
+  approval_pending: 1,
+  approval_decided: 1,
+  approval_refused: 3,
 };
 
 export interface AuditRecord {
@@ -104,6 +116,8 @@ export interface AuditRecord {
   readonly injection?: { readonly action: 'flag' | 'block'; readonly findings: readonly string[] };
   /** Output screening: what was found in the result, where, and how many hidden characters were removed. */
   readonly outputInjection?: { readonly action: 'flag' | 'block'; readonly findings: readonly string[]; readonly paths: readonly string[]; readonly hiddenStripped: number };
+  /** The approval a held, refused, released or decided call belongs to (links its events). */
+  readonly approvalId?: string;
 }
 
 const TRACEPARENT = /^[0-9a-f]{2}-([0-9a-f]{32})-([0-9a-f]{16})-[0-9a-f]{2}$/;
@@ -258,6 +272,7 @@ export function ocsfApiActivity(input: AuditRecord): Record<string, unknown> {
       output_injection: r.outputInjection
         ? { action: r.outputInjection.action, findings: r.outputInjection.findings, paths: r.outputInjection.paths.slice(0, MAX_OUTPUT_PATHS).map((p) => bounded(p)), hidden_stripped: r.outputInjection.hiddenStripped }
         : null,
+      ...(r.approvalId ? { approval_id: bounded(r.approvalId, 64) } : {}),
     },
   };
 }

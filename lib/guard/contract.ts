@@ -6,6 +6,7 @@
  */
 import type { DecisionTable } from '../policy/decision-table';
 import type { AgentSpec, Manifest, ToolSpec } from '../config/schema';
+import type { ApprovalGate } from '../approvals/approval-gate';
 
 /** Who sent the request, as the transport saw it. Exactly one of the identities is set. */
 export interface CallerInfo {
@@ -81,6 +82,8 @@ export interface GuardAdapters {
   /** The engine `guard.injection.engine` names, when it is not `local`. @default - local screen only */
   readonly injectionEngine?: InjectionEngine;
   readonly status: AgentStatusStore;
+  /** Human approval of the tools the manifest marks (lib/approvals). @default - no call is held */
+  readonly approvals?: ApprovalGate;
   readonly rateLimiter: RateLimiter;
   readonly audit: AuditSink;
   readonly metrics: MetricsSink;
@@ -214,6 +217,8 @@ export interface ToolCallRequest {
   readonly inputResponses?: Readonly<Record<string, unknown>>;
   /** Who called, for the audit event's actor. @default - what identify() saw for this request id */
   readonly caller?: CallerInfo;
+  /** The approval id a retry of a held call brings back (requestState or `_meta`). @default - none */
+  readonly approvalReference?: string;
 }
 
 export interface Guard {

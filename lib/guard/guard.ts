@@ -20,6 +20,7 @@ import { screenExemptions } from './screen-exemptions';
 import { screenOutput, stripOutputHidden, type ToolOutput } from './screen-output';
 import { checkToolContent, redactToolContent } from './tool-content';
 import { isInputRequiredResult, shapeInputRequired } from './input-request-shape';
+import { APPROVAL_META } from '../approvals/approval-gate';
 
 /** Principals remembered from identify() for the audit of the same request (bounded). */
 const MAX_REMEMBERED_REQUESTS = 1024;
@@ -107,7 +108,7 @@ export function createGuard(options: GuardOptions): Guard {
     const metrics: Partial<Record<MetricName, number>> = {
       Calls: 1,
       // a withheld result is the data's fault, not a call the agent was denied
-      Denied: decision === 'denied' || (decision === 'refused' && outcome !== 'rate_limited' && outcome !== 'invalid_arguments' && outcome !== 'output_injection_blocked') ? 1 : 0,
+      Denied: decision === 'denied' || (decision === 'refused' && outcome !== 'rate_limited' && outcome !== 'invalid_arguments' && outcome !== 'output_injection_blocked' && outcome !== 'approval_pending') ? 1 : 0,
       RateLimited: outcome === 'rate_limited' ? 1 : 0,
       InjectionFlagged: extra.injection ? 1 : 0,
       Redactions: extra.redactions,
@@ -290,6 +291,8 @@ export function createGuard(options: GuardOptions): Guard {
     let engineNote = '';
     let outputInjection: AuditRecord['outputInjection'];
     const redactions: Record<string, number> = {};
+    /** The approval this call belongs to, when its tool needs one (in every event of the call). */
+    let approvalId: string | undefined;
 
     const finish = (decision: AuditDecision, outcome: AuditOutcome, reason: string, result: ToolCallResult): ToolCallResult => {
       const latencyMs = Math.max(0, now() - started);
@@ -312,6 +315,7 @@ export function createGuard(options: GuardOptions): Guard {
           latencyMs,
           injection,
           outputInjection,
+          ...(approvalId ? { approvalId } : {}),
         });
       } catch {
         // No audit, no answer: a result that could not be recorded is not released.
@@ -401,6 +405,18 @@ export function createGuard(options: GuardOptions): Guard {
           engineNote = `; screening engine unavailable (${verdict.why}): local screen only`;
         }
       }
+      // 5c. human approval (lib/approvals): held and recorded, or released once for this retry
+      let approvalNote = '';
+      if (adapters.approvals && kind === 'tool') {
+        const gate = await adapters.approvals.check({ agent: agent.name, principal: principalArn ?? (call.caller?.devAgent ? `dev:${call.caller.devAgent}` : undefined), server, tool, args: validated.value, argsSha256: argsHash, requestId: request.requestId, reference: call.approvalReference });
+        if (gate.kind !== 'not_required') approvalId = gate.approvalId;
+        if (gate.kind === 'held') {
+          const held: ToolCallResult = { content: [{ type: 'text', text: gate.text }], structuredContent: { approval: gate.held }, _meta: { [APPROVAL_META]: gate.held } };
+          return finish('refused', 'approval_pending', gate.reason, held);
+        }
+        if (gate.kind === 'refused') return finish('refused', 'approval_refused', gate.reason, errorResult(`${gate.message} (request id ${request.requestId})`));
+        if (gate.kind === 'released') approvalNote = `; ${gate.reason}`;
+      }
       // 6. run
       let raw: ToolCallResult;
       try {
@@ -460,7 +476,7 @@ export function createGuard(options: GuardOptions): Guard {
         out.isError = true;
         return finish('error', 'tool_error', 'tool returned an error result', out);
       }
-      return finish('allowed', 'ok', `${decision.reason}${engineNote}`, out);
+      return finish('allowed', 'ok', `${decision.reason}${engineNote}${approvalNote}`, out);
     } catch {
       return finish('error', 'tool_failed', 'guard pipeline error', errorResult(`tool failed (request id ${request.requestId})`));
     }

@@ -31,8 +31,9 @@ import { toolErrorResult, toToolResult } from './tool-result';
 import type { FeatureContext, ResourceContext } from './define-resources';
 import { registerFeatureHandlers } from './feature-handlers';
 import { FIRST_ROUND, type InputRound } from './input-required';
-import { requestStateSeal } from './request-state';
+import { requestStateSeal, type RequestStateKey } from './request-state';
 import { isInputRequiredResult } from '../guard/input-request-shape';
+import { approvalFromMeta, approvalFromState, approvalRound, heldApprovalOf } from './approval-round';
 
 /** What the dataset factory is asked for: one tool's dataset, on behalf of one agent. */
 export interface DatasetRequest {
@@ -66,11 +67,12 @@ export interface McpHandlerOptions {
   /** Tool and runtime logs. @default JSON lines on stderr */
   readonly logger?: ToolLogger;
   /**
-   * HMAC key (32 bytes or more) that seals the `requestState` of input_required rounds; every
-   * instance that may receive a retried round must share it.
+   * HMAC key (32 bytes or more) that seals the `requestState` of input_required rounds, or a
+   * function giving it on first use; every instance that may receive a retried round must share
+   * it (Lambda: derived from the server's KMS HMAC key, constructs/mcp-server/runtime/server-keys.ts).
    * @default - random per process: a round must come back to the same dev server or Lambda instance
    */
-  readonly requestStateKey?: Uint8Array | string;
+  readonly requestStateKey?: RequestStateKey;
   /** Reported as serverInfo.version. @default '0.1.0' */
   readonly version?: string;
 }
@@ -187,7 +189,7 @@ export function createMcpHandler(options: McpHandlerOptions): McpHandler {
       const abandoned = new Promise<'abandoned'>((resolve) => {
         abandon = setTimeout(() => resolve('abandoned'), giveUpAfterMs);
       });
-      const audit = { byTool: false };
+      const audit: { byTool: boolean; refusal?: string } = { byTool: false };
       const response = await Promise.race([dispatch(server, agent, call.caller, parsed.message, parsed.modern, call.request, requestInfo, deadline.signal, audit), abandoned]);
       if (response === 'abandoned') {
         // never a 504 without an audit line; the guard drops its own event if it finishes later
@@ -195,7 +197,11 @@ export function createMcpHandler(options: McpHandlerOptions): McpHandler {
         return jsonRpcError(504, JSON_RPC.INTERNAL_ERROR, `The request did not finish within ${Math.round(giveUpAfterMs / 1000)} s (request id ${requestId})`, parsed.id ?? null);
       }
       // one audit event per request: tools/call is audited by the guard; everything else here
-      if (!audit.byTool) guard.auditRequest?.(requestInfo, agent.name);
+      if (!audit.byTool) {
+        // a requestState refused before any handler ran (tampered, expired, foreign) is a refusal, not an answer
+        if (audit.refusal !== undefined) guard.auditRefusal(requestInfo, audit.refusal, agent.name);
+        else guard.auditRequest?.(requestInfo, agent.name);
+      }
       return response;
     } catch (err) {
       logger.error('mcp request failed', { requestId, server: call.server, agent: agent.name, error: err });
@@ -215,7 +221,7 @@ export function createMcpHandler(options: McpHandlerOptions): McpHandler {
     request: HttpRequestLike,
     requestInfo: RequestInfo,
     deadline: AbortSignal,
-    audit: { byTool: boolean },
+    audit: { byTool: boolean; refusal?: string },
   ): Promise<HttpResponseLike> {
     const listHint = { ttlMs: server.spec.listTtlMs ?? DEFAULT_LIST_TTL_MS, cacheScope: 'private' as const };
     // requestState of input_required rounds: sealed for this agent on this server
@@ -231,7 +237,16 @@ export function createMcpHandler(options: McpHandlerOptions): McpHandler {
         },
         // 2026-07-28: lists differ per agent, so no shared cache may keep them (SEP-2549); a
         // read is redacted for its agent, so private and not kept
-        requestState: { verify: seal.verify },
+        requestState: {
+          verify: async (state, ctx) => {
+            try {
+              return await seal.verify(state, ctx);
+            } catch (err) {
+              audit.refusal = 'requestState refused: tampered, expired or sealed for another agent or server';
+              throw err;
+            }
+          },
+        },
         // answers come back on a retried 2026-07-28 request; never pushed to a 2025 client
         inputRequired: { legacyShim: false },
         cacheHints: {
@@ -264,7 +279,19 @@ export function createMcpHandler(options: McpHandlerOptions): McpHandler {
       const tool = server.tools.get(req.params.name);
       const signal = AbortSignal.any([deadline, ctx.mcpReq.signal]);
       audit.byTool = true;
-      const input = modern ? seal.round(ctx, 'tool', req.params.name) : FIRST_ROUND;
+      let round: InputRound;
+      try {
+        round = modern ? seal.round(ctx, 'tool', req.params.name) : FIRST_ROUND;
+      } catch (err) {
+        audit.byTool = false;
+        audit.refusal = 'requestState refused: sealed for another tool or prompt';
+        throw err;
+      }
+      // a held call's retry (lib/approvals): its sealed state, or `_meta`, names the approval;
+      // the tool never sees the approval round's state or answers
+      const approvalInState = approvalFromState(round.state);
+      const approvalReference = approvalInState ?? approvalFromMeta(req.params._meta);
+      const input = approvalInState !== undefined ? FIRST_ROUND : round;
       const result = await guard.callTool({
         inputResponses: input === FIRST_ROUND ? undefined : input.responses,
         agent,
@@ -279,7 +306,14 @@ export function createMcpHandler(options: McpHandlerOptions): McpHandler {
           return checked.success ? { ok: true, value: checked.data } : { ok: false, message: describeInvalidArguments(checked.error) };
         },
         run: (args) => (tool ? runTool(server, tool, agent, args, requestInfo, signal, input) : Promise.resolve(toolErrorResult(`unknown tool "${req.params.name}"`))),
+        ...(approvalReference !== undefined ? { approvalReference } : {}),
       });
+      const held = heldApprovalOf(result);
+      if (held) {
+        const text = result.content.map((c) => (c.type === 'text' ? c.text : '')).join('');
+        if (modern) return (await seal.seal(approvalRound(held, text, round.clientCapabilities), ctx, 'tool', req.params.name)) as never;
+        return mcp.projectCallToolResult({ content: result.content, structuredContent: result.structuredContent, _meta: result._meta } as CallToolResult, undefined);
+      }
       if (isInputRequiredResult(result)) {
         // 2025-11-25 has no way to carry the answers back to a stateless server
         if (!modern) return toolErrorResult(`tool "${req.params.name}" needs input from the client (elicitation, sampling or roots), which only MCP 2026-07-28 clients can give a stateless server`) as CallToolResult;

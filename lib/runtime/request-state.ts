@@ -34,13 +34,26 @@ export interface RequestStateSeal {
 }
 
 /**
+ * The HMAC key that seals requestState: bytes, or where to get them when a state is first
+ * sealed or verified (e.g. derived from the server's KMS key in Lambda, once per process), so
+ * a request that never uses input_required never waits for it.
+ */
+export type RequestStateKey = Uint8Array | string | (() => Promise<Uint8Array | string>);
+
+/**
  * @param key HMAC key, at least 32 bytes; every instance that may receive a retried round
  *   needs the same one. @default - random per process (one dev server, one Lambda instance)
  */
-export function requestStateSeal(binding: string, key: Uint8Array | string = processKey()): RequestStateSeal {
-  const codec: RequestStateCodec<SealedState> = createRequestStateCodec<SealedState>({ key, ttlSeconds: REQUEST_STATE_TTL_SECONDS, bind: () => binding });
+export function requestStateSeal(binding: string, key: RequestStateKey = processKey()): RequestStateSeal {
+  let codec: Promise<RequestStateCodec<SealedState>> | undefined;
+  const codecOf = () => {
+    codec ??= Promise.resolve(typeof key === 'function' ? key() : key).then((bytes) => createRequestStateCodec<SealedState>({ key: bytes, ttlSeconds: REQUEST_STATE_TTL_SECONDS, bind: () => binding }));
+    // a key source that failed (KMS unreachable) is asked again by the next request
+    codec.catch(() => (codec = undefined));
+    return codec;
+  };
   return {
-    verify: (state, ctx) => codec.verify(state, ctx),
+    verify: async (state, ctx) => (await codecOf()).verify(state, ctx),
     round(ctx, kind, name) {
       const sealed = ctx.mcpReq.requestState<SealedState>();
       if (sealed !== undefined && (sealed.kind !== kind || sealed.name !== name)) throw invalidState();
@@ -51,7 +64,7 @@ export function requestStateSeal(binding: string, key: Uint8Array | string = pro
     },
     async seal(result, ctx, kind, name) {
       const requests = (result.inputRequests ?? {}) as Record<string, never>;
-      const requestState = await codec.mint({ kind, name, ...(result.state !== undefined ? { state: result.state as JsonValue } : {}) }, ctx);
+      const requestState = await (await codecOf()).mint({ kind, name, ...(result.state !== undefined ? { state: result.state as JsonValue } : {}) }, ctx);
       return sdkInputRequired({ ...(Object.keys(requests).length > 0 ? { inputRequests: requests } : {}), requestState });
     },
   };

@@ -17,6 +17,8 @@ import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type { Construct } from 'constructs';
 import { backupPlanCron } from '../../constructs/data-plane';
 import { AgentStatusTable, McpServer, WardenNetwork } from '../../constructs/mcp-server';
+import { ApprovalsTable } from '../../constructs/approvals';
+import { grantApprovals } from './server-approvals';
 import type { ServerSpec } from '../config/schema';
 import { WardenStack, type WardenStackProps } from './warden-stack';
 
@@ -29,6 +31,8 @@ export interface WardenServersStackProps extends Omit<WardenStackProps, 'part' |
   readonly shard?: number;
   /** The kill switch of the first shard. @default - created here (the first shard) */
   readonly agentStatusTable?: dynamodb.ITable;
+  /** The approvals table of the first shard. @default - created here (the first shard) when a tool needs approval */
+  readonly approvals?: ApprovalsTable;
 }
 
 /**
@@ -50,13 +54,15 @@ export class WardenServersStack extends WardenStack {
   public readonly agentStatus?: AgentStatusTable;
   /** The kill switch all servers of this shard read. */
   public readonly agentStatusTable: dynamodb.ITable;
+  /** Held tool calls (lib/approvals), when a tool of the manifest needs approval: created by the first shard. */
+  public readonly approvals?: ApprovalsTable;
   /** The network every server of this stack runs in. */
   public readonly network: WardenNetwork;
   /** One per manifest server, in manifest order. */
   public readonly servers: readonly McpServer[];
 
   constructor(scope: Construct, props: WardenServersStackProps) {
-    const { manifestDir, servers, agentStatusTable, ...rest } = props;
+    const { manifestDir, servers, agentStatusTable, approvals, ...rest } = props;
     super(scope, { ...rest, part: 'servers' });
     const { manifest } = props;
     const { project, environment } = manifest;
@@ -74,12 +80,16 @@ export class WardenServersStack extends WardenStack {
     }
     // One VPC per server would hit the 5-VPCs-per-region default quota and pay for four interface
     // endpoints per AZ per server; one network per stack keeps both flat.
-    this.network = new WardenNetwork(this, 'Network', { project, environment });
+    const approvalTools = manifest.servers.some((server) => server.tools.some((t) => t.approval !== undefined));
+    if (approvalTools) this.approvals = approvals ?? new ApprovalsTable(this, 'Approvals', { project, environment, deciderRoleArn: manifest.approvals?.deciderRoleArn });
+    // approvers are notified on SNS: its interface endpoint's name must resolve through the DNS firewall
+    this.network = new WardenNetwork(this, 'Network', { project, environment, ...(this.approvals ? { allowedDomains: [`sns.${this.region}.amazonaws.com`] } : {}) });
     this.servers = servers.map((server) => {
       // the account's API Gateway CloudWatch role is one setting: the first shard creates it, later shards (deployed after it) use it
       const executionLogging = agentStatusTable ? 'existing' : 'create';
       const mcp = new McpServer(this, `Server-${server.name}`, { manifest, server: server.name, manifestDir, agentStatusTable: this.agentStatusTable, network: this.network, executionLogging });
       mcp.grantInvokeToAgents();
+      if (this.approvals && server.tools.some((t) => t.approval !== undefined)) grantApprovals(mcp, this.approvals, manifest);
       return mcp;
     });
     this.tagProviderRoles();

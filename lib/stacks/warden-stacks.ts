@@ -89,7 +89,7 @@ export function buildWardenStacks(app: Construct, loaded: { readonly manifest: M
   // a server no agent may call is not deployed (it would be a VPC and an API nobody can reach)
   const [called, uncalled] = [true, false].map((hasAgents) => loaded.manifest.servers.filter((s) => model.agentsOfServer(s.name).length > 0 === hasAgents)) as [ServerSpec[], ServerSpec[]];
   for (const [i, specs] of shard(called, options.serversPerStack ?? SERVERS_PER_STACK).entries()) {
-    const stack = new WardenServersStack(app, { manifest: loaded.manifest, manifestDir, servers: specs, shard: i, agentStatusTable: servers[0]?.agentStatusTable });
+    const stack = new WardenServersStack(app, { manifest: loaded.manifest, manifestDir, servers: specs, shard: i, agentStatusTable: servers[0]?.agentStatusTable, approvals: servers[0]?.approvals });
     for (const identity of identities) stack.addStackDependency(identity, 'server policies name and attach to the agent roles');
     servers.push(stack);
   }

@@ -86,9 +86,14 @@ beforeAll(async () => {
     AWS_ENDPOINT_URL_DYNAMODB: dynamoUrl,
     WARDEN_SERVER: 'payments',
     WARDEN_SERVER_ID: SERVER_ID,
+    // read at start; KMS is only called when an input_required state is sealed (never here)
+    WARDEN_SERVER_KEY: `arn:aws:kms:eu-west-1:${ACCOUNT}:key/payments-server-key`,
     WARDEN_AGENT_STATUS_TABLE: 'shop-prod-agent-status',
     WARDEN_RATE_LIMIT_TABLE: 'shop-prod-payments-rate-limit',
     WARDEN_DATA_ROLE_ARN_PREFIX: `arn:aws:iam::${ACCOUNT}:role/`,
+    // flag_payment needs approval (lib/approvals)
+    WARDEN_APPROVALS_TABLE: 'shop-prod-approvals',
+    WARDEN_APPROVALS_TOPIC: `arn:aws:sns:${REGION}:${ACCOUNT}:shop-prod-warden-alerts`,
   };
 }, 120_000);
 

@@ -13,6 +13,7 @@
  */
 import type { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import type { KMSClient } from '@aws-sdk/client-kms';
 import { STSClient } from '@aws-sdk/client-sts';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
@@ -36,7 +37,11 @@ import { CallerProofVerifier, type ProofVerdict } from './caller-proof-verifier'
 import { DynamoRateLimiter } from './rate-limiter';
 import { httpsStsFetch, type StsFetch } from './sts-https';
 import { RUNTIME_ENV } from './runtime-env';
+import { SNSClient } from '@aws-sdk/client-sns';
+import { createApprovalGate, type ApprovalGate } from '../../../lib/approvals';
+import { DynamoApprovalsStore, SnsApprovalNotifier } from '../../approvals/runtime';
 import { datasetTableName } from './dataset-table-name';
+import { ServerKeys } from './server-keys';
 
 export interface LambdaHandlerOptions {
   /** The validated manifest, inlined into the bundle at synth. */
@@ -59,6 +64,10 @@ export interface LambdaHandlerOptions {
     readonly documentClient?: (credentials: CredentialsProvider) => DynamoDBDocumentClient;
     /** Sends caller proofs to STS. @default - node:https to the regional STS host (or AWS_ENDPOINT_URL_STS) */
     readonly stsFetch?: StsFetch;
+    /** Approval notices. @default - a client in the Lambda's region, when a tool needs approval */
+    readonly sns?: SNSClient;
+    /** Derives the server's shared secrets from its HMAC key (kms:GenerateMac). @default - a client in the Lambda's region */
+    readonly kms?: Pick<KMSClient, 'send'>;
   };
   readonly audit?: AuditSink;
   readonly metrics?: MetricsSink;
@@ -101,6 +110,7 @@ export function createLambdaHandler(options: LambdaHandlerOptions): LambdaHandle
   // identity sound even if that policy is loosened (e.g. `additionalApiEndpoints`, a hand edit).
   const resolvePrincipal = principalResolver(manifest, { accountId });
 
+  const approvals = approvalGateOf(manifest, server, env, dynamodb, options.clients?.sns, logger);
   // the kill switch's containment drops the agent's cached sessions and clients (set once both exist)
   let forgetAgent: (agent: string) => void = () => undefined;
   const guard = createGuard({
@@ -116,6 +126,7 @@ export function createLambdaHandler(options: LambdaHandlerOptions): LambdaHandle
       audit: options.audit ?? jsonLinesAuditSink(records.write),
       metrics: options.metrics ?? emfMetricsSink(records.write),
       now: options.now,
+      ...(approvals ? { approvals } : {}),
     },
   });
   const credentials = new DataRoleCredentials({
@@ -125,9 +136,11 @@ export function createLambdaHandler(options: LambdaHandlerOptions): LambdaHandle
     now: options.now,
   });
   const serverSpec = manifest.servers.find((s) => s.name === server);
-  const tables = Object.fromEntries(
-    manifest.datasets.filter((d) => serverSpec?.tools.some((t) => t.dataset === d.name)).map((d) => [d.name, datasetTableName(manifest, d)]),
-  );
+  // the datasets of its tools and of its resources (a resource may read a dataset no tool uses)
+  const usedDatasets = new Set([...(serverSpec?.tools ?? []), ...(serverSpec?.resources ?? [])].map((t) => t.dataset));
+  const tables = Object.fromEntries(manifest.datasets.filter((d) => usedDatasets.has(d.name)).map((d) => [d.name, datasetTableName(manifest, d)]));
+  // every instance of this server derives the same requestState key; other servers cannot (KMS key policy and function policy)
+  const serverKeys = new ServerKeys({ client: options.clients?.kms, keyId: required(RUNTIME_ENV.serverKey) });
   const datasets = new DynamoDatasetFactory({ manifest, server, tables, credentials, documentClient: options.clients?.documentClient ?? defaultDocumentClient });
   forgetAgent = (agent) => datasets.forget(agent);
   if (!serverSpec) throw new Error(`server "${server}" is not in the bundled manifest; redeploy the stack`);
@@ -140,6 +153,7 @@ export function createLambdaHandler(options: LambdaHandlerOptions): LambdaHandle
     logger: rawLogger,
     // leave API Gateway's 29 s integration timeout room for redaction and audit
     deadlineMs: 25_000,
+    requestStateKey: () => serverKeys.derive('request-state'),
   });
 
   const serve = async (event: APIGatewayProxyEvent): Promise<APIGatewayProxyResult> => {
@@ -295,4 +309,23 @@ function injectionEngineOf(manifest: Manifest, client: BedrockRuntimeClient | un
   const bedrock = client ?? new (require('@aws-sdk/client-bedrock-runtime') as typeof import('@aws-sdk/client-bedrock-runtime')).BedrockRuntimeClient({});
   /* eslint-enable @typescript-eslint/no-require-imports */
   return new BedrockGuardrailScreen({ client: bedrock, guardrailId: settings.bedrock.guardrailId, guardrailVersion: settings.bedrock.guardrailVersion });
+}
+
+/**
+ * The approval gate when a tool of this server needs human approval (lib/approvals): the table
+ * and topic the McpServer construct names. Missing either, the function does not start: a tool
+ * that needs approval must never run without one.
+ */
+function approvalGateOf(manifest: Manifest, server: string, env: NodeJS.ProcessEnv, dynamodb: DynamoDBDocumentClient, sns: SNSClient | undefined, logger: ToolLogger): ApprovalGate | undefined {
+  const needed = manifest.servers.find((s) => s.name === server)?.tools.some((t) => t.approval !== undefined);
+  if (!needed) return undefined;
+  const tableName = env[RUNTIME_ENV.approvalsTable];
+  const topicArn = env[RUNTIME_ENV.approvalsTopic];
+  if (!tableName || !topicArn) throw new Error(`a tool of server "${server}" needs approval but ${RUNTIME_ENV.approvalsTable} or ${RUNTIME_ENV.approvalsTopic} is not set; deploy this function with the warden stacks (ApprovalsTable)`);
+  return createApprovalGate({
+    manifest,
+    store: new DynamoApprovalsStore({ client: dynamodb, tableName }),
+    notifier: new SnsApprovalNotifier({ client: sns ?? new SNSClient({}), topicArn }),
+    onNotifyError: (err, approvalId) => logger.error('approval notice not sent', { approvalId, error: err }),
+  });
 }

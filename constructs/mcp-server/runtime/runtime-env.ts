@@ -8,4 +8,13 @@ export const RUNTIME_ENV = {
   dataRoleArnPrefix: 'WARDEN_DATA_ROLE_ARN_PREFIX',
   /** The REST API id: the server id callers sign into their caller proofs (lib/caller-proof). */
   serverId: 'WARDEN_SERVER_ID',
+  /** The approvals table, when a tool of this server needs human approval (lib/approvals). */
+  approvalsTable: 'WARDEN_APPROVALS_TABLE',
+  /** The SNS topic approvers are notified on. */
+  approvalsTopic: 'WARDEN_APPROVALS_TOPIC',
+  /** ARN of the server's KMS HMAC key, from which its shared secrets are derived (server-keys.ts). */
+  serverKey: 'WARDEN_SERVER_KEY',
 } as const;
+
+/** The MAC algorithm of a server's HMAC key; its function policy allows GenerateMac with this one only. */
+export const SERVER_KEY_MAC_ALGORITHM = 'HMAC_SHA_256';

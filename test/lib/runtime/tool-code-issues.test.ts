@@ -27,7 +27,7 @@ it('finds nothing to report for the default manifest and the example shop code',
 });
 
 it('reports a manifest tool that has no code, at its path', () => {
-  const file = manifestWith((t) => t.replace('      - { name: flag_payment,', '      - { name: refund_payment, dataset: payments, access: write }\n      - { name: flag_payment,'));
+  const file = manifestWith((t) => t.replace('      - name: flag_payment\n', '      - { name: refund_payment, dataset: payments, access: write }\n      - name: flag_payment\n'));
   expect(toolCodeIssues(loadManifest(file), 'warden.config.yaml')).toEqual([
     {
       file: 'warden.config.yaml',
@@ -40,7 +40,7 @@ it('reports a manifest tool that has no code, at its path', () => {
 
 it('reports code that defines a tool the manifest does not declare', () => {
   const file = manifestWith((t) =>
-    t.replace('      - { name: flag_payment, dataset: payments, access: write, description: Mark a payment as suspected fraud for review }\n', '').replace('payments/flag_payment, ', ''),
+    t.replace(/      - name: flag_payment\n(?: {8}.*\n)+/, '').replace('payments/flag_payment, ', ''),
   );
   const issues = toolCodeIssues(loadManifest(file), 'warden.config.yaml');
   expect(issues).toHaveLength(1);
@@ -57,7 +57,7 @@ it('reports a module that does not load or does not export defineTools, without 
 });
 
 it('makes warden validate fail with the path of the tool that has no code', async () => {
-  const file = manifestWith((t) => t.replace('      - { name: flag_payment,', '      - { name: refund_payment, dataset: payments, access: write }\n      - { name: flag_payment,'));
+  const file = manifestWith((t) => t.replace('      - name: flag_payment\n', '      - { name: refund_payment, dataset: payments, access: write }\n      - name: flag_payment\n'));
   const run = await runCli(registerValidate, 'validate', [file]);
   expect(run.exitCode).toBe(1);
   expect(run.stderr).toContain(`${file}: servers[1].tools[1]: tool "refund_payment" is not defined in`);

@@ -47,7 +47,8 @@ describe('buildWardenStacks', () => {
     const servers = stacks.servers[0]!;
     const template = Template.fromStack(servers);
     template.resourceCountIs('AWS::EC2::VPC', 1);
-    template.resourceCountIs('AWS::EC2::VPCEndpoint', 5);
+    // STS, KMS, Logs, execute-api, DynamoDB, and SNS for the approvers' notices (the shop's tools need approval)
+    template.resourceCountIs('AWS::EC2::VPCEndpoint', 6);
     for (const mcp of servers.servers) expect(mcp.network).toBe(servers.network);
     const sharded = buildWardenStacks(newTestApp(), { manifest: testManifest() }, { serversPerStack: 1 });
     for (const stack of sharded.servers) Template.fromStack(stack).resourceCountIs('AWS::EC2::VPC', 1);

@@ -80,9 +80,9 @@ describe('linear time on hostile input', () => {
     const r = redact(HOSTILE[name], 'public', shopPolicy);
     const ms = performance.now() - started;
     expect(typeof r.text).toBe('string');
-    // Measured at 10-800 ms alone and ~3 s with the 2 cores saturated; a quadratic pattern on
-    // 1 MB takes minutes, so 15 s separates the two without flaking on a busy CI machine.
-    expect(ms).toBeLessThan(15_000);
+    // Measured at 10-800 ms alone and up to ~26 s with the 2 cores oversubscribed tenfold; a
+    // quadratic pattern on 1 MB takes many minutes (550 s seen), so 60 s still tells them apart.
+    expect(ms).toBeLessThan(60_000);
   });
 });
 
@@ -94,6 +94,6 @@ describe('linear time on hostile names (redactEcho: audit fields, echoed names, 
   ])('reads 1 MB of %s in seconds', (_name, text) => {
     const started = performance.now();
     expect(typeof redactEcho(text, 'public', shopPolicy).text).toBe('string');
-    expect(performance.now() - started).toBeLessThan(15_000);
+    expect(performance.now() - started).toBeLessThan(60_000);
   });
 });

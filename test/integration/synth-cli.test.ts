@@ -61,12 +61,12 @@ describe('npx cdk synth', () => {
 
   it('exits 1 when a manifest tool has no code, before anything is synthesized', () => {
     const bad = join(dir, 'no-code.yaml');
-    writeFileSync(
-      bad,
-      readFileSync(join(ROOT, 'warden.config.yaml'), 'utf8')
-        .replace('      - { name: flag_payment,', '      - { name: refund_payment, dataset: payments, access: write }\n      - { name: flag_payment,')
-        .replace(/entry: examples\//g, `entry: ${join(ROOT, 'examples')}/`),
-    );
+    const manifest = readFileSync(join(ROOT, 'warden.config.yaml'), 'utf8')
+      .replace('      - name: flag_payment\n', '      - { name: refund_payment, dataset: payments, access: write }\n      - name: flag_payment\n')
+      .replace(/entry: examples\//g, `entry: ${join(ROOT, 'examples')}/`);
+    // the manifest really gained the tool (a silent no-op edit would make this test pass vacuously or fail obscurely)
+    expect(manifest).toContain('name: refund_payment');
+    writeFileSync(bad, manifest);
     const { code, stderr } = cdkSynth('-o', join(dir, 'no-code-out'), '-c', `config=${bad}`);
     expect(code).not.toBe(0);
     expect(stderr).toMatch(/servers\[1\]\.tools\[1\]: tool "refund_payment" is not defined in \S*payment-tools\.ts/);

@@ -122,6 +122,9 @@ export async function run(): Promise<object[]> {
       WARDEN_DATA_ROLE_ARN_PREFIX: `arn:aws:iam::${ACCOUNT}:role/`,
       // read at start; KMS is only called when an input_required state is sealed (never in this bench)
       WARDEN_SERVER_KEY: `arn:aws:kms:${REGION}:${ACCOUNT}:key/bench-server-key`,
+      // the shop holds some calls for approval (issue 13); the first call here is not one of them
+      WARDEN_APPROVALS_TABLE: 'shop-prod-approvals',
+      WARDEN_APPROVALS_TOPIC: `arn:aws:sns:${REGION}:${ACCOUNT}:shop-prod-warden-alerts`,
     };
     const caller = `arn:aws:sts::${ACCOUNT}:assumed-role/shop-prod-${AGENT}-caller/task-1`;
     const coldRuns: Array<{ moduleLoadMs: number; firstCallMs: number }> = [];

@@ -18,6 +18,7 @@ import { Construct } from 'constructs';
 import { approvalsTableName, wardenAdminRoleName } from '../../lib/config/deployment-names';
 import { wardenRoleNamePattern } from '../agent-identity';
 import { suppress } from '../compliance';
+import { defaultRemovalPolicy, isEphemeralEnvironment } from '../data-plane/retention';
 import { APPROVALS_TABLE } from './runtime/approvals-table-schema';
 
 export interface ApprovalsTableProps {
@@ -34,8 +35,6 @@ export const APPROVAL_ITEM_WRITES: readonly string[] = ['dynamodb:PutItem', 'dyn
 /** Changes to an existing item: never allowed (create-only). */
 const ITEM_CHANGES = ['dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:PartiQLUpdate', 'dynamodb:PartiQLDelete'];
 
-const EPHEMERAL = new Set(['dev', 'test', 'sandbox']);
-
 export class ApprovalsTable extends Construct {
   public readonly table: dynamodb.Table;
   public readonly encryptionKey: kms.Key;
@@ -46,8 +45,8 @@ export class ApprovalsTable extends Construct {
   constructor(scope: Construct, id: string, props: ApprovalsTableProps) {
     super(scope, id);
     const { project, environment } = props;
-    const ephemeral = EPHEMERAL.has(environment);
-    const removalPolicy = props.removalPolicy ?? (ephemeral ? RemovalPolicy.DESTROY : RemovalPolicy.RETAIN);
+    const ephemeral = isEphemeralEnvironment(environment);
+    const removalPolicy = props.removalPolicy ?? defaultRemovalPolicy(environment);
     const stack = Stack.of(this);
     const roleArn = (name: string) => stack.formatArn({ service: 'iam', region: '', resource: 'role', resourceName: name });
     this.tableName = approvalsTableName(project, environment);

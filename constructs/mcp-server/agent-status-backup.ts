@@ -18,6 +18,7 @@ import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import { Construct } from 'constructs';
 import { suppress } from '../compliance';
 import { serviceOnlyKeyPolicy } from '../data-plane/class-key-policy';
+import { isEphemeralEnvironment } from '../data-plane/retention';
 
 /** What AWS Backup does with the vault key on behalf of a backup or restore job. */
 const BACKUP_KEY_USE_ACTIONS: readonly string[] = ['kms:Decrypt', 'kms:DescribeKey', 'kms:Encrypt', 'kms:GenerateDataKey', 'kms:GenerateDataKeyWithoutPlaintext', 'kms:ReEncryptFrom', 'kms:ReEncryptTo'];
@@ -34,8 +35,6 @@ export interface AgentStatusBackupProps extends AgentStatusBackupOptions {
   readonly environment: string;
   readonly table: dynamodb.ITable;
   readonly removalPolicy: RemovalPolicy;
-  /** Shorter key deletion window for throw-away environments. */
-  readonly ephemeral: boolean;
 }
 
 export class AgentStatusBackup extends Construct {
@@ -51,7 +50,7 @@ export class AgentStatusBackup extends Construct {
       description: `mcp-warden ${props.project}-${props.environment}: encrypts the backup vault of the agent-status (kill switch) table`,
       enableKeyRotation: true,
       policy: serviceOnlyKeyPolicy(this, 'backup', BACKUP_KEY_USE_ACTIONS),
-      pendingWindow: Duration.days(props.ephemeral ? 7 : 30),
+      pendingWindow: Duration.days(isEphemeralEnvironment(props.environment) ? 7 : 30),
       removalPolicy: props.removalPolicy,
     });
     this.vault = new backup.BackupVault(this, 'Vault', { backupVaultName: name, encryptionKey: this.vaultKey, removalPolicy: props.removalPolicy });

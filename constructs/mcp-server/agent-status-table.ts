@@ -134,7 +134,7 @@ export class AgentStatusTable extends Construct {
         });
       }
     } else {
-      this.backup = new AgentStatusBackup(this, 'Backup', { ...props.backups, project, environment, table: this.table, removalPolicy, ephemeral });
+      this.backup = new AgentStatusBackup(this, 'Backup', { ...props.backups, project, environment, table: this.table, removalPolicy });
     }
   }
 

@@ -162,6 +162,8 @@ export async function run(): Promise<object[]> {
   } finally {
     await sts.close();
     await new Promise<void>((resolve) => dynamo.close(() => resolve()));
+    // the profiles' positions are in the minified bundle: keep it and its map beside them
+    if (process.env.BENCH_LAMBDA_PROF) for (const file of ['index.js', 'index.js.map']) copyFileSync(join(outDir, 'asset', file), join(process.env.BENCH_LAMBDA_PROF, file));
     rmSync(outDir, { recursive: true, force: true });
   }
 }

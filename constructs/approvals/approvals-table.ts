@@ -9,13 +9,19 @@
  * - only the MCP server roles and the deciding role write at all;
  * - server roles never write `decision#` items, the deciding role writes nothing else;
  * - agent caller and data roles can't touch the table.
+ *
+ * Decisions are audited in `decisionLog` (`<project>-<environment>-servers-approval-decisions`,
+ * one stream, `decisions`): the CLI writes each decision's OCSF event there with the deciding
+ * role, which may put events to that stream and do nothing else in CloudWatch Logs.
  */
-import { RemovalPolicy, Stack } from 'aws-cdk-lib';
+import { ArnFormat, RemovalPolicy, Stack } from 'aws-cdk-lib';
 import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
-import { approvalsTableName, wardenAdminRoleName } from '../../lib/config/deployment-names';
+import { approvalDecisionsLogGroupName, approvalsTableName, wardenAdminRoleName } from '../../lib/config/deployment-names';
+import { allowCloudWatchLogs } from '../mcp-server/log-encryption-key';
 import { wardenRoleNamePattern } from '../agent-identity';
 import { suppress } from '../compliance';
 import { defaultRemovalPolicy, isEphemeralEnvironment } from '../data-plane/retention';
@@ -26,6 +32,8 @@ export interface ApprovalsTableProps {
   readonly environment: string;
   /** The role that writes decisions. @default - the MFA-gated warden admin role (`<project>-<environment>-warden-admin`) */
   readonly deciderRoleArn?: string;
+  /** How long decision audit events are kept. @default logs.RetentionDays.ONE_YEAR (as the servers' audit logs) */
+  readonly logRetention?: logs.RetentionDays;
   /** @default - RETAIN, or DESTROY for dev/test/sandbox environments */
   readonly removalPolicy?: RemovalPolicy;
 }
@@ -41,6 +49,12 @@ export class ApprovalsTable extends Construct {
   public readonly tableName: string;
   /** The role that may write decisions. */
   public readonly deciderRoleArn: string;
+  /** Audit events of the decisions (encrypted with the table's key). */
+  public readonly decisionLog: logs.LogGroup;
+  /** Its one stream, the only one the deciding role writes. */
+  public readonly decisionLogStream: logs.LogStream;
+  /** The stream's ARN by name (as the admin role's policy in another stack names it). */
+  public readonly decisionStreamArn: string;
 
   constructor(scope: Construct, id: string, props: ApprovalsTableProps) {
     super(scope, id);
@@ -78,6 +92,16 @@ export class ApprovalsTable extends Construct {
         ],
       }),
     });
+    // the table's key also encrypts the decisions' audit log (one key per approvals store)
+    allowCloudWatchLogs(this.encryptionKey);
+    this.decisionLog = new logs.LogGroup(this, 'DecisionLog', {
+      logGroupName: approvalDecisionsLogGroupName(project, environment),
+      encryptionKey: this.encryptionKey,
+      retention: props.logRetention ?? logs.RetentionDays.ONE_YEAR,
+      removalPolicy,
+    });
+    this.decisionStreamArn = decisionStreamArn(stack, approvalDecisionsLogGroupName(project, environment));
+    this.decisionLogStream = new logs.LogStream(this, 'DecisionStream', { logGroup: this.decisionLog, logStreamName: APPROVALS_TABLE.decisionsLogStream, removalPolicy });
     for (const pack of ['NIST.800.53.R5', 'HIPAA.Security']) {
       suppress(this.table, {
         rule: `${pack}-DynamoDBInBackupPlan`,
@@ -88,36 +112,61 @@ export class ApprovalsTable extends Construct {
 
   /** What an MCP server does: read approvals, create requests and executions (never decisions). */
   public grantServer(grantee: iam.IGrantable): iam.Grant {
-    return this.table.grant(grantee, 'dynamodb:GetItem', 'dynamodb:PutItem').combine(this.encryptionKey.grantEncryptDecrypt(grantee));
+    return this.serverStatements()
+      .map((st) => iam.Grant.addToPrincipal({ grantee, actions: st.actions, resourceArns: st.resources, ...(st.conditions && Object.keys(st.conditions).length > 0 ? { conditions: st.conditions } : {}) }))
+      .reduce((a, b) => a.combine(b));
   }
 
   /** grantServer's permissions as statements, for a managed policy (the MCP function policy). */
   public serverStatements(): iam.PolicyStatement[] {
+    const table = [this.table.tableArn];
     return [
-      new iam.PolicyStatement({ sid: 'HeldCallApprovals', actions: ['dynamodb:GetItem', 'dynamodb:PutItem'], resources: [this.table.tableArn] }),
+      new iam.PolicyStatement({ sid: 'ReadHeldCallApprovals', actions: ['dynamodb:GetItem'], resources: table }),
+      new iam.PolicyStatement({ sid: 'HoldAndRunCalls', actions: ['dynamodb:PutItem'], resources: table, conditions: SERVER_ITEMS_ONLY }),
       new iam.PolicyStatement({ sid: 'HeldCallApprovalsKey', actions: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey'], resources: [this.encryptionKey.keyArn] }),
     ];
   }
 
-  /** What a decider does (in this stack): read and list approvals, create decisions. */
+  /** What a decider does (in this stack): exactly approvalDeciderStatements, on this table, its key and its decision stream. */
   public grantDecide(grantee: iam.IGrantable): iam.Grant {
-    return this.table.grant(grantee, 'dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Scan').combine(this.encryptionKey.grantEncryptDecrypt(grantee));
+    const table = [this.table.tableArn];
+    return iam.Grant.addToPrincipal({ grantee, actions: DECIDER_READS, resourceArns: table })
+      .combine(iam.Grant.addToPrincipal({ grantee, actions: ['dynamodb:PutItem'], resourceArns: table, conditions: DECISIONS_ONLY }))
+      .combine(iam.Grant.addToPrincipal({ grantee, actions: DECIDER_KEY_ACTIONS, resourceArns: [this.encryptionKey.keyArn] }))
+      .combine(iam.Grant.addToPrincipal({ grantee, actions: ['logs:PutLogEvents'], resourceArns: [this.decisionStreamArn] }));
   }
 }
 
+/** A server's one write, PutItem, only on `request#` and `execution#` keys. */
+const SERVER_ITEMS_ONLY = { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${APPROVALS_TABLE.requestPrefix}*`, `${APPROVALS_TABLE.executionPrefix}*`] } };
+/** What `warden approve|deny` and `approvals list` read: GetItem (one approval's items), Scan (list). */
+const DECIDER_READS = ['dynamodb:GetItem', 'dynamodb:Scan'];
+/** The decider's one write, PutItem, only on `decision#` keys (the table's own policy says so too). */
+const DECISIONS_ONLY = { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': [`${APPROVALS_TABLE.decisionPrefix}*`] } };
+/** DynamoDB uses the caller's permission on the table's key: Decrypt to read, GenerateDataKey/Encrypt to write. */
+const DECIDER_KEY_ACTIONS = ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey'];
+
+const decisionStreamArn = (stack: Stack, logGroupName: string) =>
+  stack.formatArn({ service: 'logs', resource: 'log-group', resourceName: `${logGroupName}:log-stream:${APPROVALS_TABLE.decisionsLogStream}`, arnFormat: ArnFormat.COLON_RESOURCE_NAME });
+
 /**
  * The deciding role's permissions from another stack (the admin role lives in the backups
- * stack): the table by name, its key only through DynamoDB for that table.
+ * stack), by name and nothing more: the approvals table's items (PutItem only on `decision#`
+ * keys, as the table's own policy also says), its key only through DynamoDB for that table, and
+ * PutLogEvents to the one decisions stream (the stream exists: it needs no CreateLogStream).
  */
 export function approvalDeciderStatements(stack: Stack, project: string, environment: string): iam.PolicyStatement[] {
   const tableName = approvalsTableName(project, environment);
+  const tableArn = stack.formatArn({ service: 'dynamodb', resource: 'table', resourceName: tableName });
   return [
-    new iam.PolicyStatement({ sid: 'DecideApprovals', actions: ['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Scan'], resources: [stack.formatArn({ service: 'dynamodb', resource: 'table', resourceName: tableName })] }),
+    new iam.PolicyStatement({ sid: 'ReadAndListApprovals', actions: DECIDER_READS, resources: [tableArn] }),
+    new iam.PolicyStatement({ sid: 'WriteDecisionsOnly', actions: ['dynamodb:PutItem'], resources: [tableArn], conditions: DECISIONS_ONLY }),
     new iam.PolicyStatement({
       sid: 'ApprovalsKeyThroughDynamoDb',
-      actions: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey'],
+      actions: DECIDER_KEY_ACTIONS,
       resources: [stack.formatArn({ service: 'kms', resource: 'key', resourceName: '*' })],
       conditions: { StringEquals: { 'kms:ViaService': `dynamodb.${stack.region}.amazonaws.com`, 'kms:EncryptionContext:aws:dynamodb:tableName': tableName } },
     }),
+    new iam.PolicyStatement({ sid: 'AuditDecisions', actions: ['logs:PutLogEvents'], resources: [decisionStreamArn(stack, approvalDecisionsLogGroupName(project, environment))] }),
   ];
 }

@@ -111,6 +111,9 @@ export class WardenNetwork extends Construct {
   private readonly tableArns = new Set<string>();
   private bedrockEndpoint?: ec2.InterfaceVpcEndpoint;
   private snsInterfaceEndpoint?: ec2.InterfaceVpcEndpoint;
+  private snsPublishStatement?: iam.PolicyStatement;
+  private readonly snsTopics = new Set<string>();
+  private readonly snsPublishers: string[] = [];
 
   constructor(scope: Construct, id: string, props: WardenNetworkProps) {
     super(scope, id);
@@ -261,24 +264,32 @@ export class WardenNetwork extends Construct {
 
   /**
    * The SNS interface endpoint, created on first use: only servers with tools that need human
-   * approval publish (the approvers' notices). Its policy admits Publish to this account's topics
-   * only, by principals of this account.
+   * approval publish (the approvers' notices). Its policy admits exactly sns:Publish, exactly to
+   * the topics named here, by exactly the server roles named with them (this account's).
    */
-  public snsEndpoint(): ec2.InterfaceVpcEndpoint {
-    if (this.snsInterfaceEndpoint) return this.snsInterfaceEndpoint;
+  public snsEndpoint(publish: { readonly topicArn: string; readonly publisherRoleArn: string }): ec2.InterfaceVpcEndpoint {
     const stack = Stack.of(this);
-    const endpoint = this.vpc.addInterfaceEndpoint('SnsEndpoint', { service: ec2.InterfaceVpcEndpointAwsService.SNS, subnets: this.subnets, privateDnsEnabled: true, securityGroups: [this.endpointSecurityGroup], open: false });
-    endpoint.addToPolicy(
-      new iam.PolicyStatement({
-        sid: 'OnlyThisAccountsTopics',
+    if (!this.snsInterfaceEndpoint) {
+      this.snsInterfaceEndpoint = this.vpc.addInterfaceEndpoint('SnsEndpoint', { service: ec2.InterfaceVpcEndpointAwsService.SNS, subnets: this.subnets, privateDnsEnabled: true, securityGroups: [this.endpointSecurityGroup], open: false });
+      this.snsPublishStatement = new iam.PolicyStatement({
+        sid: 'OnlyApprovalNoticesByServers',
         principals: [new iam.AnyPrincipal()],
         actions: ['sns:Publish'],
-        resources: [`arn:${stack.partition}:sns:${stack.region}:${stack.account}:*`],
-        conditions: { StringEquals: { 'aws:PrincipalAccount': stack.account, 'aws:ResourceAccount': stack.account } },
-      }),
-    );
-    this.snsInterfaceEndpoint = endpoint;
-    return endpoint;
+        conditions: { StringEquals: { 'aws:PrincipalAccount': stack.account } },
+      });
+      this.snsInterfaceEndpoint.addToPolicy(this.snsPublishStatement);
+    }
+    const topic = JSON.stringify(stack.resolve(publish.topicArn));
+    if (!this.snsTopics.has(topic)) {
+      this.snsTopics.add(topic);
+      this.snsPublishStatement!.addResources(publish.topicArn);
+    }
+    if (!this.snsPublishers.includes(publish.publisherRoleArn)) {
+      this.snsPublishers.push(publish.publisherRoleArn);
+      // addCondition replaces the operator's value: the statement names every publisher so far
+      this.snsPublishStatement!.addCondition('ArnLike', { 'aws:PrincipalArn': [...this.snsPublishers] });
+    }
+    return this.snsInterfaceEndpoint;
   }
 
   /** Lets a server function's security group reach the STS, KMS and Logs endpoints over HTTPS. */

@@ -58,8 +58,8 @@ export interface ApprovalGateOptions {
   readonly manifest: Manifest;
   readonly store: ApprovalsStore;
   readonly notifier: ApprovalNotifier;
-  /** What the CLI needs to reach this store, appended to the decide commands (dev: `--dev URL`). @default '' */
-  readonly cliTarget?: string | (() => string);
+  /** What the CLI needs to reach this store, appended to the decide commands (dev: `--dev URL --token …` of an approver of `request`). @default '' */
+  readonly cliTarget?: string | ((request: ApprovalRequest) => string);
   /** @default Date.now */
   readonly now?: () => number;
   /** Notification failures (the call stays held and listed). @default - ignored */
@@ -144,7 +144,7 @@ export function createApprovalGate(options: ApprovalGateOptions): ApprovalGate {
       await store.createRequest(request);
       let notified = 'approvers notified';
       try {
-        const target = typeof options.cliTarget === 'function' ? options.cliTarget() : options.cliTarget;
+        const target = typeof options.cliTarget === 'function' ? options.cliTarget(request) : options.cliTarget;
         await options.notifier.notify(approvalNotice(request, deployment, target));
       } catch (err) {
         notified = 'approvers could NOT be notified (the request is listed by `warden approvals list`)';

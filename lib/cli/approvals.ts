@@ -6,10 +6,13 @@
  * principal is the approver, checked against the tool's approvers and never the agent's), then
  * assumes the deciding role with MFA (`--mfa-serial`, `--mfa-code`): the admin role
  * `<project>-<environment>-warden-admin`, the manifest's `approvals.deciderRoleArn`, or
- * `--role-arn`. Only that role may write decisions to the approvals table.
+ * `--role-arn`. Only that role may write decisions to the approvals table. Each decision's audit
+ * event (and each refused attempt's) is written with that session to the decisions log stream
+ * (constructs/approvals/runtime/decision-audit-log.ts) and echoed on stderr.
  *
  * Dev: `--dev http://127.0.0.1:8787 --token wapr_…` decides against a running `warden dev`.
  */
+import { CloudWatchLogsClient } from '@aws-sdk/client-cloudwatch-logs';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -19,6 +22,7 @@ import { ApprovalDecisionError, decideApproval, type ApprovalVerdict } from '../
 import { DEFAULT_MANIFEST_FILE, loadManifest } from '../config';
 import { approvalsTableName } from '../config/deployment-names';
 import { DynamoApprovalsStore } from '../../constructs/approvals/runtime';
+import { DecisionAuditLog } from '../../constructs/approvals/runtime/decision-audit-log';
 import { listing, type ApprovalListing } from '../dev/dev-approvals';
 import { type AdminRoleOptions, assumeAdminRole, withAdminRole } from './admin-session';
 
@@ -26,6 +30,8 @@ export interface ApprovalsCliDeps {
   /** @default - real clients */
   readonly sts?: (region: string) => STSClient;
   readonly documentClient?: (region: string, credentials?: AwsCredentialIdentity) => DynamoDBDocumentClient;
+  /** Where decisions are audited (the deciding role's session). @default - a real client */
+  readonly logsClient?: (region: string, credentials?: AwsCredentialIdentity) => CloudWatchLogsClient;
   /** @default globalThis.fetch */
   readonly fetch?: typeof fetch;
   /** @default Date.now */
@@ -65,7 +71,14 @@ async function awsStore(o: ApprovalsCliOptions, deps: ApprovalsCliDeps) {
   const roleArn = o.roleArn ?? loaded.manifest.approvals?.deciderRoleArn;
   const credentials = await assumeAdminRole(sts, { ...o, ...(roleArn ? { roleArn } : {}) }, { project, environment, account: me.Account, sessionPrefix: 'warden-approve' });
   const client = (deps.documentClient ?? ((r, c) => DynamoDBDocumentClient.from(new DynamoDBClient({ region: r, ...(c ? { credentials: c } : {}) }))))(region, credentials);
-  return { manifest: loaded.manifest, me: me.Arn, store: new DynamoApprovalsStore({ client, tableName: approvalsTableName(project, environment) }) };
+  // every decision (and refused attempt) is audited with the same session, to the decisions log stream
+  const audit = new DecisionAuditLog({
+    client: (deps.logsClient ?? ((r, c) => new CloudWatchLogsClient({ region: r, ...(c ? { credentials: c } : {}) })))(region, credentials),
+    project,
+    environment,
+    echo: (event) => void process.stderr.write(`${JSON.stringify(event)}\n`),
+  });
+  return { manifest: loaded.manifest, me: me.Arn, store: new DynamoApprovalsStore({ client, tableName: approvalsTableName(project, environment) }), audit };
 }
 
 async function devCall(o: ApprovalsCliOptions, deps: ApprovalsCliDeps, path: string, body?: Record<string, unknown>): Promise<Record<string, unknown>> {
@@ -82,6 +95,22 @@ async function devCall(o: ApprovalsCliOptions, deps: ApprovalsCliDeps, path: str
 const line = (a: ApprovalListing) =>
   `${a.id}  ${a.status.padEnd(8)}  ${a.agent} → ${a.tool}  expires ${a.expiresAt}  request ${a.requestId}  args sha256 ${a.argsSha256.slice(0, 12)}…  ${a.reason}${a.decidedBy ? `  decided by ${a.decidedBy}${a.decisionReason ? ` (${a.decisionReason})` : ''}` : ''}`;
 
+/**
+ * Writes the decision's audit events. The decision item is already written (it is the control);
+ * a missing audit record is an error the operator must see: exit code 2, the event is on stderr.
+ */
+async function flushAudit(audit: DecisionAuditLog, name: string): Promise<void> {
+  try {
+    await audit.flush();
+  } catch (err) {
+    process.stderr.write(
+      `warden ${name}: the audit event could NOT be written to ${audit.logGroupName}/${audit.logStreamName} (${err instanceof Error ? err.name : 'error'}: ${err instanceof Error ? err.message : String(err)}); ` +
+        'any decision above stands and is in the approvals table; keep the event printed above\n',
+    );
+    process.exitCode = 2;
+  }
+}
+
 function decideCommand(program: Command, name: 'approve' | 'deny', verdict: ApprovalVerdict, deps: ApprovalsCliDeps): void {
   options(program.command(`${name} <id>`).description(`${name} a tool call held for human approval; the agent may then retry it ${verdict === 'approved' ? 'once' : 'in vain'}`).option('--reason <text>', 'why (kept with the decision and in the audit log)')).action(
     async (id: string, o: ApprovalsCliOptions) => {
@@ -90,17 +119,19 @@ function decideCommand(program: Command, name: 'approve' | 'deny', verdict: Appr
         if (o.dev) {
           decided = (await devCall(o, deps, `/warden/approvals/${encodeURIComponent(id)}/${name}`, o.reason ? { reason: o.reason } : {})).approval as ApprovalListing;
         } else {
-          const { manifest, me, store } = await awsStore(o, deps);
+          const { manifest, me, store, audit } = await awsStore(o, deps);
           const now = deps.now ?? Date.now;
-          // the decision's audit event, on stderr like every warden audit line (CloudTrail has the table write)
-          const audit = { emit: (event: Record<string, unknown>) => void process.stderr.write(`${JSON.stringify(event)}\n`) };
-          decided = listing(await decideApproval({ manifest, store, audit, now }, { id, verdict, decidedBy: me, ...(o.reason ? { reason: o.reason } : {}) }), now());
+          try {
+            decided = listing(await decideApproval({ manifest, store, audit, now }, { id, verdict, decidedBy: me, ...(o.reason ? { reason: o.reason } : {}) }), now());
+          } finally {
+            await flushAudit(audit, name);
+          }
         }
         process.stdout.write(`${verdict} ${decided.id}: ${decided.agent} → ${decided.tool}; ${verdict === 'approved' ? `the agent's retry with the same arguments runs once, until ${decided.expiresAt}` : 'a retry is refused'}\n`);
       } catch (err) {
         if (!(err instanceof ApprovalDecisionError)) throw err;
         process.stderr.write(`warden ${name}: refused: ${err.message}\n`);
-        process.exitCode = 1;
+        process.exitCode = process.exitCode === 2 ? 2 : 1;
       }
     },
   );

@@ -69,3 +69,12 @@ export function backupFunctionRoleName(project: string, environment: string): st
 export function approvalsTableName(project: string, environment: string): string {
   return `${project}-${environment}-approvals`;
 }
+
+/**
+ * The log group of approval decisions (`warden approve|deny`, written with the deciding role). Its
+ * name starts like the servers' audit log groups (`<project>-<environment>-servers…`), so the
+ * incident evidence query, which reads every log group with that prefix, finds decisions too.
+ */
+export function approvalDecisionsLogGroupName(project: string, environment: string): string {
+  return `${project}-${environment}-servers-approval-decisions`;
+}

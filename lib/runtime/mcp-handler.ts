@@ -14,7 +14,8 @@
  * the call. Here the guard decides first, then validates (see the contract).
  */
 import { randomUUID } from 'node:crypto';
-import { createMcpHandler as createSdkHandler, Server, WebStandardStreamableHTTPServerTransport, type CallToolResult } from '@modelcontextprotocol/server';
+import { createMcpHandler as createSdkHandler, Server, type CallToolResult } from '@modelcontextprotocol/server';
+import { JsonExchangeTransport } from './json-exchange-transport';
 import type { AgentSpec, DatasetSpec, Manifest, ServerSpec, ToolSpec } from '../config/schema';
 import type { CallerInfo, Guard, RequestInfo, ToolCallResult } from '../guard/contract';
 import { RETRY_AFTER_META } from '../guard/guard';
@@ -339,34 +340,45 @@ export function createMcpHandler(options: McpHandlerOptions): McpHandler {
     });
 
     // 2026-07-28 (a `_meta` envelope): the SDK's entry owns discover, envelope, header
-    // (-32020) and capability (-32021) checks. 2025-11-25: the stateless Streamable HTTP
-    // transport, answering plain JSON (the SDK's own legacy fallback would stream SSE).
+    // (-32020) and capability (-32021) checks. 2025-11-25: the server answers in memory, as the
+    // SDK's stateless JSON transport would (json-exchange-transport.ts says why and what it keeps).
     const sdk = modern ? createSdkHandler(() => mcp, { legacy: 'reject', maxRequestBodySize: maxBodyBytes, onerror: () => {} }) : undefined;
-    const legacy = modern ? undefined : new WebStandardStreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
     try {
-      const headers = new Headers({ accept: 'application/json, text/event-stream', 'content-type': 'application/json' });
-      for (const name of FORWARDED_HEADERS) {
-        const value = headerOf(request.headers, name);
-        if (value !== undefined) headers.set(name, value);
-      }
-      const webRequest = new Request(request.url ?? 'http://localhost/mcp', { method: 'POST', headers, body: JSON.stringify(message) });
-      let response: Response;
-      if (legacy) {
-        await mcp.connect(legacy);
-        response = await legacy.handleRequest(webRequest, { parsedBody: message });
+      let status: number;
+      let text: string;
+      let contentType: string | null;
+      if (sdk) {
+        const headers = new Headers({ accept: 'application/json, text/event-stream', 'content-type': 'application/json' });
+        for (const name of FORWARDED_HEADERS) {
+          const value = headerOf(request.headers, name);
+          if (value !== undefined) headers.set(name, value);
+        }
+        // no body: the SDK reads the message from parsedBody (it was parsed once, by request-checks)
+        const response = await sdk.fetch(new Request(request.url ?? 'http://localhost/mcp', { method: 'POST', headers }), { parsedBody: message });
+        status = response.status;
+        text = await response.text();
+        contentType = response.headers.get('content-type');
       } else {
-        response = await sdk!.fetch(webRequest, { parsedBody: message });
+        const exchange = new JsonExchangeTransport();
+        await mcp.connect(exchange);
+        const answer = await exchange.exchange(message);
+        status = answer.kind === 'response' ? 200 : 202;
+        text = answer.kind === 'response' ? JSON.stringify(answer.message) : '';
+        contentType = answer.kind === 'response' ? 'application/json' : null;
       }
-      const body = safeSdkBody(await response.text(), requestInfo.requestId, logger, redactErrorBody);
+      const body = safeSdkBody(text, requestInfo.requestId, logger, redactErrorBody);
       const out: Record<string, string> = { 'cache-control': 'no-store' };
       if (retryAfter.seconds !== undefined) out['retry-after'] = String(retryAfter.seconds);
-      const contentType = response.headers.get('content-type');
       if (contentType) out['content-type'] = contentType;
-      return { status: response.status, headers: out, body };
+      return { status, headers: out, body };
     } finally {
-      await sdk?.close();
-      await legacy?.close();
-      await mcp.close();
+      // a 2025-11-25 exchange is over once it answered (its handler has returned): closing the
+      // server would only build a "Connection closed" error with its stack, per request, for
+      // nothing in flight; server and exchange are garbage now
+      if (sdk) {
+        await sdk.close();
+        await mcp.close();
+      }
     }
   }
 

@@ -131,15 +131,48 @@ export function redactingLogger(inner: ToolLogger, redactValue: <T>(value: T) =>
     info: log('info'),
     warn: log('warn'),
     error: log('error'),
-    // fields tool code adds with child() are redacted like the fields of a line
+    // fields tool code adds with child() are redacted like the fields of a line: copied now (a
+    // later change to the object is not logged), redacted when the child first writes a line (the
+    // runtime makes a child per call, and most calls log nothing)
     child: (fields) => {
-      let safe: LogFields;
+      let plain: LogFields | undefined;
       try {
-        safe = redactValue(plainForLog(fields) as LogFields);
+        plain = plainForLog(fields) as LogFields;
       } catch {
-        safe = { redaction: 'fields dropped: they could not be redacted' };
+        plain = undefined;
       }
-      return redactingLogger(inner.child(safe), redactValue);
+      return lazyLogger(() => {
+        let safe: LogFields;
+        try {
+          if (plain === undefined) throw new Error('not copied');
+          safe = redactValue(plain);
+        } catch {
+          safe = { redaction: 'fields dropped: they could not be redacted' };
+        }
+        return redactingLogger(inner.child(safe), redactValue);
+      });
+    },
+  };
+}
+
+/** A logger made by `make` when it (or a child of it) first writes a line. */
+function lazyLogger(make: () => ToolLogger): ToolLogger {
+  let made: ToolLogger | undefined;
+  const logger = () => (made ??= make());
+  return {
+    debug: (message, fields) => logger().debug(message, fields),
+    info: (message, fields) => logger().info(message, fields),
+    warn: (message, fields) => logger().warn(message, fields),
+    error: (message, fields) => logger().error(message, fields),
+    child: (fields) => {
+      // copied now, like the fields of any child
+      let copy: LogFields;
+      try {
+        copy = plainForLog(fields) as LogFields;
+      } catch {
+        copy = fields;
+      }
+      return lazyLogger(() => logger().child(copy));
     },
   };
 }

@@ -6,6 +6,7 @@
 import { Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type { ApprovalsTable } from '../../constructs/approvals';
+import { serverFunctionRoleName } from '../../constructs/agent-identity';
 import type { McpServer } from '../../constructs/mcp-server';
 import { RUNTIME_ENV } from '../../constructs/mcp-server/runtime/runtime-env';
 import { alertsName, approvalsTableName } from '../config/deployment-names';
@@ -25,7 +26,9 @@ export function grantApprovals(mcp: McpServer, approvals: ApprovalsTable, manife
   mcp.functionPolicy.addStatements(...approvals.serverStatements());
   // by name: a later shard must not import the first shard's table ARN into its endpoint policy
   mcp.network.allowTables([stack.formatArn({ service: 'dynamodb', resource: 'table', resourceName: tableName })]);
-  mcp.network.snsEndpoint();
+  // the endpoint admits Publish to this topic by this server's role only
+  const publisherRoleArn = stack.formatArn({ service: 'iam', region: '', resource: 'role', resourceName: serverFunctionRoleName(manifest.project, manifest.environment, mcp.serverName) });
+  mcp.network.snsEndpoint({ topicArn, publisherRoleArn });
   mcp.functionPolicy.addStatements(
     new iam.PolicyStatement({ sid: 'NotifyApprovers', actions: ['sns:Publish'], resources: [topicArn] }),
     // the topic's key, only through SNS (as incident response publishes to the same topic)

@@ -12,6 +12,8 @@ export const APPROVALS_TABLE = {
   decisionPrefix: 'decision#',
   /** Written by the MCP servers (the one execution). */
   executionPrefix: 'execution#',
+  /** The one log stream of the decisions log group: the deciding role may write to it and nothing else. */
+  decisionsLogStream: 'decisions',
 } as const;
 
 /** How long an approval's items stay after it expires (for `approvals list` and investigations; the audit log keeps the events). */

@@ -53,19 +53,38 @@ describe('ApprovalsTable', () => {
     expect(JSON.stringify(template().toJSON())).not.toContain('warden-admin');
   });
 
-  it('grants a server read and create, never scan; a decider read, create and scan', () => {
+  it('grants a server GetItem and PutItem of request and execution items only; a decider GetItem, Scan, PutItem of decision items and its decision stream', () => {
     const { stack, approvals, template } = stackWithTable();
     const server = new iam.Role(stack, 'Server', { assumedBy: new iam.ServicePrincipal('lambda.amazonaws.com') });
     const decider = new iam.Role(stack, 'Decider', { assumedBy: new iam.AccountRootPrincipal() });
     approvals.grantServer(server);
     approvals.grantDecide(decider);
     const policies = template().findResources('AWS::IAM::Policy');
-    const actionsOf = (role: string) =>
+    type Statement = { Action: string | string[]; Condition?: Record<string, unknown>; Resource: unknown };
+    const statementsOf = (role: string) =>
       Object.values(policies)
         .filter((p) => JSON.stringify(p).includes(role))
-        .flatMap((p) => (p as { Properties: { PolicyDocument: { Statement: Array<{ Action: string | string[] }> } } }).Properties.PolicyDocument.Statement.flatMap((st) => st.Action));
-    expect(actionsOf('ServerDefaultPolicy')).toEqual(expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:PutItem']));
-    expect(actionsOf('ServerDefaultPolicy')).not.toContain('dynamodb:Scan');
-    expect(actionsOf('DeciderDefaultPolicy')).toEqual(expect.arrayContaining(['dynamodb:GetItem', 'dynamodb:PutItem', 'dynamodb:Scan']));
+        .flatMap((p) => (p as { Properties: { PolicyDocument: { Statement: Statement[] } } }).Properties.PolicyDocument.Statement)
+        .map((st) => ({ actions: [st.Action].flat().sort(), condition: st.Condition, resource: JSON.stringify(st.Resource) }));
+    const server_ = statementsOf('ServerDefaultPolicy');
+    expect(server_.map((s) => s.actions)).toEqual([['dynamodb:GetItem'], ['dynamodb:PutItem'], ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey']]);
+    expect(server_[1]!.condition).toEqual({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['request#*', 'execution#*'] } });
+    const decider_ = statementsOf('DeciderDefaultPolicy');
+    expect(decider_.map((s) => s.actions)).toEqual([['dynamodb:GetItem', 'dynamodb:Scan'], ['dynamodb:PutItem'], ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey'], ['logs:PutLogEvents']]);
+    expect(decider_[1]!.condition).toEqual({ 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['decision#*'] } });
+    expect(decider_[3]!.resource).toMatch(/:log-group:shop-prod-servers-approval-decisions:log-stream:decisions"/);
+    // nothing on any other table, key or log group
+    for (const st of [...server_, ...decider_].slice(0, -1)) expect(st.resource).toMatch(/ApprovalsTable|ApprovalsKey/);
+  });
+
+  it('keeps the decisions\' audit log under the servers\' audit prefix, encrypted with the table\'s key, a year, in one stream', () => {
+    const { template } = stackWithTable();
+    template().hasResourceProperties('AWS::Logs::LogGroup', { LogGroupName: 'shop-prod-servers-approval-decisions', RetentionInDays: 365, KmsKeyId: { 'Fn::GetAtt': [Match.stringLikeRegexp('ApprovalsKey'), 'Arn'] } });
+    template().resourceCountIs('AWS::Logs::LogStream', 1);
+    template().hasResourceProperties('AWS::Logs::LogStream', { LogStreamName: 'decisions', LogGroupName: { Ref: Match.stringLikeRegexp('ApprovalsDecisionLog') } });
+    // CloudWatch Logs may use the key, only for this account's log groups
+    template().hasResourceProperties('AWS::KMS::Key', {
+      KeyPolicy: { Statement: Match.arrayWith([Match.objectLike({ Sid: 'CloudWatchLogsOfThisAccount', Principal: { Service: 'logs.eu-west-1.amazonaws.com' } })]) },
+    });
   });
 });

@@ -1,10 +1,12 @@
 /**
  * `warden approve|deny ID` and `warden approvals list` against the approvals table: DynamoDB is
  * dynalite (real conditional writes), STS is aws-sdk-client-mock answering who the caller is and
- * the MFA-gated AssumeRole of the deciding role.
+ * the MFA-gated AssumeRole of the deciding role, CloudWatch Logs is aws-sdk-client-mock over an
+ * in-memory log store that behaves as PutLogEvents does (only existing streams, events in order).
  */
 import type { AddressInfo } from 'node:net';
 import type { Server } from 'node:http';
+import { CloudWatchLogsClient, InvalidParameterException, PutLogEventsCommand, ResourceNotFoundException, type InputLogEvent } from '@aws-sdk/client-cloudwatch-logs';
 import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { AssumeRoleCommand, GetCallerIdentityCommand, STSClient } from '@aws-sdk/client-sts';
 import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
@@ -26,6 +28,27 @@ let doc: DynamoDBDocumentClient;
 let store: DynamoApprovalsStore;
 const sts = mockClient(STSClient);
 let assumed: Array<Record<string, unknown>>;
+const cwl = mockClient(CloudWatchLogsClient);
+/** The deployment's log streams (`group/stream` → events); ApprovalsTable creates the decisions stream. */
+let streams: Map<string, InputLogEvent[]>;
+/** Credentials each CloudWatch Logs client was made with. */
+let logsCredentials: unknown[];
+const DECISIONS = 'shop-prod-servers-approval-decisions/decisions';
+
+function logStore(existing: readonly string[] = [DECISIONS]) {
+  streams = new Map(existing.map((k) => [k, []]));
+  logsCredentials = [];
+  cwl.reset();
+  cwl.on(PutLogEventsCommand).callsFake((input: { logGroupName: string; logStreamName: string; logEvents: InputLogEvent[] }) => {
+    const stream = streams.get(`${input.logGroupName}/${input.logStreamName}`);
+    if (!stream) throw new ResourceNotFoundException({ message: 'The specified log stream does not exist.', $metadata: {} });
+    if (input.logEvents.some((e, i) => i > 0 && e.timestamp! < input.logEvents[i - 1]!.timestamp!)) throw new InvalidParameterException({ message: 'Log events in a single PutLogEvents request must be in chronological order.', $metadata: {} });
+    stream.push(...input.logEvents);
+    return {};
+  });
+}
+/** The audit events in the decisions stream. */
+const decisionEvents = () => (streams.get(DECISIONS) ?? []).map((e) => JSON.parse(e.message!) as { time: number; actor: unknown; unmapped: Record<string, unknown> });
 
 beforeAll(async () => {
   server = dynalite({ createTableMs: 0 });
@@ -40,6 +63,7 @@ afterAll(async () => {
 });
 
 function asCaller(arn: string) {
+  logStore();
   assumed = [];
   sts.reset();
   sts.on(GetCallerIdentityCommand).resolves({ Arn: arn, Account: '111122223333' });
@@ -55,7 +79,12 @@ async function held(): Promise<ApprovalRequest> {
   return request;
 }
 
-const deps = { sts: () => new STSClient({ region: 'eu-west-1' }), documentClient: () => doc, now: () => NOW + 60_000 };
+const deps = {
+  sts: () => new STSClient({ region: 'eu-west-1' }),
+  documentClient: () => doc,
+  logsClient: (region: string, credentials?: unknown) => (logsCredentials.push(credentials), new CloudWatchLogsClient({ region })),
+  now: () => NOW + 60_000,
+};
 const mfa = ['--region', 'eu-west-1', '--mfa-serial', 'arn:aws:iam::111122223333:mfa/alice', '--mfa-code', '123456'];
 
 describe('warden approve / deny', () => {
@@ -69,6 +98,40 @@ describe('warden approve / deny', () => {
     expect((await store.get(id))?.decision).toMatchObject({ verdict: 'approved', decidedBy: RISK_ANALYST, reason: 'checked with the bank' });
     const event = JSON.parse(run.stderr.trim().split('\n').at(-1)!) as { unmapped: Record<string, unknown> };
     expect(event.unmapped).toMatchObject({ outcome: 'approval_decided', approval_id: id, request_id: expect.any(String) });
+  });
+
+  it('writes the decision\'s audit event to the decisions log stream, with the deciding role\'s session', async () => {
+    asCaller(RISK_ANALYST);
+    const { id } = await held();
+    const run = await runCli((p) => registerApprovals(p, deps), 'deny', [id, '--reason', 'the customer confirmed the purchases', ...mfa]);
+    expect(run.exitCode).toBeUndefined();
+    // the client was made with the assumed role's credentials, not the caller's own
+    expect(logsCredentials).toEqual([expect.objectContaining({ accessKeyId: 'ASIAADMIN', sessionToken: 't' })]);
+    const [event, ...more] = decisionEvents();
+    expect(more).toEqual([]);
+    expect(event!.time).toBe(NOW + 60_000);
+    expect(event!.unmapped).toMatchObject({ outcome: 'approval_decided', approval_id: id, agent: 'fraud-agent', tool: 'flag_payment' });
+    expect(JSON.stringify(event)).toContain(RISK_ANALYST);
+    expect(JSON.stringify(event)).toContain('the customer confirmed the purchases');
+    // the same event as on stderr
+    expect(JSON.parse(run.stderr.trim().split('\n').at(-1)!)).toEqual(event);
+  });
+
+  it('audits a refused attempt in the same stream (the agent trying to approve its own call)', async () => {
+    asCaller(FRAUD_AGENT);
+    const { id } = await held();
+    await runCli((p) => registerApprovals(p, deps), 'approve', [id, ...mfa]);
+    expect(decisionEvents().map((e) => e.unmapped)).toEqual([expect.objectContaining({ outcome: 'approval_refused', approval_id: id, reason: expect.stringMatching(/an agent can never approve its own call/) })]);
+  });
+
+  it('exits 2 and says so when the audit event cannot be written; the decision stands', async () => {
+    asCaller(RISK_ANALYST);
+    logStore([]); // e.g. the servers stack with the decisions stream is not deployed
+    const { id } = await held();
+    const run = await runCli((p) => registerApprovals(p, deps), 'approve', [id, ...mfa]);
+    expect(run.exitCode).toBe(2);
+    expect(run.stderr).toMatch(/the audit event could NOT be written to shop-prod-servers-approval-decisions\/decisions \(ResourceNotFoundException/);
+    expect((await store.get(id))?.decision).toMatchObject({ verdict: 'approved', decidedBy: RISK_ANALYST });
   });
 
   it('refuses the agent\'s own principal, and changes nothing', async () => {

@@ -51,28 +51,11 @@ export function verifySigV4(
   }
 
   const url = new URL(req.url, 'http://placeholder');
-  const canonicalUri = url.pathname
-    .split('/')
-    .map((segment) => uriEncode(uriEncode(decodeURIComponent(segment))))
-    .join('/');
-  const canonicalQuery = [...url.searchParams.entries()]
-    .map(([k, v]) => [uriEncode(k), uriEncode(v)] as const)
-    .sort(([a, x], [b, y]) => (a === b ? (x < y ? -1 : 1) : a < b ? -1 : 1))
-    .map(([k, v]) => `${k}=${v}`)
-    .join('&');
-  const canonicalHeaders = signedHeaders
-    .map((name) => {
-      const raw = req.headers[name];
-      const value = Array.isArray(raw) ? raw.join(',') : (raw ?? '');
-      return `${name}:${value.trim().replace(/\s+/g, ' ')}\n`;
-    })
-    .join('');
+  const canonicalUri = canonicalPath(url);
+  const canonicalQuery = canonicalQueryString([...url.searchParams.entries()]);
+  const canonicalHeaders = canonicalHeaderBlock(req.headers, signedHeaders);
   const canonicalRequest = [req.method, canonicalUri, canonicalQuery, canonicalHeaders, signedHeaderList, sha256(req.body)].join('\n');
-  const scope = `${shortDate}/${region}/${service}/aws4_request`;
-  const stringToSign = ['AWS4-HMAC-SHA256', amzDate, scope, sha256(canonicalRequest)].join('\n');
-  const signingKey = hmac(hmac(hmac(hmac(`AWS4${key.secretAccessKey}`, shortDate!), region!), service!), 'aws4_request');
-  const expected = createHmac('sha256', signingKey).update(stringToSign).digest();
-  const ok = timingSafeEqual(expected, Buffer.from(signature!, 'hex'));
+  const ok = signatureMatches(signature!, { secret: key.secretAccessKey, amzDate, shortDate: shortDate!, region: region!, service: service!, canonicalRequest });
   return ok ? { ok, accessKeyId, signedHeaders } : { ok, accessKeyId, signedHeaders, reason: 'signature does not match' };
 }
 
@@ -103,29 +86,48 @@ export function verifyPresignedSigV4(
   const signedHeaderList = q.get('X-Amz-SignedHeaders') ?? '';
   const signedHeaders = signedHeaderList.split(';');
   if (!signedHeaders.includes('host')) return { ok: false, accessKeyId, reason: 'host is not signed' };
-  const canonicalUri = url.pathname
+  const canonicalUri = canonicalPath(url);
+  const canonicalQuery = canonicalQueryString([...q.entries()].filter(([k]) => k !== 'X-Amz-Signature'));
+  const canonicalHeaders = canonicalHeaderBlock(req.headers, signedHeaders);
+  const canonicalRequest = [req.method, canonicalUri, canonicalQuery, canonicalHeaders, signedHeaderList, sha256('')].join('\n');
+  const ok = signatureMatches(q.get('X-Amz-Signature') ?? '', { secret: key.secretAccessKey, amzDate, shortDate: shortDate!, region: region!, service: service!, canonicalRequest });
+  return ok ? { ok, accessKeyId, signedHeaders, region } : { ok, accessKeyId, signedHeaders, region, reason: 'signature does not match' };
+}
+
+/** The path, each segment URI-encoded twice (every service but S3). */
+function canonicalPath(url: URL): string {
+  return url.pathname
     .split('/')
     .map((segment) => uriEncode(uriEncode(decodeURIComponent(segment))))
     .join('/');
-  const canonicalQuery = [...q.entries()]
-    .filter(([k]) => k !== 'X-Amz-Signature')
+}
+
+/** Query parameters encoded, sorted by name then value, joined with `&`. */
+function canonicalQueryString(entries: Array<[string, string]>): string {
+  return entries
     .map(([k, v]) => [uriEncode(k), uriEncode(v)] as const)
     .sort(([a, x], [b, y]) => (a === b ? (x < y ? -1 : 1) : a < b ? -1 : 1))
     .map(([k, v]) => `${k}=${v}`)
     .join('&');
-  const canonicalHeaders = signedHeaders
+}
+
+/** `name:value\n` for each signed header, values trimmed and inner whitespace collapsed. */
+function canonicalHeaderBlock(headers: IncomingHttpHeaders, signedHeaders: readonly string[]): string {
+  return signedHeaders
     .map((name) => {
-      const raw = req.headers[name];
+      const raw = headers[name];
       const value = Array.isArray(raw) ? raw.join(',') : (raw ?? '');
       return `${name}:${value.trim().replace(/\s+/g, ' ')}\n`;
     })
     .join('');
-  const canonicalRequest = [req.method, canonicalUri, canonicalQuery, canonicalHeaders, signedHeaderList, sha256('')].join('\n');
-  const scope = `${shortDate}/${region}/${service}/aws4_request`;
-  const stringToSign = ['AWS4-HMAC-SHA256', amzDate, scope, sha256(canonicalRequest)].join('\n');
-  const signingKey = hmac(hmac(hmac(hmac(`AWS4${key.secretAccessKey}`, shortDate!), region!), service!), 'aws4_request');
+}
+
+/** Whether `signatureHex` is the SigV4 signature of the canonical request, compared in constant time. */
+function signatureMatches(signatureHex: string, f: { secret: string; amzDate: string; shortDate: string; region: string; service: string; canonicalRequest: string }): boolean {
+  const scope = `${f.shortDate}/${f.region}/${f.service}/aws4_request`;
+  const stringToSign = ['AWS4-HMAC-SHA256', f.amzDate, scope, sha256(f.canonicalRequest)].join('\n');
+  const signingKey = hmac(hmac(hmac(hmac(`AWS4${f.secret}`, f.shortDate), f.region), f.service), 'aws4_request');
   const expected = createHmac('sha256', signingKey).update(stringToSign).digest();
-  const given = Buffer.from(q.get('X-Amz-Signature') ?? '', 'hex');
-  const ok = given.length === expected.length && timingSafeEqual(expected, given);
-  return ok ? { ok, accessKeyId, signedHeaders, region } : { ok, accessKeyId, signedHeaders, region, reason: 'signature does not match' };
+  const given = Buffer.from(signatureHex, 'hex');
+  return given.length === expected.length && timingSafeEqual(expected, given);
 }

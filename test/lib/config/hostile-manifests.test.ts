@@ -119,21 +119,18 @@ describe('resource exhaustion', () => {
   });
 
   it('keeps messages short when a value is megabytes long', () => {
-    const t0 = Date.now();
     const lines = errorLines(change('tools: [commerce/search_products]', `tools: [${'x'.repeat(1_000_000)}]`));
-    expect(Date.now() - t0).toBeLessThan(8000);
     expect(lines).toHaveLength(1);
     expect(lines[0]!.length).toBeLessThan(300);
     expect(lines[0]).toMatch(/^warden\.config\.yaml: agents\[0\]\.tools\[0\]: tool reference "x{57}\.\.\." must be written "server\/tool"/);
-  });
+  }, 30_000);
 
+  // letter by letter would be 2.5e11 steps (hours): the test's timeout is the bound, not a stopwatch
   it('does not compare two megabyte-long names letter by letter for a suggestion', () => {
     const big = 'd'.repeat(500_000);
-    const t0 = Date.now();
     const lines = errorLines(change('- { name: catalog, class: public }', `- { name: ${big}a, class: public }`).replace('dataset: catalog,', `dataset: ${big}b,`));
-    expect(Date.now() - t0).toBeLessThan(8000);
     expect(lines.some((l) => /servers\[0\]\.tools\[0\]\.dataset: unknown dataset "d{57}\.\.\."/.test(l))).toBe(true);
-  });
+  }, 30_000);
 
   it('keeps the role-name message short when the project name is megabytes long', () => {
     const lines = errorLines(change('project: shop', `project: ${'a'.repeat(1_000_000)}`));

@@ -29,13 +29,12 @@ describe('reading the YAML of a manifest', () => {
     expect(yaml.data).toEqual({ project: 'shop' });
   });
 
+  // an expanded bomb would take minutes and gigabytes: the test's timeout is the bound, not a stopwatch
   it('refuses to expand an alias bomb instead of exhausting memory', () => {
-    const started = Date.now();
     expect(errorLines(fixture('alias-bomb.yaml'))).toEqual([
       `${F}: (root): the YAML could not be expanded (Excessive alias count indicates a resource exhaustion attack): it uses aliases (*name) more than 100 times — write the values out instead of nesting aliases`,
     ]);
-    expect(Date.now() - started).toBeLessThan(8000);
-  });
+  }, 30_000);
 
   it('still allows a few ordinary aliases', () => {
     const yaml = readYamlManifest('owner: &owner ops@shop.example\nbackup: *owner\n', F);

@@ -26,4 +26,26 @@ describe('redactingLogger', () => {
     expect(line).not.toContain('4111');
     expect(JSON.parse(line)).toMatchObject({ message: '[message dropped: it could not be redacted]', redaction: 'fields dropped: they could not be redacted' });
   });
+
+  it('redacts a child\'s fields when it first writes a line, as they were when the child was made', () => {
+    const { lines, logger } = capture();
+    const redacted: unknown[] = [];
+    const counting = <T>(v: T): T => {
+      redacted.push(v);
+      return upper(v);
+    };
+    const fields: Record<string, unknown> = { tool: 'get_order' };
+    // the runtime makes a child per call; a call that logs nothing costs no redaction
+    const child = redactingLogger(logger, counting).child(fields).child({ agent: 'a' });
+    expect(redacted).toEqual([]);
+    fields.tool = 'changed later';
+    child.info('done');
+    child.info('again');
+    expect(lines.map((l) => JSON.parse(l) as unknown)).toEqual([
+      { timestamp: 't', level: 'info', message: 'DONE', tool: 'GET_ORDER', agent: 'A' },
+      { timestamp: 't', level: 'info', message: 'AGAIN', tool: 'GET_ORDER', agent: 'A' },
+    ]);
+    // each child's fields once, then each line's message
+    expect(redacted).toEqual([{ tool: 'get_order' }, { agent: 'a' }, 'done', 'again']);
+  });
 });

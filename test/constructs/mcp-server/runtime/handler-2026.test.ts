@@ -21,6 +21,7 @@ import type { CallerProofs } from '../../../support/sts/caller-proofs';
 import { shopManifest, shopTables } from '../shop-manifest';
 import type { FakeDynamoDB } from './fake-dynamodb';
 import { fakeShopAccount, SHOP_LAMBDA_ENV, shopCallerArn } from './fake-shop-account';
+import { proxyEvent } from './proxy-event';
 
 const ddbMock = mockClient(DynamoDBDocumentClient);
 const stsMock = mockClient(STSClient);
@@ -41,20 +42,7 @@ let requests = 0;
 /** A REST proxy event: the client's header names as sent (API Gateway keeps their case). */
 async function event(body: unknown, headers: Record<string, string>, agent = 'support-agent'): Promise<APIGatewayProxyEvent> {
   const all = { 'Content-Type': 'application/json', Accept: 'application/json, text/event-stream', 'MCP-Protocol-Version': VERSION, ...headers, ...(await proofs.headers(shopCallerArn(agent))) };
-  return {
-    httpMethod: 'POST',
-    path: '/mcp',
-    resource: '/mcp',
-    headers: all,
-    multiValueHeaders: Object.fromEntries(Object.entries(all).map(([k, v]) => [k, [v]])),
-    queryStringParameters: null,
-    multiValueQueryStringParameters: null,
-    pathParameters: null,
-    stageVariables: null,
-    body: JSON.stringify(body),
-    isBase64Encoded: false,
-    requestContext: { requestId: `req-${++requests}`, identity: { userArn: shopCallerArn(agent), sourceIp: '10.0.1.20' } } as unknown as APIGatewayProxyEvent['requestContext'],
-  };
+  return proxyEvent({ body, caller: shopCallerArn(agent), headers: all, asSent: true });
 }
 
 /** A 2026-07-28 request with matching routing headers (`Mcp-Name` for tools/call, resources/read, prompts/get). */

@@ -13,6 +13,7 @@ import { memoryAuditSink } from '../../../../lib/guard/audit-sinks';
 import shopTools from '../../../../examples/shop/tools';
 import { shopManifest, shopTables } from '../shop-manifest';
 import { fakeShopAccount, SHOP_LAMBDA_ENV, shopCallerArn } from './fake-shop-account';
+import { proxyEvent } from './proxy-event';
 
 const ddbMock = mockClient(DynamoDBDocumentClient);
 const stsMock = mockClient(STSClient);
@@ -23,16 +24,7 @@ let seq = 0;
 /** inventory-agent's caller proof, as its transport sends it. */
 let proof: Record<string, string> = {};
 const event = (body: unknown, headers: Record<string, string> = {}): APIGatewayProxyEvent =>
-  ({
-    httpMethod: 'POST',
-    path: '/mcp',
-    resource: '/mcp',
-    headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', ...proof, ...headers },
-    multiValueHeaders: {},
-    body: JSON.stringify(body),
-    isBase64Encoded: false,
-    requestContext: { requestId: `req-${++seq}`, identity: { userArn: shopCallerArn('inventory-agent'), sourceIp: '10.0.1.20' } },
-  }) as unknown as APIGatewayProxyEvent;
+  proxyEvent({ body, caller: shopCallerArn('inventory-agent'), headers: { ...proof, ...headers } });
 const search = () => event({ jsonrpc: '2.0', id: ++seq, method: 'tools/call', params: { name: 'search_products', arguments: { limit: 1 } } });
 
 describe('Lambda handler: containment and encodings', () => {

@@ -10,10 +10,10 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { z } from 'zod';
 import { createLambdaHandler, type LambdaHandler } from '../../../../constructs/mcp-server/runtime/handler';
 import { memoryAuditSink, type MemoryAuditSink } from '../../../../lib/guard/audit-sinks';
-import { defineTool, defineTools, jsonLogger } from '../../../../lib/runtime';
-import shopTools from '../../../../examples/shop/tools';
+import { defineTool, jsonLogger } from '../../../../lib/runtime';
 import { shopManifest, shopTables } from '../shop-manifest';
 import { fakeShopAccount, SHOP_LAMBDA_ENV, shopCallerArn } from './fake-shop-account';
+import { proxyEvent, shopToolsWithCustomer } from './proxy-event';
 
 const ddbMock = mockClient(DynamoDBDocumentClient);
 const stsMock = mockClient(STSClient);
@@ -21,10 +21,7 @@ const manifest = shopManifest();
 const tables = shopTables(manifest);
 const SECRETS = ['Tr0ub4dor&3', 'sk_live_51HxQ2eKz8aBcDeFgHiJkLmNo', '4111111111111111', '4111 1111 1111 1111', '078-05-1120'];
 
-const leakyTools = defineTools([
-  ...[...shopTools.tools.values()].filter((t) => t.name !== 'get_customer'),
-  ...(shopTools.resources?.values() ?? []),
-  ...(shopTools.prompts?.values() ?? []),
+const leakyTools = shopToolsWithCustomer(
   defineTool({
     name: 'get_customer',
     description: 'returns and logs more than it should',
@@ -35,27 +32,14 @@ const leakyTools = defineTools([
       return { customerId, portalPassword: 'Tr0ub4dor&3', apiKey: 'sk_live_51HxQ2eKz8aBcDeFgHiJkLmNo', address: 'ul. Marszałkowska 84/92', note: 'card 4111\u00ad1111\u00ad1111\u00ad1111' };
     },
   }),
-]);
+);
 
-let requests = 0;
 /** support-agent's caller proof, as its transport sends it. */
 let proof: Record<string, string> = {};
+const PROBE_UA = 'probe card 4111 1111 1111 1111';
 function event(body: unknown, overrides: Partial<APIGatewayProxyEvent> = {}): APIGatewayProxyEvent {
-  return {
-    httpMethod: 'POST',
-    path: '/mcp',
-    resource: '/mcp',
-    headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'mcp-protocol-version': '2025-06-18', 'user-agent': 'probe card 4111 1111 1111 1111', ...proof },
-    multiValueHeaders: {},
-    queryStringParameters: null,
-    multiValueQueryStringParameters: null,
-    pathParameters: null,
-    stageVariables: null,
-    body: JSON.stringify(body),
-    isBase64Encoded: false,
-    requestContext: { requestId: `req-${++requests}`, identity: { userArn: shopCallerArn('support-agent'), sourceIp: '10.0.1.20', userAgent: 'probe card 4111 1111 1111 1111' } } as unknown as APIGatewayProxyEvent['requestContext'],
-    ...overrides,
-  };
+  const built = proxyEvent({ body, caller: shopCallerArn('support-agent'), userAgent: PROBE_UA, headers: { 'mcp-protocol-version': '2025-06-18', 'user-agent': PROBE_UA, ...proof } });
+  return { ...built, ...overrides };
 }
 const call = (name: string, args: unknown) => ({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name, arguments: args } });
 

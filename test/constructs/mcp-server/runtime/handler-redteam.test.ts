@@ -12,12 +12,12 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { z } from 'zod';
 import { createLambdaHandler, type LambdaHandler } from '../../../../constructs/mcp-server/runtime/handler';
 import { memoryAuditSink, type MemoryAuditSink } from '../../../../lib/guard/audit-sinks';
-import { defineTool, defineTools, jsonLogger, type ToolOutput } from '../../../../lib/runtime';
-import shopTools from '../../../../examples/shop/tools';
+import { defineTool, jsonLogger, type ToolOutput } from '../../../../lib/runtime';
 import { exposedSecrets } from '../../../fixtures/redteam/exposed-secrets';
 import { SECRETS, SHAPES } from '../../../fixtures/redteam/leaky-server';
 import { shopManifest, shopTables } from '../shop-manifest';
 import { fakeShopAccount, SHOP_LAMBDA_ENV, shopCallerArn } from './fake-shop-account';
+import { proxyEvent, shopToolsWithCustomer } from './proxy-event';
 
 const ddbMock = mockClient(DynamoDBDocumentClient);
 const stsMock = mockClient(STSClient);
@@ -26,10 +26,7 @@ const tables = shopTables(manifest);
 const HIDDEN = [SECRETS.card, SECRETS.ssn, SECRETS.iban];
 const CARD = '4111 1111 1111 1111';
 
-const leakyTools = defineTools([
-  ...[...shopTools.tools.values()].filter((t) => t.name !== 'get_customer'),
-  ...(shopTools.resources?.values() ?? []),
-  ...(shopTools.prompts?.values() ?? []),
+const leakyTools = shopToolsWithCustomer(
   defineTool({
     name: 'get_customer',
     description: 'returns the red-team shape named by customerId',
@@ -40,26 +37,13 @@ const leakyTools = defineTools([
       return (SHAPES[customerId] ?? SHAPES.text!)() as ToolOutput;
     },
   }),
-]);
+);
 
 const MODERN_META = { 'io.modelcontextprotocol/protocolVersion': '2026-07-28', 'io.modelcontextprotocol/clientInfo': { name: 'red-team', version: '1.0.0' }, 'io.modelcontextprotocol/clientCapabilities': {} };
-let requests = 0;
 let proof: Record<string, string> = {};
 function event(body: string, modern: boolean, method: string, headers: Record<string, string> = {}, name?: string): APIGatewayProxyEvent {
-  return {
-    httpMethod: 'POST',
-    path: '/mcp',
-    resource: '/mcp',
-    headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', 'mcp-protocol-version': modern ? '2026-07-28' : '2025-11-25', ...(modern ? { 'mcp-method': method, ...(name !== undefined ? { 'mcp-name': name } : {}) } : {}), ...proof, ...headers },
-    multiValueHeaders: {},
-    queryStringParameters: null,
-    multiValueQueryStringParameters: null,
-    pathParameters: null,
-    stageVariables: null,
-    body,
-    isBase64Encoded: false,
-    requestContext: { requestId: `req-${++requests}`, identity: { userArn: shopCallerArn('support-agent'), sourceIp: '10.0.1.20', userAgent: headers['user-agent'] ?? 'red-team' } } as unknown as APIGatewayProxyEvent['requestContext'],
-  };
+  const routing = modern ? { 'mcp-method': method, ...(name !== undefined ? { 'mcp-name': name } : {}) } : {};
+  return proxyEvent({ body, caller: shopCallerArn('support-agent'), userAgent: headers['user-agent'] ?? 'red-team', headers: { 'mcp-protocol-version': modern ? '2026-07-28' : '2025-11-25', ...routing, ...proof, ...headers } });
 }
 const rpc = (method: string, params: Record<string, unknown>, modern: boolean) => JSON.stringify({ jsonrpc: '2.0', id: 1, method, params: modern ? { ...params, _meta: MODERN_META } : params });
 

@@ -7,6 +7,7 @@ import { memoryAuditSink, type MemoryAuditSink } from '../../../../lib/guard/aud
 import shopTools from '../../../../examples/shop/tools';
 import { shopManifest, shopTables } from '../shop-manifest';
 import type { FakeDynamoDB } from './fake-dynamodb';
+import { proxyEvent } from './proxy-event';
 import { fakeShopAccount, SHOP_LAMBDA_ENV, shopCallerArn } from './fake-shop-account';
 import type { CallerProofs } from '../../../support/sts/caller-proofs';
 
@@ -24,31 +25,11 @@ let proofs: CallerProofs;
  * (`proofOf` another principal, or `false` for none: what a direct invoker can forge).
  */
 async function event(body: unknown, options: { caller?: string | null; proofOf?: string | false; base64?: boolean; method?: string } = {}): Promise<APIGatewayProxyEvent> {
-  const text = typeof body === 'string' ? body : JSON.stringify(body);
   const caller = options.caller === undefined ? callerArn('support-agent') : options.caller;
   const prover = options.proofOf ?? caller ?? callerArn('support-agent');
-  return {
-    httpMethod: options.method ?? 'POST',
-    path: '/mcp',
-    resource: '/mcp',
-    headers: {
-      'content-type': 'application/json',
-      accept: 'application/json, text/event-stream',
-      'mcp-protocol-version': '2025-06-18',
-      ...(prover === false ? {} : await proofs.headers(prover)),
-    },
-    multiValueHeaders: {},
-    queryStringParameters: null,
-    multiValueQueryStringParameters: null,
-    pathParameters: null,
-    stageVariables: null,
-    body: options.base64 ? Buffer.from(text).toString('base64') : text,
-    isBase64Encoded: options.base64 ?? false,
-    requestContext: {
-      requestId: `req-${++requests}`,
-      identity: { userArn: caller, sourceIp: '10.0.1.20' },
-    } as unknown as APIGatewayProxyEvent['requestContext'],
-  };
+  requests++;
+  const headers = { 'mcp-protocol-version': '2025-06-18', ...(prover === false ? {} : await proofs.headers(prover)) };
+  return proxyEvent({ body, caller, headers, base64: options.base64, httpMethod: options.method });
 }
 const rpc = (method: string, params: Record<string, unknown> = {}) => ({ jsonrpc: '2.0', id: requests + 1, method, params });
 

@@ -1,0 +1,73 @@
+/**
+ * The shop's held tools in the synthesized stacks: the SNS endpoint admits only the approvers'
+ * notices, and the admin role's decider policy is exactly what `warden approve|deny` and
+ * `approvals list` call (lib/cli/approvals.ts), nothing more.
+ */
+import { Template } from 'aws-cdk-lib/assertions';
+import { buildWardenStacks } from '../../../lib/stacks';
+import { defaultManifest, newTestApp } from '../../lib/stacks/warden-test-app';
+
+type Json = Record<string, any>;
+const stacks = buildWardenStacks(newTestApp(), defaultManifest());
+const servers = Template.fromStack(stacks.servers[0]!);
+const backups = Template.fromStack(stacks.backups);
+/** CloudFormation's `arn:${Partition}:<service>:${Region}:${AccountId}:<rest>`, as formatArn writes it. */
+const arnOf = (service: string, rest: string, region = true) => ({
+  'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, ...(region ? [`:${service}:`, { Ref: 'AWS::Region' }, ':'] : [`:${service}::`]), { Ref: 'AWS::AccountId' }, `:${rest}`]],
+});
+
+describe('the SNS interface endpoint of the servers with held tools', () => {
+  const endpoints = Object.values(servers.findResources('AWS::EC2::VPCEndpoint')) as Json[];
+  const sns = endpoints.filter((e) => JSON.stringify(e.Properties.ServiceName).includes('.sns'));
+
+  it('exists once, and its policy admits only sns:Publish to the approvers\' topic by the two servers\' roles of this account', () => {
+    expect(sns).toHaveLength(1);
+    expect(sns[0]!.Properties.PolicyDocument.Statement).toEqual([
+      {
+        Sid: 'OnlyApprovalNoticesByServers',
+        Effect: 'Allow',
+        Principal: { AWS: '*' },
+        Action: 'sns:Publish',
+        // the shop names no approvals.topicArn: the alert topic, by name
+        Resource: arnOf('sns', 'shop-prod-warden-alerts'),
+        Condition: {
+          StringEquals: { 'aws:PrincipalAccount': { Ref: 'AWS::AccountId' } },
+          // commerce (update_price) and payments (flag_payment): the servers whose tools need approval
+          ArnLike: { 'aws:PrincipalArn': [arnOf('iam', 'role/shop-prod-commerce-server', false), arnOf('iam', 'role/shop-prod-payments-server', false)] },
+        },
+      },
+    ]);
+  });
+});
+
+describe('the admin role\'s decider policy', () => {
+  const policies = backups.findResources('AWS::IAM::ManagedPolicy');
+  const decider = Object.entries(policies).find(([id]) => id.startsWith('ApprovalDecider'))![1] as Json;
+
+  it('is attached to the MFA-gated admin role', () => {
+    const roles = backups.findResources('AWS::IAM::Role');
+    const [adminId] = Object.entries(roles).find(([, r]) => (r as Json).Properties.RoleName === 'shop-prod-warden-admin')!;
+    expect(decider.Properties.Roles).toEqual([{ Ref: adminId }]);
+  });
+
+  it('grants exactly: read and list the approvals table, put decision items only, its key only through DynamoDB for that table, and PutLogEvents to the decisions stream', () => {
+    const table = arnOf('dynamodb', 'table/shop-prod-approvals');
+    expect(decider.Properties.PolicyDocument.Statement).toEqual([
+      { Sid: 'ReadAndListApprovals', Effect: 'Allow', Action: ['dynamodb:GetItem', 'dynamodb:Scan'], Resource: table },
+      { Sid: 'WriteDecisionsOnly', Effect: 'Allow', Action: 'dynamodb:PutItem', Resource: table, Condition: { 'ForAllValues:StringLike': { 'dynamodb:LeadingKeys': ['decision#*'] } } },
+      {
+        Sid: 'ApprovalsKeyThroughDynamoDb',
+        Effect: 'Allow',
+        Action: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey'],
+        Resource: arnOf('kms', 'key/*'),
+        Condition: { StringEquals: { 'kms:ViaService': { 'Fn::Join': ['', ['dynamodb.', { Ref: 'AWS::Region' }, '.amazonaws.com']] }, 'kms:EncryptionContext:aws:dynamodb:tableName': 'shop-prod-approvals' } },
+      },
+      { Sid: 'AuditDecisions', Effect: 'Allow', Action: 'logs:PutLogEvents', Resource: arnOf('logs', 'log-group:shop-prod-servers-approval-decisions:log-stream:decisions') },
+    ]);
+  });
+
+  it('names the log group and stream the servers stack creates', () => {
+    servers.hasResourceProperties('AWS::Logs::LogGroup', { LogGroupName: 'shop-prod-servers-approval-decisions' });
+    servers.hasResourceProperties('AWS::Logs::LogStream', { LogStreamName: 'decisions' });
+  });
+});

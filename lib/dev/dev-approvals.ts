@@ -91,6 +91,8 @@ export interface ApprovalListing {
   readonly tool: string;
   readonly requestId: string;
   readonly argsSha256: string;
+  /** The arguments, personal and secret values masked (ApprovalRequest.argsPreview). */
+  readonly args?: string;
   readonly reason: string;
   readonly createdAt: string;
   readonly expiresAt: string;
@@ -108,6 +110,7 @@ export function listing(state: ApprovalState, now: number): ApprovalListing {
     tool: `${r.server}/${r.tool}`,
     requestId: r.requestId,
     argsSha256: r.argsSha256,
+    ...(r.argsPreview ? { args: r.argsPreview } : {}),
     reason: r.reason,
     createdAt: new Date(r.createdAt).toISOString(),
     expiresAt: new Date(r.expiresAt).toISOString(),

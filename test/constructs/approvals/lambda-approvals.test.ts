@@ -89,6 +89,8 @@ describe('the commerce Lambda with a held update_price', () => {
     expect((await store().get(id))!.request).toMatchObject({ agent: 'pricing-agent', server: 'commerce', tool: 'update_price', argsSha256: expect.stringMatching(/^[0-9a-f]{64}$/) });
     expect(published).toEqual([expect.objectContaining({ TopicArn: SHOP_LAMBDA_ENV.WARDEN_APPROVALS_TOPIC, MessageAttributes: expect.objectContaining({ approvalId: { DataType: 'String', StringValue: id } }) })]);
     expect(String(published[0]!.Message)).toContain(`npx warden approve ${id}`);
+    // what is asked, for the approver to judge
+    expect(String(published[0]!.Message)).toContain(`"sku":"${product.id}","price":${BIG_MOVE.price}`);
   });
 
   it('does not hold a move within the limit (the condition does not hold)', async () => {

@@ -322,7 +322,7 @@ export class IncidentResponse extends Construct {
 
     // ---- the wildcards, each narrowed to its exact finding
     const agentRoleFindings = agentRoleArns.map((arn) => wildcardResourceFinding(this, arn));
-    const onlyStar = 'Resource "*" only where the API has no resource-level permissions (X-Ray, cloudwatch:PutMetricData limited to the incident-response namespace, CloudWatch Logs delivery, cloudtrail:LookupEvents, logs:DescribeLogGroups and GetQueryResults) or where a key is used only through one service (kms:ViaService DynamoDB with the agent-status table's name as encryption context; kms:ViaService SNS, which uses a key only for the publishes this role may make, to the alert topic)';
+    const onlyStar = 'Resource "*" only where the API has no resource-level permissions (X-Ray, cloudwatch:PutMetricData limited to the incident-response namespace, CloudWatch Logs delivery, cloudtrail:LookupEvents, logs:DescribeLogGroups and GetQueryResults) or where a key is used only through one service (kms:ViaService DynamoDB with the agent-status table name as encryption context; kms:ViaService SNS, which uses a key only for the publishes this role may make, to the alert topic)';
     const agentPattern = 'agent roles are matched by the warden naming pattern <project>-<environment>-*-caller and -data because agents are added after this stack is deployed';
     suppress(this.role.policy!, {
       rule: 'AwsSolutions-IAM5',

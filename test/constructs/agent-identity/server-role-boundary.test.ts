@@ -1,7 +1,7 @@
 import { App, Stack } from 'aws-cdk-lib';
 import { Template } from 'aws-cdk-lib/assertions';
 import { ServerRoleBoundary, VPC_NETWORK_INTERFACE_ACTIONS } from '../../../constructs/agent-identity';
-import { ADMINISTRATOR_ACCESS, evaluate, RequestContext, SIMULATED_ENVIRONMENT, TemplateResolver, type NamedPolicy, type PolicyDocument } from '../../support/iam';
+import { ADMINISTRATOR_ACCESS, type CfnTemplate, evaluate, RequestContext, SIMULATED_ENVIRONMENT, TemplateResolver, type NamedPolicy, type PolicyDocument } from '../../support/iam';
 
 const { account, region, partition } = SIMULATED_ENVIRONMENT;
 const roleArn = `arn:${partition}:iam::${account}:role/shop-prod-commerce-server`;
@@ -12,7 +12,7 @@ const ENI_CHANGES = VPC_NETWORK_INTERFACE_ACTIONS.filter((a) => !a.startsWith('e
 function boundaryDocument(): PolicyDocument {
   const stack = new Stack(new App(), 'servers');
   const boundary = ServerRoleBoundary.of(stack, { project: 'shop', environment: 'prod' });
-  const template = Template.fromStack(stack).toJSON();
+  const template = Template.fromStack(stack).toJSON() as CfnTemplate;
   const resolver = new TemplateResolver({ servers: template });
   return resolver.properties('servers', stack.getLogicalId(boundary.policy.node.defaultChild as never)).PolicyDocument as PolicyDocument;
 }

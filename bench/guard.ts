@@ -2,7 +2,8 @@
  * Guard overhead: the whole per-call pipeline (kill switch, Cedar, validate, screen, rate
  * limit, redact, OCSF audit + EMF serialisation) around a tool that returns at once, against
  * calling the tool directly; Cedar authorization and argument screening alone; and output
- * screening of a 64 KB clean result (alone, and the whole pipeline with it on and off).
+ * screening of a 64 KB clean result (alone, and the whole pipeline with it on and off); and the
+ * small call and the 16 KB result with values new on every call (the guard's memos cold).
  * `npx tsx bench/guard.ts` prints one JSON object per line; `npm run bench` runs it with the rest.
  */
 import { readFileSync } from 'node:fs';
@@ -125,6 +126,24 @@ export async function run(): Promise<object[]> {
   const direct16 = stats(await timeAsync(1000, () => run16()));
   const pipeline16 = stats(await timeAsync(1000, (i) => guard.callTool(call16(i))));
 
+  // The same calls with values never seen before: the guard remembers the markers and the
+  // clean redaction of short strings (keys, enum values, statuses repeat in every call), so
+  // identical calls measure the warm case. Here every call's arguments and every product's
+  // sku, name and tags are new (keys, categories and warehouses still repeat, as in real listings).
+  const FRESH = 300;
+  const freshArgs = (i: number) => ({ orderId: `ord-2026-${String(100000 + i)}`, include: ['lines', 'shipping'], note: `Customer ${i} asked about the Ignore-proof jacket, size M, order ${i * 7}` });
+  const freshSmall = Array.from({ length: FRESH }, (_, i): ToolCallResult => ({
+    content: [{ type: 'text', text: JSON.stringify({ orderId: `ord-2026-${100000 + i}`, total: 129.9 + i, card: '4111 1111 1111 1111', email: `ana${i}@example.com`, lines: [{ sku: `SKU-JKT-${i}`, qty: 1 }] }) }],
+  }));
+  const base16 = catalogOf(16 * 1024).products;
+  const fresh16 = Array.from({ length: FRESH }, (_, i) =>
+    toToolResult({ products: base16.map((p, k) => ({ ...p, sku: `SKU-${i}-${k}`, name: `${String(p.name)} run ${i}`, tags: [`tag${i}`, `t${k}-${i}`] })) }),
+  );
+  const freshCall = (i: number, result: ToolCallResult): ToolCallRequest => ({ ...call(i), args: freshArgs(i), run: async () => result });
+  const guardedFresh = stats(await timeAsync(FRESH, (i) => guard.callTool(freshCall(i + 1_000_000, freshSmall[i]!))));
+  const screenFresh = stats(timeSync(FRESH, (i) => screenArguments(freshArgs(i + 2_000_000))));
+  const pipeline16Fresh = stats(await timeAsync(FRESH, (i) => guard.callTool(freshCall(i + 3_000_000, fresh16[i]!))));
+
   // interleave so a noisy neighbour on the shared machine hits both alike
   const offFirst = await pipelineWith('off');
   const flagged = await pipelineWith('flag');
@@ -141,6 +160,9 @@ export async function run(): Promise<object[]> {
     { measure: 'output screening alone (64 KB clean JSON result: text + structuredContent)', calls: 200, bytes: bigText.length, ...screenOut },
     { measure: 'output screening alone (64 KB clean JSON text part only)', calls: 200, bytes: bigText.length, ...screenOutText },
     { measure: 'pipeline, 16 KB result (text + structuredContent)', calls: 1000, bytes: (result16.content[0] as { text: string }).text.length, ...pipeline16 },
+    { measure: 'tool called through the guard, arguments and result values new each call', calls: FRESH, ...guardedFresh },
+    { measure: 'screenArguments alone (typical args, values new each call)', calls: FRESH, ...screenFresh },
+    { measure: 'pipeline, 16 KB result, product values new each call', calls: FRESH, ...pipeline16Fresh },
     { measure: 'pipeline, 64 KB result, outputInjection off', calls: 200, ...off },
     { measure: 'pipeline, 64 KB result, outputInjection flag', calls: 200, ...flagged },
   ];
@@ -152,6 +174,9 @@ export async function run(): Promise<object[]> {
     cedar_evaluation_p50_us: evaluate.p50_us,
     screen_p50_us: screen.p50_us,
     pipeline_16kb_p50_us: Math.round((pipeline16.p50_us - direct16.p50_us) * 10) / 10,
+    overhead_new_values_p50_us: Math.round((guardedFresh.p50_us - direct.p50_us) * 10) / 10,
+    screen_new_values_p50_us: screenFresh.p50_us,
+    pipeline_16kb_new_values_p50_us: Math.round((pipeline16Fresh.p50_us - direct16.p50_us) * 10) / 10,
     output_screen_64kb_p50_us: screenOut.p50_us,
     output_screen_64kb_pipeline_cost_p50_us: Math.round((flagged.p50_us - off.p50_us) * 10) / 10,
   });

@@ -10,7 +10,8 @@ import type { ApprovalSpec } from '../config/approval-schema';
 import { evaluateCondition } from './approval-condition';
 import { newApprovalId } from './approval-id';
 import { approvalNotice, type ApprovalNotifier } from './approval-notice';
-import { APPROVAL_ID, approvalStatus, type ApprovalRequest } from './approval-record';
+import { redactionPolicy, redactJson } from '../guard/redact';
+import { APPROVAL_ID, approvalStatus, ARGS_PREVIEW_MAX, type ApprovalRequest } from './approval-record';
 import { approvalTimeoutMs } from './approval-timeout';
 import type { ApprovalsStore } from './approvals-store';
 
@@ -58,8 +59,8 @@ export interface ApprovalGateOptions {
   readonly manifest: Manifest;
   readonly store: ApprovalsStore;
   readonly notifier: ApprovalNotifier;
-  /** What the CLI needs to reach this store, appended to the decide commands (dev: `--dev URL`). @default '' */
-  readonly cliTarget?: string | (() => string);
+  /** What the CLI needs to reach this store, appended to the decide commands (dev: `--dev URL --token …` of an approver of `request`). @default '' */
+  readonly cliTarget?: string | ((request: ApprovalRequest) => string);
   /** @default Date.now */
   readonly now?: () => number;
   /** Notification failures (the call stays held and listed). @default - ignored */
@@ -75,6 +76,13 @@ export function createApprovalGate(options: ApprovalGateOptions): ApprovalGate {
   const now = options.now ?? Date.now;
   const { manifest, store } = options;
   const deployment = `${manifest.project}-${manifest.environment}`;
+  const policy = redactionPolicy(manifest);
+  // approvers read the arguments in e-mail and in `approvals list`: masked as for the least sensitive class
+  const publicClass = manifest.dataClasses[0]!;
+  const previewOf = (args: unknown): string => {
+    const text = JSON.stringify(redactJson(args ?? {}, publicClass, policy).value) ?? '{}';
+    return text.length <= ARGS_PREVIEW_MAX ? text : `${text.slice(0, ARGS_PREVIEW_MAX - 1)}…`;
+  };
 
   const heldAnswer = (request: ApprovalRequest, reason: string): ApprovalAnswer => {
     const expiresAt = new Date(request.expiresAt).toISOString();
@@ -135,6 +143,7 @@ export function createApprovalGate(options: ApprovalGateOptions): ApprovalGate {
         server: call.server,
         tool: call.tool,
         argsSha256: call.argsSha256,
+        argsPreview: previewOf(call.args),
         requestId: call.requestId,
         createdAt,
         expiresAt: createdAt + approvalTimeoutMs(spec.timeout)!,
@@ -144,7 +153,7 @@ export function createApprovalGate(options: ApprovalGateOptions): ApprovalGate {
       await store.createRequest(request);
       let notified = 'approvers notified';
       try {
-        const target = typeof options.cliTarget === 'function' ? options.cliTarget() : options.cliTarget;
+        const target = typeof options.cliTarget === 'function' ? options.cliTarget(request) : options.cliTarget;
         await options.notifier.notify(approvalNotice(request, deployment, target));
       } catch (err) {
         notified = 'approvers could NOT be notified (the request is listed by `warden approvals list`)';

@@ -32,6 +32,7 @@ export function approvalNotice(request: ApprovalRequest, deployment: string, tar
     `Why approval is needed: ${request.reason}`,
     `Approval id: ${request.id}`,
     `Request id: ${request.requestId}`,
+    ...(request.argsPreview ? [`Arguments (personal and secret values masked): ${request.argsPreview}`] : []),
     `Arguments SHA-256: ${request.argsSha256}`,
     `Expires: ${new Date(request.expiresAt).toISOString()}`,
     `Approvers: ${request.approvers.join(', ')}`,

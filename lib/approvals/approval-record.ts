@@ -15,6 +15,9 @@
 /** Id of an approval: `apr-` and 26 base-32 characters (128 random bits). */
 export const APPROVAL_ID = /^apr-[a-z2-7]{26}$/;
 
+/** Longest `argsPreview` (an SNS message and a list line stay readable). */
+export const ARGS_PREVIEW_MAX = 1024;
+
 export interface ApprovalRequest {
   readonly id: string;
   readonly agent: string;
@@ -24,6 +27,12 @@ export interface ApprovalRequest {
   readonly tool: string;
   /** SHA-256 of the canonical JSON of the arguments: the retry must carry exactly these. */
   readonly argsSha256: string;
+  /**
+   * What is asked, for the approvers: the validated arguments as JSON, redacted as for the least
+   * sensitive data class (every personal, payment and secret value masked), at most
+   * ARGS_PREVIEW_MAX characters. Absent on requests recorded before it existed.
+   */
+  readonly argsPreview?: string;
   /** Request id of the held call (links the audit events). */
   readonly requestId: string;
   /** Epoch ms. */

@@ -93,7 +93,7 @@ async function devCall(o: ApprovalsCliOptions, deps: ApprovalsCliDeps, path: str
 }
 
 const line = (a: ApprovalListing) =>
-  `${a.id}  ${a.status.padEnd(8)}  ${a.agent} → ${a.tool}  expires ${a.expiresAt}  request ${a.requestId}  args sha256 ${a.argsSha256.slice(0, 12)}…  ${a.reason}${a.decidedBy ? `  decided by ${a.decidedBy}${a.decisionReason ? ` (${a.decisionReason})` : ''}` : ''}`;
+  `${a.id}  ${a.status.padEnd(8)}  ${a.agent} → ${a.tool}  expires ${a.expiresAt}  request ${a.requestId}  args ${a.args ?? `sha256 ${a.argsSha256.slice(0, 12)}…`}  ${a.reason}${a.decidedBy ? `  decided by ${a.decidedBy}${a.decisionReason ? ` (${a.decisionReason})` : ''}` : ''}`;
 
 /**
  * Writes the decision's audit events. The decision item is already written (it is the control);

@@ -12,6 +12,7 @@ interface DevCliOptions {
   readonly port: string;
   readonly agent?: string;
   readonly audit?: string;
+  readonly approver?: string[];
 }
 
 export function registerDev(program: Command): void {
@@ -22,10 +23,11 @@ export function registerDev(program: Command): void {
     .option('--port <port>', 'port on 127.0.0.1 (0 picks a free one)', '8787')
     .option('--agent <name>', 'act as this agent when a request has no bearer token')
     .option('--audit <file>', 'append audit events (JSON lines) to this file instead of stderr')
+    .option('--approver <arn...>', 'also mint an approver token for this principal ARN (besides one per approvers entry of the manifest)')
     .action(async (options: DevCliOptions) => {
       const port = Number(options.port);
       if (!Number.isInteger(port) || port < 0 || port > 65535) throw new Error(`--port must be a whole number from 0 to 65535 (got "${options.port}")`);
-      const server = await startDevServer({ config: options.config, port, agent: options.agent, audit: options.audit ? { file: options.audit } : 'stderr' });
+      const server = await startDevServer({ config: options.config, port, agent: options.agent, audit: options.audit ? { file: options.audit } : 'stderr', ...(options.approver ? { approvers: options.approver } : {}) });
       process.stdout.write(banner(server, options));
       process.stdout.write(`listening on ${server.url}\n`);
       const stop = () => {
@@ -48,7 +50,16 @@ function banner(server: DevServer, options: DevCliOptions): string {
     ...Object.entries(server.tokens).map(([agent, token]) => `  ${agent.padEnd(width)}  ${token}`),
     options.agent ? `requests without a token act as ${options.agent}` : 'requests without a token are refused (start with --agent NAME to allow them)',
     `audit events: ${options.audit ?? 'stderr'} (JSON lines)`,
-    `approvals: held calls are decided with \`npx warden approve|deny ID --dev http://127.0.0.1:${server.port} --token ${server.approvals.approverToken}\` (docs/approvals.md)`,
+    ...approverLines(server),
     '',
   ].join('\n');
+}
+
+/** The approver tokens: each stands for an identity the manifest's approvers name (docs/approvals.md). */
+function approverLines(server: DevServer): string[] {
+  if (server.approvals.approvers.length === 0) return [];
+  return [
+    `approvals: held calls are decided with \`npx warden approve|deny ID --dev http://127.0.0.1:${server.port} --token <approver token>\` (docs/approvals.md); approver tokens:`,
+    ...server.approvals.approvers.map((a) => `  ${a.token}  ${a.identity} (approves ${a.decides.join(', ') || 'no tool'})`),
+  ];
 }

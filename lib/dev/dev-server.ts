@@ -46,6 +46,8 @@ export interface DevServerOptions {
   readonly seedData?: Readonly<Record<string, readonly DatasetItem[]>>;
   /** @default 25000 */
   readonly deadlineMs?: number;
+  /** Principal ARNs to mint approver tokens for besides those the manifest's approvers name (lib/dev/dev-approvals.ts). @default - none */
+  readonly approvers?: readonly string[];
 }
 
 export interface DevServer {
@@ -98,7 +100,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
   const metrics = new DevMetrics();
   const status = new InMemoryAgentStatusStore();
   let port = options.port ?? 8787;
-  const approvals = createDevApprovals({ manifest, audit, log: options.log ?? ((line) => process.stderr.write(line)), url: () => `http://127.0.0.1:${port}` });
+  const approvals = createDevApprovals({ manifest, audit, log: options.log ?? ((line) => process.stderr.write(line)), url: () => `http://127.0.0.1:${port}`, ...(options.approvers ? { approvers: options.approvers } : {}) });
   const guard = createGuard({
     manifest,
     extraPolicies: readTeamPolicies(manifest, baseDir),

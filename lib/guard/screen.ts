@@ -192,6 +192,27 @@ const ASCII_LETTERS = /[A-Za-z]{4}/;
  * `forOutput`: screening a tool result (no ROT13/reversed readings, no argument-only labels).
  */
 export function stringMarkers(text: string, level = 0, via = '', forOutput = false): Marker[] {
+  // keys, enum values and ids come back in every call: the markers of a short string are a
+  // pure function of it, remembered (bounded), so each is read once, not once per call
+  if (level === 0 && text.length <= MARKER_MEMO_MAX_LENGTH) {
+    const memo = forOutput ? outputMarkerMemo : argumentMarkerMemo;
+    let markers = memo.get(text);
+    if (markers === undefined) {
+      markers = Object.freeze(readMarkers(text, 0, '', forOutput).map((m) => Object.freeze(m)));
+      if (memo.size >= MARKER_MEMO_MAX_ENTRIES) memo.clear();
+      memo.set(text, markers);
+    }
+    return [...markers];
+  }
+  return readMarkers(text, level, via, forOutput);
+}
+
+const MARKER_MEMO_MAX_LENGTH = 256;
+const MARKER_MEMO_MAX_ENTRIES = 4096;
+const argumentMarkerMemo = new Map<string, readonly Marker[]>();
+const outputMarkerMemo = new Map<string, readonly Marker[]>();
+
+function readMarkers(text: string, level: number, via: string, forOutput: boolean): Marker[] {
   const out = textMarkers(text, true, forOutput).map((f) => (via ? { ...f, detail: `${f.detail} (${via})`, weight: f.weight + DECODED_BONUS } : f));
   if (level >= MAX_DECODE_LEVELS) return out;
   const deeper = (decoded: string, how: string) => out.push(...stringMarkers(decoded, level + 1, via ? `${via}, ${how}` : how, forOutput));

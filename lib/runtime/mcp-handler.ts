@@ -372,8 +372,13 @@ export function createMcpHandler(options: McpHandlerOptions): McpHandler {
       if (contentType) out['content-type'] = contentType;
       return { status, headers: out, body };
     } finally {
-      await sdk?.close();
-      await mcp.close();
+      // a 2025-11-25 exchange is over once it answered (its handler has returned): closing the
+      // server would only build a "Connection closed" error with its stack, per request, for
+      // nothing in flight; server and exchange are garbage now
+      if (sdk) {
+        await sdk.close();
+        await mcp.close();
+      }
     }
   }
 

@@ -3,11 +3,14 @@
  * client (SDK v2) meets an `input_required` round with a sealed requestState and an elicitation
  * naming the approval; a 2025-11-25 client (SDK 1.x) gets a plain "pending approval" result and
  * retries with the id in `_meta`. Decisions go through the dev decision API, as
- * `warden approve ID --dev URL` sends them.
+ * `warden approve ID --dev URL` sends them, with approver tokens that stand for identities the
+ * manifest's approvers name.
  */
 import { Client as ModernClient, StreamableHTTPClientTransport as ModernTransport } from '@modelcontextprotocol/client';
 import { startDevServer, type DevServer } from '../../lib/dev';
+import { registerApprovals } from '../../lib/cli/approvals';
 import { connectAgent } from '../lib/dev/mcp-client-fixture';
+import { runCli } from '../lib/cli/run-cli';
 
 let FLAG: { orderId: string; reason: string };
 let dev: DevServer;
@@ -24,6 +27,10 @@ afterEach(async () => {
 const paymentStatus = async () => (await dev.datasets.payments!.get(FLAG.orderId))?.status;
 const unmapped = () => dev.auditEvents.map((e) => (e as { unmapped: Record<string, unknown> }).unmapped);
 const idIn = (text: string) => /apr-[a-z2-7]{26}/.exec(text)?.[0];
+/** The approver token of the identity that approves `tool` (`server/tool`). */
+const tokenFor = (tool: string) => dev.approvals.approvers.find((a) => a.decides.includes(tool))!.token;
+const decideOverHttp = (id: string, verdict: 'approve' | 'deny', token?: string) =>
+  fetch(`http://127.0.0.1:${dev.port}/warden/approvals/${id}/${verdict}`, { method: 'POST', headers: { ...(token ? { authorization: `Bearer ${token}` } : {}), 'content-type': 'application/json' }, body: JSON.stringify({ reason: 'checked' }) });
 
 /** The 2026-07-28 client of the fraud agent; `onElicit` answers the approval round. */
 async function modernClient(onElicit: (message: string) => Promise<void>, tamper = { state: false }) {
@@ -107,7 +114,7 @@ describe('2025-11-25 (SDK 1.x client)', () => {
     expect(await paymentStatus()).not.toBe('flagged');
 
     // decided through the same HTTP API the CLI uses
-    const approve = await fetch(`http://127.0.0.1:${dev.port}/warden/approvals/${id}/approve`, { method: 'POST', headers: { authorization: `Bearer ${dev.approvals.approverToken}`, 'content-type': 'application/json' }, body: JSON.stringify({ reason: 'checked' }) });
+    const approve = await decideOverHttp(id, 'approve', tokenFor('payments/flag_payment'));
     expect(approve.status).toBe(200);
 
     const other = await retryWith({ ...FLAG, orderId: 'ORD-999999' });
@@ -130,8 +137,82 @@ describe('2025-11-25 (SDK 1.x client)', () => {
     expect(((await self.json()) as { error: string }).error).toMatch(/an agent can never approve its own call/);
     const anonymous = await fetch(`http://127.0.0.1:${dev.port}/warden/approvals/${id}/approve`, { method: 'POST' });
     expect(anonymous.status).toBe(401);
-    expect(unmapped().filter((e) => e.approval_id === id).map((e) => e.outcome)).toEqual(['approval_pending', 'approval_refused']);
+    expect(unmapped().filter((e) => e.approval_id === id).map((e) => e.outcome)).toEqual(['approval_pending', 'approval_refused', 'approval_refused']);
     expect((await dev.approvals.list())[0]).toMatchObject({ id, status: 'pending' });
     await agent.close();
   });
 });
+
+describe('the manifest\'s approvers list on the dev server', () => {
+  const RISK = 'arn:aws:sts::111122223333:assumed-role/AWSReservedSSO_ShopRisk_dev/warden-dev';
+  const MERCH_LEAD = 'arn:aws:sts::111122223333:assumed-role/AWSReservedSSO_ShopMerchLead_dev/warden-dev';
+  const refusals = (id: string) => unmapped().filter((e) => e.approval_id === id && e.outcome === 'approval_refused');
+
+  it('mints one approver token per approvers entry, standing for an identity that entry names', () => {
+    expect(dev.approvals.approvers.map(({ identity, decides }) => ({ identity, decides }))).toEqual([
+      { identity: MERCH_LEAD, decides: ['commerce/update_price'] },
+      { identity: RISK, decides: ['payments/flag_payment'] },
+    ]);
+    expect(new Set(dev.approvals.approvers.map((a) => a.token)).size).toBe(2);
+  });
+
+  it('refuses an approver of another tool, audits it with that identity, and lets the tool\'s approver decide', async () => {
+    const agent = await connectAgent(dev.urls.payments!, dev.tokens['fraud-agent']);
+    const id = idIn((await agent.call('flag_payment', FLAG)).text)!;
+    // the notice's command carries the token of an approver of this tool
+    expect(dev.approvals.notices.at(-1)!.message).toContain(`--token ${tokenFor('payments/flag_payment')}`);
+
+    const merch = await decideOverHttp(id, 'approve', tokenFor('commerce/update_price'));
+    expect(merch.status).toBe(403);
+    expect(((await merch.json()) as { error: string }).error).toMatch(/is not an approver of payments\/flag_payment/);
+    expect(refusals(id)).toHaveLength(1);
+    expect(JSON.stringify(dev.auditEvents.at(-1))).toContain(MERCH_LEAD);
+    const retry = await agent.client.callTool({ name: 'flag_payment', arguments: FLAG, _meta: { 'mcp-warden/approval': id } });
+    expect(JSON.stringify(retry.content)).toContain(`Pending approval ID ${id}`);
+    expect(await paymentStatus()).not.toBe('flagged');
+
+    expect((await decideOverHttp(id, 'approve', tokenFor('payments/flag_payment'))).status).toBe(200);
+    expect((await dev.approvals.list()).find((a) => a.id === id)).toMatchObject({ status: 'approved', decidedBy: RISK });
+    const ran = await agent.client.callTool({ name: 'flag_payment', arguments: FLAG, _meta: { 'mcp-warden/approval': id } });
+    expect(ran.isError).toBeFalsy();
+    expect(await paymentStatus()).toBe('flagged');
+    await agent.close();
+  });
+
+  it('refuses and audits a token that is no approver token, and an added identity the approvers do not name', async () => {
+    await dev.close();
+    const SUPPORT = 'arn:aws:sts::111122223333:assumed-role/AWSReservedSSO_ShopSupport_dev/bob';
+    dev = await startDevServer({ port: 0, audit: 'none', log: () => {}, approvers: [SUPPORT] });
+    const agent = await connectAgent(dev.urls.payments!, dev.tokens['fraud-agent']);
+    const id = idIn((await agent.call('flag_payment', FLAG)).text)!;
+
+    expect((await decideOverHttp(id, 'approve', 'wapr_not-a-token-of-this-run')).status).toBe(401);
+    expect(refusals(id).at(-1)).toMatchObject({ reason: 'decision refused: the token is not an approver token of this dev server' });
+
+    const support = dev.approvals.approvers.find((a) => a.identity === SUPPORT)!;
+    expect(support.decides).toEqual([]);
+    const byBob = await decideOverHttp(id, 'approve', support.token);
+    expect(byBob.status).toBe(403);
+    expect(refusals(id)).toHaveLength(2);
+    expect(JSON.stringify(dev.auditEvents.at(-1))).toContain(SUPPORT);
+    expect((await dev.approvals.list()).find((a) => a.id === id)).toMatchObject({ status: 'pending' });
+    await agent.close();
+  });
+
+  it('decides through `warden approve --dev` with the token, refusing the wrong approver with exit 1', async () => {
+    const agent = await connectAgent(dev.urls.payments!, dev.tokens['fraud-agent']);
+    const id = idIn((await agent.call('flag_payment', FLAG)).text)!;
+    const target = ['--dev', `http://127.0.0.1:${dev.port}`, '--token'];
+    const wrong = await runCli((p) => registerApprovals(p), 'approve', [id, ...target, tokenFor('commerce/update_price')]);
+    expect(wrong.exitCode).toBe(1);
+    expect(wrong.stderr).toMatch(/refused: .*is not an approver of payments\/flag_payment/);
+    const right = await runCli((p) => registerApprovals(p), 'deny', [id, '--reason', 'the customer confirmed', ...target, tokenFor('payments/flag_payment')]);
+    expect(right.exitCode).toBeUndefined();
+    expect(right.stdout).toMatch(new RegExp(`^denied ${id}: fraud-agent → payments/flag_payment; a retry is refused`));
+    const retry = await agent.client.callTool({ name: 'flag_payment', arguments: FLAG, _meta: { 'mcp-warden/approval': id } });
+    expect(retry.isError).toBe(true);
+    expect(JSON.stringify(retry.content)).toMatch(/was denied: the customer confirmed/);
+    await agent.close();
+  });
+});
+

@@ -71,6 +71,19 @@ const PO_BOX = /(?<![\p{L}\p{N}_])P\.?\s?O\.?\s?Box\s{1,2}\d{1,6}(?![\p{L}\p{N}]
 
 const SHAPES = [NUMBER_FIRST, COMPOUND, TYPE_FIRST, NUMBER_THEN_TYPE, PO_BOX];
 
+/**
+ * Text every match of a shape contains, tested before the shape (whose leading lookbehind
+ * costs every position): a house number's last digit or letter before the space (number first,
+ * `12bis`), a compound street type right before its number.
+ */
+const HOUSE_NUMBER_THEN_SPACE = /\d[A-Za-z]?(?:,?\s|\s?(?:bis|ter))/;
+const COMPOUND_TYPE_THEN_NUMBER = new RegExp(String.raw`(?:${COMPOUND_TYPE})\s{1,2}\d`, 'u');
+const GATES = new Map<RegExp, RegExp>([
+  [NUMBER_FIRST, HOUSE_NUMBER_THEN_SPACE],
+  [NUMBER_THEN_TYPE, HOUSE_NUMBER_THEN_SPACE],
+  [COMPOUND, COMPOUND_TYPE_THEN_NUMBER],
+]);
+
 /** A street type alone is a common noun (`Platz 3 in der Rangliste`, `Weg 2 zum Erfolg`), not a street. */
 const BARE_COMPOUND_TYPE = /^(?:Straße|Strasse|Str\.|Weg|Gasse|Platz|Allee|Damm)\s/u;
 /**
@@ -83,7 +96,14 @@ const SENTENCE_WORDS = new Set(
 );
 
 export const findAddresses: Detector = (text, out) => {
+  const open = new Map<RegExp, boolean>();
   for (const shape of SHAPES) {
+    const gate = GATES.get(shape);
+    if (gate !== undefined) {
+      let pass = open.get(gate);
+      if (pass === undefined) open.set(gate, (pass = gate.test(text)));
+      if (!pass) continue;
+    }
     shape.lastIndex = 0;
     for (let m = shape.exec(text); m !== null; m = shape.exec(text)) {
       const end = m.index + m[0].length;

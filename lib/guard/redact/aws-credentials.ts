@@ -9,7 +9,37 @@ import { keywordBefore } from './context';
 import type { Detector } from './finding';
 
 const ACCESS_KEY_ID = /(?<![A-Za-z0-9])(?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}(?![A-Za-z0-9])/g;
-const BASE64_RUN = /(?<![A-Za-z0-9/+])[A-Za-z0-9/+]{40,}={0,2}(?![A-Za-z0-9/+=])/g;
+/**
+ * Base64 characters. A secret or token is a maximal run of 40 or more of them with at most two
+ * `=` after it and no base64 character or `=` right after those: the regex
+ * `(?<![A-Za-z0-9/+])[A-Za-z0-9/+]{40,}={0,2}(?![A-Za-z0-9/+=])`, scanned with a table instead
+ * (the regex tried every word start of clean text, a quarter of redacting it).
+ */
+const BASE64_CHAR = new Uint8Array(128);
+for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789/+') BASE64_CHAR[c.charCodeAt(0)] = 1;
+const isBase64 = (c: number): boolean => c < 128 && BASE64_CHAR[c] === 1;
+const EQUALS = 0x3d;
+const MIN_RUN = 40;
+
+/** Each `[start, end)` the regex above would match, in order. */
+export function base64Runs(text: string, each: (start: number, end: number) => void): void {
+  const n = text.length;
+  let i = 0;
+  while (i < n) {
+    if (!isBase64(text.charCodeAt(i))) {
+      i++;
+      continue;
+    }
+    const start = i;
+    while (i < n && isBase64(text.charCodeAt(i))) i++;
+    if (i - start < MIN_RUN) continue;
+    let end = i;
+    while (end < n && end - i < 2 && text.charCodeAt(end) === EQUALS) end++;
+    if (end < n && (isBase64(text.charCodeAt(end)) || text.charCodeAt(end) === EQUALS)) continue;
+    each(start, end);
+    i = end;
+  }
+}
 const SECRET_WORD = /secret|(?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16}/i;
 const TOKEN_WORD = /session[_ -]?token|security[_ -]?token|x-amz-security-token|sessiontoken/i;
 const STS_TOKEN_PREFIX = /^(?:FwoGZXIvYXdz|IQoJb3JpZ2lu)/;
@@ -23,13 +53,12 @@ export const findAwsAccessKeys: Detector = (text, out) => {
 };
 
 export const findAwsSecrets: Detector = (text, out) => {
-  BASE64_RUN.lastIndex = 0;
-  for (let m = BASE64_RUN.exec(text); m !== null; m = BASE64_RUN.exec(text)) {
-    const value = m[0];
+  base64Runs(text, (start, end) => {
+    const value = text.slice(start, end);
     // Git SHAs and SHA-256 digests are hex; AWS secrets and tokens are mixed-case base64.
-    if (HEX_ONLY.test(value)) continue;
-    const secretKey = value.length === 40 && keywordBefore(text, m.index, SECRET_WORD, 72);
-    const sessionToken = value.length >= 100 && (STS_TOKEN_PREFIX.test(value) || keywordBefore(text, m.index, TOKEN_WORD, 48));
-    if (secretKey || sessionToken) out.push({ start: m.index, end: m.index + value.length, type: 'aws-secret' });
-  }
+    if (HEX_ONLY.test(value)) return;
+    const secretKey = value.length === 40 && keywordBefore(text, start, SECRET_WORD, 72);
+    const sessionToken = value.length >= 100 && (STS_TOKEN_PREFIX.test(value) || keywordBefore(text, start, TOKEN_WORD, 48));
+    if (secretKey || sessionToken) out.push({ start, end, type: 'aws-secret' });
+  });
 };

@@ -92,6 +92,8 @@ interface Group {
 }
 
 export const findCards: Detector = (text, out) => {
+  // every rule below needs 12 or more digits close together: most text has none, and one pass says so
+  if (digitsInLongestCluster(text) < 12) return;
   DIGIT_RUN.lastIndex = 0;
   for (let m = DIGIT_RUN.exec(text); m !== null; m = DIGIT_RUN.exec(text)) {
     const run = m[0];
@@ -109,7 +111,15 @@ export const findCards: Detector = (text, out) => {
     scanGroups(text, groups, out);
     for (const g of groups) if (g.end - g.start > MAX_DIGITS) gluedDigits(text, g, out);
   }
-  for (const shape of SPELLED_OUT) {
+  const gates = new Map<RegExp, boolean>();
+  for (let k = 0; k < SPELLED_OUT.length; k++) {
+    const shape = SPELLED_OUT[k]!;
+    // a substring every match contains, looked for first (once per gate): the full patterns
+    // start with a lookbehind that costs each position of the text
+    const gate = SPELLED_OUT_GATE[k]!;
+    let open = gates.get(gate);
+    if (open === undefined) gates.set(gate, (open = gate.test(text)));
+    if (!open) continue;
     shape.lastIndex = 0;
     for (let m = shape.exec(text); m !== null; m = shape.exec(text)) spelledOut(text, m.index, m.index + m[0].length, out);
   }
@@ -129,6 +139,48 @@ const SPELLED_OUT = [
   /(?<![\d,.])\d{4}, ?\d{6}, ?\d{4,5}(?!\d|,\d)/g,
   /(?<![\d\-.])\d-\d(?:-\d){11,17}(?!\d|[\-.]\d)/g,
 ];
+
+/**
+ * Characters that join the digit groups of a card in some rule here: DIGIT_RUN's separators,
+ * SPELLED_OUT's commas, quotes, `+`, `|` and `*`, and whitespace of any kind.
+ */
+function joinsGroups(c: number): boolean {
+  if (c < 0x80) {
+    return c === 0x20 || (c >= 0x09 && c <= 0x0d) || c === 0x2e || c === 0x2d || c === 0x5f || c === 0x2f || c === 0x2c || c === 0x22 || c === 0x27 || c === 0x2b || c === 0x7c || c === 0x2a;
+  }
+  return (c >= 0x2010 && c <= 0x2015) || c === 0x2212 || WHITESPACE_CHAR.test(String.fromCharCode(c));
+}
+const WHITESPACE_CHAR = /^\s$/;
+/** The longest join any rule allows (SPELLED_OUT's `" , "`). */
+const MAX_JOIN = 5;
+
+/**
+ * How many digits the largest cluster of `text` holds: digits joined by at most MAX_JOIN
+ * characters of `joinsGroups`. Every card rule matches inside one cluster (their joins are
+ * narrower), so fewer than 12 digits there means no card. Linear, one pass.
+ */
+export function digitsInLongestCluster(text: string): number {
+  let best = 0;
+  let digits = 0;
+  let gap = 0;
+  for (let k = 0; k < text.length; k++) {
+    const c = text.charCodeAt(k);
+    if (c >= 48 && c <= 57) {
+      digits = gap <= MAX_JOIN ? digits + 1 : 1;
+      gap = 0;
+      if (digits > best) best = digits;
+    } else if (digits > 0 && gap <= MAX_JOIN && joinsGroups(c)) gap++;
+    else {
+      digits = 0;
+      gap = 0;
+    }
+  }
+  return best;
+}
+
+/** For each of SPELLED_OUT, a pattern every one of its matches contains. */
+const COMMA_GROUPS = /\d{4}, ?\d{4}/;
+const SPELLED_OUT_GATE = [COMMA_GROUPS, /\d{4}(["'])\s?,\s?\1\d{4}/, /\d{4}[+|*]\d{4}/, COMMA_GROUPS, /\d-\d-\d/];
 
 function spelledOut(text: string, start: number, end: number, out: Finding[]): void {
   if (gluedBefore(text, start) || gluedAfter(text, end)) return;

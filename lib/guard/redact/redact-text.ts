@@ -25,7 +25,19 @@ export function redactionMarker(type: RedactionType): string {
 interface Plan {
   readonly detectors: readonly Detector[];
   readonly hidden: ReadonlySet<RedactionType>;
+  /** Short texts this clearance already read and found nothing in (see CLEAN_MEMO_MAX_LENGTH). */
+  readonly clean: Set<string>;
 }
+
+/**
+ * Short texts (object keys, enum values, statuses, names) come back in every result of a
+ * tool, and twice in one when the text part is the JSON of `structuredContent`. `redact` is a
+ * pure function of text, clearance and policy, so a short text found clean once is clean
+ * again: remembered per clearance, bounded. Only clean texts are kept (nothing sensitive is
+ * held), and never JSON-looking ones, whose reading depends on how deep they are nested.
+ */
+const CLEAN_MEMO_MAX_LENGTH = 256;
+const CLEAN_MEMO_MAX_ENTRIES = 8192;
 const plans = new WeakMap<RedactionPolicy, Map<string, Plan>>();
 
 function planFor(policy: RedactionPolicy, clearance: string): Plan {
@@ -37,7 +49,7 @@ function planFor(policy: RedactionPolicy, clearance: string): Plan {
   let plan = byClearance.get(clearance);
   if (!plan) {
     const types = typesAbove(policy, clearance);
-    plan = { detectors: types.map((type) => DETECTORS[type]), hidden: new Set(types) };
+    plan = { detectors: types.map((type) => DETECTORS[type]), hidden: new Set(types), clean: new Set() };
     byClearance.set(clearance, plan);
   }
   return plan;
@@ -78,8 +90,11 @@ const JSON_END = /[\]}]\s*$/;
 export function redact(text: string, clearance: string, policy: RedactionPolicy, depth = 0): { text: string; counts: RedactionCounts } {
   const plan = planFor(policy, clearance);
   if (plan.detectors.length === 0 || text.length === 0) return { text, counts: {} };
+  const short = text.length <= CLEAN_MEMO_MAX_LENGTH;
+  if (short && plan.clean.has(text)) return { text, counts: {} };
+  const jsonLooking = JSON_START.test(text) && JSON_END.test(text);
   let counts: RedactionCounts = {};
-  if (depth < MAX_JSON_DEPTH && JSON_START.test(text) && JSON_END.test(text)) {
+  if (depth < MAX_JSON_DEPTH && jsonLooking) {
     const asJson = redactJsonText(text, clearance, policy, depth);
     // the patterns still read the text: a number JSON.parse rounded (19 digits) is there as written
     if (asJson) ({ text, counts } = asJson);
@@ -89,7 +104,14 @@ export function redact(text: string, clearance: string, policy: RedactionPolicy,
   const keyed: Finding[] = [];
   findKeyedValues(view.text, plan.hidden, keyed);
   const findings = keyed.length === 0 ? found : mergeFindings([...found, ...keyed]);
-  if (findings.length === 0) return { text, counts };
+  if (findings.length === 0) {
+    // not JSON-looking: no JSON reading ran, so nothing at all was found
+    if (short && !jsonLooking) {
+      if (plan.clean.size >= CLEAN_MEMO_MAX_ENTRIES) plan.clean.clear();
+      plan.clean.add(text);
+    }
+    return { text, counts };
+  }
   counts = { ...counts };
   let result = '';
   let cursor = 0;

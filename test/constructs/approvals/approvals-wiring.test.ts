@@ -40,6 +40,24 @@ describe('the SNS interface endpoint of the servers with held tools', () => {
   });
 });
 
+describe('the notifications of the servers with held tools', () => {
+  const functions = Object.values(servers.findResources('AWS::Lambda::Function')) as Json[];
+  const policies = Object.entries(servers.findResources('AWS::IAM::ManagedPolicy')) as Array<[string, Json]>;
+
+  it.each(['commerce', 'payments'])('%s: publishes to the approvers\' topic only (its key only through SNS), and is told the table and topic', (server) => {
+    const [, policy] = policies.find(([id]) => id.startsWith(`Server${server}`) && id.includes('FunctionPolicy'))!;
+    const statements = policy.Properties.PolicyDocument.Statement as Json[];
+    const publish = statements.filter((st) => [st.Action].flat().some((a: string) => a.startsWith('sns:')));
+    expect(publish).toEqual([{ Sid: 'NotifyApprovers', Effect: 'Allow', Action: 'sns:Publish', Resource: arnOf('sns', 'shop-prod-warden-alerts') }]);
+    expect(statements.find((st) => st.Sid === 'NotifyApproversEncrypted')).toMatchObject({
+      Action: ['kms:Decrypt', 'kms:GenerateDataKey'],
+      Condition: { StringEquals: { 'kms:ViaService': { 'Fn::Join': ['', ['sns.', { Ref: 'AWS::Region' }, '.amazonaws.com']] } } },
+    });
+    const fn = functions.find((f) => f.Properties.FunctionName === `shop-prod-${server}-mcp` || JSON.stringify(f.Properties.Environment ?? {}).includes(`"WARDEN_SERVER":"${server}"`))!;
+    expect(fn.Properties.Environment.Variables).toMatchObject({ WARDEN_APPROVALS_TABLE: 'shop-prod-approvals', WARDEN_APPROVALS_TOPIC: arnOf('sns', 'shop-prod-warden-alerts') });
+  });
+});
+
 describe('the admin role\'s decider policy', () => {
   const policies = backups.findResources('AWS::IAM::ManagedPolicy');
   const decider = Object.entries(policies).find(([id]) => id.startsWith('ApprovalDecider'))![1] as Json;

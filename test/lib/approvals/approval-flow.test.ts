@@ -24,8 +24,22 @@ describe('a call that needs approval', () => {
     expect(h.notices).toHaveLength(1);
     expect(h.notices[0]!.message).toContain(`npx warden approve ${id}`);
     expect(h.notices[0]!.message).toContain(`npx warden deny ${id}`);
-    expect(h.notices[0]!.message).not.toContain('three countries');
+    // what is asked: the arguments themselves, for the approver to judge
+    expect(h.notices[0]!.message).toContain(`Arguments (personal and secret values masked): ${JSON.stringify(FLAG)}`);
+    expect(state?.request.argsPreview).toBe(JSON.stringify(FLAG));
     expect(h.events()).toEqual([expect.objectContaining({ outcome: 'approval_pending', approval_id: id, request_id: 'req-1', args_sha256: h.hash(FLAG) })]);
+  });
+
+  it('shows approvers the arguments with personal, payment and secret values masked, bounded in length', async () => {
+    const h = approvalHarness();
+    const args = { orderId: 'o-1002', reason: `card 4111 1111 1111 1111 of jane.doe@example.com, ${'x'.repeat(2000)}` };
+    const id = heldId(await h.guard.callTool(h.call('fraud-agent', 'payments', 'flag_payment', args)));
+    const preview = (await h.store.get(id))!.request.argsPreview!;
+    expect(preview).toMatch(/^\{"orderId":"o-1002","reason":"card /);
+    expect(preview).not.toContain('4111');
+    expect(preview).not.toContain('jane.doe@example.com');
+    expect(preview.length).toBe(1024);
+    expect(h.notices[0]!.message).toContain(preview);
   });
 
   it('runs once when approved and retried with the approval id, and the execution is audited with it', async () => {

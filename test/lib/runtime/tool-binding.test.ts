@@ -60,6 +60,13 @@ describe('buildCatalog', () => {
     const schema = catalog.get('commerce')!.tools.get('get_order')!.inputSchema;
     expect(schema).toMatchObject({ type: 'object', properties: { id: { type: 'string', maxLength: 10 } }, required: ['id'], additionalProperties: false });
   });
+
+  it('keeps a tool\'s schema once converted (it is converted on first read, by tools/list), beside the tool\'s other fields', () => {
+    const manifest = { servers: [server] } as never;
+    const entry = buildCatalog(manifest, { commerce: defineTools([tool('get_order'), tool('get_stock')]) }).get('commerce')!.tools.get('get_order')!;
+    expect(entry.inputSchema).toBe(entry.inputSchema);
+    expect(Object.keys(entry)).toEqual(expect.arrayContaining(['spec', 'definition', 'inputSchema']));
+  });
 });
 
 describe('describeInvalidArguments', () => {

@@ -35,6 +35,9 @@ export const DATA_ROLE_DYNAMODB_ACTIONS: readonly string[] = [
   'dynamodb:UpdateItem',
 ];
 
+/** Set by Lambda on every AWS call made from a function's execution environment, absent from its own ENI calls. */
+export const SOURCE_FUNCTION_ARN_KEY = 'lambda:SourceFunctionArn';
+
 /** What Lambda does with the function role to run it in a VPC (Lambda Developer Guide, "execution role and VPC"). */
 export const VPC_NETWORK_INTERFACE_ACTIONS: readonly string[] = [
   'ec2:AssignPrivateIpAddresses',
@@ -147,16 +150,22 @@ export class ServerRoleBoundary extends AllowListBoundary {
         // argument screening with Bedrock Guardrails (guard.injection.engine); the function policy names the guardrail
         new iam.PolicyStatement({ sid: 'ScreenWithGuardrails', actions: ['bedrock:ApplyGuardrail'], resources: [resources.guardrails] }),
         new iam.PolicyStatement({ sid: 'DescribeNetwork', actions: ['ec2:DescribeNetworkInterfaces', 'ec2:DescribeSubnets'], resources: ['*'] }),
+        // Lambda manages the function's ENIs with this role from outside the execution environment,
+        // so those calls carry no lambda:SourceFunctionArn; every call made from inside it (tool code
+        // with the role's credentials) does (Lambda Developer Guide, "Using source function ARN").
+        // Requiring the key to be absent leaves Lambda's ENI management working and denies the
+        // function's own code any ENI change, in this account or another VPC of it.
         new iam.PolicyStatement({
           sid: 'NetworkInterfacesInThisAccount',
           actions: VPC_NETWORK_INTERFACE_ACTIONS.filter((a) => !a.startsWith('ec2:Describe')),
           resources: [resources.interfaces],
+          conditions: { Null: { [SOURCE_FUNCTION_ARN_KEY]: 'true' } },
         }),
       ],
       {
         resources: [dataRoles, ...Object.values(resources), '*'],
         reason:
-          "A permissions boundary grants nothing by itself: it caps server roles to assuming this deployment's data roles, the kill-switch and counter items, their own keys (incl. deriving secrets from their HMAC key) and logs, applying this account's Bedrock guardrails, traces and Lambda's VPC network interfaces (X-Ray and the EC2 Describe calls accept only Resource *); each function policy names its own resources.",
+          "A permissions boundary grants nothing by itself: it caps server roles to assuming this deployment's data roles, the kill-switch and counter items, their own keys (incl. deriving secrets from their HMAC key) and logs, applying this account's Bedrock guardrails, traces and Lambda's VPC network interfaces, which only Lambda's own calls may change (no lambda:SourceFunctionArn: the function's code is refused them); X-Ray and the EC2 Describe calls accept only Resource *; each function policy names its own resources.",
       },
     );
   }

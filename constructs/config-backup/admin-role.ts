@@ -149,7 +149,7 @@ export class WardenAdminRole extends Construct {
     suppress(this.restorePolicy, {
       rule: 'AwsSolutions-IAM5',
       reason:
-        'A restore rewrites whichever warden role, policy or key differs from the snapshot: IAM changes are limited to roles and policies named <project>-<environment>-*, key use to keys tagged with this project and environment, reads to the backup bucket; ListRoles, ListKeys, ListAliases and DescribeAlarms take no resource. The role needs MFA and its boundary forbids creating, deleting or passing roles.',
+        'A restore rewrites whichever warden role, policy or key differs from the snapshot: IAM changes are limited to roles and policies named <project>-<environment>-*, key reads, decrypts and key-policy or rotation restores to keys tagged with this project and environment, encrypts and decrypts of any other key only through DynamoDB for the agent-status table (restoring the kill-switch items), reads to the backup bucket; ListRoles, ListKeys, ListAliases and DescribeAlarms take no resource. The role needs MFA and its boundary forbids creating, deleting or passing roles.',
       appliesTo: ['Resource::*', ...readConfigurationFindings(project, environment), `Resource::arn:<AWS::Partition>:s3:::${project}-${environment}-backups-<AWS::AccountId>/*`],
     });
   }

@@ -206,7 +206,7 @@ export class ConfigBackup extends Construct {
     suppress(this.functionPolicy, {
       rule: 'AwsSolutions-IAM5',
       reason:
-        'Read-only: IAM reads only roles and policies named <project>-<environment>-*, key reads only keys tagged with this project and environment (kms:ListResourceTags, which finds them, reveals tags only); ListRoles, ListKeys, ListAliases, DescribeAlarms and X-Ray take no resource; puts only under the snapshots/ and index/ prefixes of the backup bucket.',
+        'Read-only: IAM reads only roles and policies named <project>-<environment>-*, key reads only keys tagged with this project and environment (kms:ListResourceTags, which finds them, reveals tags only); kms:Decrypt on key/* only through DynamoDB with the agent-status table as encryption context (reading the kill-switch items, whose key lives in another stack); ListRoles, ListKeys, ListAliases, DescribeAlarms and X-Ray take no resource; puts only under the snapshots/ and index/ prefixes of the backup bucket.',
       appliesTo: [
         'Resource::*',
         ...readConfigurationFindings(project, environment),

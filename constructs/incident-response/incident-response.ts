@@ -322,7 +322,7 @@ export class IncidentResponse extends Construct {
 
     // ---- the wildcards, each narrowed to its exact finding
     const agentRoleFindings = agentRoleArns.map((arn) => wildcardResourceFinding(this, arn));
-    const onlyStar = 'Resource "*" only where the API has no resource-level permissions (X-Ray, cloudwatch:PutMetricData limited to the incident-response namespace, CloudWatch Logs delivery, cloudtrail:LookupEvents, logs:DescribeLogGroups and GetQueryResults) or where a key is used only through one service (kms:ViaService DynamoDB for the agent-status table by name, SNS for the alert topic)';
+    const onlyStar = 'Resource "*" only where the API has no resource-level permissions (X-Ray, cloudwatch:PutMetricData limited to the incident-response namespace, CloudWatch Logs delivery, cloudtrail:LookupEvents, logs:DescribeLogGroups and GetQueryResults) or where a key is used only through one service (kms:ViaService DynamoDB with the agent-status table name as encryption context; kms:ViaService SNS, which uses a key only for the publishes this role may make, to the alert topic)';
     const agentPattern = 'agent roles are matched by the warden naming pattern <project>-<environment>-*-caller and -data because agents are added after this stack is deployed';
     suppress(this.role.policy!, {
       rule: 'AwsSolutions-IAM5',
@@ -334,7 +334,7 @@ export class IncidentResponse extends Construct {
       reason: `${onlyStar}; Logs Insights queries start only on the servers' log groups (<project>-<environment>-servers*), and evidence is written only under incidents/ of the evidence bucket.`,
       appliesTo: ['Resource::*', wildcardResourceFinding(this, stack.formatArn({ service: 'logs', resource: 'log-group', resourceName: `${prefix}-servers*`, arnFormat: ArnFormat.COLON_RESOURCE_NAME })), wildcardResourceFinding(this, this.evidenceBucket.arnForObjects('incidents/*'))],
     });
-    suppress((this.trustLockFunction.role as ManagedPolicyRole).policy!, { rule: 'AwsSolutions-IAM5', reason: `Only iam:GetRole and iam:UpdateAssumeRolePolicy; ${agentPattern}; the boundary caps it to those roles as well.`, appliesTo: ['Resource::*', ...agentRoleFindings] });
+    suppress((this.trustLockFunction.role as ManagedPolicyRole).policy!, { rule: 'AwsSolutions-IAM5', reason: `IAM: only iam:GetRole and iam:UpdateAssumeRolePolicy; ${agentPattern}; the boundary caps it to those roles as well. Resource "*" is X-Ray trace submission only, which has no resource-level permissions.`, appliesTo: ['Resource::*', ...agentRoleFindings] });
     suppress((this.timingFunction.role as ManagedPolicyRole).policy!, { rule: 'AwsSolutions-IAM5', reason: onlyStar, appliesTo: ['Resource::*'] });
     suppress(boundary.policy, {
       rule: 'AwsSolutions-IAM5',

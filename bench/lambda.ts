@@ -64,10 +64,13 @@ export async function run(): Promise<object[]> {
   const decisions = process.env.BENCH_LAMBDA_NO_TABLE ? undefined : precomputeDecisions(manifest, { server: SERVER, extraPolicies });
   const entry = writeHandlerEntry(join(outDir, 'entry'), { manifest, server: SERVER, toolModule: join(dir, spec.entry), extraPolicies, decisions });
   const bundle = join(outDir, 'asset', 'index.js');
-  // McpServer's bundling options (constructs/mcp-server/mcp-server.ts), on this machine's Node
+  // McpServer's bundling options (constructs/mcp-server/mcp-server.ts), on this machine's Node.
+  // BENCH_LAMBDA_BUNDLE_SDK=1: the AWS SDK bundled (tree-shaken, minified) instead of loaded from
+  // the runtime, to compare the module load of both.
+  const external = process.env.BENCH_LAMBDA_BUNDLE_SDK ? [] : ['@aws-sdk/*', '@smithy/*'];
   const built = await build({
     entryPoints: [entry], outfile: bundle, bundle: true, platform: 'node', target: `node${process.versions.node.split('.')[0]}`, format: 'cjs',
-    minify: true, sourcemap: true, sourcesContent: false, external: ['@aws-sdk/*', '@smithy/*'], alias: { ...BUNDLE_ALIASES }, metafile: true, logLevel: 'silent',
+    minify: true, sourcemap: true, sourcesContent: false, external, alias: { ...BUNDLE_ALIASES }, metafile: true, logLevel: 'silent',
   });
   copyFileSync(CEDAR_WASM, join(outDir, 'asset', 'cedar_wasm_bg.wasm'));
   const js = Object.values(built.metafile.outputs).find((o) => o.entryPoint)!;

@@ -88,4 +88,11 @@ describe('the admin role\'s decider policy', () => {
     servers.hasResourceProperties('AWS::Logs::LogGroup', { LogGroupName: 'shop-prod-servers-approval-decisions' });
     servers.hasResourceProperties('AWS::Logs::LogStream', { LogStreamName: 'decisions' });
   });
+
+  it('puts decisions where the incident evidence collector looks for audit events (the servers\' log group prefix)', () => {
+    const functions = Object.values(Template.fromStack(stacks.incidentResponse).findResources('AWS::Lambda::Function')) as Json[];
+    const prefixes = functions.map((f) => f.Properties.Environment?.Variables?.WARDEN_AUDIT_LOG_GROUP_PREFIX).filter((p): p is string => typeof p === 'string');
+    expect(prefixes).toEqual(['shop-prod-servers']);
+    expect('shop-prod-servers-approval-decisions'.startsWith(prefixes[0]!)).toBe(true);
+  });
 });

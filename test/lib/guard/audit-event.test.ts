@@ -106,6 +106,13 @@ describe('ensureTraceparent', () => {
     expect(ensureTraceparent(`00-${'0'.repeat(32)}-00f067aa0ba902b7-01`)).not.toContain('0'.repeat(32));
   });
 
+  it('makes a new trace id and parent id for every request, across refills of its random pool', () => {
+    const made = Array.from({ length: 500 }, () => ensureTraceparent(undefined));
+    for (const t of made) expect(t).toMatch(/^00-(?!0{32})[0-9a-f]{32}-(?!0{16})[0-9a-f]{16}-01$/);
+    expect(new Set(made.map((t) => t.slice(3, 35))).size).toBe(500);
+    expect(new Set(made.map((t) => t.slice(36, 52))).size).toBe(500);
+  });
+
   it.each([
     ['version ff', 'ff-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01'],
     ['an all-zero parent id', `00-4bf92f3577b34da6a3ce929d0e0e4736-${'0'.repeat(16)}-01`],

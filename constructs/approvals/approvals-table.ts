@@ -24,7 +24,8 @@ import { approvalDecisionsLogGroupName, approvalsTableName, wardenAdminRoleName 
 import { allowCloudWatchLogs } from '../mcp-server/log-encryption-key';
 import { wardenRoleNamePattern } from '../agent-identity';
 import { suppress } from '../compliance';
-import { defaultRemovalPolicy, isEphemeralEnvironment } from '../data-plane/retention';
+import { defaultRemovalPolicy } from '../data-plane/retention';
+import { wardenTable } from '../data-plane/warden-table';
 import { APPROVALS_TABLE } from './runtime/approvals-table-schema';
 
 export interface ApprovalsTableProps {
@@ -59,7 +60,6 @@ export class ApprovalsTable extends Construct {
   constructor(scope: Construct, id: string, props: ApprovalsTableProps) {
     super(scope, id);
     const { project, environment } = props;
-    const ephemeral = isEphemeralEnvironment(environment);
     const removalPolicy = props.removalPolicy ?? defaultRemovalPolicy(environment);
     const stack = Stack.of(this);
     const roleArn = (name: string) => stack.formatArn({ service: 'iam', region: '', resource: 'role', resourceName: name });
@@ -72,15 +72,12 @@ export class ApprovalsTable extends Construct {
     this.encryptionKey = new kms.Key(this, 'Key', { description: `mcp-warden ${project}-${environment}: the approvals table`, enableKeyRotation: true, removalPolicy });
     const deny = (sid: string, actions: readonly string[], conditions: Record<string, unknown>) =>
       new iam.PolicyStatement({ sid, effect: iam.Effect.DENY, principals: [new iam.AnyPrincipal()], actions: [...actions], resources: ['*'], conditions });
-    this.table = new dynamodb.Table(this, 'Table', {
+    this.table = wardenTable(this, 'Table', {
       tableName: this.tableName,
-      partitionKey: { name: APPROVALS_TABLE.partitionKey, type: dynamodb.AttributeType.STRING },
+      partitionKey: APPROVALS_TABLE.partitionKey,
       timeToLiveAttribute: APPROVALS_TABLE.ttlAttribute,
-      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
-      encryption: dynamodb.TableEncryption.CUSTOMER_MANAGED,
       encryptionKey: this.encryptionKey,
-      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-      deletionProtection: !ephemeral,
+      environment,
       removalPolicy,
       resourcePolicy: new iam.PolicyDocument({
         statements: [

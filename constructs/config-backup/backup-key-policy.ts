@@ -10,6 +10,7 @@
 import { Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { CONTEXT_KEYS, SDK_PUBLIC_KEY_CONTEXT_KEY } from './runtime/snapshot';
+import { KEY_ADMIN_ACTIONS } from '../data-plane/class-key-policy';
 
 export interface BackupKeyPolicyProps {
   readonly project: string;
@@ -22,31 +23,8 @@ export interface BackupKeyPolicyProps {
   readonly replicationRoleArn?: string;
 }
 
-/** Key administration, never use: encrypt, decrypt and grants are not in it. */
-export const BACKUP_KEY_ADMIN_ACTIONS: readonly string[] = [
-  'kms:CancelKeyDeletion',
-  'kms:DescribeKey',
-  'kms:DisableKey',
-  'kms:DisableKeyRotation',
-  'kms:EnableKey',
-  'kms:EnableKeyRotation',
-  'kms:GetKeyPolicy',
-  'kms:GetKeyRotationStatus',
-  'kms:ListAliases',
-  'kms:ListGrants',
-  'kms:ListKeyPolicies',
-  'kms:ListResourceTags',
-  'kms:PutKeyPolicy',
-  'kms:RevokeGrant',
-  'kms:RotateKeyOnDemand',
-  'kms:ScheduleKeyDeletion',
-  'kms:TagResource',
-  'kms:UntagResource',
-  'kms:UpdateAlias',
-  'kms:UpdateKeyDescription',
-  'kms:CreateAlias',
-  'kms:DeleteAlias',
-];
+/** Key administration, never use: the class keys' list (no encrypt, decrypt or CreateGrant), so both policies change together. */
+export const BACKUP_KEY_ADMIN_ACTIONS: readonly string[] = KEY_ADMIN_ACTIONS;
 
 export function backupKeyPolicy(scope: Stack, props: BackupKeyPolicyProps): iam.PolicyDocument {
   const account = new iam.AccountRootPrincipal();

@@ -34,6 +34,9 @@ import * as sqs from 'aws-cdk-lib/aws-sqs';
 import * as sfn from 'aws-cdk-lib/aws-stepfunctions';
 import { Construct } from 'constructs';
 import { defaultRemovalPolicy, isEphemeralEnvironment } from '../data-plane/retention';
+import { wardenTable } from '../data-plane/warden-table';
+import { backupPlanCron } from '../data-plane/backup-schedule';
+import { tableBackup, type TableBackup, type TableBackupOptions } from '../data-plane/table-backup';
 import { join } from 'node:path';
 import { alarmEventPattern } from '../../lib/alarms/alarm-event';
 import { alarmName } from '../../lib/alarms/alarm-name';
@@ -83,6 +86,11 @@ export interface IncidentResponseProps {
   readonly timeToContainTarget?: Duration;
   /** @default - RETAIN, or DESTROY for dev/test/sandbox environments (the evidence bucket is always retained) */
   readonly removalPolicy?: RemovalPolicy;
+  /**
+   * AWS Backup of the incidents table, or `false` for none (point-in-time recovery only).
+   * @default - the manifest's `backups` schedule and retention
+   */
+  readonly backups?: TableBackupOptions | false;
 }
 
 export class IncidentResponse extends Construct {
@@ -90,6 +98,8 @@ export class IncidentResponse extends Construct {
   /** The state machine's role: the only writer of the agent-status table. */
   public readonly role: ManagedPolicyRole;
   public readonly incidentsTable: dynamodb.Table;
+  /** The incidents table's backup vault, key, plan and role (undefined with `backups: false`). */
+  public readonly incidentsBackup?: TableBackup;
   public readonly evidenceBucket: s3.Bucket;
   public readonly encryptionKey: kms.Key;
   /** Alarm events the rule could not deliver to the state machine (its dead-letter queue). */
@@ -128,21 +138,21 @@ export class IncidentResponse extends Construct {
     this.encryptionKey = logEncryptionKey(this, 'Key', { description: `mcp-warden ${prefix}: incident response (state machine, incidents, evidence, logs)`, removalPolicy });
 
     // ---- incidents table
-    this.incidentsTable = new dynamodb.Table(this, 'Incidents', {
-      tableName: incidentsTableName(project, environment),
-      partitionKey: { name: 'id', type: dynamodb.AttributeType.STRING },
-      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
-      encryption: dynamodb.TableEncryption.CUSTOMER_MANAGED,
-      encryptionKey: this.encryptionKey,
-      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-      deletionProtection: !ephemeral,
-      removalPolicy,
-    });
-    for (const pack of ['NIST.800.53.R5', 'HIPAA.Security']) {
-      suppress(this.incidentsTable, {
-        rule: `${pack}-DynamoDBInBackupPlan`,
-        reason: 'Point-in-time recovery keeps 35 days of continuous backups of the incident records, and the evidence each record points to is kept in the Object Lock bucket for the retention period.',
-      });
+    this.incidentsTable = wardenTable(this, 'Incidents', { tableName: incidentsTableName(project, environment), partitionKey: 'id', encryptionKey: this.encryptionKey, environment, removalPolicy });
+    // the incident records outlive point-in-time recovery's 35 days: backed up like the datasets
+    if (props.backups === false) {
+      for (const pack of ['NIST.800.53.R5', 'HIPAA.Security']) {
+        suppress(this.incidentsTable, {
+          rule: `${pack}-DynamoDBInBackupPlan`,
+          reason: 'Backups were turned off for this table (backups: false): point-in-time recovery keeps 35 days of continuous backups of the incident records, and the evidence each record points to is kept in the Object Lock bucket for the retention period.',
+        });
+      }
+    } else {
+      const { retainDays, schedule } = manifest.backups;
+      const options = props.backups ?? { retention: Duration.days(retainDays), schedule: events.Schedule.expression(backupPlanCron(schedule)) };
+      const scopeOfBackup = new Construct(this, 'IncidentsBackup');
+      this.incidentsBackup = tableBackup(scopeOfBackup, { ...options, project, environment, name: incidentsTableName(project, environment), subject: 'the incidents table', tables: [this.incidentsTable], selectionId: 'Table', removalPolicy });
+      Tags.of(scopeOfBackup).add('warden:purpose', 'incident-backups');
     }
 
     // ---- evidence bucket

@@ -17,7 +17,8 @@ import * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
-import { defaultRemovalPolicy, isEphemeralEnvironment } from '../data-plane/retention';
+import { defaultRemovalPolicy } from '../data-plane/retention';
+import { wardenTable } from '../data-plane/warden-table';
 import { agentStatusTableName, incidentResponseRoleName, wardenAdminRoleName } from '../../lib/config/deployment-names';
 import { wardenRoleNamePattern } from '../agent-identity';
 import { suppress } from '../compliance';
@@ -78,7 +79,6 @@ export class AgentStatusTable extends Construct {
   constructor(scope: Construct, id: string, props: AgentStatusTableProps) {
     super(scope, id);
     const { project, environment } = props;
-    const ephemeral = isEphemeralEnvironment(environment);
     const removalPolicy = props.removalPolicy ?? defaultRemovalPolicy(environment);
     const stack = Stack.of(this);
     this.tableName = agentStatusTableName(project, environment);
@@ -90,14 +90,11 @@ export class AgentStatusTable extends Construct {
     const agentRoles = ['caller', 'data', 'server'].map((kind) =>
       stack.formatArn({ service: 'iam', region: '', resource: 'role', resourceName: `${wardenRoleNamePattern(project, environment)}-${kind}` }),
     );
-    this.table = new dynamodb.Table(this, 'Table', {
+    this.table = wardenTable(this, 'Table', {
       tableName: this.tableName,
-      partitionKey: { name: AGENT_STATUS_TABLE.partitionKey, type: dynamodb.AttributeType.STRING },
-      billingMode: dynamodb.BillingMode.PAY_PER_REQUEST,
-      encryption: dynamodb.TableEncryption.CUSTOMER_MANAGED,
+      partitionKey: AGENT_STATUS_TABLE.partitionKey,
       encryptionKey: this.encryptionKey,
-      pointInTimeRecoverySpecification: { pointInTimeRecoveryEnabled: true },
-      deletionProtection: !ephemeral,
+      environment,
       removalPolicy,
       resourcePolicy: new iam.PolicyDocument({
         statements: [

@@ -135,9 +135,9 @@ afterAll(async () => {
 });
 
 it(`answers ${CASES} fuzzed requests (seed ${SEED}) with no 5xx, no internals, within ${MAX_MS} ms, on a bounded heap`, async () => {
-  const { statuses, failures, elapsedMs, heapGrowthBytes } = await fuzzCampaign('dev', SEED, CASES, { maxMs: MAX_MS, tools: allTools, emptyStatuses: EMPTY_STATUSES }, runFuzz);
+  const { statuses, failures, heapGrowthBytes } = await fuzzCampaign('dev', SEED, CASES, { maxMs: MAX_MS, tools: allTools, emptyStatuses: EMPTY_STATUSES }, runFuzz);
   expect(failures).toEqual([]);
-  expect(elapsedMs).toBeLessThan(60_000);
+  // the whole campaign is bounded by the test timeout (no stopwatch: timings belong in the bench)
   expect(heapGrowthBytes).toBeLessThan(20 * 1024 * 1024);
   // the mix reached the tools, the guard's refusals and the pre-checks, not only one of them
   expect(statuses.get(200) ?? 0).toBeGreaterThan(CASES / 10);

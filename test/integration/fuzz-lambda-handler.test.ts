@@ -156,9 +156,9 @@ const normalEvent = (): APIGatewayProxyEvent => {
 
 it(`answers ${CASES} fuzzed API Gateway events (seed ${SEED}) with no 5xx, no internals, within ${MAX_MS} ms, on a bounded heap`, async () => {
   // the Lambda always answers with a body: no HTTP-level empty answers except a notification's 202
-  const { statuses, failures, elapsedMs, heapGrowthBytes } = await fuzzCampaign('lambda', SEED, CASES, { maxMs: MAX_MS, tools: () => TOOLS, emptyStatuses: [202] }, runFuzz);
+  const { statuses, failures, heapGrowthBytes } = await fuzzCampaign('lambda', SEED, CASES, { maxMs: MAX_MS, tools: () => TOOLS, emptyStatuses: [202] }, runFuzz);
   expect(failures).toEqual([]);
-  expect(elapsedMs).toBeLessThan(60_000);
+  // the whole campaign is bounded by the test timeout (no stopwatch: timings belong in the bench)
   expect(heapGrowthBytes).toBeLessThan(20 * 1024 * 1024);
   expect(statuses.get(200) ?? 0).toBeGreaterThan(CASES / 10);
   expect(statuses.get(400) ?? 0).toBeGreaterThan(CASES / 10);

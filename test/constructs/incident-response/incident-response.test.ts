@@ -112,4 +112,46 @@ describe('IncidentResponse', () => {
     expect(statements).toContain('dynamodb:GetItem');
     t.resourceCountIs('AWS::Scheduler::Schedule', 0);
   });
+
+  describe('incidents table', () => {
+    const build = (props: { backups?: false; retainDays?: number; schedule?: string } = {}) => {
+      const app = new App({ context: { 'aws:cdk:bundling-stacks': [] } });
+      const stack = new Stack(app, 'S', { env: { account: '111122223333', region: 'eu-west-1' } });
+      const base = shopManifest();
+      const manifest = { ...base, backups: { ...base.backups, ...(props.retainDays ? { retainDays: props.retainDays } : {}), ...(props.schedule ? { schedule: props.schedule } : {}) } };
+      const ir = new IncidentResponse(stack, 'IR', { manifest, scheduleDrills: false, ...(props.backups === false ? { backups: false as const } : {}) });
+      return { ir, stack, t: Template.fromStack(stack) };
+    };
+
+    it('is on-demand, encrypted with the incident-response key, with point-in-time recovery and deletion protection', () => {
+      const { ir, stack, t } = build();
+      t.hasResourceProperties('AWS::DynamoDB::Table', {
+        TableName: 'shop-prod-incidents',
+        BillingMode: 'PAY_PER_REQUEST',
+        SSESpecification: { SSEEnabled: true, SSEType: 'KMS', KMSMasterKeyId: { 'Fn::GetAtt': [stack.getLogicalId(ir.encryptionKey.node.defaultChild as never), 'Arn'] } },
+        PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true },
+        DeletionProtectionEnabled: true,
+      });
+    });
+
+    it("is backed up by AWS Backup on the manifest's schedule and retention, in a vault with a key of its own", () => {
+      const { ir, stack, t } = build({ retainDays: 400, schedule: 'rate(12 hours)' });
+      t.hasResourceProperties('AWS::Backup::BackupPlan', {
+        BackupPlan: { BackupPlanName: 'shop-prod-incidents', BackupPlanRule: [Match.objectLike({ ScheduleExpression: 'cron(0 0/12 * * ? *)', Lifecycle: { DeleteAfterDays: 400 } })] },
+      });
+      const vaultKey = stack.getLogicalId(ir.incidentsBackup!.vaultKey.node.defaultChild as never);
+      t.hasResourceProperties('AWS::Backup::BackupVault', { BackupVaultName: 'shop-prod-incidents', EncryptionKeyArn: { 'Fn::GetAtt': [vaultKey, 'Arn'] } });
+      const selection = Object.values(t.findResources('AWS::Backup::BackupSelection'));
+      expect(selection).toHaveLength(1);
+      expect(JSON.stringify(selection[0]!.Properties.BackupSelection.Resources)).toContain(stack.getLogicalId(ir.incidentsTable.node.defaultChild as never));
+      expect(ir.incidentsBackup!.vaultKey).not.toBe(ir.encryptionKey);
+    });
+
+    it('has no backup plan with backups: false (point-in-time recovery only)', () => {
+      const { ir, t } = build({ backups: false });
+      expect(ir.incidentsBackup).toBeUndefined();
+      t.resourceCountIs('AWS::Backup::BackupPlan', 0);
+      t.hasResourceProperties('AWS::DynamoDB::Table', { TableName: 'shop-prod-incidents', PointInTimeRecoverySpecification: { PointInTimeRecoveryEnabled: true } });
+    });
+  });
 });

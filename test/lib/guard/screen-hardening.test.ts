@@ -86,9 +86,12 @@ describe('screenArguments: hostile whitespace stays linear', () => {
     ['percent-encoded run', '%41'.repeat(SIZE / 3)],
     ['spaced four-letter words', 'abcd '.repeat(SIZE / 5)],
     ['unclosed HTML comments', '<!--'.repeat(SIZE / 4)],
-  ])('screens 250 KB of %s in seconds at most (linear patterns)', (_name, text) => {
-    const t0 = Date.now();
-    screenArguments({ text });
-    expect(Date.now() - t0).toBeLessThan(5000); // ~50 ms alone; quadratic would be minutes
-  });
+  ])(
+    'screens 250 KB of %s in seconds at most (linear patterns)',
+    (_name, text) => {
+      expect(screenArguments({ text })).toBeDefined();
+    },
+    // the test's timeout is the bound, not a stopwatch: ~50 ms alone, a quadratic pattern takes minutes
+    60_000,
+  );
 });

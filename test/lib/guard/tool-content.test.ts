@@ -77,10 +77,9 @@ describe('checkToolContent', () => {
     expect(problem({ type: 'text', text: 'x' })).toMatch(/must be an array/);
   });
 
+  // the test's timeout is the bound, not a stopwatch: a backtracking base64 check would take minutes
   it('checks a 1 MiB image in seconds at most (the patterns are linear)', () => {
-    const started = performance.now();
     expect(problem([{ type: 'image', data: b64(1024 * 1024), mimeType: 'image/png' }])).toBeUndefined();
     expect(problem([{ type: 'image', data: `${b64(1024 * 1024 - 3).slice(0, -4)}!AAA`, mimeType: 'image/png' }])).toMatch(/base64/);
-    expect(performance.now() - started).toBeLessThan(5000);
-  });
+  }, 30_000);
 });

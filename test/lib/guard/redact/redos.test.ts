@@ -74,16 +74,20 @@ const HOSTILE: Record<string, string> = {
   'dense real PII': fill('Call +44 20 7946 0958 or 4111 1111 1111 1111, mail a@b.co, 10 Downing Street. '),
 };
 
+// No stopwatch (timings belong in `npm run bench`): the test's timeout is the bound. These run in
+// 10-800 ms alone and ~26 s with the 2 cores oversubscribed tenfold; a quadratic pattern on 1 MB
+// takes many minutes (550 s seen), so 120 s still tells them apart.
+const LINEAR_BOUND_MS = 120_000;
+
 describe('linear time on hostile input', () => {
-  it.each(Object.keys(HOSTILE))('redacts 1 MB of %s in seconds, not minutes', (name) => {
-    const started = performance.now();
-    const r = redact(HOSTILE[name], 'public', shopPolicy);
-    const ms = performance.now() - started;
-    expect(typeof r.text).toBe('string');
-    // Measured at 10-800 ms alone and up to ~26 s with the 2 cores oversubscribed tenfold; a
-    // quadratic pattern on 1 MB takes many minutes (550 s seen), so 60 s still tells them apart.
-    expect(ms).toBeLessThan(60_000);
-  });
+  it.each(Object.keys(HOSTILE))(
+    'redacts 1 MB of %s in seconds, not minutes',
+    (name) => {
+      const r = redact(HOSTILE[name], 'public', shopPolicy);
+      expect(typeof r.text).toBe('string');
+    },
+    LINEAR_BOUND_MS,
+  );
 });
 
 describe('linear time on hostile names (redactEcho: audit fields, echoed names, media types)', () => {
@@ -91,9 +95,11 @@ describe('linear time on hostile names (redactEcho: audit fields, echoed names, 
     ['letters glued to digits', fill('a1')],
     ['one long glued token', `x-${fill('4111')}`],
     ['many short glued tokens', fill('leak-4111111111111111 ')],
-  ])('reads 1 MB of %s in seconds', (_name, text) => {
-    const started = performance.now();
-    expect(typeof redactEcho(text, 'public', shopPolicy).text).toBe('string');
-    expect(performance.now() - started).toBeLessThan(60_000);
-  });
+  ])(
+    'reads 1 MB of %s in seconds',
+    (_name, text) => {
+      expect(typeof redactEcho(text, 'public', shopPolicy).text).toBe('string');
+    },
+    LINEAR_BOUND_MS,
+  );
 });

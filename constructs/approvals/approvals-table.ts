@@ -25,7 +25,7 @@ import { allowCloudWatchLogs } from '../mcp-server/log-encryption-key';
 import { wardenRoleNamePattern } from '../agent-identity';
 import { suppress } from '../compliance';
 import { defaultRemovalPolicy } from '../data-plane/retention';
-import { wardenTable } from '../data-plane/warden-table';
+import { ITEM_WRITE_ACTIONS, wardenTable } from '../data-plane/warden-table';
 import { APPROVALS_TABLE } from './runtime/approvals-table-schema';
 
 export interface ApprovalsTableProps {
@@ -40,7 +40,7 @@ export interface ApprovalsTableProps {
 }
 
 /** Item writes (the resource policy's subject). */
-export const APPROVAL_ITEM_WRITES: readonly string[] = ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:BatchWriteItem', 'dynamodb:PartiQLInsert', 'dynamodb:PartiQLUpdate', 'dynamodb:PartiQLDelete'];
+export const APPROVAL_ITEM_WRITES: readonly string[] = ITEM_WRITE_ACTIONS;
 /** Changes to an existing item: never allowed (create-only). */
 const ITEM_CHANGES = ['dynamodb:UpdateItem', 'dynamodb:DeleteItem', 'dynamodb:PartiQLUpdate', 'dynamodb:PartiQLDelete'];
 

@@ -11,6 +11,17 @@ import type * as kms from 'aws-cdk-lib/aws-kms';
 import type { Construct } from 'constructs';
 import { isEphemeralEnvironment } from './retention';
 
+/** Every DynamoDB action that writes items (single, batch and PartiQL): the subject of warden tables' write rules. */
+export const ITEM_WRITE_ACTIONS: readonly string[] = [
+  'dynamodb:PutItem',
+  'dynamodb:UpdateItem',
+  'dynamodb:DeleteItem',
+  'dynamodb:BatchWriteItem',
+  'dynamodb:PartiQLInsert',
+  'dynamodb:PartiQLUpdate',
+  'dynamodb:PartiQLDelete',
+];
+
 export interface WardenTableProps {
   readonly tableName: string;
   /** The string partition key's attribute name. */

@@ -18,7 +18,7 @@ import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import { Construct } from 'constructs';
 import { defaultRemovalPolicy } from '../data-plane/retention';
-import { wardenTable } from '../data-plane/warden-table';
+import { ITEM_WRITE_ACTIONS, wardenTable } from '../data-plane/warden-table';
 import { agentStatusTableName, incidentResponseRoleName, wardenAdminRoleName } from '../../lib/config/deployment-names';
 import { wardenRoleNamePattern } from '../agent-identity';
 import { suppress } from '../compliance';
@@ -40,13 +40,7 @@ export interface AgentStatusTableProps {
 
 /** Write actions no agent, data or server role may take on the kill switch. */
 export const AGENT_STATUS_WRITE_ACTIONS: readonly string[] = [
-  'dynamodb:PutItem',
-  'dynamodb:UpdateItem',
-  'dynamodb:DeleteItem',
-  'dynamodb:BatchWriteItem',
-  'dynamodb:PartiQLInsert',
-  'dynamodb:PartiQLUpdate',
-  'dynamodb:PartiQLDelete',
+  ...ITEM_WRITE_ACTIONS,
   'dynamodb:ImportTable',
   'dynamodb:RestoreTableFromBackup',
   'dynamodb:RestoreTableToPointInTime',
@@ -55,15 +49,7 @@ export const AGENT_STATUS_WRITE_ACTIONS: readonly string[] = [
 ];
 
 /** Item writes: only incident response and the admin role may make them (the table's resource policy). */
-export const AGENT_STATUS_ITEM_WRITES: readonly string[] = [
-  'dynamodb:PutItem',
-  'dynamodb:UpdateItem',
-  'dynamodb:DeleteItem',
-  'dynamodb:BatchWriteItem',
-  'dynamodb:PartiQLInsert',
-  'dynamodb:PartiQLUpdate',
-  'dynamodb:PartiQLDelete',
-];
+export const AGENT_STATUS_ITEM_WRITES: readonly string[] = ITEM_WRITE_ACTIONS;
 
 /** `<project>-<environment>-agent-status` (lib/config, so the backup runtime and the CLI name it too). */
 export { agentStatusTableName };

@@ -9,6 +9,7 @@
  */
 import type { RedactionType } from '../../config/schema';
 import { DETECTORS, TYPE_RANK } from './detectors';
+import { forgetDigitWindows } from './digit-windows';
 import type { Detector, Finding } from './finding';
 import { findKeyedValues } from './keyed-values';
 import { detectionView, originalSpan } from './normalize';
@@ -58,7 +59,11 @@ function planFor(policy: RedactionPolicy, clearance: string): Plan {
 /** Every finding of the given detectors, overlaps resolved: sorted, disjoint spans. */
 export function findSensitive(text: string, detectors: readonly Detector[]): Finding[] {
   const found: Finding[] = [];
-  for (const detect of detectors) detect(text, found);
+  try {
+    for (const detect of detectors) detect(text, found);
+  } finally {
+    forgetDigitWindows();
+  }
   return mergeFindings(found);
 }
 

@@ -18,7 +18,8 @@ import type { Construct } from 'constructs';
 import { backupPlanCron } from '../../constructs/data-plane';
 import { AgentStatusTable, McpServer, WardenNetwork } from '../../constructs/mcp-server';
 import { ApprovalsTable } from '../../constructs/approvals';
-import { grantApprovals } from './server-approvals';
+import { ServerRoleBoundary } from '../../constructs/agent-identity';
+import { approvalsTopicArn, grantApprovals } from './server-approvals';
 import type { ServerSpec } from '../config/schema';
 import { WardenStack, type WardenStackProps } from './warden-stack';
 
@@ -83,6 +84,8 @@ export class WardenServersStack extends WardenStack {
     const approvalTools = manifest.servers.some((server) => server.tools.some((t) => t.approval !== undefined));
     if (approvalTools) this.approvals = approvals ?? new ApprovalsTable(this, 'Approvals', { project, environment, deciderRoleArn: manifest.approvals?.deciderRoleArn });
     // approvers are notified on SNS: its interface endpoint's name must resolve through the DNS firewall
+    // before any server: the boundary admits Publish only to the approvers' topic
+    if (this.approvals) ServerRoleBoundary.of(this, { project, environment, notifyTopicArns: [approvalsTopicArn(this, manifest)] });
     this.network = new WardenNetwork(this, 'Network', { project, environment, ...(this.approvals ? { allowedDomains: [`sns.${this.region}.amazonaws.com`] } : {}) });
     this.servers = servers.map((server) => {
       // the account's API Gateway CloudWatch role is one setting: the first shard creates it, later shards (deployed after it) use it

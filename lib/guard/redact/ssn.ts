@@ -10,6 +10,8 @@ import type { Detector, Finding } from './finding';
 const SSN_GROUPED = /(?<![\p{L}\p{N}_])(\d{3})([- .])(\d{2})\2(\d{4})(?![\p{L}\p{N}_])/gu;
 /** Typed straight after the word: `ssn536221234`, `SSN#536-22-1234`, `TIN:536.22.1234`. */
 const SSN_GLUE_WORD = /(?:ssn|tin|soc\.?sec)[#:.]?\d/i;
+/** The word ending where a window starts, read as SSN_GLUED reads it (`/iu`: `ſ` is an `s` there). */
+const SSN_GLUE_WORD_END = /(?:ssn|tin|soc\.?sec)[#:]?$/iu;
 const SSN_GLUED = /(?<![\p{L}\p{N}_])(?:ssn|tin|soc\.?sec)[#:.]?(\d{3})([-.]?)(\d{2})\2(\d{4})(?![\p{L}\p{N}_])/giu;
 const SSN_BARE = /(?<![\p{L}\p{N}_])\d{9}(?![\p{L}\p{N}_])/gu;
 /** Dashes with spaces around them (`536 - 22 - 1234`, a form's separate boxes), only after an SSN word. */
@@ -35,21 +37,21 @@ const SSN_DIGITS = 9;
 /**
  * findSsns on the given windows of `text` (digit-windows.ts). The grouped, spaced and bare
  * patterns match inside one window; the glued form starts with its word, so it is scanned over
- * the whole text, and only when some window has an SSN's nine digits.
+ * the whole text, and only when a window of nine or more digits starts right after an SSN word.
  */
 export function findSsnsIn(text: string, windows: readonly DigitWindow[], out: Finding[]): void {
-  let any = false;
+  let glued = false;
   for (const w of windows) {
     if (w.digits < SSN_DIGITS) continue;
-    any = true;
+    glued ||= w.start === 0 || glueWordBefore(text, w.start);
     eachMatchIn(SSN_GROUPED, text, w, (m, start) => {
       const end = start + m[0].length;
       if (ssnValid(m[1]!, m[3]!, m[4]!) && !partOfLongerNumber(text, start, end)) out.push({ start, end, type: 'ssn' });
     });
   }
-  if (!any) return;
   SSN_GLUED.lastIndex = 0;
-  for (let m = SSN_GLUE_WORD.test(text) ? SSN_GLUED.exec(text) : null; m !== null; m = SSN_GLUED.exec(text)) {
+  // the gate of the whole-text scan stays (ASCII case rules: it does not read `ſſn` as `ssn`)
+  for (let m = glued && SSN_GLUE_WORD.test(text) ? SSN_GLUED.exec(text) : null; m !== null; m = SSN_GLUED.exec(text)) {
     const end = m.index + m[0].length;
     const start = end - m[1]!.length - m[2]!.length * 2 - m[3]!.length - m[4]!.length;
     if (ssnValid(m[1]!, m[3]!, m[4]!) && !partOfLongerNumber(text, start, end)) out.push({ start, end, type: 'ssn' });
@@ -71,6 +73,18 @@ export function findSsnsIn(text: string, windows: readonly DigitWindow[], out: F
       if (keywordBefore(text, start, SSN_WORD, 40)) out.push({ start, end, type: 'ssn' });
     });
   }
+}
+
+/**
+ * An SSN word right before a window (then a `#` or `:`, which are no cluster characters; a `.`
+ * starts the window): the glued form's digits lie in a window that starts there. No character
+ * but `n`, `N`, `c` and `C` case-folds to the words' last letter, so that is looked at first.
+ */
+function glueWordBefore(text: string, start: number): boolean {
+  const c = text.charCodeAt(start - 1);
+  const k = c === 0x23 || c === 0x3a ? start - 1 : start;
+  const last = text.charCodeAt(k - 1) | 0x20;
+  return (last === 0x6e || last === 0x63) /* n, c */ && SSN_GLUE_WORD_END.test(text.slice(Math.max(0, k - 8), k));
 }
 
 /** `+1 212-55-1234 5`, `2024-01-1234`, `12.345-67-8901`: digits continuing on either side. */

@@ -3,6 +3,7 @@
  * Each is checked against that pattern (or a plain reference) on many random texts built from
  * the characters that matter to it, so a shortcut can never skip a value the rules would find.
  */
+import { findAddresses, findAddressesIn } from '../../../../lib/guard/redact/address';
 import { base64Runs } from '../../../../lib/guard/redact/aws-credentials';
 import { findCards, findCardsIn } from '../../../../lib/guard/redact/card';
 import { clusterClass, digitWindows, wholeText } from '../../../../lib/guard/redact/digit-windows';
@@ -71,7 +72,7 @@ describe('digit windows (card, phone and SSN read only where 7+ digits cluster)'
     ...'0123456789'.split(''), ...'0123456789'.split(''), ...'0123456789'.split(''),
     ' ', ' ', ' ', '-', '-', '.', '/', '_', ',', '"', "'", '+', '|', '*', '(', ')', ':', '#', '$', '@', '\\', '=', '\t', '\n',
     '\u00a0', '\u2013', '\u2212', '\u3000', '\u2007', '\u200b', '\ufeff', '\u0661', '\uff14', '\ud835\udfd8', '\ud835\udc00', 'é', '€', '£',
-    'a', 'X', 'T', 'card ', 'visa', 'ssn ', 'SSN#', 'tax id ', 'tel ', 'Phone: ', 'order ', 'imei ', 'exp',
+    'a', 'X', 'T', 'card ', 'visa', 'ssn ', 'SSN#', 'ssn', 'ſſn', 'tin:', 'soc.sec', 'tax id ', 'tel ', 'Phone: ', 'order ', 'imei ', 'exp',
     '4111111111111111', '4111 1111 1111 1111', '4111-1111-1111-1111', '378282246310005', '4111,1111,1111,1111', '"4111","1111","1111","1111"',
     '536-22-1234', '536 22 1234', '536221234', '536 - 22 - 1234', '+44 20 7946 0958', '(555) 123-4567', '06 12 34 56 78', '0049 30 123456',
   ];
@@ -147,6 +148,50 @@ describe('detectionView on ASCII text (the copied runs)', () => {
       const spans = [...view.text].map((_, k) => originalSpan(view, k, k + 1));
       expect({ text: view.text, spans }).toEqual({ text: want.text, spans: want.start.map((start, k) => ({ start, end: want.end[k] })) });
     }
+  });
+});
+
+describe('address shapes gated by the whitespace around house numbers', () => {
+  const PIECES = [
+    ' ', ' ', ' ', '  ', ', ', ',', '\n', '\t', '-', "'", '.', '10', '221B', '5', '12', '3', '42', 'bis', 'ter', ' bis', 'x', 'is', 'the',
+    'Street', 'St.', 'Main', 'Downing', 'Avenue', 'Fifth', 'Park', 'Place', 'Trail', 'Rue', 'rue', 'de', 'Rivoli', 'Via', 'Roma', 'Calle', 'Mayor', "d'", 'l’',
+    'Hauptstraße', 'Hauptstrasse', 'Keizersgracht', 'Hauptweg', 'Platz', 'Str.', 'London', 'SW1A 2AA', '10115', 'Berlin', 'Springfield, IL 62704',
+    'P.O. Box', 'PO Box', 'Box', 'Apt 4', 'size', 'cm', 'é', '\u00a0', 'Ünter',
+  ];
+  /** Real addresses, each with a few characters replaced, dropped or doubled (the gates' edges), and random pieces around. */
+  const ADDRESSES = [
+    '1600 Pennsylvania Avenue NW', '221B Main St., Apt 4', '10 Downing Street, London SW1A 2AA', 'Hauptstraße 5, 10115 Berlin', 'Keizersgracht 123',
+    'Rue de Rivoli 12', '12 rue de Rivoli', '12bis rue de la Paix', '7 ter, avenue Foch', 'Calle Mayor 3', 'Via Roma 10', 'P.O. Box 123',
+    '42 Elm Street is', 'Hauptweg 12a', 'Str. 4', 'Piazza del Duomo, 1', '3 Main Street, Springfield, IL 62704', 'Avenida Paulista 1578',
+  ];
+  const EDITS = [' ', '  ', ',', '\n', '\t', '1', 'a', 'B', '.', "'", '-', 'é', ''];
+  function mutated(count: number, seed: number): string[] {
+    let x = seed;
+    const next = () => {
+      x = (x * 1103515245 + 12345) & 0x7fffffff;
+      return x;
+    };
+    const around = texts(PIECES, count, 4, seed);
+    return around.map((before, n) => {
+      let address = ADDRESSES[next() % ADDRESSES.length]!;
+      for (let e = next() % 3; e > 0; e--) {
+        const at = next() % address.length;
+        address = address.slice(0, at) + EDITS[next() % EDITS.length]! + address.slice(at + (next() % 2));
+      }
+      return before + address + around[(n + 1) % count]!;
+    });
+  }
+  it('finds exactly what trying every shape finds', () => {
+    let findings = 0;
+    for (const text of [...texts(PIECES, 2000, 14, 21), ...mutated(3000, 5)]) {
+      const got: Finding[] = [];
+      findAddresses(text, got);
+      const want: Finding[] = [];
+      findAddressesIn(text, want, false);
+      expect({ text, got }).toEqual({ text, got: want });
+      findings += want.length;
+    }
+    expect(findings).toBeGreaterThan(300);
   });
 });
 

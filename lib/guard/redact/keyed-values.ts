@@ -58,9 +58,11 @@ function structureEnd(text: string, at: number): number {
 
 /**
  * A word every sensitive key contains (sensitive-keys.ts: exact keys and endings). Text without
- * one has no sensitive key: most tool output is skipped in one pass.
+ * one has no sensitive key: most tool output is skipped in one pass. Grouped by first letter
+ * (pass, pwd, pan, phone; secret, security, ssn, social, street; token, tel; cvv, cvc, cvn, cvd,
+ * csc, cav, card, cc; …), which the regex engine tries faster than 27 alternatives.
  */
-const KEY_WORD = /pass|pwd|secret|key|token|jwt|cvv|cvc|cvn|cvd|csc|cav|security|verification|pan|card|cc|ssn|social|iban|email|phone|mobile|tel|fax|street|address/i;
+const KEY_WORD = /p(?:ass|wd|an|hone)|s(?:ecret|ecurity|sn|ocial|treet)|key|t(?:oken|el)|jwt|c(?:v[vcnd]|sc|av|ard|c)|verification|iban|email|mobile|fax|address/i;
 
 /** Appends a finding for each value of a key whose type is in `hidden`. */
 export function findKeyedValues(text: string, hidden: ReadonlySet<RedactionType>, out: Finding[]): void {

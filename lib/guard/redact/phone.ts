@@ -8,6 +8,7 @@
  */
 import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js';
 import { isWordChar, keywordBefore } from './context';
+import { digitWindows, eachMatchIn, type DigitWindow } from './digit-windows';
 import type { Detector, Finding } from './finding';
 
 /** Runs of digits with single separators and parentheses, optionally led by `+` or `(`. */
@@ -37,13 +38,14 @@ interface Group {
   readonly close: boolean;
 }
 
-export const findPhones: Detector = (text, out) => {
-  PHONE_RUN.lastIndex = 0;
-  for (let m = PHONE_RUN.exec(text); m !== null; m = PHONE_RUN.exec(text)) {
-    const groups = splitGroups(text, m.index, m.index + m[0].length);
-    scan(text, groups, out);
+export const findPhones: Detector = (text, out) => findPhonesIn(text, digitWindows(text), out);
+
+/** findPhones on the given windows of `text` (digit-windows.ts): every PHONE_RUN match lies in one. */
+export function findPhonesIn(text: string, windows: readonly DigitWindow[], out: Finding[]): void {
+  for (const w of windows) {
+    eachMatchIn(PHONE_RUN, text, w, (m, index) => scan(text, splitGroups(text, index, index + m[0].length), out));
   }
-};
+}
 
 function splitGroups(text: string, from: number, to: number): Group[] {
   const groups: Group[] = [];

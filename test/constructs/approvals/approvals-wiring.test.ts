@@ -58,6 +58,15 @@ describe('the notifications of the servers with held tools', () => {
   });
 });
 
+describe('the approvals table in the shop', () => {
+  it('lets exactly the two holding servers\' roles write (commerce: update_price, payments: flag_payment)', () => {
+    const table = Object.values(servers.findResources('AWS::DynamoDB::Table')).find((t: Json) => t.Properties.TableName === 'shop-prod-approvals') as Json;
+    const only = (table.Properties.ResourcePolicy.PolicyDocument.Statement as Json[]).find((st) => st.Sid === 'OnlyServersAndTheDeciderWrite')!;
+    expect(JSON.stringify(only.Condition.ArnNotLike['aws:PrincipalArn'])).toMatch(/role\/shop-prod-commerce-server.*role\/shop-prod-payments-server.*shop-prod-warden-admin/);
+    expect(JSON.stringify(table)).not.toContain('-*-server');
+  });
+});
+
 describe('the server roles\' boundary', () => {
   const boundaryPublish = (template: Template) => {
     const [, boundary] = (Object.entries(template.findResources('AWS::IAM::ManagedPolicy')) as Array<[string, Json]>).find(([id]) => id.startsWith('WardenServerRoleBoundary'))!;

@@ -54,6 +54,8 @@ const STS_TOKEN_PREFIX = /^(?:FwoGZXIvYXdz|IQoJb3JpZ2lu)/;
 const HEX_ONLY = /^[0-9a-fA-F]+$/;
 
 export const findAwsAccessKeys: Detector = (text, out) => {
+  // every key id holds one of its four prefixes: native searches, faster than the pattern's lookbehind at every position
+  if (!text.includes('AKIA') && !text.includes('ASIA') && !text.includes('ABIA') && !text.includes('ACCA')) return;
   ACCESS_KEY_ID.lastIndex = 0;
   for (let m = ACCESS_KEY_ID.exec(text); m !== null; m = ACCESS_KEY_ID.exec(text)) {
     out.push({ start: m.index, end: m.index + m[0].length, type: 'aws-access-key' });

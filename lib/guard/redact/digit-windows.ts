@@ -108,3 +108,25 @@ export function eachMatchIn(pattern: RegExp, text: string, window: DigitWindow, 
     if (index >= window.start) each(m, index);
   }
 }
+
+/** The same pattern, tried only where `lastIndex` says (for eachStickyMatchIn). */
+export function sticky(pattern: RegExp): RegExp {
+  return new RegExp(pattern.source, `${pattern.flags.replace('g', '')}y`);
+}
+
+/**
+ * eachMatchIn without slicing or scanning: `pattern` (sticky) is tried on the whole text at each
+ * index of `window` that `mayStart` lets through, left to right, resuming after each match.
+ * That is the scan a global regex makes, when `mayStart` is false only where the pattern cannot
+ * match (a cheap necessary condition: the first characters, the one before).
+ */
+export function eachStickyMatchIn(pattern: RegExp, text: string, window: DigitWindow, mayStart: (text: string, at: number) => boolean, each: (m: RegExpExecArray, index: number) => void): void {
+  for (let p = window.start; p < window.end; p++) {
+    if (!mayStart(text, p)) continue;
+    pattern.lastIndex = p;
+    const m = pattern.exec(text);
+    if (m === null) continue;
+    each(m, p);
+    p += m[0].length - 1;
+  }
+}

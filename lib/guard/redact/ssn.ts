@@ -4,10 +4,16 @@
  * word, because 9-digit order ids and zip+4 codes are everywhere.
  */
 import { isWordChar, keywordBefore } from './context';
-import { digitWindows, eachMatchIn, type DigitWindow } from './digit-windows';
+import { digitWindows, sticky, type DigitWindow } from './digit-windows';
 import type { Detector, Finding } from './finding';
 
 const SSN_GROUPED = /(?<![\p{L}\p{N}_])(\d{3})([- .])(\d{2})\2(\d{4})(?![\p{L}\p{N}_])/gu;
+
+/** An ASCII digit at `at` (local: an imported function costs a module getter per call under tsx and jest). */
+function digitAt(text: string, at: number): boolean {
+  const c = text.charCodeAt(at);
+  return c >= 48 && c <= 57;
+}
 /** Typed straight after the word: `ssn536221234`, `SSN#536-22-1234`, `TIN:536.22.1234`. */
 const SSN_GLUE_WORD = /(?:ssn|tin|soc\.?sec)[#:.]?\d/i;
 /** The word ending where a window starts, read as SSN_GLUED reads it (`/iu`: `ſ` is an `s` there). */
@@ -17,6 +23,34 @@ const SSN_BARE = /(?<![\p{L}\p{N}_])\d{9}(?![\p{L}\p{N}_])/gu;
 /** Dashes with spaces around them (`536 - 22 - 1234`, a form's separate boxes), only after an SSN word. */
 const SSN_SPACED_DASHES = /(?<![\p{L}\p{N}_])(\d{3}) ?- ?(\d{2}) ?- ?(\d{4})(?![\p{L}\p{N}_])/gu;
 const SPACED_DASH = / -|- /;
+
+// The patterns above tried only where they can start (as eachStickyMatchIn does): a digit not right after
+// an ASCII letter, digit or `_` (their lookbehind), followed by the first characters of the form.
+const GROUPED_START = sticky(SSN_GROUPED);
+const SPACED_START = sticky(SSN_SPACED_DASHES);
+const BARE_START = sticky(SSN_BARE);
+const WORD_ASCII = new Uint8Array(128);
+for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_') WORD_ASCII[c.charCodeAt(0)] = 1;
+/** Three digits at `at`, and no ASCII word character before. */
+function threeDigitsStart(text: string, at: number): boolean {
+  const before = text.charCodeAt(at - 1);
+  return !(before < 128 && WORD_ASCII[before] === 1) && digitAt(text, at) && digitAt(text, at + 1) && digitAt(text, at + 2);
+}
+/** `\d{3}([- .])\d{2}\1`, after threeDigitsStart. */
+function mayStartGrouped(text: string, at: number): boolean {
+  const sep = text.charCodeAt(at + 3);
+  return (sep === 0x2d || sep === 0x20 || sep === 0x2e) && digitAt(text, at + 4) && digitAt(text, at + 5) && text.charCodeAt(at + 6) === sep;
+}
+/** `\d{3} ?-`, after threeDigitsStart. */
+function mayStartSpaced(text: string, at: number): boolean {
+  const next = text.charCodeAt(at + 3);
+  return (next === 0x2d || (next === 0x20 && text.charCodeAt(at + 4) === 0x2d));
+}
+/** `\d{9}`, after threeDigitsStart. */
+function mayStartBare(text: string, at: number): boolean {
+  for (let k = at + 3; k < at + 9; k++) if (!digitAt(text, k)) return false;
+  return true;
+}
 const SSN_WORD = /\bssn|social[ _-]?security|\bss ?#|\bsoc\.? ?sec|\bssa\b|\btax ?id|\btin\b/i;
 
 /**
@@ -40,15 +74,56 @@ const SSN_DIGITS = 9;
  * the whole text, and only when a window of nine or more digits starts right after an SSN word.
  */
 export function findSsnsIn(text: string, windows: readonly DigitWindow[], out: Finding[]): void {
+  // one pass over each window tries the three forms where they can start (eachStickyMatchIn,
+  // written out: a shared loop with a callback per form cost more than the patterns); each form
+  // resumes after its own match, as its global scan would, and reports in the old order
+  const grouped: Finding[] = [];
+  const spaced: Finding[] = [];
+  const bare: Finding[] = [];
   let glued = false;
   for (const w of windows) {
     if (w.digits < SSN_DIGITS) continue;
     glued ||= w.start === 0 || glueWordBefore(text, w.start);
-    eachMatchIn(SSN_GROUPED, text, w, (m, start) => {
-      const end = start + m[0].length;
-      if (ssnValid(m[1]!, m[3]!, m[4]!) && !partOfLongerNumber(text, start, end)) out.push({ start, end, type: 'ssn' });
-    });
+    let groupedFrom = w.start;
+    let spacedFrom = w.start;
+    let bareFrom = w.start;
+    for (let at = w.start; at < w.end; at++) {
+      if (!threeDigitsStart(text, at)) continue;
+      if (at >= groupedFrom && mayStartGrouped(text, at)) {
+        GROUPED_START.lastIndex = at;
+        const m = GROUPED_START.exec(text);
+        if (m !== null) {
+          const end = at + m[0].length;
+          groupedFrom = end;
+          if (ssnValid(m[1]!, m[3]!, m[4]!) && !partOfLongerNumber(text, at, end)) grouped.push({ start: at, end, type: 'ssn' });
+        }
+      }
+      if (at >= spacedFrom && mayStartSpaced(text, at)) {
+        SPACED_START.lastIndex = at;
+        const m = SPACED_START.exec(text);
+        if (m !== null) {
+          const end = at + m[0].length;
+          spacedFrom = end;
+          if (SPACED_DASH.test(m[0]) && ssnValid(m[1]!, m[2]!, m[3]!) && !partOfLongerNumber(text, at, end) && keywordBefore(text, at, SSN_WORD, 40)) {
+            spaced.push({ start: at, end, type: 'ssn' });
+          }
+        }
+      }
+      if (at >= bareFrom && mayStartBare(text, at)) {
+        BARE_START.lastIndex = at;
+        const m = BARE_START.exec(text);
+        if (m !== null) {
+          const end = at + 9;
+          bareFrom = end;
+          const n = m[0];
+          if (ssnValid(n.slice(0, 3), n.slice(3, 5), n.slice(5)) && !partOfLongerNumber(text, at, end) && keywordBefore(text, at, SSN_WORD, 40)) {
+            bare.push({ start: at, end, type: 'ssn' });
+          }
+        }
+      }
+    }
   }
+  for (const f of grouped) out.push(f);
   SSN_GLUED.lastIndex = 0;
   // the gate of the whole-text scan stays (ASCII case rules: it does not read `ſſn` as `ssn`)
   for (let m = glued && SSN_GLUE_WORD.test(text) ? SSN_GLUED.exec(text) : null; m !== null; m = SSN_GLUED.exec(text)) {
@@ -56,23 +131,8 @@ export function findSsnsIn(text: string, windows: readonly DigitWindow[], out: F
     const start = end - m[1]!.length - m[2]!.length * 2 - m[3]!.length - m[4]!.length;
     if (ssnValid(m[1]!, m[3]!, m[4]!) && !partOfLongerNumber(text, start, end)) out.push({ start, end, type: 'ssn' });
   }
-  for (const w of windows) {
-    if (w.digits < SSN_DIGITS) continue;
-    eachMatchIn(SSN_SPACED_DASHES, text, w, (m, start) => {
-      const end = start + m[0].length;
-      if (!SPACED_DASH.test(m[0]) || !ssnValid(m[1]!, m[2]!, m[3]!) || partOfLongerNumber(text, start, end)) return;
-      if (keywordBefore(text, start, SSN_WORD, 40)) out.push({ start, end, type: 'ssn' });
-    });
-  }
-  for (const w of windows) {
-    if (w.digits < SSN_DIGITS) continue;
-    eachMatchIn(SSN_BARE, text, w, (m, start) => {
-      const end = start + 9;
-      const n = m[0];
-      if (!ssnValid(n.slice(0, 3), n.slice(3, 5), n.slice(5)) || partOfLongerNumber(text, start, end)) return;
-      if (keywordBefore(text, start, SSN_WORD, 40)) out.push({ start, end, type: 'ssn' });
-    });
-  }
+  for (const f of spaced) out.push(f);
+  for (const f of bare) out.push(f);
 }
 
 /**

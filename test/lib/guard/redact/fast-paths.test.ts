@@ -5,6 +5,9 @@
  */
 import { findAddresses, findAddressesIn } from '../../../../lib/guard/redact/address';
 import { base64Runs } from '../../../../lib/guard/redact/aws-credentials';
+import { findEmailsIn } from '../../../../lib/guard/redact/email';
+import { findIbansIn } from '../../../../lib/guard/redact/iban';
+import { findKeyedValues } from '../../../../lib/guard/redact/keyed-values';
 import { findCards, findCardsIn } from '../../../../lib/guard/redact/card';
 import { clusterClass, digitWindows, wholeText } from '../../../../lib/guard/redact/digit-windows';
 import { findPhones, findPhonesIn } from '../../../../lib/guard/redact/phone';
@@ -192,6 +195,40 @@ describe('address shapes gated by the whitespace around house numbers', () => {
       findings += want.length;
     }
     expect(findings).toBeGreaterThan(300);
+  });
+});
+
+describe('e-mail, glued IBAN and bare keys read from their anchors (`@`, `iban`, `:` and `=`)', () => {
+  const PIECES = [
+    'a', 'b', 'x', 'Jane', 'jane.doe', '.', '_', '%', '+', '-', '@', '@', '@', 'shop', 'example', '.com', '.de', '.png', 'git@github.com', ':', '=', ' ', ' ', '\t', '\n',
+    'jane.doe@shop.example', 'a@b.co', 'j+x@mail.example.org', 'ü@bé.de', '名前@例え.jp', 'icon@2x.png', '@shop.example', 'ops@', 'x@y.z',
+    '"', "'", '{', '[', ',', '0', '42', 'ü', 'ñ', '名', '\ud835\udc00', '\u00a0', '—', 'x'.repeat(30), 'a'.repeat(70),
+    'iban', 'IBAN', 'Iban:', 'ibanDE89370400440532013000', 'DE89 3704 0044 0532 0130 00', 'GB82WEST12345698765432', 'AB12',
+    'password', 'api_key', 'apiKey', 'secret', 'token', 'jwt', 'privateKey', 'p-a-s-s', 'db_password', 'key', 'hunter2!', 'x9f$kL2m', 'short', '[REDACTED:card]',
+    'password=hunter2!', 'api_key: x9f$kL2mQ', '"password": "x"', "token='abcdefghijklmnop'", 'secret  =  1234567890123', 'apiKey:=v4lue', 'x-token:\tab12cd34',
+  ];
+  const hidden = new Set(['aws-secret', 'aws-access-key', 'jwt', 'private-key', 'email', 'phone', 'iban', 'card', 'ssn', 'cvv', 'address'] as const);
+  it('finds exactly what the global scans find', () => {
+    const counts = { email: 0, iban: 0, keyed: 0 };
+    for (const text of texts(PIECES, 4000, 16, 31)) {
+      const got: Finding[] = [];
+      const want: Finding[] = [];
+      findEmailsIn(text, got, 'anchored');
+      findEmailsIn(text, want, 'global');
+      counts.email += want.length;
+      const ibanFrom = want.length;
+      findIbansIn(text, got, 'anchored');
+      findIbansIn(text, want, 'global');
+      counts.iban += want.length - ibanFrom;
+      const keyedFrom = want.length;
+      findKeyedValues(text, hidden, got, 'anchored');
+      findKeyedValues(text, hidden, want, 'global');
+      counts.keyed += want.length - keyedFrom;
+      expect({ text, got }).toEqual({ text, got: want });
+    }
+    expect(counts.email).toBeGreaterThan(200);
+    expect(counts.iban).toBeGreaterThan(50);
+    expect(counts.keyed).toBeGreaterThan(150);
   });
 });
 

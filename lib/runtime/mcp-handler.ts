@@ -6,8 +6,10 @@
  *
  * Per request: pre-checks (request-checks.ts) → identify → kill switch → a fresh, stateless
  * MCP SDK server whose `tools/list` shows only the agent's tools and whose `tools/call`
- * goes through `guard.callTool`. A server instance costs microseconds; sharing one across
- * agents would risk leaking one agent's view into another's request.
+ * goes through `guard.callTool`. Sharing one server across agents would risk leaking one
+ * agent's view into another's request. The common tools/call and tools/list are answered
+ * without that server, with the same bytes, by the SDK's own wire codec (direct-dispatch.ts);
+ * a per-request server and transport cost more than the runtime's own checks.
  *
  * The low-level SDK `Server` is used rather than `McpServer` on purpose: McpServer validates
  * arguments and answers "tool not found" itself, before the guard could authorize and audit
@@ -248,8 +250,9 @@ export function createMcpHandler(options: McpHandlerOptions): McpHandler {
     const seal = requestStateSeal(`${agent.name}\u0000${options.manifest.project}-${options.manifest.environment}/${server.spec.name}`, options.requestStateKey);
     /** A rate-limited tool call's wait, also sent as a `retry-after` header (the result stays a tool error, HTTP 200). */
     const retryAfter: { seconds?: number } = {};
-    const answer = (status: number, text: string, contentType: string | null): HttpResponseLike => {
-      const body = safeSdkBody(text, requestInfo.requestId, logger, redactErrorBody);
+    /** @param result a result response this runtime wrote itself: it has no error member for safeSdkBody to check */
+    const answer = (status: number, text: string, contentType: string | null, result = false): HttpResponseLike => {
+      const body = result ? text : safeSdkBody(text, requestInfo.requestId, logger, redactErrorBody);
       const out: Record<string, string> = { 'cache-control': 'no-store' };
       if (retryAfter.seconds !== undefined) out['retry-after'] = String(retryAfter.seconds);
       if (contentType) out['content-type'] = contentType;
@@ -311,7 +314,7 @@ export function createMcpHandler(options: McpHandlerOptions): McpHandler {
       const asked = directRequest(message, modern, request, codec);
       if (asked) {
         const encoded = await directAnswer(asked);
-        if (encoded !== undefined) return answer(200, resultResponse(asked.id, encoded), 'application/json');
+        if (encoded !== undefined) return answer(200, resultResponse(asked.id, encoded), 'application/json', true);
       }
 
       /** The encoded result, or undefined when the SDK must write this answer (`outcome` then holds the call's result). */

@@ -166,3 +166,12 @@ function redactJsonText(text: string, clearance: string, policy: RedactionPolicy
   const trail = /\s*$/.exec(text)![0];
   return { text: lead + JSON.stringify(r.value, null, indent) + trail, counts: r.counts };
 }
+
+/**
+ * `redact` without its JSON reading: the value patterns and key rules over the text as it is
+ * (what `redact` runs after writing a JSON document back from its redacted value). For a text
+ * the caller already rebuilt from a redacted JSON value (lib/guard/result-redaction.ts).
+ */
+export function redactPatterns(text: string, clearance: string, policy: RedactionPolicy): { text: string; counts: RedactionCounts } {
+  return redact(text, clearance, policy, MAX_JSON_DEPTH);
+}

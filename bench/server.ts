@@ -3,9 +3,10 @@
  * and the stateless 2026-07-28): the same tool code (the example shop's commerce tools plus a
  * sized `export_catalog`, bench/payload-tools.ts) served
  * (a) bare: the MCP SDK v2 (`@modelcontextprotocol/server`, the SDK the runtime uses) on
- *     express with `express.json()` and the SDK's Host check; per request a new `Server` and,
- *     as lib/runtime/mcp-handler.ts does, the SDK's `createMcpHandler` for a 2026-07-28 request
- *     and a stateless JSON `WebStandardStreamableHTTPServerTransport` for a 2025-11-25 one; no guard;
+ *     express with `express.json()` and the SDK's Host check; per request a new `Server` and
+ *     the SDK's `createMcpHandler` for a 2026-07-28 request and a stateless JSON
+ *     `WebStandardStreamableHTTPServerTransport` for a 2025-11-25 one (the SDK's stateless
+ *     idiom; the warden answers tools/call and tools/list without them, lib/runtime/direct-dispatch.ts); no guard;
  * (b) by the warden dev server (`startDevServer`: bearer identity, Host/Origin checks, kill
  *     switch, Cedar, screening, rate limit, redaction, audit to 'none').
  * Each server runs in its own child process, so the client (raw `fetch`, keep-alive) does not

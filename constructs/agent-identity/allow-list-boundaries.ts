@@ -13,12 +13,18 @@ import { Stack } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { Construct, type IConstruct } from 'constructs';
 import { dataRoleNamePattern } from '../../lib/config/role-names';
-import { approvalsTableName } from '../../lib/config/deployment-names';
+import { alertsName, approvalsTableName } from '../../lib/config/deployment-names';
 import { suppress, wildcardResourceFinding } from '../compliance';
 
 export interface RoleBoundaryProps {
   readonly project: string;
   readonly environment: string;
+  /**
+   * Server boundary only: the SNS topics server roles may publish to (the approvers' notices of
+   * held calls). Give it on the first `ServerRoleBoundary.of` of a stack, before any McpServer.
+   * @default - the deployment's alert topic, `<project>-<environment>-warden-alerts` in this account and region
+   */
+  readonly notifyTopicArns?: readonly string[];
 }
 
 /** What a data role does: read and write items of its tables. */
@@ -48,15 +54,22 @@ export const VPC_NETWORK_INTERFACE_ACTIONS: readonly string[] = [
   'ec2:UnassignPrivateIpAddresses',
 ];
 
+function sameList(a: readonly string[], b: readonly string[]): boolean {
+  return a.length === b.length && a.every((x, i) => x === b[i]);
+}
+
 abstract class AllowListBoundary extends Construct {
   public readonly policy: iam.ManagedPolicy;
   public readonly project: string;
   public readonly environment: string;
+  /** The SNS topics the boundary admits Publish to (none for data roles). */
+  public readonly notifyTopicArns: readonly string[];
 
   protected constructor(scope: Construct, id: string, props: RoleBoundaryProps, kind: string, statements: iam.PolicyStatement[], wildcards: { resources: string[]; reason: string }) {
     super(scope, id);
     this.project = props.project;
     this.environment = props.environment;
+    this.notifyTopicArns = props.notifyTopicArns ?? [];
     this.policy = new iam.ManagedPolicy(this, 'Policy', {
       description: `mcp-warden permissions boundary of ${props.project}-${props.environment} ${kind} roles: exactly the actions they use`,
       statements,
@@ -77,6 +90,9 @@ function boundaryOf<T extends AllowListBoundary>(scope: IConstruct, id: string, 
   if (is(existing)) {
     if (existing.project !== props.project || existing.environment !== props.environment) {
       throw new Error(`${id}: stack ${stack.stackName} already has the boundary of ${existing.project}-${existing.environment}; put the roles of ${props.project}-${props.environment} in a stack of their own.`);
+    }
+    if (props.notifyTopicArns !== undefined && !sameList(props.notifyTopicArns, existing.notifyTopicArns)) {
+      throw new Error(`${id}: stack ${stack.stackName} already has a boundary for topics ${existing.notifyTopicArns.join(', ')}; pass notifyTopicArns on the first ServerRoleBoundary.of of the stack, before any McpServer is created.`);
     }
     return existing;
   }
@@ -131,12 +147,13 @@ export class ServerRoleBoundary extends AllowListBoundary {
       logs: arn('logs', 'log-group:*'),
       interfaces: arn('ec2', '*/*'),
       guardrails: arn('bedrock', 'guardrail/*'),
-      topics: arn('sns', '*'),
     };
+    // the approvers' topic(s) only: the function policy names the same one, the boundary keeps it so
+    const topics = props.notifyTopicArns ?? [arn('sns', alertsName(props.project, props.environment))];
     super(
       scope,
       id,
-      props,
+      { ...props, notifyTopicArns: topics },
       'server',
       [
         new iam.PolicyStatement({ sid: 'ActAsDataRoles', actions: ['sts:AssumeRole', 'sts:TagSession'], resources: [dataRoles] }),
@@ -144,7 +161,7 @@ export class ServerRoleBoundary extends AllowListBoundary {
         new iam.PolicyStatement({ sid: 'OwnKeys', actions: ['kms:Decrypt', 'kms:Encrypt', 'kms:GenerateDataKey', 'kms:GenerateMac'], resources: [resources.keys] }),
         // human approval of held calls (lib/approvals): create requests and executions, notify approvers
         new iam.PolicyStatement({ sid: 'HeldCallApprovals', actions: ['dynamodb:PutItem'], resources: [arn('dynamodb', `table/${approvalsTableName(props.project, props.environment)}`)] }),
-        new iam.PolicyStatement({ sid: 'NotifyApprovers', actions: ['sns:Publish'], resources: [resources.topics] }),
+        new iam.PolicyStatement({ sid: 'NotifyApprovers', actions: ['sns:Publish'], resources: [...topics] }),
         new iam.PolicyStatement({ sid: 'OwnLogs', actions: ['logs:CreateLogStream', 'logs:PutLogEvents'], resources: [resources.logs] }),
         new iam.PolicyStatement({ sid: 'Traces', actions: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'], resources: ['*'] }),
         // argument screening with Bedrock Guardrails (guard.injection.engine); the function policy names the guardrail
@@ -165,7 +182,7 @@ export class ServerRoleBoundary extends AllowListBoundary {
       {
         resources: [dataRoles, ...Object.values(resources), '*'],
         reason:
-          "A permissions boundary grants nothing by itself: it caps server roles to assuming this deployment's data roles, the kill-switch and counter items, their own keys (incl. deriving secrets from their HMAC key) and logs, applying this account's Bedrock guardrails, traces and Lambda's VPC network interfaces, which only Lambda's own calls may change (no lambda:SourceFunctionArn: the function's code is refused them); X-Ray and the EC2 Describe calls accept only Resource *; each function policy names its own resources.",
+          "A permissions boundary grants nothing by itself: it caps server roles to assuming this deployment's data roles, the kill-switch and counter items, publishing to the approvers' topic, their own keys (incl. deriving secrets from their HMAC key) and logs, applying this account's Bedrock guardrails, traces and Lambda's VPC network interfaces, which only Lambda's own calls may change (no lambda:SourceFunctionArn: the function's code is refused them); X-Ray and the EC2 Describe calls accept only Resource *; each function policy names its own resources.",
       },
     );
   }

@@ -22,7 +22,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { approvalDecisionsLogGroupName, approvalsTableName, wardenAdminRoleName } from '../../lib/config/deployment-names';
 import { allowCloudWatchLogs } from '../mcp-server/log-encryption-key';
-import { wardenRoleNamePattern } from '../agent-identity';
+import { serverFunctionRoleName, wardenRoleNamePattern } from '../agent-identity';
 import { suppress } from '../compliance';
 import { defaultRemovalPolicy } from '../data-plane/retention';
 import { ITEM_WRITE_ACTIONS, wardenTable } from '../data-plane/warden-table';
@@ -33,6 +33,12 @@ export interface ApprovalsTableProps {
   readonly environment: string;
   /** The role that writes decisions. @default - the MFA-gated warden admin role (`<project>-<environment>-warden-admin`) */
   readonly deciderRoleArn?: string;
+  /**
+   * The MCP servers that hold calls for approval: only their function roles
+   * (`<project>-<environment>-<server>-server`) may create requests and executions.
+   * @default - every server role of the deployment (`<project>-<environment>-*-server`)
+   */
+  readonly serverNames?: readonly string[];
   /** How long decision audit events are kept. @default logs.RetentionDays.ONE_YEAR (as the servers' audit logs) */
   readonly logRetention?: logs.RetentionDays;
   /** @default - RETAIN, or DESTROY for dev/test/sandbox environments */
@@ -65,7 +71,8 @@ export class ApprovalsTable extends Construct {
     const roleArn = (name: string) => stack.formatArn({ service: 'iam', region: '', resource: 'role', resourceName: name });
     this.tableName = approvalsTableName(project, environment);
     this.deciderRoleArn = props.deciderRoleArn ?? roleArn(wardenAdminRoleName(project, environment));
-    const serverRoles = roleArn(`${wardenRoleNamePattern(project, environment)}-server`);
+    if (props.serverNames !== undefined && props.serverNames.length === 0) throw new Error(`ApprovalsTable ${id}: serverNames is empty; name the servers whose tools need approval, or leave it out for every server of ${project}-${environment}.`);
+    const serverRoles = props.serverNames?.map((server) => roleArn(serverFunctionRoleName(project, environment, server))) ?? [roleArn(`${wardenRoleNamePattern(project, environment)}-server`)];
     const agentRoles = ['caller', 'data'].map((kind) => roleArn(`${wardenRoleNamePattern(project, environment)}-${kind}`));
     const decisions = `${APPROVALS_TABLE.decisionPrefix}*`;
 
@@ -82,8 +89,8 @@ export class ApprovalsTable extends Construct {
       resourcePolicy: new iam.PolicyDocument({
         statements: [
           new iam.PolicyStatement({ sid: 'ItemsAreCreateOnly', effect: iam.Effect.DENY, principals: [new iam.AnyPrincipal()], actions: ITEM_CHANGES, resources: ['*'] }),
-          deny('OnlyServersAndTheDeciderWrite', APPROVAL_ITEM_WRITES, { ArnNotLike: { 'aws:PrincipalArn': [serverRoles, this.deciderRoleArn] } }),
-          deny('ServersNeverWriteDecisions', APPROVAL_ITEM_WRITES, { ArnLike: { 'aws:PrincipalArn': [serverRoles] }, 'ForAnyValue:StringLike': { 'dynamodb:LeadingKeys': [decisions] } }),
+          deny('OnlyServersAndTheDeciderWrite', APPROVAL_ITEM_WRITES, { ArnNotLike: { 'aws:PrincipalArn': [...serverRoles, this.deciderRoleArn] } }),
+          deny('ServersNeverWriteDecisions', APPROVAL_ITEM_WRITES, { ArnLike: { 'aws:PrincipalArn': serverRoles }, 'ForAnyValue:StringLike': { 'dynamodb:LeadingKeys': [decisions] } }),
           deny('TheDeciderWritesOnlyDecisions', APPROVAL_ITEM_WRITES, { ArnLike: { 'aws:PrincipalArn': [this.deciderRoleArn] }, 'ForAnyValue:StringNotLike': { 'dynamodb:LeadingKeys': [decisions] } }),
           deny('NoAgentAccess', ['dynamodb:*'], { ArnLike: { 'aws:PrincipalArn': agentRoles } }),
         ],

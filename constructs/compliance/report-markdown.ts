@@ -35,7 +35,10 @@ export function renderComplianceMarkdown(report: ComplianceReport): string {
     '',
     `Access reviews: ${plural(report.reviews.length, 'agent')}, ${summary.overdueReviews} overdue (interval ${report.reviews[0]?.intervalDays ?? '-'} days).`,
   ];
-  if (report.unusedSuppressions.length > 0) lines.push(`Unused suppressions: ${report.unusedSuppressions.length} (listed below; remove them if the pack is enabled and the resource is compliant now).`);
+  const stale = report.unusedSuppressions.filter((u) => u.status === 'stale').length;
+  const notRun = report.unusedSuppressions.length - stale;
+  if (stale > 0) lines.push(`Stale suppressions: ${stale} (a pack that ran checked the rule and found the resource compliant: remove them; listed below).`);
+  if (notRun > 0) lines.push(`Suppressions for packs that did not run: ${notRun} (kept for deployments that enable those packs; listed below).`);
 
   lines.push('', '## Findings', '');
   const findings = report.packs.flatMap((p) => p.findings);
@@ -50,8 +53,8 @@ export function renderComplianceMarkdown(report: ComplianceReport): string {
   if (suppressions.length === 0) lines.push('None.');
   else lines.push(...table(['pack', 'rule', 'resource', 'reason'], suppressions.map((s) => [s.pack, s.rule, s.resource, s.madeWith === 'suppress' ? s.reason : `${s.reason} (acknowledged directly at ${s.acknowledgedAt}, not with suppress())`])));
   if (report.unusedSuppressions.length > 0) {
-    lines.push('', 'Suppressions that matched no finding (their pack is not enabled or has no such rule, or the resource is compliant):', '');
-    lines.push(...table(['rule', 'resource', 'reason'], report.unusedSuppressions.map((u) => [u.rule, u.resource, u.reason])));
+    lines.push('', 'Suppressions that matched no finding (stale: the rule ran and the resource is compliant; pack-not-run: no pack that ran checks the rule):', '');
+    lines.push(...table(['rule', 'resource', 'status', 'reason'], report.unusedSuppressions.map((u) => [u.rule, u.resource, u.status, u.reason])));
   }
 
   lines.push('', '## Access reviews', '');

@@ -74,6 +74,12 @@ export interface UnusedSuppression {
   readonly acknowledgedId: string;
   readonly resource: string;
   readonly reason: string;
+  /**
+   * `stale`: a pack that ran checked this rule and found the resource compliant, so the
+   * suppression can go. `pack-not-run`: no pack that ran checks the rule (e.g. ServerlessChecks,
+   * opt-in in the manifest); it is kept for deployments that enable that pack.
+   */
+  readonly status: 'stale' | 'pack-not-run';
 }
 
 export interface PackResult {
@@ -172,9 +178,16 @@ export function buildComplianceReport(input: ComplianceReportInput): ComplianceR
     return { name, rulesChecked, findings, suppressions };
   });
 
+  const checked = new Set(input.packs.flatMap((p) => p.rulesChecked ?? []));
   const unusedSuppressions = records
     .filter((r) => !used.has(r))
-    .map((r) => ({ rule: r.finding === undefined ? r.rule : `${r.rule}[${r.finding}]`, acknowledgedId: r.acknowledgedId, resource: r.path, reason: r.reason }));
+    .map((r): UnusedSuppression => ({
+      rule: r.finding === undefined ? r.rule : `${r.rule}[${r.finding}]`,
+      acknowledgedId: r.acknowledgedId,
+      resource: r.path,
+      reason: r.reason,
+      status: checked.has(r.rule) ? 'stale' : 'pack-not-run',
+    }));
 
   const interval = input.manifest.compliance.reviewIntervalDays;
   const reviews = input.manifest.agents.map((agent): AccessReview => {

@@ -625,11 +625,6 @@ export class McpServer extends Construct {
     }
     const waf = 'Private API reachable only through the VPC endpoint by the caller roles named in the resource policy; abuse is bounded by stage throttling, per-agent rate limits and argument screening in the guard.';
     suppress(stage, { rule: 'AwsSolutions-APIG3', reason: waf });
-    suppress(stage, {
-      rule: 'Serverless-APIGWStructuredLogging',
-      reason:
-        'The access log is one JSON object per request; the rule parses the format template, which holds $context.error.messageString unquoted because API Gateway writes that variable already quoted and escaped (a quoted $context.error.message would break the JSON when a message holds a double quote).',
-    });
     const executionLogs =
       "Execution logging was turned off (executionLogging: 'off'); every request is still access-logged (caller ARN, status, latency, integration and authorization errors) to a KMS-encrypted log group and the function writes an audit event per call.";
     if (executionLogging === 'off') suppress(stage, { rule: 'AwsSolutions-APIG6', reason: executionLogs });

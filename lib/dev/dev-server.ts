@@ -10,10 +10,10 @@
  * that agent. A wrong token is 401 even then: a typo must not silently become another agent.
  */
 import { readTeamPolicies } from '../policy/team-policies';
-import { createServer, type Server as HttpServer } from 'node:http';
+import { createServer, type IncomingMessage, type RequestListener, type Server as HttpServer, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
-import express, { type ErrorRequestHandler, type Request as ExpressRequest, type Response as ExpressResponse } from 'express';
+import express, { type ErrorRequestHandler, type Request as ExpressRequest } from 'express';
 import { sampleDatasets } from '../../examples/shop/sample-data';
 import { loadManifest, type Manifest } from '../config';
 import { createGuard, InMemoryAgentStatusStore, InMemoryRateLimiter } from '../guard';
@@ -21,7 +21,7 @@ import type { CallerInfo, Guard } from '../guard/contract';
 import { createMcpHandler, InMemoryDataset, JSON_RPC, jsonLogger, jsonRpcError, loadToolModule, type DatasetItem, type HttpResponseLike, type McpHandler } from '../runtime';
 import { DevAuditSink, DevMetrics, type AuditDestination } from './dev-audit';
 import { readBearer, DevTokens } from './dev-tokens';
-import { hostValidation, LOOPBACK_HOSTNAMES, originValidation, type RefusalListener } from './origin-check';
+import { hostValidation, isAllowedHost, isAllowedOrigin, LOOPBACK_HOSTNAMES, originValidation, type RefusalListener } from './origin-check';
 import { readBody } from './request-body';
 import { createDevApprovals, devApprovalRoutes, type DevApprovals } from './dev-approvals';
 
@@ -126,7 +126,7 @@ export async function startDevServer(options: DevServerOptions = {}): Promise<De
   const tokens = new DevTokens(manifest.agents.map((a) => a.name));
   const app = buildApp({ handler, guard, tokens, defaultAgent: options.agent, maxBodyBytes: manifest.guard.maxBodyBytes, port: () => port, approvals });
 
-  const server = createServer({ maxHeaderSize: MAX_HEADER_BYTES, headersTimeout: HEADERS_TIMEOUT_MS, requestTimeout: REQUEST_TIMEOUT_MS, connectionsCheckingInterval: 1_000 }, app);
+  const server = createServer({ maxHeaderSize: MAX_HEADER_BYTES, headersTimeout: HEADERS_TIMEOUT_MS, requestTimeout: REQUEST_TIMEOUT_MS, connectionsCheckingInterval: 1_000 }, app.listener);
   server.keepAliveTimeout = KEEP_ALIVE_TIMEOUT_MS;
   await listen(server, port);
   port = (server.address() as AddressInfo).port;
@@ -169,7 +169,7 @@ interface AppOptions {
  * Not `createMcpExpressApp`: it installs `express.json()` (100 kB limit, its own error
  * pages, parses before our checks). We use the SDK v2 Host check and read the raw body ourselves.
  */
-function buildApp(o: AppOptions): express.Express {
+function buildApp(o: AppOptions): { readonly listener: RequestListener } {
   const app = express();
   app.disable('x-powered-by');
   app.disable('etag');
@@ -182,7 +182,8 @@ function buildApp(o: AppOptions): express.Express {
   app.use(hostValidation(LOOPBACK_HOSTNAMES, refused));
   app.use(originValidation(o.port, refused));
 
-  const serve = async (req: ExpressRequest, res: ExpressResponse, server: string) => {
+  /** @param path the request path without its query string */
+  const serve = async (req: IncomingMessage, res: ServerResponse, server: string, path: string) => {
     const requestId = crypto.randomUUID();
     const bearer = readBearer(req.headers.authorization, o.tokens);
     if (bearer.kind === 'invalid') {
@@ -211,15 +212,16 @@ function buildApp(o: AppOptions): express.Express {
       caller,
       requestId,
       sourceIp: req.socket.remoteAddress,
-      request: { method: req.method, headers: req.headers, body, url: `http://127.0.0.1:${o.port()}${req.originalUrl.split('?')[0]}` },
+      request: { method: req.method ?? 'GET', headers: req.headers, body, url: `http://127.0.0.1:${o.port()}${path}` },
     });
     send(res, response);
   };
 
   app.use(devApprovalRoutes(o.approvals, o.tokens));
   const first = o.handler.servers[0]!;
-  app.all('/mcp', (req, res) => serve(req, res, first));
-  app.all('/mcp/:server', (req, res) => serve(req, res, String(req.params.server)));
+  const pathOf = (req: ExpressRequest) => req.originalUrl.split('?')[0]!;
+  app.all('/mcp', (req, res) => serve(req, res, first, pathOf(req)));
+  app.all('/mcp/:server', (req, res) => serve(req, res, String(req.params.server), pathOf(req)));
   app.use((req, res) => {
     // every request is audited, also one for a path the server does not serve (the path is not quoted)
     o.guard.auditRefusal({ requestId: crypto.randomUUID(), method: '-', sourceIp: req.socket.remoteAddress, userAgent: req.headers['user-agent'] }, 'http 404: not an MCP endpoint');
@@ -236,12 +238,32 @@ function buildApp(o: AppOptions): express.Express {
       .json({ jsonrpc: '2.0', error: { code: clientError ? JSON_RPC.INVALID_REQUEST : JSON_RPC.INTERNAL_ERROR, message: clientError ? 'Bad request: the URL or request could not be read' : 'Internal error' }, id: null });
   };
   app.use(onError);
-  return app;
+
+  /**
+   * The MCP endpoints without Express: a request whose Host and Origin pass and whose path is
+   * exactly `/mcp` or `/mcp/<a server>` goes straight to `serve` (Express's request set-up and
+   * router layers cost each call more than its checks do). Everything else, refusals
+   * included, goes through the app above, which answers and audits it as before.
+   */
+  const endpoints = new Map<string, string>([['/mcp', first], ...o.handler.servers.map((s) => [`/mcp/${s}`, s] as const)]);
+  const listener: RequestListener = (req, res) => {
+    const url = req.url ?? '';
+    const query = url.indexOf('?');
+    const path = query === -1 ? url : url.slice(0, query);
+    const server = endpoints.get(path);
+    if (server === undefined || !isAllowedHost(req.headers.host) || !isAllowedOrigin(req.headers.origin, o.port())) return void app(req, res);
+    serve(req, res, server, path).catch(() => {
+      // what the app's error handler answers for a handler that threw
+      if (res.headersSent) return;
+      send(res, { status: 500, headers: { 'content-type': 'application/json; charset=utf-8' }, body: JSON.stringify({ jsonrpc: '2.0', error: { code: JSON_RPC.INTERNAL_ERROR, message: 'Internal error' }, id: null }) });
+    });
+  };
+  return { listener };
 }
 
-function send(res: ExpressResponse, response: HttpResponseLike): void {
+function send(res: ServerResponse, response: HttpResponseLike): void {
   if (res.headersSent) return;
-  res.status(response.status);
+  res.statusCode = response.status;
   for (const [name, value] of Object.entries(response.headers)) res.setHeader(name, value);
   res.end(response.body);
 }

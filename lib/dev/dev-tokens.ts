@@ -8,15 +8,15 @@ import { createHash, randomBytes, timingSafeEqual } from 'node:crypto';
 export class DevTokens {
   /** agent → token, to print. */
   public readonly byAgent: Readonly<Record<string, string>>;
-  private readonly byDigest: ReadonlyMap<string, string>;
+  private readonly byDigest: ReadonlyArray<readonly [Buffer, string]>;
 
   constructor(agents: readonly string[]) {
     const byAgent: Record<string, string> = {};
-    const byDigest = new Map<string, string>();
+    const byDigest: Array<readonly [Buffer, string]> = [];
     for (const agent of agents) {
       const token = `wdev_${randomBytes(24).toString('base64url')}`;
       byAgent[agent] = token;
-      byDigest.set(digest(token), agent);
+      byDigest.push([digest(token), agent]);
     }
     this.byAgent = Object.freeze(byAgent);
     this.byDigest = byDigest;
@@ -26,14 +26,14 @@ export class DevTokens {
   public agentOf(token: string): string | undefined {
     const d = digest(token);
     for (const [known, agent] of this.byDigest) {
-      if (timingSafeEqual(Buffer.from(known, 'hex'), Buffer.from(d, 'hex'))) return agent;
+      if (timingSafeEqual(known, d)) return agent;
     }
     return undefined;
   }
 }
 
-function digest(token: string): string {
-  return createHash('sha256').update(token).digest('hex');
+function digest(token: string): Buffer {
+  return createHash('sha256').update(token).digest();
 }
 
 export type BearerResult = { kind: 'none' } | { kind: 'valid'; agent: string } | { kind: 'invalid' };

@@ -14,6 +14,11 @@ export const LOOPBACK_HOSTNAMES = ['localhost', '127.0.0.1', '[::1]'];
 /** Called for every request a header check refuses, so that the refusal is audited like any other. */
 export type RefusalListener = (req: Request, reason: string) => void;
 
+/** Whether the Host header names one of `allowedHostnames` (the SDK v2's check). */
+export function isAllowedHost(host: string | undefined, allowedHostnames: readonly string[] = LOOPBACK_HOSTNAMES): boolean {
+  return validateHostHeader(host, [...allowedHostnames]).ok;
+}
+
 /** DNS-rebinding protection: the Host header must name a loopback host (the SDK v2's check, as Express middleware). */
 export function hostValidation(allowedHostnames: readonly string[] = LOOPBACK_HOSTNAMES, onRefuse?: RefusalListener): RequestHandler {
   return (req, res, next) => {

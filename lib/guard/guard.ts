@@ -13,12 +13,13 @@ import { principalResolver } from './identify';
 import { ADAPTER_TIMEOUT_MS, bounded, failureText } from './bounded-call';
 import { KillSwitch, type StatusReading } from './kill-switch';
 import { DEFAULT_PER_MINUTE } from './rate-limit';
-import { redactEcho, redactionPolicy, redactJson, type RedactionCounts } from './redact';
+import { redactEcho, redactionPolicy, type RedactionCounts } from './redact';
 import { screenArguments, STRUCTURAL_FINDINGS } from './screen';
 import { engineTexts } from './screen-engine-texts';
 import { screenExemptions } from './screen-exemptions';
 import { screenOutput, stripOutputHidden, type ToolOutput } from './screen-output';
-import { checkToolContent, redactToolContent } from './tool-content';
+import { checkToolContent } from './tool-content';
+import { jsonMirrors, redactToolResult } from './result-redaction';
 import { isInputRequiredResult, shapeInputRequired } from './input-request-shape';
 import { APPROVAL_META } from '../approvals/approval-gate';
 
@@ -443,23 +444,22 @@ export function createGuard(options: GuardOptions): Guard {
       //    must reach the redactor whole, not be reassembled after it. Stripping is part of
       //    redaction: it runs whatever guard.outputInjection says (`off` only stops screening)
       let shaped: ToolOutput = { content: checked.content, ...(raw.structuredContent !== undefined ? { structuredContent: raw.structuredContent } : {}) };
-      const stripped = stripOutputHidden(shaped);
+      // (the text parts that are the JSON of structuredContent: stripping reads them for it, redaction writes them back from it)
+      let mirrors = jsonMirrors(shaped);
+      const stripped = stripOutputHidden(shaped, mirrors);
+      if (stripped.stripped > 0) mirrors = jsonMirrors(stripped.output);
       shaped = stripped.output;
       const hidden = outputAction === 'off' ? undefined : stripped;
       // 9. redact by clearance; binary parts can't be redacted: they pass only when the
       //    clearance covers the tool's dataset class
-      const redactedContent = redactToolContent(shaped.content, agent.clearance, toolSpec.dataClass, policy);
-      for (const [type, n] of Object.entries(redactedContent.counts)) redactions[type] = (redactions[type] ?? 0) + n;
-      const content = redactedContent.content;
+      //    (a text part that is the JSON of structuredContent is written back from its redaction)
+      const redacted = redactToolResult(shaped, agent.clearance, toolSpec.dataClass, policy, mirrors, redactions);
+      const content = redacted.content;
       const out: { content: typeof content; isError?: boolean; structuredContent?: Record<string, unknown> } = { content };
-      if (shaped.structuredContent !== undefined) {
-        const r = redactJson(shaped.structuredContent, agent.clearance, policy);
-        addCounts(redactions, r.counts);
-        out.structuredContent = r.value as Record<string, unknown>;
-      }
+      if (redacted.structuredContent !== undefined) out.structuredContent = redacted.structuredContent;
       // 10. screen what leaves for instruction-like text planted in the data (indirect injection)
       if (hidden) {
-        const findings = [...hidden.findings, ...screenOutput(out)];
+        const findings = [...hidden.findings, ...screenOutput(out, redacted.jsonTexts)];
         if (findings.length > 0) {
           const kinds = [...new Set(findings.map((f) => f.kind))];
           const paths = [...new Set(findings.map((f) => f.path))];

@@ -128,36 +128,165 @@ const LEET: Record<string, string> = { '0': 'o', '1': 'i', '3': 'e', '4': 'a', '
 /** Symbols used as letters only when they sit between letters ("p@$$word" but not "now!"). */
 const LEET_SYMBOLS: Record<string, string> = { '@': 'a', $: 's', '!': 'i', '|': 'i' };
 
-/** Every character one of the maps above folds (one class, so folding is one regex pass). */
-const FOLDED_CHAR = new RegExp(`[${[...Object.keys(HOMOGLYPHS), ...Object.keys(SMALL_CAPITALS), ...Object.keys(LEET)].join('')}]`, 'gu');
-const FOLD: Record<string, string> = { ...LEET, ...SMALL_CAPITALS, ...HOMOGLYPHS };
-/** A leet symbol with an ASCII letter on each side (checked on the text before any folding). */
-const LEET_SYMBOL_BETWEEN_LETTERS = /(?<=[a-z])[@$!|](?=[a-z])/g;
-
 /**
- * Compatibility-decomposes (NFKD, a superset of NFKC for matching: full-width, ligatures and
- * accents all fold), drops combining marks and invisible format characters, lower-cases, and
- * folds homoglyphs and leetspeak. Regex passes rather than a per-character loop: on a 64 KB
- * tool result the loop cost 5 ms, the passes a fraction of it.
+ * What each character the maps above fold becomes, by UTF-16 code unit (0: itself). Every key
+ * and value is one unit, so folding keeps the length and is one table look-up per unit.
  */
-export function foldText(text: string): string {
-  const base = text
+const FOLD_TO = new Uint16Array(0x10000);
+for (const [from, to] of Object.entries({ ...LEET, ...SMALL_CAPITALS, ...HOMOGLYPHS })) FOLD_TO[from.charCodeAt(0)] = to.charCodeAt(0);
+const LEET_SYMBOL_TO = new Uint16Array(128);
+for (const [from, to] of Object.entries(LEET_SYMBOLS)) LEET_SYMBOL_TO[from.charCodeAt(0)] = to.charCodeAt(0);
+const isLowerAscii = (c: number): boolean => c >= 0x61 && c <= 0x7a;
+/** Text with nothing but ASCII: compatibility forms, marks, fillers and format characters can't occur. */
+const NON_ASCII = /[^\x00-\x7f]/;
+
+/** NFKD, marks and format characters dropped, lower-cased: the text `foldText` folds. */
+function decomposedLower(text: string): string {
+  // ASCII is its own NFKD and has no marks, fillers or format characters
+  if (!NON_ASCII.test(text)) return text.toLowerCase();
+  return text
     .replace(INVISIBLE_FILLER_RUN, ' ')
     .normalize('NFKD')
     .replace(/[\p{Mn}\p{Cf}\u{E0100}-\u{E01EF}\uFE00-\uFE0F]/gu, '')
     .toLowerCase();
-  // symbols first: whether one sits between letters is decided on the unfolded text
-  return base.replace(LEET_SYMBOL_BETWEEN_LETTERS, (ch) => LEET_SYMBOLS[ch]!).replace(FOLDED_CHAR, (ch) => FOLD[ch]!);
 }
 
-/** Words separated by single spaces; runs of separators (space, _, -, ., punctuation) collapse. */
+/** The folded code unit at `i` of a decomposed, lower-cased text (see foldText). */
+function foldedUnit(base: string, i: number, c: number): number {
+  // symbols first: whether one sits between letters is decided on the unfolded text
+  if (c < 128 && LEET_SYMBOL_TO[c] !== 0) {
+    return i > 0 && i + 1 < base.length && isLowerAscii(base.charCodeAt(i - 1)) && isLowerAscii(base.charCodeAt(i + 1)) ? LEET_SYMBOL_TO[c]! : c;
+  }
+  return FOLD_TO[c] || c;
+}
+
+/**
+ * Compatibility-decomposes (NFKD, a superset of NFKC for matching: full-width, ligatures and
+ * accents all fold), drops combining marks and invisible format characters, lower-cases, and
+ * folds homoglyphs and leetspeak. The folding is one table look-up per code unit, not two
+ * callback `replace`s (on a result listing SKUs every digit was a callback).
+ */
+export function foldText(text: string): string {
+  const base = decomposedLower(text);
+  let out = '';
+  let from = 0;
+  for (let i = 0; i < base.length; i++) {
+    const c = base.charCodeAt(i);
+    const to = foldedUnit(base, i, c);
+    if (to === c) continue;
+    out += base.slice(from, i) + String.fromCharCode(to);
+    from = i + 1;
+  }
+  return from === 0 ? base : out + base.slice(from);
+}
+
+/**
+ * `\p{L}` or `\p{N}` (what the spaced and compact forms keep) per BMP code unit, filled on first
+ * use: 1 yes, 2 no, 0 not asked yet. Code points past the BMP are asked each time (rare).
+ */
+const WORD_UNIT = new Uint8Array(0x10000);
+const LETTER_OR_NUMBER = /^[\p{L}\p{N}]$/u;
+for (let c = 0; c < 128; c++) WORD_UNIT[c] = LETTER_OR_NUMBER.test(String.fromCharCode(c)) ? 1 : 2;
+
+function isWordUnit(c: number): boolean {
+  let known = WORD_UNIT[c]!;
+  if (known === 0) {
+    // a lone surrogate is a code point of its own, not a letter
+    known = LETTER_OR_NUMBER.test(String.fromCharCode(c)) ? 1 : 2;
+    WORD_UNIT[c] = known;
+  }
+  return known === 1;
+}
+
+/** Whether the code point at `i` (a surrogate pair read whole) is a letter or number, and its width. */
+function wordAt(text: string, i: number, c: number): number {
+  if (c >= 0xd800 && c <= 0xdbff && i + 1 < text.length) {
+    const low = text.charCodeAt(i + 1);
+    if (low >= 0xdc00 && low <= 0xdfff) return LETTER_OR_NUMBER.test(text.slice(i, i + 2)) ? 2 : -2;
+  }
+  return isWordUnit(c) ? 1 : -1;
+}
+
+/**
+ * Words separated by single spaces; runs of separators (space, _, -, ., punctuation) collapse.
+ * As `folded.replace(/[^\p{L}\p{N}]+/gu, ' ').trim()`, in one loop.
+ */
 export function spacedForm(folded: string): string {
-  return folded.replace(/[^\p{L}\p{N}]+/gu, ' ').trim();
+  return spacedOf(folded, false);
+}
+
+/** `spacedForm(foldText(text))` in one pass over the decomposed text (fold and spacing are both per code unit). */
+export function foldedSpacedForm(text: string): string {
+  return spacedOf(decomposedLower(text), true);
+}
+
+function spacedOf(base: string, fold: boolean): string {
+  let out = '';
+  /** Start of the stretch of `base` copied as it is. */
+  let from = 0;
+  /** Where the pending separator run began, or -1. */
+  let separatorAt = -1;
+  let words = false;
+  const n = base.length;
+  for (let i = 0; i < n; ) {
+    const c = base.charCodeAt(i);
+    const to = fold ? foldedUnit(base, i, c) : c;
+    const w = to === c ? wordAt(base, i, c) : isWordUnit(to) ? 1 : -1;
+    const width = w < 0 ? -w : w;
+    if (w < 0) {
+      if (separatorAt < 0) separatorAt = i;
+      i += width;
+      continue;
+    }
+    if (separatorAt >= 0) {
+      // one space between two words stays as it is; any other run (or one at the start) is cut
+      if (!(words && i - separatorAt === 1 && base.charCodeAt(separatorAt) === 0x20)) {
+        out += base.slice(from, separatorAt) + (words ? ' ' : '');
+        from = i;
+      }
+      separatorAt = -1;
+    }
+    if (to !== c) {
+      out += base.slice(from, i) + String.fromCharCode(to);
+      from = i + 1;
+    }
+    words = true;
+    i += width;
+  }
+  // a trailing run is trimmed
+  const end = separatorAt >= 0 ? separatorAt : n;
+  return from === 0 && end === n ? base : out + base.slice(from, end);
 }
 
 /** Letters and digits only, with l/i merged: defeats "i g n o r e" and "ig-nore_previous". */
 export function compactForm(folded: string): string {
-  return folded.replace(/[^\p{L}\p{N}]+/gu, '').replace(/l/g, 'i');
+  let out = '';
+  let from = 0;
+  const n = folded.length;
+  for (let i = 0; i < n; ) {
+    const c = folded.charCodeAt(i);
+    const w = wordAt(folded, i, c);
+    if (w > 0) {
+      i += w;
+      continue;
+    }
+    out += folded.slice(from, i);
+    i -= w;
+    from = i;
+  }
+  out = from === 0 ? folded : out + folded.slice(from);
+  return out.includes('l') ? out.replaceAll('l', 'i') : out;
+}
+
+/**
+ * Whether `compactForm(spaced).includes(phrase)` for a phrase of LONG_COMPACT_PHRASES-like
+ * letters, read off the spaced form without building the compact one: the spaced form holds
+ * only letters, digits and single spaces, so a phrase of the compact form is its letters with
+ * an optional space between any two (and `i` standing for `i` or `l`).
+ */
+export function compactPhrasesMatcher(phrases: readonly string[]): RegExp {
+  for (const p of phrases) if (!/^[a-z0-9]+$/.test(p)) throw new Error(`compact phrase "${p}" must be letters and digits only`);
+  return new RegExp(phrases.map((phrase) => [...phrase].map((ch) => (ch === 'i' ? '[il]' : ch)).join(' ?')).join('|'));
 }
 
 const NAMED_ENTITIES: Record<string, string> = { lt: '<', gt: '>', amp: '&', quot: '"', apos: "'", nbsp: ' ', sol: '/', bsol: '\\', lpar: '(', rpar: ')', colon: ':', excl: '!', vert: '|', lsqb: '[', rsqb: ']' };
@@ -178,18 +307,123 @@ export function decodeEscapes(text: string): string {
     );
 }
 
-/** Starts only where a run starts (lookbehind): otherwise every short word is rescanned from each of its letters. */
-// 12 characters decode to 9 bytes: short enough for `<|im_start|>` (asText still wants 8+
-// printable characters, which random identifiers almost never decode to).
-const BASE64_RUN = /(?<![A-Za-z0-9+/_-])[A-Za-z0-9+/_-]{12,}={0,2}/g;
+/** Code units 0-127 of the base64 / base64url alphabet (`A-Za-z0-9+/_-`). */
+const BASE64_ALPHABET = asciiSet('ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/_-');
+/** Base32 as encoders write it: upper case and 2-7. */
+const BASE32_CHARACTERS = asciiSet('ABCDEFGHIJKLMNOPQRSTUVWXYZ234567');
+const HEX_DIGITS = asciiSet('0123456789abcdefABCDEF');
+
+function asciiSet(characters: string): Uint8Array {
+  const set = new Uint8Array(128);
+  for (const ch of characters) set[ch.charCodeAt(0)] = 1;
+  return set;
+}
+const inSet = (set: Uint8Array, c: number): boolean => c < 128 && set[c] === 1;
+/** End of the run of `set` characters starting at `from`. */
+function runEnd(text: string, from: number, set: Uint8Array): number {
+  let i = from;
+  while (i < text.length && inSet(set, text.charCodeAt(i))) i++;
+  return i;
+}
+/** End of at most `max` `=` padding characters starting at `from`. */
+function paddingEnd(text: string, from: number, max: number): number {
+  let i = from;
+  while (i < text.length && i - from < max && text.charCodeAt(i) === 0x3d) i++;
+  return i;
+}
+
+/** The encoded-looking runs of a text, each list in text order (see encodedRuns). */
+export interface EncodedRuns {
+  /** What `/(?<![A-Za-z0-9+/_-])[A-Za-z0-9+/_-]{12,}={0,2}/g` matches. */
+  readonly base64: string[];
+  /** What `/(?<![A-Za-z0-9+/_=-])[A-Za-z0-9+/_-]{4,}={0,2}(?:\s+[A-Za-z0-9+/_-]{4,}={0,2})+/g` matches (base64 wrapped over lines or split by spaces). */
+  readonly chunkedBase64: string[];
+  /** What `/(?<![A-Z2-7])[A-Z2-7]{16,}={0,6}/g` matches. */
+  readonly base32: string[];
+  /** What `/(?:[0-9a-f]{2}){8,}/gi` matches. */
+  readonly hex: string[];
+}
+
 /**
- * Base64 wrapped over lines or split by spaces (MIME wraps at 76 characters): chunks of 4+
- * alphabet characters separated by whitespace. The lookbehind starts a match only where a run
- * starts: without it every position inside a long run would rescan the run (quadratic).
+ * The runs the decoders try, found by ONE scan that steps over each run of base64-alphabet
+ * characters at once, where the four regexes above each tried every position. Base32 and hex
+ * characters are base64-alphabet characters too, so their runs lie inside base64-alphabet runs
+ * and are only looked for in runs of 16+ (what they need). Equal to the regexes' matches
+ * (differential test: test/lib/guard/screen-fast-paths.test.ts):
+ * - a padded run starts only where a run starts (the lookbehinds) and takes the whole run (the
+ *   greedy count) and its padding;
+ * - a chunked match starts at a run of 4+ no `=` precedes; each chunk takes its whole run and up
+ *   to two `=` (a shorter take would leave an alphabet character or `=` where the next chunk
+ *   needs whitespace), and chunks go on while whitespace and another 4+ run follow;
+ * - a hex match is the longest even-length start of a run of 16+ hex digits (the regex takes it
+ *   at the run's first digit; later starts in the run are inside the match or too short).
  */
-const BASE64_CHUNKED = /(?<![A-Za-z0-9+/_=-])[A-Za-z0-9+/_-]{4,}={0,2}(?:\s+[A-Za-z0-9+/_-]{4,}={0,2})+/g;
-/** Hex-encoded text: an even run of 16+ hex digits. */
-const HEX_RUN = /(?:[0-9a-f]{2}){8,}/gi;
+export function encodedRuns(text: string): EncodedRuns {
+  const out: EncodedRuns = { base64: [], chunkedBase64: [], base32: [], hex: [] };
+  const n = text.length;
+  for (let i = 0; i < n; ) {
+    if (!inSet(BASE64_ALPHABET, text.charCodeAt(i))) {
+      i++;
+      continue;
+    }
+    const end = runEnd(text, i, BASE64_ALPHABET);
+    if (end - i >= 12) out.base64.push(text.slice(i, paddingEnd(text, end, 2)));
+    if (end - i >= 16) innerRuns(text, i, end, out);
+    if (end - i < 4 || (i > 0 && text.charCodeAt(i - 1) === 0x3d)) {
+      i = end;
+      continue;
+    }
+    let matched = paddingEnd(text, end, 2);
+    let chunks = 1;
+    /** Runs of the chunks after the first, committed only if the chunked match holds (else each is a start of its own, visited later). */
+    let laterRuns: Array<[number, number]> | undefined;
+    for (;;) {
+      let next = matched;
+      while (next < n && isRegexSpace(text.charCodeAt(next))) next++;
+      if (next === matched) break;
+      const chunkEnd = runEnd(text, next, BASE64_ALPHABET);
+      if (chunkEnd - next < 4) break;
+      if (chunkEnd - next >= 12) (laterRuns ??= []).push([next, chunkEnd]);
+      matched = paddingEnd(text, chunkEnd, 2);
+      chunks++;
+    }
+    if (chunks === 1) {
+      i = end;
+      continue;
+    }
+    out.chunkedBase64.push(text.slice(i, matched));
+    for (const [from, to] of laterRuns ?? []) {
+      out.base64.push(text.slice(from, paddingEnd(text, to, 2)));
+      if (to - from >= 16) innerRuns(text, from, to, out);
+    }
+    i = matched;
+  }
+  return out;
+}
+
+/** The base32 and hex runs inside the base64-alphabet run [from, to). */
+function innerRuns(text: string, from: number, to: number, out: EncodedRuns): void {
+  for (let i = from; i < to; ) {
+    const end = runEnd(text, i, BASE32_CHARACTERS);
+    if (end === i) {
+      i++;
+      continue;
+    }
+    // a base32 run may end the base64 run, with its padding after it
+    if (end - i >= 16) out.base32.push(text.slice(i, end === to ? paddingEnd(text, end, 6) : end));
+    i = end;
+  }
+  for (let i = from; i < to; ) {
+    const end = runEnd(text, i, HEX_DIGITS);
+    if (end === i) {
+      i++;
+      continue;
+    }
+    if (end - i >= 16) out.hex.push(text.slice(i, i + ((end - i) & ~1)));
+    i = end;
+  }
+}
+
 const PRINTABLE = /[\p{L}\p{N}\p{P}\p{S}\p{Zs}\t\r\n]/u;
 
 /** `decoded` when it is text (not binary or noise), else undefined. */
@@ -204,14 +438,16 @@ function asText(bytes: Buffer): string | undefined {
 const fromBase64 = (run: string): Buffer => Buffer.from(run.replace(/-/g, '+').replace(/_/g, '/'), 'base64');
 
 /** Decodes base64 / base64url runs (also when split by whitespace) that turn out to be text. */
-export function decodeBase64Runs(text: string): string[] {
+export function decodeBase64Runs(text: string, runs: EncodedRuns = encodedRuns(text)): string[] {
   const out: string[] = [];
-  for (const match of text.matchAll(BASE64_RUN)) {
-    const decoded = asText(fromBase64(match[0]));
+  // 12 characters decode to 9 bytes: short enough for `<|im_start|>` (asText still wants 8+
+  // printable characters, which random identifiers almost never decode to)
+  for (const run of runs.base64) {
+    const decoded = asText(fromBase64(run));
     if (decoded !== undefined) out.push(decoded);
   }
-  for (const match of text.matchAll(BASE64_CHUNKED)) {
-    const joined = match[0].replace(/\s+/g, '');
+  for (const match of runs.chunkedBase64) {
+    const joined = match.replace(/\s+/g, '');
     if (joined.length < 16) continue;
     const decoded = asText(fromBase64(joined));
     if (decoded !== undefined && !out.includes(decoded)) out.push(decoded);
@@ -219,8 +455,6 @@ export function decodeBase64Runs(text: string): string[] {
   return out;
 }
 
-/** Base32 (RFC 4648, upper case as encoders write it): 16+ alphabet characters, optional padding. */
-const BASE32_RUN = /(?<![A-Z2-7])[A-Z2-7]{16,}={0,6}/g;
 const BASE32_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
 
 function fromBase32(run: string): Buffer {
@@ -238,11 +472,11 @@ function fromBase32(run: string): Buffer {
   return Buffer.from(bytes);
 }
 
-/** Decodes base32 runs that turn out to be text (`NFXGO33SMU…` is "ignore…"). */
-export function decodeBase32Runs(text: string): string[] {
+/** Decodes base32 runs (RFC 4648, upper case as encoders write it: 16+ alphabet characters, optional padding) that turn out to be text (`NFXGO33SMU…` is "ignore…"). */
+export function decodeBase32Runs(text: string, runs: EncodedRuns = encodedRuns(text)): string[] {
   const out: string[] = [];
-  for (const match of text.matchAll(BASE32_RUN)) {
-    const decoded = asText(fromBase32(match[0]));
+  for (const run of runs.base32) {
+    const decoded = asText(fromBase32(run));
     if (decoded !== undefined) out.push(decoded);
   }
   return out;
@@ -250,27 +484,90 @@ export function decodeBase32Runs(text: string): string[] {
 
 /** ROT13 of the ASCII letters (other characters unchanged). */
 export function rot13(text: string): string {
-  return text.replace(/[A-Za-z]/g, (ch) => {
-    const base = ch <= 'Z' ? 65 : 97;
-    return String.fromCharCode(((ch.charCodeAt(0) - base + 13) % 26) + base);
-  });
+  let out = '';
+  let from = 0;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    const base = c >= 0x41 && c <= 0x5a ? 0x41 : c >= 0x61 && c <= 0x7a ? 0x61 : 0;
+    if (base === 0) continue;
+    out += text.slice(from, i) + String.fromCharCode(((c - base + 13) % 26) + base);
+    from = i + 1;
+  }
+  return from === 0 ? text : out + text.slice(from);
 }
 
 /** Decodes runs of hex digits that turn out to be text (`69676e6f7265…`). */
-export function decodeHexRuns(text: string): string[] {
+export function decodeHexRuns(text: string, runs: EncodedRuns = encodedRuns(text)): string[] {
   const out: string[] = [];
-  for (const match of text.matchAll(HEX_RUN)) {
-    const decoded = asText(Buffer.from(match[0], 'hex'));
+  for (const run of runs.hex) {
+    const decoded = asText(Buffer.from(run, 'hex'));
     if (decoded !== undefined) out.push(decoded);
   }
   return out;
 }
 
+/** `\s` of a JavaScript regex (WhiteSpace and LineTerminator), on one UTF-16 code unit. */
+export function isRegexSpace(c: number): boolean {
+  if (c <= 0x20) return c === 0x20 || (c >= 0x09 && c <= 0x0d);
+  if (c < 0xa0) return false;
+  return c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
+}
+
+/** A whitespace run collapseWhitespace changes: two or more, or one that is neither a space nor a line break. */
+const WHITESPACE_TO_COLLAPSE = /\s\s|[^\S \n]/;
+
+/** `collapseWhitespace(text.normalize('NFKC'), format characters dropped, lower-cased)`: what the tag patterns read. */
+export function visibleForm(text: string): string {
+  // ASCII is its own NFKC and has no format characters
+  const base = NON_ASCII.test(text) ? text.normalize('NFKC').replace(/[\p{Cf}\u{E0100}-\u{E01EF}]/gu, '').toLowerCase() : text.toLowerCase();
+  return collapseWhitespace(base);
+}
+
 /**
  * Whitespace runs collapsed to one character (a newline if the run held one). The tag patterns
  * allow `\s*` around their parts; on a raw run of 100k spaces such a pattern backtracks
- * quadratically (`<` + spaces took seconds), on a collapsed run it cannot.
+ * quadratically (`<` + spaces took seconds), on a collapsed run it cannot. One loop: a callback
+ * `replace` paid a call for every line break of a result.
  */
 export function collapseWhitespace(text: string): string {
-  return text.replace(/\s+/g, (run) => (run.includes('\n') ? '\n' : ' '));
+  // the common case: every whitespace run is one space or one line break, which stay
+  if (!WHITESPACE_TO_COLLAPSE.test(text)) return text;
+  let out = '';
+  let from = 0;
+  const n = text.length;
+  for (let i = 0; i < n; i++) {
+    const c = text.charCodeAt(i);
+    if (!isRegexSpace(c)) continue;
+    let j = i + 1;
+    let newline = c === 0x0a;
+    while (j < n && isRegexSpace(text.charCodeAt(j))) {
+      if (text.charCodeAt(j) === 0x0a) newline = true;
+      j++;
+    }
+    // one space or one line break stays as it is
+    if (j - i > 1 || (c !== 0x20 && c !== 0x0a)) {
+      out += text.slice(from, i) + (newline ? '\n' : ' ');
+      from = j;
+    }
+    i = j - 1;
+  }
+  return from === 0 ? text : out + text.slice(from);
+}
+
+/** The text backwards by code point (a surrogate pair stays a pair), as `[...text].reverse().join('')`. */
+export function reversed(text: string): string {
+  let out = '';
+  for (let i = text.length - 1; i >= 0; i--) {
+    const c = text.charCodeAt(i);
+    if (c >= 0xdc00 && c <= 0xdfff && i > 0) {
+      const high = text.charCodeAt(i - 1);
+      if (high >= 0xd800 && high <= 0xdbff) {
+        out += text[i - 1]! + text[i]!;
+        i--;
+        continue;
+      }
+    }
+    out += text[i]!;
+  }
+  return out;
 }

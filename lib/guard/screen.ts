@@ -14,7 +14,7 @@
  */
 import { argumentContext, exemptionPath, type ArgumentContext } from './screen-context';
 import { LATIN_LANGUAGE_PATTERNS, SCRIPT_PATTERNS } from './screen-languages';
-import { collapseWhitespace, compactForm, decodeBase32Runs, decodeBase64Runs, decodeEscapes, decodeHexRuns, foldText, hiddenCharacterCounts, rot13, spacedForm } from './screen-normalize';
+import { compactForm, compactPhrasesMatcher, decodeBase32Runs, decodeBase64Runs, decodeEscapes, decodeHexRuns, encodedRuns, foldedSpacedForm, foldText, hiddenCharacterCounts, reversed, rot13, spacedForm, visibleForm } from './screen-normalize';
 import { COMMENT_INSTRUCTION_WORDS, COMPACT_PHRASES, htmlCommentBodies, INSTRUCTION_PATTERNS, LONG_COMPACT_PHRASES, TAG_PATTERNS } from './screen-patterns';
 
 /** Score at which a string's markers flag the arguments (and refuse them under `injection: block`). */
@@ -149,12 +149,33 @@ function hiddenMarkers(text: string): Marker[] {
   return out;
 }
 
+/**
+ * One regex that matches where any of `regexes` does (an alternation of their sources: none has
+ * flags, a back-reference or a lookbehind, so each alternative reads as it did alone). The screen
+ * asks it first and tries the patterns one by one only when it matched: on clean text that is
+ * one scan instead of one per pattern.
+ */
+function anyOf(regexes: readonly RegExp[]): RegExp {
+  for (const r of regexes) if (r.flags !== '' || /\\[1-9]|\(\?<[=!]/.test(r.source)) throw new Error(`screen pattern ${r.source} can't be combined`);
+  return new RegExp(regexes.map((r) => `(?:${r.source})`).join('|'));
+}
+const ANY_TAG = anyOf(TAG_PATTERNS.map((t) => t.regex));
+const ANY_OUTPUT_TAG = anyOf(TAG_PATTERNS.filter((t) => !t.argumentsOnly).map((t) => t.regex));
+const ANY_INSTRUCTION = anyOf(INSTRUCTION_PATTERNS.map((p) => p.regex));
+const ANY_LATIN_LANGUAGE = anyOf(LATIN_LANGUAGE_PATTERNS.map((p) => p.regex));
+/** Three single-unit words in a row in the spaced form: what letterSpacedPhrase looks around. */
+const LETTER_RUN = /(?:^| )[^ ] [^ ] [^ ](?: |$)/;
+/** `compactForm(spaced).includes(p)` for some p of LONG_COMPACT_PHRASES, without building the compact form. */
+const ANY_LONG_COMPACT = compactPhrasesMatcher(LONG_COMPACT_PHRASES);
+
 /** Content markers in one piece of text (not its decodings). */
 function textMarkers(text: string, withHidden = true, forOutput = false): Marker[] {
   const out: Marker[] = withHidden ? hiddenMarkers(text) : [];
 
-  const visible = collapseWhitespace(text.normalize('NFKC').replace(/[\p{Cf}\u{E0100}-\u{E01EF}]/gu, '').toLowerCase());
-  for (const tag of TAG_PATTERNS) if (!(forOutput && tag.argumentsOnly) && tag.regex.test(visible)) out.push({ kind: tag.kind, detail: tag.name, weight: tag.weight ?? 1 });
+  const visible = visibleForm(text);
+  if ((forOutput ? ANY_OUTPUT_TAG : ANY_TAG).test(visible)) {
+    for (const tag of TAG_PATTERNS) if (!(forOutput && tag.argumentsOnly) && tag.regex.test(visible)) out.push({ kind: tag.kind, detail: tag.name, weight: tag.weight ?? 1 });
+  }
   for (const body of htmlCommentBodies(visible)) {
     const inner = spacedForm(foldText(body));
     if (COMMENT_INSTRUCTION_WORDS.test(inner) || INSTRUCTION_PATTERNS.some((p) => p.regex.test(inner))) {
@@ -164,15 +185,15 @@ function textMarkers(text: string, withHidden = true, forOutput = false): Marker
   }
   for (const p of SCRIPT_PATTERNS) if (p.regex.test(visible)) out.push({ kind: 'instruction', detail: p.name, weight: p.weight ?? 1 });
 
-  const spaced = spacedForm(foldText(text));
-  let phrases = INSTRUCTION_PATTERNS.filter((p) => p.regex.test(spaced));
+  const spaced = foldedSpacedForm(text);
+  let phrases = ANY_INSTRUCTION.test(spaced) ? INSTRUCTION_PATTERNS.filter((p) => p.regex.test(spaced)) : [];
   // French "ignore les instructions" reads as English too: other languages only when English found nothing
-  if (phrases.length === 0) phrases = LATIN_LANGUAGE_PATTERNS.filter((p) => p.regex.test(spaced));
+  if (phrases.length === 0 && ANY_LATIN_LANGUAGE.test(spaced)) phrases = LATIN_LANGUAGE_PATTERNS.filter((p) => p.regex.test(spaced));
   for (const p of phrases) out.push({ kind: 'instruction', detail: p.name, weight: p.weight ?? 1 });
   if (phrases.length === 0) {
-    const spacedOut = letterSpacedPhrase(spaced);
+    const spacedOut = LETTER_RUN.test(spaced) ? letterSpacedPhrase(spaced) : undefined;
     if (spacedOut) out.push({ kind: 'instruction', detail: `letter-spaced "${spacedOut}"`, weight: 1 });
-    else {
+    else if (ANY_LONG_COMPACT.test(spaced)) {
       // "ig no re pre vi ous" has no single-letter run; long phrases are safe to seek anywhere
       const compact = compactForm(spaced);
       const hit = LONG_COMPACT_PHRASES.find((p) => compact.includes(p));
@@ -218,16 +239,17 @@ function readMarkers(text: string, level: number, via: string, forOutput: boolea
   const deeper = (decoded: string, how: string) => out.push(...stringMarkers(decoded, level + 1, via ? `${via}, ${how}` : how, forOutput));
   const unescaped = decodeEscapes(text);
   if (unescaped !== text) deeper(unescaped, 'escape-decoded');
-  for (const decoded of decodeBase64Runs(text)) deeper(decoded, 'base64-decoded');
-  for (const decoded of decodeBase32Runs(text)) deeper(decoded, 'base32-decoded');
-  for (const decoded of decodeHexRuns(text)) deeper(decoded, 'hex-decoded');
+  const runs = encodedRuns(text);
+  for (const decoded of decodeBase64Runs(text, runs)) deeper(decoded, 'base64-decoded');
+  for (const decoded of decodeBase32Runs(text, runs)) deeper(decoded, 'base32-decoded');
+  for (const decoded of decodeHexRuns(text, runs)) deeper(decoded, 'hex-decoded');
   // not for tool results: they are screened as one joined text, and three readings of every
   // large result would triple the cost of the hot path (bench/), for attacks aimed at arguments
   if (level === 0 && !forOutput && ASCII_LETTERS.test(text)) {
     // one level only: these turn ordinary text into noise, so a phrase in them was put there
     const hidden = (f: Marker, how: string): Marker => ({ ...f, detail: `${f.detail} (${how})`, weight: f.weight + DECODED_BONUS });
     for (const f of textMarkers(rot13(text), false)) out.push(hidden(f, 'rot13-decoded'));
-    for (const f of textMarkers([...text].reverse().join(''), false)) out.push(hidden(f, 'reversed'));
+    for (const f of textMarkers(reversed(text), false)) out.push(hidden(f, 'reversed'));
   }
   return out;
 }

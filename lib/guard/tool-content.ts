@@ -10,7 +10,7 @@
  * type or a malformed part makes the whole result malformed: the guard withholds it.
  */
 import type { ToolContent, ToolContentAnnotations } from './contract';
-import { clearanceRank, redact, redactEcho, type RedactionPolicy } from './redact';
+import { clearanceRank, redact, redactEcho, type RedactionCounts, type RedactionPolicy } from './redact';
 
 export interface ToolContentLimits {
   /** Parts per result. @default 64 */
@@ -189,15 +189,19 @@ export interface ContentRedaction {
   readonly counts: Record<string, number>;
 }
 
+/** A text part's redaction worked out by the caller (result-redaction.ts: the JSON text of `structuredContent`), or undefined. */
+export type TextPartRedaction = (index: number, text: string) => { readonly text: string; readonly counts: RedactionCounts } | undefined;
+
 /**
  * Redacts checked content for an agent: text by clearance (as `redact` does), binary parts
  * kept only when `clearance` ranks at or above `dataClass` (the tool's dataset class).
  * @param dataClass undefined (unknown tool or dataset) → binary is never released
+ * @param textPart the redaction of a text part when the caller has it already (it must equal `redact`'s)
  */
-export function redactToolContent(content: readonly ToolContent[], clearance: string, dataClass: string | undefined, policy: RedactionPolicy): ContentRedaction {
+export function redactToolContent(content: readonly ToolContent[], clearance: string, dataClass: string | undefined, policy: RedactionPolicy, textPart?: TextPartRedaction): ContentRedaction {
   const counts: Record<string, number> = {};
-  const text = (s: string): string => {
-    const r = redact(s, clearance, policy);
+  const text = (s: string, index?: number): string => {
+    const r = (index === undefined ? undefined : textPart?.(index, s)) ?? redact(s, clearance, policy);
     for (const [type, n] of Object.entries(r.counts) as Array<[string, number | undefined]>) if (n) counts[type] = (counts[type] ?? 0) + n;
     return r.text;
   };
@@ -217,10 +221,10 @@ export function redactToolContent(content: readonly ToolContent[], clearance: st
     const { mimeType: _dropped, ...rest } = o;
     return rest as T;
   };
-  const out = content.map((part): ToolContent => {
+  const out = content.map((part, index): ToolContent => {
     switch (part.type) {
       case 'text':
-        return { ...part, text: text(part.text) };
+        return { ...part, text: text(part.text, index) };
       case 'image':
       case 'audio':
         return cleared ? part : binaryWithheld(part.annotations);

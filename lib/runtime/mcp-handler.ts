@@ -6,8 +6,10 @@
  *
  * Per request: pre-checks (request-checks.ts) → identify → kill switch → a fresh, stateless
  * MCP SDK server whose `tools/list` shows only the agent's tools and whose `tools/call`
- * goes through `guard.callTool`. A server instance costs microseconds; sharing one across
- * agents would risk leaking one agent's view into another's request.
+ * goes through `guard.callTool`. Sharing one server across agents would risk leaking one
+ * agent's view into another's request. The common tools/call and tools/list are answered
+ * without that server, with the same bytes, by the SDK's own wire codec (direct-dispatch.ts);
+ * a per-request server and transport cost more than the runtime's own checks.
  *
  * The low-level SDK `Server` is used rather than `McpServer` on purpose: McpServer validates
  * arguments and answers "tool not found" itself, before the guard could authorize and audit
@@ -16,6 +18,7 @@
 import { randomUUID } from 'node:crypto';
 import { createMcpHandler as createSdkHandler, Server, type CallToolResult } from '@modelcontextprotocol/server';
 import { JsonExchangeTransport } from './json-exchange-transport';
+import { directRequest, resultResponse, sdkCodec, withContent, type DirectRequest, type SdkCodec } from './direct-dispatch';
 import type { AgentSpec, DatasetSpec, Manifest, ServerSpec, ToolSpec } from '../config/schema';
 import type { CallerInfo, Guard, RequestInfo, ToolCallResult } from '../guard/contract';
 import { RETRY_AFTER_META } from '../guard/guard';
@@ -76,6 +79,12 @@ export interface McpHandlerOptions {
   readonly requestStateKey?: RequestStateKey;
   /** Reported as serverInfo.version. @default '0.1.0' */
   readonly version?: string;
+  /**
+   * Answer tools/call and tools/list without a per-request SDK `Server` (direct-dispatch.ts),
+   * with the same bytes. `false` sends every method through the SDK (the differential tests
+   * compare the two). @default true
+   */
+  readonly directDispatch?: boolean;
 }
 
 export interface McpCall {
@@ -134,6 +143,18 @@ export function createMcpHandler(options: McpHandlerOptions): McpHandler {
   const maxBodyBytes = options.manifest.guard.maxBodyBytes;
   const readUnitsPerCall = options.readUnitsPerCall ?? options.manifest.guard.readUnitsPerCall ?? DEFAULT_READ_UNITS_PER_CALL;
   const { guard } = options;
+  const direct = options.directDispatch ?? true;
+  const serverInfoOf = (server: CatalogServer) => ({ name: `${options.manifest.project}-${server.spec.name}`, version: options.version ?? '0.1.0' });
+  /** The SDK's wire codecs per server and revision, made on first use (direct-dispatch.ts). */
+  const codecs = new Map<string, { readonly legacy: SdkCodec; readonly modern: SdkCodec }>();
+  const codecsOf = (server: CatalogServer) => {
+    let pair = codecs.get(server.spec.name);
+    if (!pair) {
+      pair = { legacy: sdkCodec(serverInfoOf(server), 'legacy'), modern: sdkCodec(serverInfoOf(server), MODERN_PROTOCOL_VERSION) };
+      codecs.set(server.spec.name, pair);
+    }
+    return pair;
+  };
 
   async function handle(call: McpCall): Promise<HttpResponseLike> {
     const requestId = call.requestId ?? randomUUID();
@@ -227,40 +248,17 @@ export function createMcpHandler(options: McpHandlerOptions): McpHandler {
     const listHint = { ttlMs: server.spec.listTtlMs ?? DEFAULT_LIST_TTL_MS, cacheScope: 'private' as const };
     // requestState of input_required rounds: sealed for this agent on this server
     const seal = requestStateSeal(`${agent.name}\u0000${options.manifest.project}-${options.manifest.environment}/${server.spec.name}`, options.requestStateKey);
-    const mcp = new Server(
-      { name: `${options.manifest.project}-${server.spec.name}`, version: options.version ?? '0.1.0' },
-      {
-        capabilities: {
-          tools: { listChanged: false },
-          ...(server.resources.size > 0 ? { resources: { listChanged: false, subscribe: false } } : {}),
-          ...(server.prompts.size > 0 ? { prompts: { listChanged: false } } : {}),
-          ...(server.prompts.size > 0 || server.resources.size > 0 ? { completions: {} } : {}),
-        },
-        // 2026-07-28: lists differ per agent, so no shared cache may keep them (SEP-2549); a
-        // read is redacted for its agent, so private and not kept
-        requestState: {
-          verify: async (state, ctx) => {
-            try {
-              return await seal.verify(state, ctx);
-            } catch (err) {
-              audit.refusal = 'requestState refused: tampered, expired or sealed for another agent or server';
-              throw err;
-            }
-          },
-        },
-        // answers come back on a retried 2026-07-28 request; never pushed to a 2025 client
-        inputRequired: { legacyShim: false },
-        cacheHints: {
-          'tools/list': listHint,
-          'resources/list': listHint,
-          'resources/templates/list': listHint,
-          'prompts/list': listHint,
-          'resources/read': { ttlMs: 0, cacheScope: 'private' },
-          'server/discover': { ttlMs: 0, cacheScope: 'private' },
-        },
-      },
-    );
-    mcp.setRequestHandler('tools/list', () => ({
+    /** A rate-limited tool call's wait, also sent as a `retry-after` header (the result stays a tool error, HTTP 200). */
+    const retryAfter: { seconds?: number } = {};
+    /** @param result a result response this runtime wrote itself: it has no error member for safeSdkBody to check */
+    const answer = (status: number, text: string, contentType: string | null, result = false): HttpResponseLike => {
+      const body = result ? text : safeSdkBody(text, requestInfo.requestId, logger, redactErrorBody);
+      const out: Record<string, string> = { 'cache-control': 'no-store' };
+      if (retryAfter.seconds !== undefined) out['retry-after'] = String(retryAfter.seconds);
+      if (contentType) out['content-type'] = contentType;
+      return { status, headers: out, body };
+    };
+    const listTools = () => ({
       tools: guard.visibleTools(agent.name, server.spec.name).flatMap((spec) => {
         const tool = server.tools.get(spec.name);
         if (!tool) return [];
@@ -273,12 +271,112 @@ export function createMcpHandler(options: McpHandlerOptions): McpHandler {
           },
         ];
       }),
-    }));
-    /** A rate-limited tool call's wait, also sent as a `retry-after` header (the result stays a tool error, HTTP 200). */
-    const retryAfter: { seconds?: number } = {};
+    });
+    /** What the guard answered for a tools/call (or threw), before it is projected for the wire. */
+    type CallOutcome = { readonly result: ToolCallResult } | { readonly error: unknown };
+    /** One tools/call through the guard; the same for the SDK handler and the direct path. */
+    const callThroughGuard = async (params: { name: string; arguments?: Record<string, unknown>; _meta?: unknown }, round: InputRound, signal: AbortSignal): Promise<ToolCallResult> => {
+      const tool = server.tools.get(params.name);
+      // a held call's retry (lib/approvals): its sealed state, or `_meta`, names the approval;
+      // the tool never sees the approval round's state or answers
+      const approvalInState = approvalFromState(round.state);
+      const approvalReference = approvalInState ?? approvalFromMeta(params._meta);
+      const input = approvalInState !== undefined ? FIRST_ROUND : round;
+      return guard.callTool({
+        inputResponses: input === FIRST_ROUND ? undefined : input.responses,
+        agent,
+        caller,
+        server: server.spec.name,
+        tool: params.name,
+        args: params.arguments ?? {},
+        request: requestInfo,
+        validate: (args) => {
+          if (!tool) return { ok: false, message: `unknown tool "${params.name}"` };
+          const checked = tool.definition.input.safeParse(args);
+          return checked.success ? { ok: true, value: checked.data } : { ok: false, message: describeInvalidArguments(checked.error) };
+        },
+        run: (args) => (tool ? runTool(server, tool, agent, args, requestInfo, signal, input) : Promise.resolve(toolErrorResult(`unknown tool "${params.name}"`))),
+        ...(approvalReference !== undefined ? { approvalReference } : {}),
+      });
+    };
+    /** A plain answer (not held, not input_required): its `retry-after`, and whether the wire can take it as it is. */
+    const isPlainResult = (result: ToolCallResult): boolean => {
+      if (heldApprovalOf(result) || isInputRequiredResult(result)) return false;
+      const wait = (result._meta as Record<string, unknown> | undefined)?.[RETRY_AFTER_META];
+      if (typeof wait === 'number') retryAfter.seconds = wait;
+      return true;
+    };
+
+    let outcome: CallOutcome | undefined;
+    if (direct) {
+      const codecPair = codecsOf(server);
+      const { codec, identity } = modern ? codecPair.modern : codecPair.legacy;
+      const asked = directRequest(message, modern, request, codec);
+      if (asked) {
+        const encoded = await directAnswer(asked);
+        if (encoded !== undefined) return answer(200, resultResponse(asked.id, encoded), 'application/json', true);
+      }
+
+      /** The encoded result, or undefined when the SDK must write this answer (`outcome` then holds the call's result). */
+      async function directAnswer(asked: DirectRequest): Promise<unknown> {
+        if (asked.method === 'tools/list') {
+          const listed = listTools();
+          // 2026-07-28: the list's cache hint, as the SDK's configured hint fills it
+          return codec.encodeResult('tools/list', modern ? { ...listed, resultType: 'complete', ttlMs: listHint.ttlMs, cacheScope: listHint.cacheScope } : listed, identity);
+        }
+        audit.byTool = true;
+        const params = asked.request.params as { name: string; arguments?: Record<string, unknown>; _meta?: unknown };
+        // 2026-07-28: the round the SDK handler would see (no requestState, no inputResponses, the envelope's capabilities)
+        const round = modern ? seal.round({ mcpReq: { requestState: () => undefined, envelope: asked.envelope } } as unknown as Parameters<typeof seal.round>[0], 'tool', params.name) : FIRST_ROUND;
+        try {
+          outcome = { result: await callThroughGuard(params, round, deadline) };
+        } catch (error) {
+          outcome = { error };
+          return undefined;
+        }
+        if (!isPlainResult(outcome.result)) return undefined;
+        const checked = codec.validateResult('tools/call', withContent(codec.projectCallToolResult(outcome.result as CallToolResult, undefined)));
+        if (!checked.ok) return undefined;
+        try {
+          return codec.encodeResult('tools/call', checked.value as never, identity);
+        } catch {
+          return undefined;
+        }
+      }
+    }
+
+    const mcp = new Server(serverInfoOf(server), {
+      capabilities: {
+        tools: { listChanged: false },
+        ...(server.resources.size > 0 ? { resources: { listChanged: false, subscribe: false } } : {}),
+        ...(server.prompts.size > 0 ? { prompts: { listChanged: false } } : {}),
+        ...(server.prompts.size > 0 || server.resources.size > 0 ? { completions: {} } : {}),
+      },
+      // 2026-07-28: lists differ per agent, so no shared cache may keep them (SEP-2549); a
+      // read is redacted for its agent, so private and not kept
+      requestState: {
+        verify: async (state, ctx) => {
+          try {
+            return await seal.verify(state, ctx);
+          } catch (err) {
+            audit.refusal = 'requestState refused: tampered, expired or sealed for another agent or server';
+            throw err;
+          }
+        },
+      },
+      // answers come back on a retried 2026-07-28 request; never pushed to a 2025 client
+      inputRequired: { legacyShim: false },
+      cacheHints: {
+        'tools/list': listHint,
+        'resources/list': listHint,
+        'resources/templates/list': listHint,
+        'prompts/list': listHint,
+        'resources/read': { ttlMs: 0, cacheScope: 'private' },
+        'server/discover': { ttlMs: 0, cacheScope: 'private' },
+      },
+    });
+    mcp.setRequestHandler('tools/list', listTools);
     mcp.setRequestHandler('tools/call', async (req, ctx) => {
-      const tool = server.tools.get(req.params.name);
-      const signal = AbortSignal.any([deadline, ctx.mcpReq.signal]);
       audit.byTool = true;
       let round: InputRound;
       try {
@@ -288,27 +386,14 @@ export function createMcpHandler(options: McpHandlerOptions): McpHandler {
         audit.refusal = 'requestState refused: sealed for another tool or prompt';
         throw err;
       }
-      // a held call's retry (lib/approvals): its sealed state, or `_meta`, names the approval;
-      // the tool never sees the approval round's state or answers
-      const approvalInState = approvalFromState(round.state);
-      const approvalReference = approvalInState ?? approvalFromMeta(req.params._meta);
-      const input = approvalInState !== undefined ? FIRST_ROUND : round;
-      const result = await guard.callTool({
-        inputResponses: input === FIRST_ROUND ? undefined : input.responses,
-        agent,
-        caller,
-        server: server.spec.name,
-        tool: req.params.name,
-        args: req.params.arguments ?? {},
-        request: requestInfo,
-        validate: (args) => {
-          if (!tool) return { ok: false, message: `unknown tool "${req.params.name}"` };
-          const checked = tool.definition.input.safeParse(args);
-          return checked.success ? { ok: true, value: checked.data } : { ok: false, message: describeInvalidArguments(checked.error) };
-        },
-        run: (args) => (tool ? runTool(server, tool, agent, args, requestInfo, signal, input) : Promise.resolve(toolErrorResult(`unknown tool "${req.params.name}"`))),
-        ...(approvalReference !== undefined ? { approvalReference } : {}),
-      });
+      let result: ToolCallResult;
+      if (outcome) {
+        // the direct path ran this call already: the SDK only writes the answer (the tool never runs twice)
+        if ('error' in outcome) throw outcome.error;
+        result = outcome.result;
+      } else {
+        result = await callThroughGuard(req.params, round, AbortSignal.any([deadline, ctx.mcpReq.signal]));
+      }
       const held = heldApprovalOf(result);
       if (held) {
         const text = result.content.map((c) => (c.type === 'text' ? c.text : '')).join('');
@@ -320,8 +405,7 @@ export function createMcpHandler(options: McpHandlerOptions): McpHandler {
         if (!modern) return toolErrorResult(`tool "${req.params.name}" needs input from the client (elicitation, sampling or roots), which only MCP 2026-07-28 clients can give a stateless server`) as CallToolResult;
         return (await seal.seal(result, ctx, 'tool', req.params.name)) as never;
       }
-      const wait = (result._meta as Record<string, unknown> | undefined)?.[RETRY_AFTER_META];
-      if (typeof wait === 'number') retryAfter.seconds = wait;
+      isPlainResult(result);
       return mcp.projectCallToolResult(result as CallToolResult, undefined);
     });
 
@@ -344,9 +428,6 @@ export function createMcpHandler(options: McpHandlerOptions): McpHandler {
     // SDK's stateless JSON transport would (json-exchange-transport.ts says why and what it keeps).
     const sdk = modern ? createSdkHandler(() => mcp, { legacy: 'reject', maxRequestBodySize: maxBodyBytes, onerror: () => {} }) : undefined;
     try {
-      let status: number;
-      let text: string;
-      let contentType: string | null;
       if (sdk) {
         const headers = new Headers({ accept: 'application/json, text/event-stream', 'content-type': 'application/json' });
         for (const name of FORWARDED_HEADERS) {
@@ -355,22 +436,12 @@ export function createMcpHandler(options: McpHandlerOptions): McpHandler {
         }
         // no body: the SDK reads the message from parsedBody (it was parsed once, by request-checks)
         const response = await sdk.fetch(new Request(request.url ?? 'http://localhost/mcp', { method: 'POST', headers }), { parsedBody: message });
-        status = response.status;
-        text = await response.text();
-        contentType = response.headers.get('content-type');
-      } else {
-        const exchange = new JsonExchangeTransport();
-        await mcp.connect(exchange);
-        const answer = await exchange.exchange(message);
-        status = answer.kind === 'response' ? 200 : 202;
-        text = answer.kind === 'response' ? JSON.stringify(answer.message) : '';
-        contentType = answer.kind === 'response' ? 'application/json' : null;
+        return answer(response.status, await response.text(), response.headers.get('content-type'));
       }
-      const body = safeSdkBody(text, requestInfo.requestId, logger, redactErrorBody);
-      const out: Record<string, string> = { 'cache-control': 'no-store' };
-      if (retryAfter.seconds !== undefined) out['retry-after'] = String(retryAfter.seconds);
-      if (contentType) out['content-type'] = contentType;
-      return { status, headers: out, body };
+      const exchange = new JsonExchangeTransport();
+      await mcp.connect(exchange);
+      const exchanged = await exchange.exchange(message);
+      return exchanged.kind === 'response' ? answer(200, JSON.stringify(exchanged.message), 'application/json') : answer(202, '', null);
     } finally {
       // a 2025-11-25 exchange is over once it answered (its handler has returned): closing the
       // server would only build a "Connection closed" error with its stack, per request, for

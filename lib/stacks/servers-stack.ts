@@ -18,7 +18,8 @@ import type { Construct } from 'constructs';
 import { backupPlanCron } from '../../constructs/data-plane';
 import { AgentStatusTable, McpServer, WardenNetwork } from '../../constructs/mcp-server';
 import { ApprovalsTable } from '../../constructs/approvals';
-import { grantApprovals } from './server-approvals';
+import { ServerRoleBoundary } from '../../constructs/agent-identity';
+import { approvalsTopicArn, grantApprovals } from './server-approvals';
 import type { ServerSpec } from '../config/schema';
 import { WardenStack, type WardenStackProps } from './warden-stack';
 
@@ -80,9 +81,14 @@ export class WardenServersStack extends WardenStack {
     }
     // One VPC per server would hit the 5-VPCs-per-region default quota and pay for four interface
     // endpoints per AZ per server; one network per stack keeps both flat.
-    const approvalTools = manifest.servers.some((server) => server.tools.some((t) => t.approval !== undefined));
-    if (approvalTools) this.approvals = approvals ?? new ApprovalsTable(this, 'Approvals', { project, environment, deciderRoleArn: manifest.approvals?.deciderRoleArn });
+    // every shard's servers that hold calls, by name: no other server role writes approvals
+    const holdingServers = manifest.servers.filter((server) => server.tools.some((t) => t.approval !== undefined)).map((server) => server.name);
+    if (holdingServers.length > 0) {
+      this.approvals = approvals ?? new ApprovalsTable(this, 'Approvals', { project, environment, deciderRoleArn: manifest.approvals?.deciderRoleArn, serverNames: holdingServers });
+    }
     // approvers are notified on SNS: its interface endpoint's name must resolve through the DNS firewall
+    // before any server: the boundary admits Publish only to the approvers' topic
+    if (this.approvals) ServerRoleBoundary.of(this, { project, environment, notifyTopicArns: [approvalsTopicArn(this, manifest)] });
     this.network = new WardenNetwork(this, 'Network', { project, environment, ...(this.approvals ? { allowedDomains: [`sns.${this.region}.amazonaws.com`] } : {}) });
     this.servers = servers.map((server) => {
       // the account's API Gateway CloudWatch role is one setting: the first shard creates it, later shards (deployed after it) use it

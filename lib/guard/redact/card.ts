@@ -10,6 +10,7 @@
  */
 import creditCardType from 'credit-card-type';
 import { isWordChar, keywordBefore } from './context';
+import { digitWindows, eachMatchIn, type DigitWindow } from './digit-windows';
 import type { Detector, Finding } from './finding';
 
 /**
@@ -91,39 +92,67 @@ interface Group {
   end: number;
 }
 
-export const findCards: Detector = (text, out) => {
-  // every rule below needs 12 or more digits close together: most text has none, and one pass says so
-  if (digitsInLongestCluster(text) < 12) return;
-  DIGIT_RUN.lastIndex = 0;
-  for (let m = DIGIT_RUN.exec(text); m !== null; m = DIGIT_RUN.exec(text)) {
-    const run = m[0];
-    if (run.length < 12) continue;
-    const groups: Group[] = [];
-    let groupStart = -1;
-    for (let k = 0; k <= run.length; k++) {
-      const isDigit = k < run.length && run.charCodeAt(k) >= 48 && run.charCodeAt(k) <= 57;
-      if (isDigit && groupStart < 0) groupStart = k;
-      if (!isDigit && groupStart >= 0) {
-        groups.push({ start: m.index + groupStart, end: m.index + k });
-        groupStart = -1;
+export const findCards: Detector = (text, out) => findCardsIn(text, digitWindows(text), out);
+
+/** Every rule below needs 12 or more digits in one cluster of digits and separators. */
+const MIN_CARD_DIGITS = 12;
+
+/** findCards on the given windows of `text` (digit-windows.ts): every match of the patterns lies in one. */
+export function findCardsIn(text: string, windows: readonly DigitWindow[], out: Finding[]): void {
+  for (const w of windows) {
+    if (w.digits < MIN_CARD_DIGITS) continue;
+    eachMatchIn(DIGIT_RUN, text, w, (m, index) => {
+      const run = m[0];
+      if (run.length < 12) return;
+      const groups: Group[] = [];
+      let groupStart = -1;
+      for (let k = 0; k <= run.length; k++) {
+        const isDigit = k < run.length && run.charCodeAt(k) >= 48 && run.charCodeAt(k) <= 57;
+        if (isDigit && groupStart < 0) groupStart = k;
+        if (!isDigit && groupStart >= 0) {
+          groups.push({ start: index + groupStart, end: index + k });
+          groupStart = -1;
+        }
       }
-    }
-    scanGroups(text, groups, out);
-    for (const g of groups) if (g.end - g.start > MAX_DIGITS) gluedDigits(text, g, out);
+      scanGroups(text, groups, out);
+      for (const g of groups) if (g.end - g.start > MAX_DIGITS) gluedDigits(text, g, out);
+    });
   }
-  const gates = new Map<RegExp, boolean>();
+  let joins: Uint8Array | undefined;
   for (let k = 0; k < SPELLED_OUT.length; k++) {
     const shape = SPELLED_OUT[k]!;
-    // a substring every match contains, looked for first (once per gate): the full patterns
-    // start with a lookbehind that costs each position of the text
-    const gate = SPELLED_OUT_GATE[k]!;
-    let open = gates.get(gate);
-    if (open === undefined) gates.set(gate, (open = gate.test(text)));
-    if (!open) continue;
-    shape.lastIndex = 0;
-    for (let m = shape.exec(text); m !== null; m = shape.exec(text)) spelledOut(text, m.index, m.index + m[0].length, out);
+    for (let i = 0; i < windows.length; i++) {
+      const w = windows[i]!;
+      if (w.digits < MIN_CARD_DIGITS) continue;
+      joins ??= joinsOf(text, windows);
+      if ((joins[i]! & SPELLED_OUT_JOIN[k]!) !== 0) eachMatchIn(shape, text, w, (m, index) => spelledOut(text, index, index + m[0].length, out));
+    }
   }
-};
+}
+
+/** The joins each SPELLED_OUT layout needs one of: a comma, `+`/`|`/`*`, a dash. */
+const COMMA = 1;
+const PLUS_BAR_STAR = 2;
+const DASH = 4;
+const SPELLED_OUT_JOIN = [COMMA, COMMA, PLUS_BAR_STAR, COMMA, DASH];
+
+/** Which of those joins each window of 12+ digits holds (one pass over those windows only). */
+function joinsOf(text: string, windows: readonly DigitWindow[]): Uint8Array {
+  const joins = new Uint8Array(windows.length);
+  for (let i = 0; i < windows.length; i++) {
+    const w = windows[i]!;
+    if (w.digits < MIN_CARD_DIGITS) continue;
+    let seen = 0;
+    for (let k = w.start; k < w.end; k++) {
+      const c = text.charCodeAt(k);
+      if (c === 0x2c) seen |= COMMA;
+      else if (c === 0x2b || c === 0x7c || c === 0x2a) seen |= PLUS_BAR_STAR;
+      else if (c === 0x2d) seen |= DASH;
+    }
+    joins[i] = seen;
+  }
+  return joins;
+}
 
 /**
  * Layouts the digit-run rules keep out because lists and codes use them too, accepted when the
@@ -139,48 +168,6 @@ const SPELLED_OUT = [
   /(?<![\d,.])\d{4}, ?\d{6}, ?\d{4,5}(?!\d|,\d)/g,
   /(?<![\d\-.])\d-\d(?:-\d){11,17}(?!\d|[\-.]\d)/g,
 ];
-
-/**
- * Characters that join the digit groups of a card in some rule here: DIGIT_RUN's separators,
- * SPELLED_OUT's commas, quotes, `+`, `|` and `*`, and whitespace of any kind.
- */
-function joinsGroups(c: number): boolean {
-  if (c < 0x80) {
-    return c === 0x20 || (c >= 0x09 && c <= 0x0d) || c === 0x2e || c === 0x2d || c === 0x5f || c === 0x2f || c === 0x2c || c === 0x22 || c === 0x27 || c === 0x2b || c === 0x7c || c === 0x2a;
-  }
-  return (c >= 0x2010 && c <= 0x2015) || c === 0x2212 || WHITESPACE_CHAR.test(String.fromCharCode(c));
-}
-const WHITESPACE_CHAR = /^\s$/;
-/** The longest join any rule allows (SPELLED_OUT's `" , "`). */
-const MAX_JOIN = 5;
-
-/**
- * How many digits the largest cluster of `text` holds: digits joined by at most MAX_JOIN
- * characters of `joinsGroups`. Every card rule matches inside one cluster (their joins are
- * narrower), so fewer than 12 digits there means no card. Linear, one pass.
- */
-export function digitsInLongestCluster(text: string): number {
-  let best = 0;
-  let digits = 0;
-  let gap = 0;
-  for (let k = 0; k < text.length; k++) {
-    const c = text.charCodeAt(k);
-    if (c >= 48 && c <= 57) {
-      digits = gap <= MAX_JOIN ? digits + 1 : 1;
-      gap = 0;
-      if (digits > best) best = digits;
-    } else if (digits > 0 && gap <= MAX_JOIN && joinsGroups(c)) gap++;
-    else {
-      digits = 0;
-      gap = 0;
-    }
-  }
-  return best;
-}
-
-/** For each of SPELLED_OUT, a pattern every one of its matches contains. */
-const COMMA_GROUPS = /\d{4}, ?\d{4}/;
-const SPELLED_OUT_GATE = [COMMA_GROUPS, /\d{4}(["'])\s?,\s?\1\d{4}/, /\d{4}[+|*]\d{4}/, COMMA_GROUPS, /\d-\d-\d/];
 
 function spelledOut(text: string, start: number, end: number, out: Finding[]): void {
   if (gluedBefore(text, start) || gluedAfter(text, end)) return;

@@ -8,10 +8,29 @@
  */
 import { parsePhoneNumberFromString, type CountryCode } from 'libphonenumber-js';
 import { isWordChar, keywordBefore } from './context';
+import { digitWindows, sticky, type DigitWindow } from './digit-windows';
 import type { Detector, Finding } from './finding';
 
+
+/** An ASCII digit at `at` (local: an imported function costs a module getter per call under tsx and jest). */
+function digitAt(text: string, at: number): boolean {
+  const c = text.charCodeAt(at);
+  return c >= 48 && c <= 57;
+}
 /** Runs of digits with single separators and parentheses, optionally led by `+` or `(`. */
 const PHONE_RUN = /(?<![\p{L}\p{N}_+.\/\-#$€£@\\]|\d:)(?:\+|\(\+?)?\d(?:\d|[ \u00A0.\-]\(?\d|\)[ \u00A0.\-]?\d|\(\d){5,30}\)?/gu;
+const PHONE_START = sticky(PHONE_RUN);
+/** ASCII characters PHONE_RUN's lookbehind rules out right before a number: letters, digits, `_+./-#$@\`. */
+const NOT_BEFORE_PHONE = new Uint8Array(128);
+for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_+./-#$@\\') NOT_BEFORE_PHONE[c.charCodeAt(0)] = 1;
+/** Where PHONE_RUN can start: `+`, `(` or a digit, not after a character (or `digit:`) its lookbehind rules out in ASCII. */
+function mayStartPhone(text: string, at: number): boolean {
+  const c = text.charCodeAt(at);
+  if (c !== 0x2b && c !== 0x28 && !(c >= 48 && c <= 57)) return false;
+  const before = text.charCodeAt(at - 1);
+  if (before < 128 && NOT_BEFORE_PHONE[before] === 1) return false;
+  return !(before === 0x3a && digitAt(text, at - 2));
+}
 /** Phone words in the shop's languages: EN, DE (Telefon, Handy, Rückruf), FR, ES, IT, NL (bel, mobiel). */
 const PHONE_WORD =
   /phone|\btel\b|tel:|t[ée]l[ée]f|mobile|\bcell|\bfax|\bcall|\bsms\b|whatsapp|\bph\b|\bmob\b|contact|m[óo]vil|mobil|handy|portable|llam|chiam|\bbel\b|r[üu]ckruf|anruf/i;
@@ -37,13 +56,22 @@ interface Group {
   readonly close: boolean;
 }
 
-export const findPhones: Detector = (text, out) => {
-  PHONE_RUN.lastIndex = 0;
-  for (let m = PHONE_RUN.exec(text); m !== null; m = PHONE_RUN.exec(text)) {
-    const groups = splitGroups(text, m.index, m.index + m[0].length);
-    scan(text, groups, out);
+export const findPhones: Detector = (text, out) => findPhonesIn(text, digitWindows(text), out);
+
+/** findPhones on the given windows of `text` (digit-windows.ts): every PHONE_RUN match lies in one. */
+export function findPhonesIn(text: string, windows: readonly DigitWindow[], out: Finding[]): void {
+  for (const w of windows) {
+    // eachStickyMatchIn, written out (a shared loop with a callback cost more than the pattern)
+    for (let at = w.start; at < w.end; at++) {
+      if (!mayStartPhone(text, at)) continue;
+      PHONE_START.lastIndex = at;
+      const m = PHONE_START.exec(text);
+      if (m === null) continue;
+      scan(text, splitGroups(text, at, at + m[0].length), out);
+      at += m[0].length - 1;
+    }
   }
-};
+}
 
 function splitGroups(text: string, from: number, to: number): Group[] {
   const groups: Group[] = [];
@@ -70,7 +98,7 @@ function scan(text: string, groups: readonly Group[], out: Finding[]): void {
     const clearStart = text[groups[a].start - 1] === '+' || text[groups[a].start - 1] === '(';
     if (a === 0 || (clearStart && /^\s+\(?\+?$/.test(text.slice(groups[a - 1].end, groups[a].start)))) {
       for (let b = groups.length - 1; b >= a; b--) {
-        if (b < groups.length - 1 && !/^\s+$/.test(text.slice(groups[b].end, groups[b + 1].start))) continue;
+        if (b < groups.length - 1 && !spacesBetween(text, groups[b].end, groups[b + 1].start)) continue;
         if (isPhone(text, groups.slice(a, b + 1))) {
           found = b;
           break;
@@ -86,6 +114,19 @@ function scan(text: string, groups: readonly Group[], out: Finding[]): void {
       a = found + 1;
     } else a++;
   }
+}
+
+/**
+ * `/^\s+$/` over the separator between two groups of a PHONE_RUN match, whose characters are
+ * ` `, NBSP, `.`, `-`, `(` and `)`: of these only the two spaces are `\s`.
+ */
+function spacesBetween(text: string, from: number, to: number): boolean {
+  if (to <= from) return false;
+  for (let k = from; k < to; k++) {
+    const c = text.charCodeAt(k);
+    if (c !== 0x20 && c !== 0xa0) return false;
+  }
+  return true;
 }
 
 function isPhone(text: string, groups: readonly Group[]): boolean {
@@ -122,13 +163,13 @@ function isPhone(text: string, groups: readonly Group[]): boolean {
   // A 7-digit local number (`Phone: 555-0132`) only right after a phone word.
   if (digits.length === 7 && lens.join('-') === '3-4' && /^[2-9]/.test(digits) && keywordBefore(text, start, PHONE_WORD, 16)) return true;
   if (digits[0] === '0' && digits.length >= 9 && digits.length <= 11) {
-    return TRUNK_ZERO_COUNTRIES.some((country) => parsePhoneNumberFromString(digits, country)?.isValid() === true);
+    return validIn(TRUNK_ZERO_COUNTRIES, digits);
   }
   // Spanish `612 34 56 78` is distinctive on its own; other bare layouts (`612 345 678`,
   // `3471234567`) are ids as often as numbers, so they need a phone word.
   const spanishLayout = digits.length === 9 && lens.join('-') === '3-2-2-2';
   if (spanishLayout || (digits.length >= 9 && digits.length <= 10 && keywordBefore(text, start, PHONE_WORD, 32))) {
-    return NO_TRUNK_COUNTRIES.some((country) => parsePhoneNumberFromString(digits, country)?.isValid() === true);
+    return validIn(NO_TRUNK_COUNTRIES, digits);
   }
   return false;
 }
@@ -148,7 +189,36 @@ function looksLikeDate(lens: readonly number[]): boolean {
 }
 
 function possible(e164: string): boolean {
-  return parsePhoneNumberFromString(e164)?.isPossible() === true;
+  return answer(e164, () => parsePhoneNumberFromString(e164)?.isPossible() === true);
+}
+
+/** A national number valid in one of `countries`. */
+function validIn(countries: readonly CountryCode[], digits: string): boolean {
+  return answer(`${countries[0]}:${digits}`, () => countries.some((country) => parsePhoneNumberFromString(digits, country)?.isValid() === true));
+}
+
+/**
+ * libphonenumber's answers for the text being read (about 10 µs each): a number that comes back
+ * in one text (a customer on every order line, the same result twice, a hostile text repeating
+ * one) is parsed once. Kept only while one text is read (forgetPhoneAnswers), bounded: no
+ * number outlives the redaction that read it.
+ */
+const answers = new Map<string, boolean>();
+const ANSWERS_MAX = 1024;
+
+function answer(key: string, compute: () => boolean): boolean {
+  let known = answers.get(key);
+  if (known === undefined) {
+    known = compute();
+    if (answers.size >= ANSWERS_MAX) answers.clear();
+    answers.set(key, known);
+  }
+  return known;
+}
+
+/** Drops the answers (findSensitive calls this when its detectors are done with a text). */
+export function forgetPhoneAnswers(): void {
+  answers.clear();
 }
 
 /** Digits glued to a word, a decimal, a time or a range on either side. */

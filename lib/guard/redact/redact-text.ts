@@ -9,6 +9,8 @@
  */
 import type { RedactionType } from '../../config/schema';
 import { DETECTORS, TYPE_RANK } from './detectors';
+import { forgetDigitWindows } from './digit-windows';
+import { forgetPhoneAnswers } from './phone';
 import type { Detector, Finding } from './finding';
 import { findKeyedValues } from './keyed-values';
 import { detectionView, originalSpan } from './normalize';
@@ -58,7 +60,13 @@ function planFor(policy: RedactionPolicy, clearance: string): Plan {
 /** Every finding of the given detectors, overlaps resolved: sorted, disjoint spans. */
 export function findSensitive(text: string, detectors: readonly Detector[]): Finding[] {
   const found: Finding[] = [];
-  for (const detect of detectors) detect(text, found);
+  try {
+    for (const detect of detectors) detect(text, found);
+  } finally {
+    // nothing read from one text is kept after it
+    forgetDigitWindows();
+    forgetPhoneAnswers();
+  }
   return mergeFindings(found);
 }
 
@@ -80,7 +88,12 @@ function mergeFindings(found: Finding[]): Finding[] {
 /** JSON nested in JSON strings is followed this deep (each level at least doubles the escapes). */
 const MAX_JSON_DEPTH = 8;
 const JSON_START = /^\s*[[{]/;
-const JSON_END = /[\]}]\s*$/;
+/** `/[\]}]\s*$/`, without a regex that tries every `]` and `}` of the text: trimEnd drops exactly `\s`. */
+function endsLikeJson(text: string): boolean {
+  const trimmed = text.trimEnd();
+  const last = trimmed.charCodeAt(trimmed.length - 1);
+  return last === 0x5d || last === 0x7d;
+}
 
 /**
  * Replaces every finding whose class is above `clearance` with a typed marker `[REDACTED:card]`.
@@ -92,7 +105,7 @@ export function redact(text: string, clearance: string, policy: RedactionPolicy,
   if (plan.detectors.length === 0 || text.length === 0) return { text, counts: {} };
   const short = text.length <= CLEAN_MEMO_MAX_LENGTH;
   if (short && plan.clean.has(text)) return { text, counts: {} };
-  const jsonLooking = JSON_START.test(text) && JSON_END.test(text);
+  const jsonLooking = JSON_START.test(text) && endsLikeJson(text);
   let counts: RedactionCounts = {};
   if (depth < MAX_JSON_DEPTH && jsonLooking) {
     const asJson = redactJsonText(text, clearance, policy, depth);
@@ -152,4 +165,13 @@ function redactJsonText(text: string, clearance: string, policy: RedactionPolicy
   const lead = /^\s*/.exec(text)![0];
   const trail = /\s*$/.exec(text)![0];
   return { text: lead + JSON.stringify(r.value, null, indent) + trail, counts: r.counts };
+}
+
+/**
+ * `redact` without its JSON reading: the value patterns and key rules over the text as it is
+ * (what `redact` runs after writing a JSON document back from its redacted value). For a text
+ * the caller already rebuilt from a redacted JSON value (lib/guard/result-redaction.ts).
+ */
+export function redactPatterns(text: string, clearance: string, policy: RedactionPolicy): { text: string; counts: RedactionCounts } {
+  return redact(text, clearance, policy, MAX_JSON_DEPTH);
 }

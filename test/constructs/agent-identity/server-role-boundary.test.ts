@@ -50,3 +50,36 @@ describe('ServerRoleBoundary', () => {
     expect(elsewhere.decision).toBe('implicit-deny');
   });
 });
+
+describe('ServerRoleBoundary: approver notices', () => {
+  const topicArn = (name: string) => `arn:${partition}:sns:${region}:${account}:${name}`;
+  const publish = (boundary: NamedPolicy, resource: string) =>
+    evaluate({ principal: { arn: roleArn, account }, action: 'sns:Publish', resource, context: new RequestContext(), identityPolicies: [ADMINISTRATOR_ACCESS], permissionsBoundary: boundary }).decision;
+  const documentOf = (props: { notifyTopicArns?: string[] }) => {
+    const stack = new Stack(new App(), 'servers');
+    const made = ServerRoleBoundary.of(stack, { project: 'shop', environment: 'prod', ...props });
+    const resolver = new TemplateResolver({ servers: Template.fromStack(stack).toJSON() as CfnTemplate });
+    return { name: 'WardenServerRoleBoundary', document: resolver.properties('servers', stack.getLogicalId(made.policy.node.defaultChild as never)).PolicyDocument as PolicyDocument };
+  };
+
+  it("admits Publish to the deployment's alert topic (shop-prod-warden-alerts) only, by default, even with AdministratorAccess attached", () => {
+    const boundary = documentOf({});
+    expect(publish(boundary, topicArn('shop-prod-warden-alerts'))).toBe('allow');
+    expect(publish(boundary, topicArn('shop-prod-other'))).toBe('implicit-deny');
+    expect(publish(boundary, topicArn('someone-elses-topic'))).toBe('implicit-deny');
+  });
+
+  it('admits Publish to exactly the topics given, in another account too', () => {
+    const theirs = `arn:${partition}:sns:${region}:210987654321:approvers`;
+    const boundary = documentOf({ notifyTopicArns: [theirs] });
+    expect(publish(boundary, theirs)).toBe('allow');
+    expect(publish(boundary, topicArn('shop-prod-warden-alerts'))).toBe('implicit-deny');
+  });
+
+  it('refuses a second ServerRoleBoundary.of in the stack that asks for other topics', () => {
+    const stack = new Stack(new App(), 'servers');
+    ServerRoleBoundary.of(stack, { project: 'shop', environment: 'prod' });
+    expect(ServerRoleBoundary.of(stack, { project: 'shop', environment: 'prod' }).notifyTopicArns).toHaveLength(1);
+    expect(() => ServerRoleBoundary.of(stack, { project: 'shop', environment: 'prod', notifyTopicArns: ['arn:aws:sns:eu-west-1:123456789012:approvers'] })).toThrow(/pass notifyTopicArns on the first ServerRoleBoundary.of of the stack/);
+  });
+});

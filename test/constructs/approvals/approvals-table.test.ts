@@ -47,6 +47,21 @@ describe('ApprovalsTable', () => {
     expect(JSON.stringify(s.NoAgentAccess)).toMatch(/shop-prod-\*-caller.*shop-prod-\*-data/);
   });
 
+  it('names only the holding servers\' roles when serverNames is given (what the servers stack passes)', () => {
+    const { template } = stackWithTable({ serverNames: ['commerce', 'payments'] });
+    const table = Object.values(template().findResources('AWS::DynamoDB::Table'))[0] as TableResource;
+    const s = Object.fromEntries(table.Properties.ResourcePolicy.PolicyDocument.Statement.map((x) => [x.Sid, x]));
+    const role = (name: string) => ({ 'Fn::Join': ['', ['arn:', { Ref: 'AWS::Partition' }, `:iam::123456789012:role/${name}`]] });
+    const roles = [role('shop-prod-commerce-server'), role('shop-prod-payments-server')];
+    expect((s.OnlyServersAndTheDeciderWrite as { Condition: { ArnNotLike: { 'aws:PrincipalArn': unknown[] } } }).Condition.ArnNotLike['aws:PrincipalArn']).toEqual([...roles, role('shop-prod-warden-admin')]);
+    expect((s.ServersNeverWriteDecisions as { Condition: { ArnLike: { 'aws:PrincipalArn': unknown[] } } }).Condition.ArnLike['aws:PrincipalArn']).toEqual(roles);
+    expect(JSON.stringify(table)).not.toContain('shop-prod-*-server');
+  });
+
+  it('refuses an empty serverNames, saying what to pass', () => {
+    expect(() => stackWithTable({ serverNames: [] })).toThrow(/serverNames is empty; name the servers whose tools need approval, or leave it out/);
+  });
+
   it('names the manifest\'s deciding role instead of the admin role when one is given', () => {
     const { template } = stackWithTable({ deciderRoleArn: 'arn:aws:iam::123456789012:role/risk-approvers' });
     expect(JSON.stringify(template().toJSON())).toContain('role/risk-approvers');

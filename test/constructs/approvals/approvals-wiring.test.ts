@@ -58,6 +58,33 @@ describe('the notifications of the servers with held tools', () => {
   });
 });
 
+describe('the approvals table in the shop', () => {
+  it('lets exactly the two holding servers\' roles write (commerce: update_price, payments: flag_payment)', () => {
+    const table = Object.values(servers.findResources('AWS::DynamoDB::Table')).find((t: Json) => t.Properties.TableName === 'shop-prod-approvals') as Json;
+    const only = (table.Properties.ResourcePolicy.PolicyDocument.Statement as Json[]).find((st) => st.Sid === 'OnlyServersAndTheDeciderWrite')!;
+    expect(JSON.stringify(only.Condition.ArnNotLike['aws:PrincipalArn'])).toMatch(/role\/shop-prod-commerce-server.*role\/shop-prod-payments-server.*shop-prod-warden-admin/);
+    expect(JSON.stringify(table)).not.toContain('-*-server');
+  });
+});
+
+describe('the server roles\' boundary', () => {
+  const boundaryPublish = (template: Template) => {
+    const [, boundary] = (Object.entries(template.findResources('AWS::IAM::ManagedPolicy')) as Array<[string, Json]>).find(([id]) => id.startsWith('WardenServerRoleBoundary'))!;
+    return (boundary.Properties.PolicyDocument.Statement as Json[]).filter((st) => [st.Action].flat().some((a: string) => a.startsWith('sns:')));
+  };
+
+  it('admits Publish to the approvers\' topic only, as the function policies do', () => {
+    expect(boundaryPublish(servers)).toEqual([{ Sid: 'NotifyApprovers', Effect: 'Allow', Action: 'sns:Publish', Resource: arnOf('sns', 'shop-prod-warden-alerts') }]);
+  });
+
+  it('follows the manifest\'s approvals.topicArn', () => {
+    const topicArn = 'arn:aws:sns:eu-west-1:123456789012:shop-approvers';
+    const loaded = defaultManifest();
+    const own = buildWardenStacks(newTestApp(), { ...loaded, manifest: { ...loaded.manifest, approvals: { ...loaded.manifest.approvals, topicArn } } });
+    expect(boundaryPublish(Template.fromStack(own.servers[0]!))).toEqual([{ Sid: 'NotifyApprovers', Effect: 'Allow', Action: 'sns:Publish', Resource: topicArn }]);
+  });
+});
+
 describe('the admin role\'s decider policy', () => {
   const policies = backups.findResources('AWS::IAM::ManagedPolicy');
   const decider = Object.entries(policies).find(([id]) => id.startsWith('ApprovalDecider'))![1] as Json;

@@ -103,10 +103,21 @@ describe('buildComplianceReport', () => {
     expect(bucket).toMatchObject({ rule: 'AwsSolutions-S1', reason: 'This bucket is the access-log target itself.', madeWith: 'acknowledge' });
   });
 
-  it('lists a suppress() call that matched no finding as unused', () => {
+  it('lists a suppress() call that matched no finding as unused, for a pack that did not run', () => {
     expect(buildComplianceReport(input()).unusedSuppressions).toEqual([
-      { rule: 'Serverless-LambdaDLQ', acknowledgedId: 'Serverless::Serverless-LambdaDLQ', resource: 'shop-prod-servers/Server-a/Function', reason: 'Invoked only synchronously by API Gateway.' },
+      { rule: 'Serverless-LambdaDLQ', acknowledgedId: 'Serverless::Serverless-LambdaDLQ', resource: 'shop-prod-servers/Server-a/Function', reason: 'Invoked only synchronously by API Gateway.', status: 'pack-not-run' },
     ]);
+    expect(renderComplianceMarkdown(buildComplianceReport(input()))).toContain('Suppressions for packs that did not run: 1');
+  });
+
+  it('calls an unused suppression stale when a pack that ran checked its rule (the resource is compliant now)', () => {
+    const base = input();
+    const stale: SuppressionRecord = { rule: 'AwsSolutions-IAM4', acknowledgedId: 'AwsSolutions::AwsSolutions-IAM4', path: 'shop-prod-servers/Server-a/Function', reason: 'No managed policy.' };
+    const report = buildComplianceReport({ ...base, suppressions: [...base.suppressions!, stale] });
+    expect(report.unusedSuppressions.find((u) => u.rule === 'AwsSolutions-IAM4')).toMatchObject({ status: 'stale', resource: 'shop-prod-servers/Server-a/Function' });
+    const markdown = renderComplianceMarkdown(report);
+    expect(markdown).toContain('Stale suppressions: 1 (a pack that ran checked the rule and found the resource compliant: remove them');
+    expect(markdown).toMatch(/\| AwsSolutions-IAM4 \| shop-prod-servers\/Server-a\/Function \| stale \| No managed policy\. \|/);
   });
 
   it('lists a pack the CDK left out of its report (nothing found) with the rules it checked, and any other plugin the CDK reported', () => {

@@ -51,11 +51,33 @@ describe('warden compliance', () => {
     expect(suppressed.length).toBeGreaterThan(10);
     for (const { pack, v, path } of suppressed) expect(result.stdout).toContain(`| ${pack} | ${v.ruleName} | ${path} | ${v.reason} |`);
 
+    // every suppression either matched a finding or belongs to an opt-in pack that did not run
+    expect(result.stdout).not.toMatch(/Stale suppressions/);
+    expect(result.stdout).not.toMatch(/\| stale \|/);
+
     for (const agent of ['inventory-agent', 'pricing-agent', 'support-agent', 'fraud-agent']) expect(result.stdout).toMatch(new RegExp(`\\| ${agent} \\| [^|]+ \\| 2026-\\d\\d-\\d\\d \\| \\d+ \\| 90 \\| 20\\d\\d-\\d\\d-\\d\\d \\| current \\|`));
 
     const doc = parseXmlDocument(readFileSync(junit, 'utf8'));
     expect(doc.attributes).toMatchObject({ failures: '0', skipped: String(suppressed.length) });
     expect(doc.children.map((s) => s.attributes.name)).toEqual(['AwsSolutions', 'NIST.800.53.R5', 'PCI.DSS.321', 'HIPAA.Security', 'McpWarden', 'access reviews']);
+  });
+
+  it('passes with the opt-in ServerlessChecks pack too, every suppression matching a finding', async () => {
+    const root = join(__dirname, '..', '..', '..');
+    const manifest = readFileSync(DEFAULT_MANIFEST_PATH, 'utf8')
+      .replace('packs: [AwsSolutions, NIST.800.53.R5, PCI.DSS.321, HIPAA.Security]', 'packs: [AwsSolutions, NIST.800.53.R5, PCI.DSS.321, HIPAA.Security, ServerlessChecks]')
+      .replace(/entry: examples\//g, `entry: ${join(root, 'examples')}/`);
+    expect(manifest).toContain('ServerlessChecks]');
+    const file = join(dir, 'serverless.yaml');
+    writeFileSync(file, manifest);
+    const result = await runCli(['--config', file, '--now', '2026-11-25', '--format', 'json']);
+    expect(result.exitCode ?? 0).toBe(0);
+    const report = JSON.parse(result.stdout) as { packs: { name: string; findings: unknown[]; suppressions: unknown[] }[]; unusedSuppressions: unknown[]; summary: { passed: boolean } };
+    expect(report.summary.passed).toBe(true);
+    const serverless = report.packs.find((p) => p.name === 'Serverless');
+    expect(serverless).toMatchObject({ findings: [] });
+    expect(serverless!.suppressions.length).toBeGreaterThan(0);
+    expect(report.unusedSuppressions).toEqual([]);
   });
 
   it('exits 1 with a failing JUnit testcase when a review is older than the interval', async () => {

@@ -3,10 +3,17 @@
  * Each is checked against that pattern (or a plain reference) on many random texts built from
  * the characters that matter to it, so a shortcut can never skip a value the rules would find.
  */
+import { findAddresses, findAddressesIn } from '../../../../lib/guard/redact/address';
 import { base64Runs } from '../../../../lib/guard/redact/aws-credentials';
-import { digitsInLongestCluster, findCards } from '../../../../lib/guard/redact/card';
+import { findEmailsIn } from '../../../../lib/guard/redact/email';
+import { findIbansIn } from '../../../../lib/guard/redact/iban';
+import { findKeyedValues } from '../../../../lib/guard/redact/keyed-values';
+import { findCards, findCardsIn } from '../../../../lib/guard/redact/card';
+import { clusterClass, digitWindows, wholeText } from '../../../../lib/guard/redact/digit-windows';
+import { findPhones, findPhonesIn } from '../../../../lib/guard/redact/phone';
+import { findSsns, findSsnsIn } from '../../../../lib/guard/redact/ssn';
 import type { Finding } from '../../../../lib/guard/redact/finding';
-import { detectionView, originalSpan } from '../../../../lib/guard/redact/normalize';
+import { detectionView, normalizedView, originalSpan } from '../../../../lib/guard/redact/normalize';
 import { redact, redactionPolicy } from '../../../../lib/guard/redact';
 import { screenArguments } from '../../../../lib/guard/screen';
 import { screenOutput } from '../../../../lib/guard/screen-output';
@@ -43,6 +50,16 @@ describe('base64Runs (the aws-secret scan)', () => {
       expect({ text, spans: spans(text) }).toEqual({ text, spans: expected });
     }
   });
+  it('finds them in long texts too, where only every 40th character is probed', () => {
+    const alphabet = [...Array(60).fill('A'), 'b', '9', '/', '+', '=', '=', ' ', '-', '.', 'é', '"', ':'];
+    let runs = 0;
+    for (const text of texts(alphabet, 300, 3000, 13)) {
+      const expected = [...text.matchAll(REFERENCE)].map((m) => `${m.index}-${m.index + m[0].length}`);
+      expect({ text, spans: spans(text) }).toEqual({ text, spans: expected });
+      runs += expected.length;
+    }
+    expect(runs).toBeGreaterThan(100);
+  });
   it('ends a run at padding followed by more base64 or a third `=`', () => {
     const run = 'A'.repeat(40);
     expect(spans(`${run}==`)).toEqual(['0-42']);
@@ -52,42 +69,55 @@ describe('base64Runs (the aws-secret scan)', () => {
   });
 });
 
-describe('digitsInLongestCluster (the card gate)', () => {
-  it('counts digits joined by the separators card rules accept', () => {
-    expect(digitsInLongestCluster('4111 1111 1111 1111')).toBe(16);
-    expect(digitsInLongestCluster('"4111" , "1111","1111","1111"')).toBe(16);
-    expect(digitsInLongestCluster('4111+1111|1111*1111')).toBe(16);
-    expect(digitsInLongestCluster('4111\u20131111\u00a01111\u20021111')).toBe(16);
-    expect(digitsInLongestCluster('SKU-123-456-7890 and 2024-01-15T10:30')).toBe(10);
-    expect(digitsInLongestCluster('4111a1111')).toBe(4);
-  });
-  it('is never below 12 where the card rules find a card', () => {
-    // card numbers cut into random groups and joined by every separator some rule accepts
-    const cards = ['4111111111111111', '378282246310005', '5555555555554444', '4222222222222', '6011000990139424', '30569309025904'];
-    const joins = [' ', ' ', '-', ', ', ',', '","', "', '", '+', '|', '*', '/', '_', '\u2013', '  ', ' - ', '\u00a0', '.', 'x'];
-    const before = ['card ', 'paid with ', 'ref ', '', 'x', '(', 'qty 2 '];
-    let x = 17;
-    const pick = <T>(list: readonly T[]): T => {
-      x = (x * 1103515245 + 12345) & 0x7fffffff;
-      return list[x % list.length]!;
-    };
-    let found = 0;
-    for (let n = 0; n < 4000; n++) {
-      const digits = pick(cards);
-      const join = pick(joins);
-      let text = pick(before);
-      for (let k = 0; k < digits.length; ) {
-        const size = 1 + (pick([0, 1, 2, 3, 3, 3, 4, 5]) % 6);
-        text += (k > 0 ? join : '') + digits.slice(k, k + size);
-        k += size;
-      }
-      const out: Finding[] = [];
-      findCards(text, out);
-      if (out.length === 0) continue;
-      found++;
-      expect({ text, gateOpen: digitsInLongestCluster(text) >= 12 }).toEqual({ text, gateOpen: true });
+describe('digit windows (card, phone and SSN read only where 7+ digits cluster)', () => {
+  /** Pieces of text the three detectors react to, and the characters around their boundaries. */
+  const PIECES = [
+    ...'0123456789'.split(''), ...'0123456789'.split(''), ...'0123456789'.split(''),
+    ' ', ' ', ' ', '-', '-', '.', '/', '_', ',', '"', "'", '+', '|', '*', '(', ')', ':', '#', '$', '@', '\\', '=', '\t', '\n',
+    '\u00a0', '\u2013', '\u2212', '\u3000', '\u2007', '\u200b', '\ufeff', '\u0661', '\uff14', '\ud835\udfd8', '\ud835\udc00', 'é', '€', '£',
+    'a', 'X', 'T', 'card ', 'visa', 'ssn ', 'SSN#', 'ssn', 'ſſn', 'tin:', 'soc.sec', 'tax id ', 'tel ', 'Phone: ', 'order ', 'imei ', 'exp',
+    '4111111111111111', '4111 1111 1111 1111', '4111-1111-1111-1111', '378282246310005', '4111,1111,1111,1111', '"4111","1111","1111","1111"',
+    '536-22-1234', '536 22 1234', '536221234', '536 - 22 - 1234', '+44 20 7946 0958', '(555) 123-4567', '06 12 34 56 78', '0049 30 123456',
+  ];
+  const detectors = [
+    ['card', findCards, findCardsIn],
+    ['phone', findPhones, findPhonesIn],
+    ['ssn', findSsns, findSsnsIn],
+  ] as const;
+  it.each(detectors)('%s: the windowed scan finds exactly what a scan of the whole text finds', (_, windowed, within) => {
+    let findings = 0;
+    for (const text of texts(PIECES, 2500, 60, 11)) {
+      const got: Finding[] = [];
+      windowed(text, got);
+      const want: Finding[] = [];
+      within(text, wholeText(text), want);
+      expect({ text, got }).toEqual({ text, got: want });
+      findings += want.length;
     }
-    expect(found).toBeGreaterThan(300);
+    expect(findings).toBeGreaterThan(200);
+  });
+  it('finds every run of 7+ digits and separators, whatever the probes land on', () => {
+    const reference = (text: string) => {
+      const out: string[] = [];
+      for (const m of text.matchAll(/[0-9\s.\-_/,"'+|*()\u2010-\u2015\u2212]+/g)) {
+        const digits = m[0].replace(/[^0-9]/g, '').length;
+        if (digits >= 7) out.push(`${m.index}-${m.index + m[0].length}:${digits}`);
+      }
+      return out;
+    };
+    for (const text of texts(PIECES, 1500, 400, 5)) {
+      expect({ text, windows: digitWindows(text).map((w) => `${w.start}-${w.end}:${w.digits}`) }).toEqual({ text, windows: reference(text) });
+    }
+  });
+  it('counts as separators exactly the characters the patterns accept', () => {
+    // every UTF-16 unit: \s and the named dashes beyond ASCII, and the ASCII separators
+    const wrong: number[] = [];
+    for (let c = 0; c < 0x10000; c++) {
+      const ch = String.fromCharCode(c);
+      const want = /[0-9]/.test(ch) ? 2 : /[\s.\-_/,"'+|*()\u2010-\u2015\u2212]/.test(ch) ? 1 : 0;
+      if (clusterClass(c) !== want) wrong.push(c);
+    }
+    expect(wrong).toEqual([]);
   });
 });
 
@@ -120,6 +150,97 @@ describe('detectionView on ASCII text (the copied runs)', () => {
       const want = reference(text);
       const spans = [...view.text].map((_, k) => originalSpan(view, k, k + 1));
       expect({ text: view.text, spans }).toEqual({ text: want.text, spans: want.start.map((start, k) => ({ start, end: want.end[k] })) });
+    }
+  });
+});
+
+describe('address shapes gated by the whitespace around house numbers', () => {
+  const PIECES = [
+    ' ', ' ', ' ', '  ', ', ', ',', '\n', '\t', '-', "'", '.', '10', '221B', '5', '12', '3', '42', 'bis', 'ter', ' bis', 'x', 'is', 'the',
+    'Street', 'St.', 'Main', 'Downing', 'Avenue', 'Fifth', 'Park', 'Place', 'Trail', 'Rue', 'rue', 'de', 'Rivoli', 'Via', 'Roma', 'Calle', 'Mayor', "d'", 'l’',
+    'Hauptstraße', 'Hauptstrasse', 'Keizersgracht', 'Hauptweg', 'Platz', 'Str.', 'London', 'SW1A 2AA', '10115', 'Berlin', 'Springfield, IL 62704',
+    'P.O. Box', 'PO Box', 'Box', 'Apt 4', 'size', 'cm', 'é', '\u00a0', 'Ünter',
+  ];
+  /** Real addresses, each with a few characters replaced, dropped or doubled (the gates' edges), and random pieces around. */
+  const ADDRESSES = [
+    '1600 Pennsylvania Avenue NW', '221B Main St., Apt 4', '10 Downing Street, London SW1A 2AA', 'Hauptstraße 5, 10115 Berlin', 'Keizersgracht 123',
+    'Rue de Rivoli 12', '12 rue de Rivoli', '12bis rue de la Paix', '7 ter, avenue Foch', 'Calle Mayor 3', 'Via Roma 10', 'P.O. Box 123',
+    '42 Elm Street is', '12345-6789B Elm Street', '12/3a, Main Road', '7bis, rue Foch', 'Hauptweg 12a', 'Str. 4', 'Piazza del Duomo, 1', '3 Main Street, Springfield, IL 62704', 'Avenida Paulista 1578',
+  ];
+  const EDITS = [' ', '  ', ',', '\n', '\t', '1', 'a', 'B', '.', "'", '-', 'é', ''];
+  function mutated(count: number, seed: number): string[] {
+    let x = seed;
+    const next = () => {
+      x = (x * 1103515245 + 12345) & 0x7fffffff;
+      return x;
+    };
+    const around = texts(PIECES, count, 4, seed);
+    return around.map((before, n) => {
+      let address = ADDRESSES[next() % ADDRESSES.length]!;
+      for (let e = next() % 3; e > 0; e--) {
+        const at = next() % address.length;
+        address = address.slice(0, at) + EDITS[next() % EDITS.length]! + address.slice(at + (next() % 2));
+      }
+      return before + address + around[(n + 1) % count]!;
+    });
+  }
+  it('finds exactly what trying every shape finds', () => {
+    let findings = 0;
+    for (const text of [...texts(PIECES, 2000, 14, 21), ...mutated(3000, 5)]) {
+      const got: Finding[] = [];
+      findAddresses(text, got);
+      const want: Finding[] = [];
+      findAddressesIn(text, want, false);
+      expect({ text, got }).toEqual({ text, got: want });
+      findings += want.length;
+    }
+    expect(findings).toBeGreaterThan(300);
+  });
+});
+
+describe('e-mail, glued IBAN and bare keys read from their anchors (`@`, `iban`, `:` and `=`)', () => {
+  const PIECES = [
+    'a', 'b', 'x', 'Jane', 'jane.doe', '.', '_', '%', '+', '-', '@', '@', '@', 'shop', 'example', '.com', '.de', '.png', 'git@github.com', ':', '=', ' ', ' ', '\t', '\n',
+    'jane.doe@shop.example', 'a@b.co', 'j+x@mail.example.org', 'ü@bé.de', '名前@例え.jp', 'icon@2x.png', '@shop.example', 'ops@', 'x@y.z',
+    '"', "'", '{', '[', ',', '0', '42', 'ü', 'ñ', '名', '\ud835\udc00', '\u00a0', '—', 'x'.repeat(30), 'a'.repeat(70),
+    'iban', 'IBAN', 'Iban:', 'ibanDE89370400440532013000', 'DE89 3704 0044 0532 0130 00', 'GB82WEST12345698765432', 'AB12',
+    'password', 'api_key', 'apiKey', 'secret', 'token', 'jwt', 'privateKey', 'p-a-s-s', 'db_password', 'key', 'hunter2!', 'x9f$kL2m', 'short', '[REDACTED:card]',
+    'password=hunter2!', 'api_key: x9f$kL2mQ', '"password": "x"', "token='abcdefghijklmnop'", 'secret  =  1234567890123', 'apiKey:=v4lue', 'x-token:\tab12cd34',
+  ];
+  const hidden = new Set(['aws-secret', 'aws-access-key', 'jwt', 'private-key', 'email', 'phone', 'iban', 'card', 'ssn', 'cvv', 'address'] as const);
+  it('finds exactly what the global scans find', () => {
+    const counts = { email: 0, iban: 0, keyed: 0 };
+    for (const text of texts(PIECES, 4000, 16, 31)) {
+      const got: Finding[] = [];
+      const want: Finding[] = [];
+      findEmailsIn(text, got, 'anchored');
+      findEmailsIn(text, want, 'global');
+      counts.email += want.length;
+      const ibanFrom = want.length;
+      findIbansIn(text, got, 'anchored');
+      findIbansIn(text, want, 'global');
+      counts.iban += want.length - ibanFrom;
+      const keyedFrom = want.length;
+      findKeyedValues(text, hidden, got, 'anchored');
+      findKeyedValues(text, hidden, want, 'global');
+      counts.keyed += want.length - keyedFrom;
+      expect({ text, got }).toEqual({ text, got: want });
+    }
+    expect(counts.email).toBeGreaterThan(200);
+    expect(counts.iban).toBeGreaterThan(50);
+    expect(counts.keyed).toBeGreaterThan(150);
+  });
+});
+
+describe('detectionView skips the character-by-character view only where it is the text', () => {
+  /** The check it replaces: one character class and three patterns over the whole text. */
+  const needed = (text: string) => /[^\t\n\r\x20-\x25\x27-\x7e]/.test(text) || /[\t\n\r ][\t\n\r ]/.test(text) || /%[2-7][0-9A-Fa-f]/.test(text) || /\\[unrt]/.test(text);
+  const reading = (view: { text: string }) => ({ text: view.text, spans: [...view.text].map((_, k) => originalSpan(view, k, k + 1)) });
+  it('gives the reading the old check gave, on generated texts', () => {
+    const alphabet = ['a', 'B', '4', ' ', ' ', '\n', '\r', '\t', '\x00', '\x0b', '\x0c', '\x1f', '\x7f', '&', '&nbsp;', '&#52;', '%', '%41', '%2', '\\', '\\n', '\\u0041', '\\x', 'é', '\u00a0', '\ud83d', '\ud83d\ude00', '\uff14', '\u200b', '"', ':'];
+    for (const text of texts(alphabet, 4000, 24, 9)) {
+      const want = needed(text) ? normalizedView(text) : { text };
+      expect({ text, reading: reading(detectionView(text)) }).toEqual({ text, reading: reading(want) });
     }
   });
 });

@@ -83,6 +83,12 @@ const COMPOUND_TYPE_THEN_NUMBER = new RegExp(String.raw`(?:${COMPOUND_TYPE})\s{1
 interface OpenShapes {
   /** NUMBER_FIRST and NUMBER_THEN_TYPE: whitespace right after a house number. */
   numberFirst: boolean;
+  /**
+   * For ASCII text, where those two shapes can start: each digit up to 13 characters before such
+   * whitespace (their house number and comma are at most that long) not right after a character
+   * their lookbehind rules out. Undefined: anywhere (the patterns scan the text).
+   */
+  numberStarts?: number[];
   /** COMPOUND: a compound type, whitespace, a digit. */
   compound: boolean;
   /** TYPE_FIRST: a capitalised street name, whitespace, a digit. */
@@ -119,17 +125,20 @@ const houseNumberEndsAt = (text: string, k: number): boolean => isDigitAt(text, 
 
 function asciiOpenShapes(text: string): OpenShapes {
   const open: OpenShapes = { numberFirst: false, compound: false, typeFirst: false };
+  const starts = new Set<number>();
   for (const space of ASCII_WHITESPACE) {
     for (let w = text.indexOf(space); w >= 0; w = text.indexOf(space, w + 1)) {
       const k = text.charCodeAt(w - 1) === 0x2c /* , */ ? w - 1 : w;
-      if (!open.numberFirst) {
-        const last = text.charCodeAt(k - 1);
-        open.numberFirst =
-          houseNumberEndsAt(text, k) ||
-          ((last === 0x73 || last === 0x72) /* s, r */ &&
-            k >= 3 &&
-            (text.startsWith('bis', k - 3) || text.startsWith('ter', k - 3)) &&
-            (houseNumberEndsAt(text, k - 3) || (isSpaceAt(text, k - 4) && houseNumberEndsAt(text, k - 4))));
+      const last = text.charCodeAt(k - 1);
+      if (
+        houseNumberEndsAt(text, k) ||
+        ((last === 0x73 || last === 0x72) /* s, r */ &&
+          k >= 3 &&
+          (text.startsWith('bis', k - 3) || text.startsWith('ter', k - 3)) &&
+          (houseNumberEndsAt(text, k - 3) || (isSpaceAt(text, k - 4) && houseNumberEndsAt(text, k - 4))))
+      ) {
+        open.numberFirst = true;
+        for (let p = Math.max(0, w - 13); p < w; p++) if (isDigitAt(text, p) && (p === 0 || NOT_BEFORE_NUMBER[text.charCodeAt(p - 1)] !== 1)) starts.add(p);
       }
       if (isDigitAt(text, w + 1) || (isSpaceAt(text, w + 1) && isDigitAt(text, w + 2))) {
         if (!open.compound) open.compound = w >= 2 && COMPOUND_ENDINGS.has(text.slice(w - 2, w));
@@ -145,11 +154,17 @@ function asciiOpenShapes(text: string): OpenShapes {
           }
         }
       }
-      if (open.numberFirst && open.compound && open.typeFirst) return open;
     }
   }
+  open.numberStarts = [...starts].sort((a, b) => a - b);
   return open;
 }
+
+/** What the house-number shapes' lookbehind `(?<![\p{L}\p{N}_.,\-/])` rules out, in ASCII. */
+const NOT_BEFORE_NUMBER = new Uint8Array(128);
+for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.,-/') NOT_BEFORE_NUMBER[c.charCodeAt(0)] = 1;
+const NUMBER_FIRST_AT = new RegExp(NUMBER_FIRST.source, 'uy');
+const NUMBER_THEN_TYPE_AT = new RegExp(NUMBER_THEN_TYPE.source, 'uy');
 
 /** A street type alone is a common noun (`Platz 3 in der Rangliste`, `Weg 2 zum Erfolg`), not a street. */
 const BARE_COMPOUND_TYPE = /^(?:Straße|Strasse|Str\.|Weg|Gasse|Platz|Allee|Damm)\s/u;
@@ -169,8 +184,22 @@ export function findAddressesIn(text: string, out: Finding[], gated: boolean): v
   const open = gated ? openShapes(text) : { numberFirst: true, compound: true, typeFirst: true };
   for (const shape of SHAPES) {
     if (shape === NUMBER_FIRST || shape === NUMBER_THEN_TYPE ? !open.numberFirst : shape === COMPOUND ? !open.compound : shape === TYPE_FIRST ? !open.typeFirst : gated && !text.includes('Box')) continue;
+    const starts = shape === NUMBER_FIRST || shape === NUMBER_THEN_TYPE ? open.numberStarts : undefined;
+    const at = shape === NUMBER_FIRST ? NUMBER_FIRST_AT : NUMBER_THEN_TYPE_AT;
+    let k = 0;
+    // the global scan, or the sticky pattern at each start it can have, resuming after each match
+    const next = (from: number): RegExpExecArray | null => {
+      if (starts === undefined) return shape.exec(text);
+      for (; k < starts.length; k++) {
+        if (starts[k]! < from) continue;
+        at.lastIndex = starts[k]!;
+        const m = at.exec(text);
+        if (m !== null) return m;
+      }
+      return null;
+    };
     shape.lastIndex = 0;
-    for (let m = shape.exec(text); m !== null; m = shape.exec(text)) {
+    for (let m = next(0); m !== null; m = next(m.index + m[0].length)) {
       const end = m.index + m[0].length;
       if (shape === COMPOUND && BARE_COMPOUND_TYPE.test(m[0])) continue;
       if (shape === NUMBER_FIRST && !m[0].includes(',')) {

@@ -163,13 +163,13 @@ function isPhone(text: string, groups: readonly Group[]): boolean {
   // A 7-digit local number (`Phone: 555-0132`) only right after a phone word.
   if (digits.length === 7 && lens.join('-') === '3-4' && /^[2-9]/.test(digits) && keywordBefore(text, start, PHONE_WORD, 16)) return true;
   if (digits[0] === '0' && digits.length >= 9 && digits.length <= 11) {
-    return TRUNK_ZERO_COUNTRIES.some((country) => parsePhoneNumberFromString(digits, country)?.isValid() === true);
+    return validIn(TRUNK_ZERO_COUNTRIES, digits);
   }
   // Spanish `612 34 56 78` is distinctive on its own; other bare layouts (`612 345 678`,
   // `3471234567`) are ids as often as numbers, so they need a phone word.
   const spanishLayout = digits.length === 9 && lens.join('-') === '3-2-2-2';
   if (spanishLayout || (digits.length >= 9 && digits.length <= 10 && keywordBefore(text, start, PHONE_WORD, 32))) {
-    return NO_TRUNK_COUNTRIES.some((country) => parsePhoneNumberFromString(digits, country)?.isValid() === true);
+    return validIn(NO_TRUNK_COUNTRIES, digits);
   }
   return false;
 }
@@ -189,7 +189,36 @@ function looksLikeDate(lens: readonly number[]): boolean {
 }
 
 function possible(e164: string): boolean {
-  return parsePhoneNumberFromString(e164)?.isPossible() === true;
+  return answer(e164, () => parsePhoneNumberFromString(e164)?.isPossible() === true);
+}
+
+/** A national number valid in one of `countries`. */
+function validIn(countries: readonly CountryCode[], digits: string): boolean {
+  return answer(`${countries[0]}:${digits}`, () => countries.some((country) => parsePhoneNumberFromString(digits, country)?.isValid() === true));
+}
+
+/**
+ * libphonenumber's answers for the text being read (about 10 µs each): a number that comes back
+ * in one text (a customer on every order line, the same result twice, a hostile text repeating
+ * one) is parsed once. Kept only while one text is read (forgetPhoneAnswers), bounded: no
+ * number outlives the redaction that read it.
+ */
+const answers = new Map<string, boolean>();
+const ANSWERS_MAX = 1024;
+
+function answer(key: string, compute: () => boolean): boolean {
+  let known = answers.get(key);
+  if (known === undefined) {
+    known = compute();
+    if (answers.size >= ANSWERS_MAX) answers.clear();
+    answers.set(key, known);
+  }
+  return known;
+}
+
+/** Drops the answers (findSensitive calls this when its detectors are done with a text). */
+export function forgetPhoneAnswers(): void {
+  answers.clear();
 }
 
 /** Digits glued to a word, a decimal, a time or a range on either side. */

@@ -165,7 +165,7 @@ describe('address shapes gated by the whitespace around house numbers', () => {
   const ADDRESSES = [
     '1600 Pennsylvania Avenue NW', '221B Main St., Apt 4', '10 Downing Street, London SW1A 2AA', 'Hauptstraße 5, 10115 Berlin', 'Keizersgracht 123',
     'Rue de Rivoli 12', '12 rue de Rivoli', '12bis rue de la Paix', '7 ter, avenue Foch', 'Calle Mayor 3', 'Via Roma 10', 'P.O. Box 123',
-    '42 Elm Street is', 'Hauptweg 12a', 'Str. 4', 'Piazza del Duomo, 1', '3 Main Street, Springfield, IL 62704', 'Avenida Paulista 1578',
+    '42 Elm Street is', '12345-6789B Elm Street', '12/3a, Main Road', '7bis, rue Foch', 'Hauptweg 12a', 'Str. 4', 'Piazza del Duomo, 1', '3 Main Street, Springfield, IL 62704', 'Avenida Paulista 1578',
   ];
   const EDITS = [' ', '  ', ',', '\n', '\t', '1', 'a', 'B', '.', "'", '-', 'é', ''];
   function mutated(count: number, seed: number): string[] {

@@ -72,21 +72,20 @@ const PO_BOX = /(?<![\p{L}\p{N}_])P\.?\s?O\.?\s?Box\s{1,2}\d{1,6}(?![\p{L}\p{N}]
 const SHAPES = [NUMBER_FIRST, COMPOUND, TYPE_FIRST, NUMBER_THEN_TYPE, PO_BOX];
 
 /**
- * Text every match of a shape contains, tested before the shape (whose leading lookbehind
- * costs every position): a house number's last digit or letter before the space (number first,
- * `12bis`), a compound street type right before its number.
+ * Which shapes can match, read off the text's whitespace (found by native search: a regex gate
+ * tries every digit or every position, about 1 ns a character; the shapes' leading lookbehinds
+ * cost more). Every shape but the PO box holds whitespace (`\s`, the characters of WHITESPACE):
+ * - right after a house number `\d[A-Za-z]?`, perhaps then `bis`/`ter` (`12 bis`, `12ter`) and a comma;
+ * - or right before `\s?\d`, after a compound type (two-letter endings below) or after a
+ *   capitalised name word `\p{Lu}[\p{L}'’\-]*` and perhaps a comma (TYPE_FIRST's name before its number).
  */
-const HOUSE_NUMBER_THEN_SPACE = /\d[A-Za-z]?(?:,?\s|\s?(?:bis|ter))/;
-const COMPOUND_TYPE_THEN_NUMBER = new RegExp(String.raw`(?:${COMPOUND_TYPE})\s{1,2}\d`, 'u');
-
-/** Which shapes can match: the gates above, or for ASCII text the faster reading of its whitespace (asciiOpenShapes). */
 interface OpenShapes {
   /** NUMBER_FIRST and NUMBER_THEN_TYPE: whitespace right after a house number. */
   numberFirst: boolean;
   /**
-   * For ASCII text, where those two shapes can start: each digit up to 13 characters before such
-   * whitespace (their house number and comma are at most that long) not right after a character
-   * their lookbehind rules out. Undefined: anywhere (the patterns scan the text).
+   * Where those two shapes can start: each digit up to 13 characters before such whitespace
+   * (their house number and comma are at most that long) not right after an ASCII character
+   * their lookbehind rules out. Undefined: anywhere (the patterns scan the text; tests).
    */
   numberStarts?: number[];
   /** COMPOUND: a compound type, whitespace, a digit. */
@@ -95,21 +94,8 @@ interface OpenShapes {
   typeFirst: boolean;
 }
 
-function openShapes(text: string): OpenShapes {
-  if (Buffer.byteLength(text, 'utf8') === text.length) return asciiOpenShapes(text);
-  const numberFirst = HOUSE_NUMBER_THEN_SPACE.test(text);
-  return { numberFirst, compound: COMPOUND_TYPE_THEN_NUMBER.test(text), typeFirst: true };
-}
-
-/**
- * For ASCII text, read off its whitespace, found by native search (a regex gate tries every
- * digit or every position, about 1 ns a character). In ASCII, `\s` is these six characters.
- * Every shape but the PO box holds whitespace:
- * - right after a house number `\d[A-Za-z]?`, perhaps then `bis`/`ter` (`12 bis`, `12ter`) and a comma;
- * - or right before `\s?\d`, after a compound type (two-letter endings below) or after a
- *   capitalised name word `\p{Lu}[\p{L}'’\-]*` and perhaps a comma (TYPE_FIRST's name before its number).
- */
-const ASCII_WHITESPACE = ['\t', '\n', '\v', '\f', '\r', ' '];
+/** `\s`: ASCII whitespace, NBSP, U+1680, U+2000-U+200A, U+2028, U+2029, U+202F, U+205F, U+3000, BOM. */
+const WHITESPACE = ['\t', '\n', '\v', '\f', '\r', ' ', '\u00a0', '\u1680', ...Array.from({ length: 11 }, (_, k) => String.fromCharCode(0x2000 + k)), '\u2028', '\u2029', '\u202f', '\u205f', '\u3000', '\ufeff'];
 const COMPOUND_ENDINGS = new Set(COMPOUND_TYPE.split('|').map((t) => t.replace(/\\/g, '').slice(-2)));
 const isDigitAt = (text: string, k: number): boolean => k >= 0 && text.charCodeAt(k) >= 48 && text.charCodeAt(k) <= 57;
 const isLetterAt = (text: string, k: number): boolean => {
@@ -118,15 +104,16 @@ const isLetterAt = (text: string, k: number): boolean => {
 };
 const isSpaceAt = (text: string, k: number): boolean => {
   const c = text.charCodeAt(k);
-  return c === 0x20 || (c >= 0x09 && c <= 0x0d);
+  if (c < 0x80) return c === 0x20 || (c >= 0x09 && c <= 0x0d);
+  return c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
 };
 /** `text[..k)` ends with `\d[A-Za-z]?`. */
 const houseNumberEndsAt = (text: string, k: number): boolean => isDigitAt(text, k - 1) || (isLetterAt(text, k - 1) && isDigitAt(text, k - 2));
 
-function asciiOpenShapes(text: string): OpenShapes {
+function openShapes(text: string): OpenShapes {
   const open: OpenShapes = { numberFirst: false, compound: false, typeFirst: false };
   const starts = new Set<number>();
-  for (const space of ASCII_WHITESPACE) {
+  for (const space of WHITESPACE) {
     for (let w = text.indexOf(space); w >= 0; w = text.indexOf(space, w + 1)) {
       const k = text.charCodeAt(w - 1) === 0x2c /* , */ ? w - 1 : w;
       const last = text.charCodeAt(k - 1);
@@ -146,7 +133,8 @@ function asciiOpenShapes(text: string): OpenShapes {
           // the letters, apostrophes and hyphens before (the comma): one of them must be a capital
           for (let j = k - 1; j >= 0; j--) {
             const c = text.charCodeAt(j);
-            if (c >= 0x41 && c <= 0x5a) {
+            // beyond ASCII (other scripts' capitals, `’`): open, and let the pattern decide
+            if ((c >= 0x41 && c <= 0x5a) || c >= 0x80) {
               open.typeFirst = true;
               break;
             }

@@ -58,8 +58,16 @@ interface Group {
 
 export const findPhones: Detector = (text, out) => findPhonesIn(text, digitWindows(text), out);
 
-/** findPhones on the given windows of `text` (digit-windows.ts): every PHONE_RUN match lies in one. */
-export function findPhonesIn(text: string, windows: readonly DigitWindow[], out: Finding[]): void {
+/**
+ * findPhones on the given windows of `text` (digit-windows.ts): every PHONE_RUN match lies in one.
+ * `scan: 'global'` ignores the windows and runs PHONE_RUN over the whole text (the reference in tests).
+ */
+export function findPhonesIn(text: string, windows: readonly DigitWindow[], out: Finding[], scan: 'anchored' | 'global' = 'anchored'): void {
+  if (scan === 'global') {
+    PHONE_RUN.lastIndex = 0;
+    for (let m = PHONE_RUN.exec(text); m !== null; m = PHONE_RUN.exec(text)) scanRun(text, splitGroups(text, m.index, m.index + m[0].length), out);
+    return;
+  }
   for (const w of windows) {
     // eachStickyMatchIn, written out (a shared loop with a callback cost more than the pattern)
     for (let at = w.start; at < w.end; at++) {
@@ -67,7 +75,7 @@ export function findPhonesIn(text: string, windows: readonly DigitWindow[], out:
       PHONE_START.lastIndex = at;
       const m = PHONE_START.exec(text);
       if (m === null) continue;
-      scan(text, splitGroups(text, at, at + m[0].length), out);
+      if (!gluedRun(text, at, at + m[0].length)) scanRun(text, splitGroups(text, at, at + m[0].length), out);
       at += m[0].length - 1;
     }
   }
@@ -90,7 +98,7 @@ function splitGroups(text: string, from: number, to: number): Group[] {
 }
 
 /** Tries the whole run, then shorter runs of its groups split at whitespace. */
-function scan(text: string, groups: readonly Group[], out: Finding[]): void {
+function scanRun(text: string, groups: readonly Group[], out: Finding[]): void {
   let a = 0;
   while (a < groups.length) {
     let found = -1;
@@ -114,6 +122,22 @@ function scan(text: string, groups: readonly Group[], out: Finding[]): void {
       a = found + 1;
     } else a++;
   }
+}
+
+/**
+ * A run scanRun() would reject as a whole without splitting it (`2024-01-15T10`, `123.456.789abc`):
+ * with no space, NBSP, `(`, `)` or `+` in it, the only candidate scanRun() tries is the whole run
+ * (shorter ones end at whitespace, or start after a `+` or `(`), with no `+` before it (the
+ * pattern's lookbehind) and no `)` after; and a word character right after it makes that one
+ * glued. Saves the groups and labels of every date and id a result is full of.
+ */
+function gluedRun(text: string, start: number, end: number): boolean {
+  if (!isWordChar(text[end])) return false;
+  for (let k = start; k < end; k++) {
+    const c = text.charCodeAt(k);
+    if (c === 0x20 || c === 0xa0 || c === 0x28 || c === 0x29 || c === 0x2b) return false;
+  }
+  return true;
 }
 
 /**

@@ -444,19 +444,22 @@ export function createGuard(options: GuardOptions): Guard {
       //    must reach the redactor whole, not be reassembled after it. Stripping is part of
       //    redaction: it runs whatever guard.outputInjection says (`off` only stops screening)
       let shaped: ToolOutput = { content: checked.content, ...(raw.structuredContent !== undefined ? { structuredContent: raw.structuredContent } : {}) };
-      const stripped = stripOutputHidden(shaped);
+      // (the text parts that are the JSON of structuredContent: stripping reads them for it, redaction writes them back from it)
+      let mirrors = jsonMirrors(shaped);
+      const stripped = stripOutputHidden(shaped, mirrors);
+      if (stripped.stripped > 0) mirrors = jsonMirrors(stripped.output);
       shaped = stripped.output;
       const hidden = outputAction === 'off' ? undefined : stripped;
       // 9. redact by clearance; binary parts can't be redacted: they pass only when the
       //    clearance covers the tool's dataset class
       //    (a text part that is the JSON of structuredContent is written back from its redaction)
-      const redacted = redactToolResult(shaped, agent.clearance, toolSpec.dataClass, policy, jsonMirrors(shaped), redactions);
+      const redacted = redactToolResult(shaped, agent.clearance, toolSpec.dataClass, policy, mirrors, redactions);
       const content = redacted.content;
       const out: { content: typeof content; isError?: boolean; structuredContent?: Record<string, unknown> } = { content };
       if (redacted.structuredContent !== undefined) out.structuredContent = redacted.structuredContent;
       // 10. screen what leaves for instruction-like text planted in the data (indirect injection)
       if (hidden) {
-        const findings = [...hidden.findings, ...screenOutput(out)];
+        const findings = [...hidden.findings, ...screenOutput(out, redacted.jsonTexts)];
         if (findings.length > 0) {
           const kinds = [...new Set(findings.map((f) => f.kind))];
           const paths = [...new Set(findings.map((f) => f.path))];

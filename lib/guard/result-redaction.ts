@@ -99,6 +99,8 @@ export function isPlainJsonWithoutJsonText(value: unknown): boolean {
 export interface ResultRedaction {
   readonly content: ToolContent[];
   readonly structuredContent?: Record<string, unknown>;
+  /** Text parts known to be exactly the JSON of the redacted structuredContent (screenOutput need not compare them). */
+  readonly jsonTexts: ReadonlySet<number>;
 }
 
 /** Adds redaction counts into the request's tally, content parts first, as the audit records them. */
@@ -133,13 +135,14 @@ export function redactToolResult(
   if (sc === undefined || structured === undefined) {
     const content = redactToolContent(output.content, clearance, dataClass, policy);
     tally(into, content.counts);
-    if (sc === undefined) return { content: content.content };
+    if (sc === undefined) return { content: content.content, jsonTexts: new Set() };
     const s = redactJson(sc, clearance, policy);
     tally(into, s.counts);
-    return { content: content.content, structuredContent: s.value as Record<string, unknown> };
+    return { content: content.content, structuredContent: s.value as Record<string, unknown>, jsonTexts: new Set() };
   }
   const walked = structured;
   const changed = walked.value !== sc;
+  const jsonTexts = new Set<number>();
   const content = redactToolContent(output.content, clearance, dataClass, policy, (index, text) => {
     const layout = mirrors.get(index);
     if (layout === undefined) return undefined;
@@ -148,9 +151,10 @@ export function redactToolResult(
     const patterns = redactPatterns(written, clearance, policy);
     const counts: Record<string, number> = changed ? { ...(walked.counts as Record<string, number>) } : {};
     tally(counts, patterns.counts);
+    if (patterns.text === written) jsonTexts.add(index);
     return { text: patterns.text, counts };
   });
   tally(into, content.counts);
   tally(into, walked.counts);
-  return { content: content.content, structuredContent: walked.value as Record<string, unknown> };
+  return { content: content.content, structuredContent: walked.value as Record<string, unknown>, jsonTexts };
 }

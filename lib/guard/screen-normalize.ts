@@ -217,7 +217,43 @@ export function spacedForm(folded: string): string {
 
 /** `spacedForm(foldText(text))` in one pass over the decomposed text (fold and spacing are both per code unit). */
 export function foldedSpacedForm(text: string): string {
-  return spacedOf(decomposedLower(text), true);
+  return NON_ASCII.test(text) ? spacedOf(decomposedLower(text), true) : asciiFoldedSpaced(text.toLowerCase());
+}
+
+/** What an ASCII code unit is to the folded spaced form: 0 a separator, 1 kept, 2 a leet symbol, else the letter it folds to. */
+const ASCII_SPACED = new Uint8Array(128);
+for (let c = 0; c < 128; c++) ASCII_SPACED[c] = LEET_SYMBOL_TO[c] ? 2 : FOLD_TO[c] ? FOLD_TO[c]! : WORD_UNIT[c] === 1 ? 1 : 0;
+let spacedScratch = new Uint8Array(4096);
+
+/**
+ * foldedSpacedForm of lower-cased ASCII: written byte by byte into a scratch buffer (a result
+ * listing SKUs changes hundreds of places: cutting and joining the string at each cost more
+ * than the whole scan), wiped after use.
+ */
+function asciiFoldedSpaced(base: string): string {
+  const n = base.length;
+  if (spacedScratch.length < n) spacedScratch = new Uint8Array(Math.max(n, spacedScratch.length * 2));
+  const out = spacedScratch;
+  let length = 0;
+  let pendingSpace = false;
+  for (let i = 0; i < n; i++) {
+    const c = base.charCodeAt(i);
+    let kind = ASCII_SPACED[c]!;
+    // symbols first: whether one sits between letters is decided on the unfolded text
+    if (kind === 2) kind = i > 0 && i + 1 < n && isLowerAscii(base.charCodeAt(i - 1)) && isLowerAscii(base.charCodeAt(i + 1)) ? LEET_SYMBOL_TO[c]! : 0;
+    if (kind === 0) {
+      pendingSpace = length > 0;
+      continue;
+    }
+    if (pendingSpace) {
+      out[length++] = 0x20;
+      pendingSpace = false;
+    }
+    out[length++] = kind === 1 ? c : kind;
+  }
+  const spaced = Buffer.from(out.buffer, out.byteOffset, length).toString('latin1');
+  out.fill(0, 0, length);
+  return spaced;
 }
 
 function spacedOf(base: string, fold: boolean): string {
@@ -437,19 +473,110 @@ function asText(bytes: Buffer): string | undefined {
 
 const fromBase64 = (run: string): Buffer => Buffer.from(run.replace(/-/g, '+').replace(/_/g, '/'), 'base64');
 
+/** Sextet of each base64 / base64url character (-1: not one). */
+const SEXTET = new Int8Array(128).fill(-1);
+[...'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/'].forEach((ch, i) => (SEXTET[ch.charCodeAt(0)] = i));
+SEXTET[0x2d] = 62; // -
+SEXTET[0x5f] = 63; // _
+const SCRATCH_BYTES = new Uint8Array(768);
+
+/**
+ * `asText(fromBase64(run))`, deciding the common cases without a Buffer: most runs are long
+ * words or identifiers, whose bytes are not UTF-8 (the decoding would hold U+FFFD: not text) or
+ * are ASCII (counted here). Runs with `=` before their end, and valid UTF-8 beyond ASCII, take
+ * the Buffer path. Decodes as Node does: 6 bits a character, trailing bits that make no byte dropped.
+ */
+function base64Text(run: string): string | undefined {
+  let end = run.length;
+  while (end > 0 && run.charCodeAt(end - 1) === 0x3d) end--;
+  const most = Math.floor((end * 6) / 8);
+  // small runs decode into one scratch buffer, wiped after each (no decoded text lingers)
+  const bytes = most <= SCRATCH_BYTES.length ? SCRATCH_BYTES : new Uint8Array(most);
+  try {
+    return decodedText(run, end, bytes);
+  } finally {
+    if (bytes === SCRATCH_BYTES) SCRATCH_BYTES.fill(0, 0, most);
+  }
+}
+
+function decodedText(run: string, end: number, bytes: Uint8Array): string | undefined {
+  let n = 0;
+  let bits = 0;
+  let value = 0;
+  let ascii = true;
+  for (let i = 0; i < end; i++) {
+    const c = run.charCodeAt(i);
+    const sextet = c < 128 ? SEXTET[c]! : -1;
+    if (sextet < 0) return asText(fromBase64(run));
+    value = ((value << 6) | sextet) & 0xffffff;
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      const byte = (value >>> bits) & 0xff;
+      if (byte >= 0x80) ascii = false;
+      bytes[n++] = byte;
+    }
+  }
+  if (!ascii) return isWellFormedUtf8(bytes, n) ? asText(Buffer.from(bytes.subarray(0, n))) : undefined;
+  if (n < 8) return undefined;
+  let printable = 0;
+  for (let i = 0; i < n; i++) {
+    const b = bytes[i]!;
+    // ASCII's letters, digits, punctuation, symbols and space, and \t \r \n (PRINTABLE)
+    if ((b >= 0x20 && b <= 0x7e) || b === 0x09 || b === 0x0a || b === 0x0d) printable++;
+  }
+  return printable / n >= 0.9 ? Buffer.from(bytes.buffer, bytes.byteOffset, n).toString('latin1') : undefined;
+}
+
+/**
+ * UTF-8 as Unicode's table of well-formed byte sequences has it (no overlong forms, surrogates
+ * or code points past U+10FFFF): exactly the bytes Node decodes without a U+FFFD replacement.
+ */
+export function isWellFormedUtf8(bytes: Uint8Array, length: number): boolean {
+  for (let i = 0; i < length; ) {
+    const b = bytes[i]!;
+    if (b < 0x80) {
+      i++;
+      continue;
+    }
+    let need: number;
+    let min = 0x80;
+    let max = 0xbf;
+    if (b >= 0xc2 && b <= 0xdf) need = 1;
+    else if (b >= 0xe0 && b <= 0xef) {
+      need = 2;
+      if (b === 0xe0) min = 0xa0;
+      if (b === 0xed) max = 0x9f;
+    } else if (b >= 0xf0 && b <= 0xf4) {
+      need = 3;
+      if (b === 0xf0) min = 0x90;
+      if (b === 0xf4) max = 0x8f;
+    } else return false;
+    if (i + need >= length) return false;
+    const second = bytes[i + 1]!;
+    if (second < min || second > max) return false;
+    for (let k = 2; k <= need; k++) {
+      const c = bytes[i + k]!;
+      if (c < 0x80 || c > 0xbf) return false;
+    }
+    i += need + 1;
+  }
+  return true;
+}
+
 /** Decodes base64 / base64url runs (also when split by whitespace) that turn out to be text. */
 export function decodeBase64Runs(text: string, runs: EncodedRuns = encodedRuns(text)): string[] {
   const out: string[] = [];
   // 12 characters decode to 9 bytes: short enough for `<|im_start|>` (asText still wants 8+
   // printable characters, which random identifiers almost never decode to)
   for (const run of runs.base64) {
-    const decoded = asText(fromBase64(run));
+    const decoded = base64Text(run);
     if (decoded !== undefined) out.push(decoded);
   }
   for (const match of runs.chunkedBase64) {
     const joined = match.replace(/\s+/g, '');
     if (joined.length < 16) continue;
-    const decoded = asText(fromBase64(joined));
+    const decoded = base64Text(joined);
     if (decoded !== undefined && !out.includes(decoded)) out.push(decoded);
   }
   return out;
@@ -484,6 +611,12 @@ export function decodeBase32Runs(text: string, runs: EncodedRuns = encodedRuns(t
 
 /** ROT13 of the ASCII letters (other characters unchanged). */
 export function rot13(text: string): string {
+  if (!NON_ASCII.test(text)) {
+    // ASCII: byte by byte in a buffer (nearly every character changes)
+    const bytes = Buffer.from(text, 'latin1');
+    for (let i = 0; i < bytes.length; i++) bytes[i] = ROT13_ASCII[bytes[i]!]!;
+    return bytes.toString('latin1');
+  }
   let out = '';
   let from = 0;
   for (let i = 0; i < text.length; i++) {
@@ -495,6 +628,7 @@ export function rot13(text: string): string {
   }
   return from === 0 ? text : out + text.slice(from);
 }
+const ROT13_ASCII = Uint8Array.from({ length: 128 }, (_, c) => (c >= 0x41 && c <= 0x5a ? ((c - 0x41 + 13) % 26) + 0x41 : c >= 0x61 && c <= 0x7a ? ((c - 0x61 + 13) % 26) + 0x61 : c));
 
 /** Decodes runs of hex digits that turn out to be text (`69676e6f7265…`). */
 export function decodeHexRuns(text: string, runs: EncodedRuns = encodedRuns(text)): string[] {
@@ -556,6 +690,8 @@ export function collapseWhitespace(text: string): string {
 
 /** The text backwards by code point (a surrogate pair stays a pair), as `[...text].reverse().join('')`. */
 export function reversed(text: string): string {
+  // ASCII has no surrogate pairs: the bytes backwards
+  if (!NON_ASCII.test(text)) return Buffer.from(text, 'latin1').reverse().toString('latin1');
   let out = '';
   for (let i = text.length - 1; i >= 0; i--) {
     const c = text.charCodeAt(i);

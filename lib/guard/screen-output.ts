@@ -143,9 +143,8 @@ export interface HiddenStripResult {
  * stay). Run BEFORE redaction: a card number split by zero-width spaces must meet the
  * redactor whole, not be reassembled after it.
  */
-export function stripOutputHidden(output: ToolOutput): HiddenStripResult {
-  // JSON.stringify keeps these characters as they are: one test clears a clean result
-  if (!MAYBE_HIDDEN.test(JSON.stringify(output))) return { output, stripped: 0, findings: [] };
+export function stripOutputHidden(output: ToolOutput, jsonTexts?: ReadonlyMap<number, unknown> | ReadonlySet<number>): HiddenStripResult {
+  if (!mayHoldHidden(output, jsonTexts)) return { output, stripped: 0, findings: [] };
   let stripped = 0;
   const findings: ScreenFinding[] = [];
   const out = mapOutputStrings(output, (text, path) => {
@@ -160,6 +159,32 @@ export function stripOutputHidden(output: ToolOutput): HiddenStripResult {
 }
 
 /**
+ * False when no string a model reads holds a character stripHiddenCharacters could remove (one
+ * regex test per text). JSON.stringify keeps these characters as they are, so the JSON of
+ * structuredContent is tested at once, and not at all when a text part is that JSON already
+ * (`jsonTexts`: the indices of such parts, as result-redaction.ts's jsonMirrors finds them).
+ */
+function mayHoldHidden(output: ToolOutput, jsonTexts: ReadonlyMap<number, unknown> | ReadonlySet<number> | undefined): boolean {
+  for (const part of output.content) {
+    switch (part.type) {
+      case 'text':
+        if (MAYBE_HIDDEN.test(part.text)) return true;
+        break;
+      case 'resource':
+        if ('text' in part.resource && MAYBE_HIDDEN.test(part.resource.text)) return true;
+        break;
+      case 'resource_link':
+        if (MAYBE_HIDDEN.test(part.name) || (part.title !== undefined && MAYBE_HIDDEN.test(part.title)) || (part.description !== undefined && MAYBE_HIDDEN.test(part.description))) return true;
+        break;
+      default:
+        break;
+    }
+  }
+  if (output.structuredContent === undefined || (jsonTexts !== undefined && jsonTexts.size > 0)) return false;
+  return MAYBE_HIDDEN.test(JSON.stringify(output.structuredContent));
+}
+
+/**
  * Put between the strings of a result when they are screened as one text. The newlines keep
  * line-anchored tags line-anchored, `-->` closes a comment a string left open (as the end of
  * that string would), and the word keeps phrases and letter runs from joining across strings.
@@ -168,6 +193,27 @@ const SEPARATOR = '\n-->qx\n';
 
 /** The path reported when only the joined text matched (a phrase split across two strings). */
 export const ACROSS_STRINGS = 'result (across strings)';
+
+/**
+ * Every string and key of a JSON value into `into`, in the order mapOutputStrings visits them
+ * (an object's key before its value), without building the paths; a cycle throws as there.
+ */
+function addJsonStrings(value: unknown, into: Set<string>, onPath: Set<object>): void {
+  if (typeof value === 'string') {
+    into.add(value);
+    return;
+  }
+  if (value === null || typeof value !== 'object') return;
+  if (onPath.has(value)) throw new TypeError('structuredContent contains a cycle; tool results must be plain JSON');
+  onPath.add(value);
+  if (Array.isArray(value)) for (const v of value) addJsonStrings(v, into, onPath);
+  else
+    for (const k of Object.keys(value)) {
+      into.add(k);
+      addJsonStrings((value as Record<string, unknown>)[k], into, onPath);
+    }
+  onPath.delete(value);
+}
 
 /** True when `text` is `value` serialised as JSON (compact or 2-space indented, as tools write it). */
 function isJsonOf(text: string, value: unknown): boolean {
@@ -183,29 +229,51 @@ function isJsonOf(text: string, value: unknown): boolean {
  *
  * Cost: a result's strings are screened as ONE joined text (a result of 3,000 short strings
  * paid a fixed per-string cost 3,000 times), and a text part that is just the JSON of
- * `structuredContent` (what JSON tools return) is not screened twice. Every match in a single
+ * `structuredContent` (what JSON tools return) is not screened twice (`jsonTexts`: indices of
+ * text parts the caller knows to be exactly that JSON; the others are compared here). Every match in a single
  * string is also a match in the joined text, so only a flagged result is screened again string
  * by string, to name the paths.
  */
-export function screenOutput(output: ToolOutput): ScreenFinding[] {
+export function screenOutput(output: ToolOutput, jsonTexts?: ReadonlySet<number>): ScreenFinding[] {
   const sc = output.structuredContent;
   const mirrors: string[] = [];
   output.content.forEach((part, i) => {
-    if (part.type === 'text' && sc !== undefined && isJsonOf(part.text, sc)) mirrors.push(`content[${i}].text`);
+    if (part.type === 'text' && sc !== undefined && (jsonTexts?.has(i) || isJsonOf(part.text, sc))) mirrors.push(`content[${i}].text`);
   });
-  // each distinct string once (keys and enum values repeat thousands of times in a listing)
+  const skipped = (path: OutputPath) => path.parent === undefined && mirrors.includes(path.key as string);
+  // each distinct string once (keys and enum values repeat thousands of times in a listing);
+  // where each one sits is only worked out for a result that has a marker
+  const distinct = new Set<string>();
+  output.content.forEach((part, i) => {
+    switch (part.type) {
+      case 'text':
+        if (!mirrors.includes(`content[${i}].text`)) distinct.add(part.text);
+        break;
+      case 'resource':
+        if ('text' in part.resource) distinct.add(part.resource.text);
+        break;
+      case 'resource_link':
+        distinct.add(part.name);
+        if (part.title !== undefined) distinct.add(part.title);
+        if (part.description !== undefined) distinct.add(part.description);
+        break;
+      default:
+        break;
+    }
+  });
+  if (sc !== undefined) addJsonStrings(sc, distinct, new Set());
+  const markers = (text: string) => stringMarkers(text, 0, '', true).filter((f) => f.kind !== 'hidden-unicode');
+  const joined = markers([...distinct].join(SEPARATOR));
+  if (joined.length === 0) return [];
+
   const strings = new Map<string, OutputPath[]>();
   mapOutputStrings(output, (text, path) => {
-    if (path.parent === undefined && mirrors.includes(path.key as string)) return text;
+    if (skipped(path)) return text;
     const paths = strings.get(text);
     if (paths) paths.push(path);
     else strings.set(text, [path]);
     return text;
   });
-  const markers = (text: string) => stringMarkers(text, 0, '', true).filter((f) => f.kind !== 'hidden-unicode');
-  const joined = markers([...strings.keys()].join(SEPARATOR));
-  if (joined.length === 0) return [];
-
   const findings: ScreenFinding[] = [];
   const seen = new Set<string>();
   const add = (kind: FindingKind, path: string, detail: string) => {

@@ -12,6 +12,7 @@
  * second one. The argument's name sets the context (screen-context.ts): in a `reason` or a
  * search the weak signals count half, in a name direction marks and joiners count nothing.
  */
+import { createHash, hash as cryptoHash, randomBytes } from 'node:crypto';
 import { argumentContext, exemptionPath, type ArgumentContext } from './screen-context';
 import { LATIN_LANGUAGE_PATTERNS, SCRIPT_PATTERNS } from './screen-languages';
 import { compactForm, compactPhrasesMatcher, decodeBase32Runs, decodeBase64Runs, decodeEscapes, decodeHexRuns, encodedRuns, foldedSpacedForm, foldText, hiddenCharacterCounts, reversed, rot13, spacedForm, visibleForm } from './screen-normalize';
@@ -217,11 +218,12 @@ export function stringMarkers(text: string, level = 0, via = '', forOutput = fal
   // pure function of it, remembered (bounded), so each is read once, not once per call
   if (level === 0 && text.length <= MARKER_MEMO_MAX_LENGTH) {
     const memo = forOutput ? outputMarkerMemo : argumentMarkerMemo;
-    let markers = memo.get(text);
+    const key = memoKey(text);
+    let markers = memo.get(key);
     if (markers === undefined) {
       markers = Object.freeze(readMarkers(text, 0, '', forOutput).map((m) => Object.freeze(m)));
       if (memo.size >= MARKER_MEMO_MAX_ENTRIES) memo.clear();
-      memo.set(text, markers);
+      memo.set(key, markers);
     }
     return [...markers];
   }
@@ -230,6 +232,16 @@ export function stringMarkers(text: string, level = 0, via = '', forOutput = fal
 
 const MARKER_MEMO_MAX_LENGTH = 256;
 const MARKER_MEMO_MAX_ENTRIES = 4096;
+/**
+ * The memos are keyed by a salted SHA-256 of the string, not the string: arguments carry
+ * names, e-mail addresses and notes, and a long-lived map of them would be a copy of personal
+ * data in memory (heap snapshots, crash dumps). The salt is random per process, so a digest
+ * can't be looked up in a table computed elsewhere; a collision (which would hand one string
+ * another's markers) needs a SHA-256 collision.
+ */
+const MEMO_SALT = randomBytes(16).toString('base64');
+const sha256 = typeof cryptoHash === 'function' ? (data: string) => cryptoHash('sha256', data, 'base64') : (data: string) => createHash('sha256').update(data).digest('base64');
+const memoKey = (text: string): string => sha256(MEMO_SALT + text);
 const argumentMarkerMemo = new Map<string, readonly Marker[]>();
 const outputMarkerMemo = new Map<string, readonly Marker[]>();
 

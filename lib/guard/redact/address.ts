@@ -72,38 +72,30 @@ const PO_BOX = /(?<![\p{L}\p{N}_])P\.?\s?O\.?\s?Box\s{1,2}\d{1,6}(?![\p{L}\p{N}]
 const SHAPES = [NUMBER_FIRST, COMPOUND, TYPE_FIRST, NUMBER_THEN_TYPE, PO_BOX];
 
 /**
- * Text every match of a shape contains, tested before the shape (whose leading lookbehind
- * costs every position): a house number's last digit or letter before the space (number first,
- * `12bis`), a compound street type right before its number.
+ * Which shapes can match, read off the text's whitespace (found by native search: a regex gate
+ * tries every digit or every position, about 1 ns a character; the shapes' leading lookbehinds
+ * cost more). Every shape but the PO box holds whitespace (`\s`, the characters of WHITESPACE):
+ * - right after a house number `\d[A-Za-z]?`, perhaps then `bis`/`ter` (`12 bis`, `12ter`) and a comma;
+ * - or right before `\s?\d`, after a compound type (two-letter endings below) or after a
+ *   capitalised name word `\p{Lu}[\p{L}'’\-]*` and perhaps a comma (TYPE_FIRST's name before its number).
  */
-const HOUSE_NUMBER_THEN_SPACE = /\d[A-Za-z]?(?:,?\s|\s?(?:bis|ter))/;
-const COMPOUND_TYPE_THEN_NUMBER = new RegExp(String.raw`(?:${COMPOUND_TYPE})\s{1,2}\d`, 'u');
-
-/** Which shapes can match: the gates above, or for ASCII text the faster reading of its whitespace (asciiOpenShapes). */
 interface OpenShapes {
   /** NUMBER_FIRST and NUMBER_THEN_TYPE: whitespace right after a house number. */
   numberFirst: boolean;
+  /**
+   * Where those two shapes can start: each digit up to 13 characters before such whitespace
+   * (their house number and comma are at most that long) not right after an ASCII character
+   * their lookbehind rules out. Undefined: anywhere (the patterns scan the text; tests).
+   */
+  numberStarts?: number[];
   /** COMPOUND: a compound type, whitespace, a digit. */
   compound: boolean;
   /** TYPE_FIRST: a capitalised street name, whitespace, a digit. */
   typeFirst: boolean;
 }
 
-function openShapes(text: string): OpenShapes {
-  if (Buffer.byteLength(text, 'utf8') === text.length) return asciiOpenShapes(text);
-  const numberFirst = HOUSE_NUMBER_THEN_SPACE.test(text);
-  return { numberFirst, compound: COMPOUND_TYPE_THEN_NUMBER.test(text), typeFirst: true };
-}
-
-/**
- * For ASCII text, read off its whitespace, found by native search (a regex gate tries every
- * digit or every position, about 1 ns a character). In ASCII, `\s` is these six characters.
- * Every shape but the PO box holds whitespace:
- * - right after a house number `\d[A-Za-z]?`, perhaps then `bis`/`ter` (`12 bis`, `12ter`) and a comma;
- * - or right before `\s?\d`, after a compound type (two-letter endings below) or after a
- *   capitalised name word `\p{Lu}[\p{L}'’\-]*` and perhaps a comma (TYPE_FIRST's name before its number).
- */
-const ASCII_WHITESPACE = ['\t', '\n', '\v', '\f', '\r', ' '];
+/** `\s`: ASCII whitespace, NBSP, U+1680, U+2000-U+200A, U+2028, U+2029, U+202F, U+205F, U+3000, BOM. */
+const WHITESPACE = ['\t', '\n', '\v', '\f', '\r', ' ', '\u00a0', '\u1680', ...Array.from({ length: 11 }, (_, k) => String.fromCharCode(0x2000 + k)), '\u2028', '\u2029', '\u202f', '\u205f', '\u3000', '\ufeff'];
 const COMPOUND_ENDINGS = new Set(COMPOUND_TYPE.split('|').map((t) => t.replace(/\\/g, '').slice(-2)));
 const isDigitAt = (text: string, k: number): boolean => k >= 0 && text.charCodeAt(k) >= 48 && text.charCodeAt(k) <= 57;
 const isLetterAt = (text: string, k: number): boolean => {
@@ -112,24 +104,28 @@ const isLetterAt = (text: string, k: number): boolean => {
 };
 const isSpaceAt = (text: string, k: number): boolean => {
   const c = text.charCodeAt(k);
-  return c === 0x20 || (c >= 0x09 && c <= 0x0d);
+  if (c < 0x80) return c === 0x20 || (c >= 0x09 && c <= 0x0d);
+  return c === 0xa0 || c === 0x1680 || (c >= 0x2000 && c <= 0x200a) || c === 0x2028 || c === 0x2029 || c === 0x202f || c === 0x205f || c === 0x3000 || c === 0xfeff;
 };
 /** `text[..k)` ends with `\d[A-Za-z]?`. */
 const houseNumberEndsAt = (text: string, k: number): boolean => isDigitAt(text, k - 1) || (isLetterAt(text, k - 1) && isDigitAt(text, k - 2));
 
-function asciiOpenShapes(text: string): OpenShapes {
+function openShapes(text: string): OpenShapes {
   const open: OpenShapes = { numberFirst: false, compound: false, typeFirst: false };
-  for (const space of ASCII_WHITESPACE) {
+  const starts = new Set<number>();
+  for (const space of WHITESPACE) {
     for (let w = text.indexOf(space); w >= 0; w = text.indexOf(space, w + 1)) {
       const k = text.charCodeAt(w - 1) === 0x2c /* , */ ? w - 1 : w;
-      if (!open.numberFirst) {
-        const last = text.charCodeAt(k - 1);
-        open.numberFirst =
-          houseNumberEndsAt(text, k) ||
-          ((last === 0x73 || last === 0x72) /* s, r */ &&
-            k >= 3 &&
-            (text.startsWith('bis', k - 3) || text.startsWith('ter', k - 3)) &&
-            (houseNumberEndsAt(text, k - 3) || (isSpaceAt(text, k - 4) && houseNumberEndsAt(text, k - 4))));
+      const last = text.charCodeAt(k - 1);
+      if (
+        houseNumberEndsAt(text, k) ||
+        ((last === 0x73 || last === 0x72) /* s, r */ &&
+          k >= 3 &&
+          (text.startsWith('bis', k - 3) || text.startsWith('ter', k - 3)) &&
+          (houseNumberEndsAt(text, k - 3) || (isSpaceAt(text, k - 4) && houseNumberEndsAt(text, k - 4))))
+      ) {
+        open.numberFirst = true;
+        for (let p = Math.max(0, w - 13); p < w; p++) if (isDigitAt(text, p) && (p === 0 || NOT_BEFORE_NUMBER[text.charCodeAt(p - 1)] !== 1)) starts.add(p);
       }
       if (isDigitAt(text, w + 1) || (isSpaceAt(text, w + 1) && isDigitAt(text, w + 2))) {
         if (!open.compound) open.compound = w >= 2 && COMPOUND_ENDINGS.has(text.slice(w - 2, w));
@@ -137,7 +133,8 @@ function asciiOpenShapes(text: string): OpenShapes {
           // the letters, apostrophes and hyphens before (the comma): one of them must be a capital
           for (let j = k - 1; j >= 0; j--) {
             const c = text.charCodeAt(j);
-            if (c >= 0x41 && c <= 0x5a) {
+            // beyond ASCII (other scripts' capitals, `’`): open, and let the pattern decide
+            if ((c >= 0x41 && c <= 0x5a) || c >= 0x80) {
               open.typeFirst = true;
               break;
             }
@@ -145,11 +142,17 @@ function asciiOpenShapes(text: string): OpenShapes {
           }
         }
       }
-      if (open.numberFirst && open.compound && open.typeFirst) return open;
     }
   }
+  open.numberStarts = [...starts].sort((a, b) => a - b);
   return open;
 }
+
+/** What the house-number shapes' lookbehind `(?<![\p{L}\p{N}_.,\-/])` rules out, in ASCII. */
+const NOT_BEFORE_NUMBER = new Uint8Array(128);
+for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789_.,-/') NOT_BEFORE_NUMBER[c.charCodeAt(0)] = 1;
+const NUMBER_FIRST_AT = new RegExp(NUMBER_FIRST.source, 'uy');
+const NUMBER_THEN_TYPE_AT = new RegExp(NUMBER_THEN_TYPE.source, 'uy');
 
 /** A street type alone is a common noun (`Platz 3 in der Rangliste`, `Weg 2 zum Erfolg`), not a street. */
 const BARE_COMPOUND_TYPE = /^(?:Straße|Strasse|Str\.|Weg|Gasse|Platz|Allee|Damm)\s/u;
@@ -169,8 +172,22 @@ export function findAddressesIn(text: string, out: Finding[], gated: boolean): v
   const open = gated ? openShapes(text) : { numberFirst: true, compound: true, typeFirst: true };
   for (const shape of SHAPES) {
     if (shape === NUMBER_FIRST || shape === NUMBER_THEN_TYPE ? !open.numberFirst : shape === COMPOUND ? !open.compound : shape === TYPE_FIRST ? !open.typeFirst : gated && !text.includes('Box')) continue;
+    const starts = shape === NUMBER_FIRST || shape === NUMBER_THEN_TYPE ? open.numberStarts : undefined;
+    const at = shape === NUMBER_FIRST ? NUMBER_FIRST_AT : NUMBER_THEN_TYPE_AT;
+    let k = 0;
+    // the global scan, or the sticky pattern at each start it can have, resuming after each match
+    const next = (from: number): RegExpExecArray | null => {
+      if (starts === undefined) return shape.exec(text);
+      for (; k < starts.length; k++) {
+        if (starts[k]! < from) continue;
+        at.lastIndex = starts[k]!;
+        const m = at.exec(text);
+        if (m !== null) return m;
+      }
+      return null;
+    };
     shape.lastIndex = 0;
-    for (let m = shape.exec(text); m !== null; m = shape.exec(text)) {
+    for (let m = next(0); m !== null; m = next(m.index + m[0].length)) {
       const end = m.index + m[0].length;
       if (shape === COMPOUND && BARE_COMPOUND_TYPE.test(m[0])) continue;
       if (shape === NUMBER_FIRST && !m[0].includes(',')) {

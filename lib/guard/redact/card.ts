@@ -118,11 +118,40 @@ export function findCardsIn(text: string, windows: readonly DigitWindow[], out: 
       for (const g of groups) if (g.end - g.start > MAX_DIGITS) gluedDigits(text, g, out);
     });
   }
-  for (const shape of SPELLED_OUT) {
-    for (const w of windows) {
-      if (w.digits >= MIN_CARD_DIGITS) eachMatchIn(shape, text, w, (m, index) => spelledOut(text, index, index + m[0].length, out));
+  let joins: Uint8Array | undefined;
+  for (let k = 0; k < SPELLED_OUT.length; k++) {
+    const shape = SPELLED_OUT[k]!;
+    for (let i = 0; i < windows.length; i++) {
+      const w = windows[i]!;
+      if (w.digits < MIN_CARD_DIGITS) continue;
+      joins ??= joinsOf(text, windows);
+      if ((joins[i]! & SPELLED_OUT_JOIN[k]!) !== 0) eachMatchIn(shape, text, w, (m, index) => spelledOut(text, index, index + m[0].length, out));
     }
   }
+}
+
+/** The joins each SPELLED_OUT layout needs one of: a comma, `+`/`|`/`*`, a dash. */
+const COMMA = 1;
+const PLUS_BAR_STAR = 2;
+const DASH = 4;
+const SPELLED_OUT_JOIN = [COMMA, COMMA, PLUS_BAR_STAR, COMMA, DASH];
+
+/** Which of those joins each window of 12+ digits holds (one pass over those windows only). */
+function joinsOf(text: string, windows: readonly DigitWindow[]): Uint8Array {
+  const joins = new Uint8Array(windows.length);
+  for (let i = 0; i < windows.length; i++) {
+    const w = windows[i]!;
+    if (w.digits < MIN_CARD_DIGITS) continue;
+    let seen = 0;
+    for (let k = w.start; k < w.end; k++) {
+      const c = text.charCodeAt(k);
+      if (c === 0x2c) seen |= COMMA;
+      else if (c === 0x2b || c === 0x7c || c === 0x2a) seen |= PLUS_BAR_STAR;
+      else if (c === 0x2d) seen |= DASH;
+    }
+    joins[i] = seen;
+  }
+  return joins;
 }
 
 /**

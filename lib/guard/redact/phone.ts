@@ -58,8 +58,16 @@ interface Group {
 
 export const findPhones: Detector = (text, out) => findPhonesIn(text, digitWindows(text), out);
 
-/** findPhones on the given windows of `text` (digit-windows.ts): every PHONE_RUN match lies in one. */
-export function findPhonesIn(text: string, windows: readonly DigitWindow[], out: Finding[]): void {
+/**
+ * findPhones on the given windows of `text` (digit-windows.ts): every PHONE_RUN match lies in one.
+ * `scan: 'global'` ignores the windows and runs PHONE_RUN over the whole text (the reference in tests).
+ */
+export function findPhonesIn(text: string, windows: readonly DigitWindow[], out: Finding[], scan: 'anchored' | 'global' = 'anchored'): void {
+  if (scan === 'global') {
+    PHONE_RUN.lastIndex = 0;
+    for (let m = PHONE_RUN.exec(text); m !== null; m = PHONE_RUN.exec(text)) scanRun(text, splitGroups(text, m.index, m.index + m[0].length), out);
+    return;
+  }
   for (const w of windows) {
     // eachStickyMatchIn, written out (a shared loop with a callback cost more than the pattern)
     for (let at = w.start; at < w.end; at++) {
@@ -67,7 +75,7 @@ export function findPhonesIn(text: string, windows: readonly DigitWindow[], out:
       PHONE_START.lastIndex = at;
       const m = PHONE_START.exec(text);
       if (m === null) continue;
-      scan(text, splitGroups(text, at, at + m[0].length), out);
+      if (!gluedRun(text, at, at + m[0].length)) scanRun(text, splitGroups(text, at, at + m[0].length), out);
       at += m[0].length - 1;
     }
   }
@@ -90,7 +98,7 @@ function splitGroups(text: string, from: number, to: number): Group[] {
 }
 
 /** Tries the whole run, then shorter runs of its groups split at whitespace. */
-function scan(text: string, groups: readonly Group[], out: Finding[]): void {
+function scanRun(text: string, groups: readonly Group[], out: Finding[]): void {
   let a = 0;
   while (a < groups.length) {
     let found = -1;
@@ -114,6 +122,22 @@ function scan(text: string, groups: readonly Group[], out: Finding[]): void {
       a = found + 1;
     } else a++;
   }
+}
+
+/**
+ * A run scanRun() would reject as a whole without splitting it (`2024-01-15T10`, `123.456.789abc`):
+ * with no space, NBSP, `(`, `)` or `+` in it, the only candidate scanRun() tries is the whole run
+ * (shorter ones end at whitespace, or start after a `+` or `(`), with no `+` before it (the
+ * pattern's lookbehind) and no `)` after; and a word character right after it makes that one
+ * glued. Saves the groups and labels of every date and id a result is full of.
+ */
+function gluedRun(text: string, start: number, end: number): boolean {
+  if (!isWordChar(text[end])) return false;
+  for (let k = start; k < end; k++) {
+    const c = text.charCodeAt(k);
+    if (c === 0x20 || c === 0xa0 || c === 0x28 || c === 0x29 || c === 0x2b) return false;
+  }
+  return true;
 }
 
 /**
@@ -163,13 +187,13 @@ function isPhone(text: string, groups: readonly Group[]): boolean {
   // A 7-digit local number (`Phone: 555-0132`) only right after a phone word.
   if (digits.length === 7 && lens.join('-') === '3-4' && /^[2-9]/.test(digits) && keywordBefore(text, start, PHONE_WORD, 16)) return true;
   if (digits[0] === '0' && digits.length >= 9 && digits.length <= 11) {
-    return TRUNK_ZERO_COUNTRIES.some((country) => parsePhoneNumberFromString(digits, country)?.isValid() === true);
+    return validIn(TRUNK_ZERO_COUNTRIES, digits);
   }
   // Spanish `612 34 56 78` is distinctive on its own; other bare layouts (`612 345 678`,
   // `3471234567`) are ids as often as numbers, so they need a phone word.
   const spanishLayout = digits.length === 9 && lens.join('-') === '3-2-2-2';
   if (spanishLayout || (digits.length >= 9 && digits.length <= 10 && keywordBefore(text, start, PHONE_WORD, 32))) {
-    return NO_TRUNK_COUNTRIES.some((country) => parsePhoneNumberFromString(digits, country)?.isValid() === true);
+    return validIn(NO_TRUNK_COUNTRIES, digits);
   }
   return false;
 }
@@ -189,7 +213,36 @@ function looksLikeDate(lens: readonly number[]): boolean {
 }
 
 function possible(e164: string): boolean {
-  return parsePhoneNumberFromString(e164)?.isPossible() === true;
+  return answer(e164, () => parsePhoneNumberFromString(e164)?.isPossible() === true);
+}
+
+/** A national number valid in one of `countries`. */
+function validIn(countries: readonly CountryCode[], digits: string): boolean {
+  return answer(`${countries[0]}:${digits}`, () => countries.some((country) => parsePhoneNumberFromString(digits, country)?.isValid() === true));
+}
+
+/**
+ * libphonenumber's answers for the text being read (about 10 µs each): a number that comes back
+ * in one text (a customer on every order line, the same result twice, a hostile text repeating
+ * one) is parsed once. Kept only while one text is read (forgetPhoneAnswers), bounded: no
+ * number outlives the redaction that read it.
+ */
+const answers = new Map<string, boolean>();
+const ANSWERS_MAX = 1024;
+
+function answer(key: string, compute: () => boolean): boolean {
+  let known = answers.get(key);
+  if (known === undefined) {
+    known = compute();
+    if (answers.size >= ANSWERS_MAX) answers.clear();
+    answers.set(key, known);
+  }
+  return known;
+}
+
+/** Drops the answers (findSensitive calls this when its detectors are done with a text). */
+export function forgetPhoneAnswers(): void {
+  answers.clear();
 }
 
 /** Digits glued to a word, a decimal, a time or a range on either side. */

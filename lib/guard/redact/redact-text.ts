@@ -10,6 +10,7 @@
 import type { RedactionType } from '../../config/schema';
 import { DETECTORS, TYPE_RANK } from './detectors';
 import { forgetDigitWindows } from './digit-windows';
+import { forgetPhoneAnswers } from './phone';
 import type { Detector, Finding } from './finding';
 import { findKeyedValues } from './keyed-values';
 import { detectionView, originalSpan } from './normalize';
@@ -62,7 +63,9 @@ export function findSensitive(text: string, detectors: readonly Detector[]): Fin
   try {
     for (const detect of detectors) detect(text, found);
   } finally {
+    // nothing read from one text is kept after it
     forgetDigitWindows();
+    forgetPhoneAnswers();
   }
   return mergeFindings(found);
 }

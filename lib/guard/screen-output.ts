@@ -194,6 +194,27 @@ const SEPARATOR = '\n-->qx\n';
 /** The path reported when only the joined text matched (a phrase split across two strings). */
 export const ACROSS_STRINGS = 'result (across strings)';
 
+/**
+ * Every string and key of a JSON value into `into`, in the order mapOutputStrings visits them
+ * (an object's key before its value), without building the paths; a cycle throws as there.
+ */
+function addJsonStrings(value: unknown, into: Set<string>, onPath: Set<object>): void {
+  if (typeof value === 'string') {
+    into.add(value);
+    return;
+  }
+  if (value === null || typeof value !== 'object') return;
+  if (onPath.has(value)) throw new TypeError('structuredContent contains a cycle; tool results must be plain JSON');
+  onPath.add(value);
+  if (Array.isArray(value)) for (const v of value) addJsonStrings(v, into, onPath);
+  else
+    for (const k of Object.keys(value)) {
+      into.add(k);
+      addJsonStrings((value as Record<string, unknown>)[k], into, onPath);
+    }
+  onPath.delete(value);
+}
+
 /** True when `text` is `value` serialised as JSON (compact or 2-space indented, as tools write it). */
 function isJsonOf(text: string, value: unknown): boolean {
   const c = text.charCodeAt(0);
@@ -223,10 +244,24 @@ export function screenOutput(output: ToolOutput, jsonTexts?: ReadonlySet<number>
   // each distinct string once (keys and enum values repeat thousands of times in a listing);
   // where each one sits is only worked out for a result that has a marker
   const distinct = new Set<string>();
-  mapOutputStrings(output, (text, path) => {
-    if (!skipped(path)) distinct.add(text);
-    return text;
+  output.content.forEach((part, i) => {
+    switch (part.type) {
+      case 'text':
+        if (!mirrors.includes(`content[${i}].text`)) distinct.add(part.text);
+        break;
+      case 'resource':
+        if ('text' in part.resource) distinct.add(part.resource.text);
+        break;
+      case 'resource_link':
+        distinct.add(part.name);
+        if (part.title !== undefined) distinct.add(part.title);
+        if (part.description !== undefined) distinct.add(part.description);
+        break;
+      default:
+        break;
+    }
   });
+  if (sc !== undefined) addJsonStrings(sc, distinct, new Set());
   const markers = (text: string) => stringMarkers(text, 0, '', true).filter((f) => f.kind !== 'hidden-unicode');
   const joined = markers([...distinct].join(SEPARATOR));
   if (joined.length === 0) return [];

@@ -7,6 +7,7 @@
  * the whole screen (markers, details, weights, order) on the corpus and on generated attacks.
  */
 import { stringMarkers } from '../../../lib/guard/screen';
+import { screenOutput, type ToolOutput } from '../../../lib/guard/screen-output';
 import {
   collapseWhitespace,
   compactForm,
@@ -221,5 +222,34 @@ describe('the screen with its fast paths', () => {
     const joined = generated.slice(0, 400).join('\n-->qx\n');
     expect(stringMarkers(joined, 0, '', true)).toEqual(reference.stringMarkers(joined, 0, '', true));
     expect(stringMarkers(joined, 0, '', false)).toEqual(reference.stringMarkers(joined, 0, '', false));
+  });
+
+  it('screens results (strings joined, then placed by path) as session 4 did', () => {
+    const words = ['ignore', 'previous instructions', 'all previous', 'Trail shoe', 'SKU-10001', '<|im_start|>', 'note', 'ok', 'reveal your', 'system prompt', '\n\nHuman:', 'name', 'zero\u200bwidth'];
+    let x = 5;
+    const next = () => {
+      x ^= x << 13;
+      x ^= x >>> 17;
+      x ^= x << 5;
+      return (x >>> 0) / 0x100000000;
+    };
+    const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)]!;
+    let across = 0;
+    for (let i = 0; i < 600; i++) {
+      const value: Record<string, unknown> = {};
+      for (let k = 0, n = 1 + Math.floor(next() * 5); k < n; k++) value[pick(words)] = next() < 0.5 ? pick(words) : [pick(words), { [pick(words)]: pick(words) }, 7];
+      const text = JSON.stringify(value, null, next() < 0.5 ? 2 : undefined);
+      const outputs: ToolOutput[] = [
+        { content: [{ type: 'text', text }], structuredContent: value },
+        { content: [{ type: 'text', text: pick(words) }, { type: 'resource_link', uri: 'rec://1', name: pick(words), title: pick(words), description: pick(words) }, { type: 'resource', resource: { uri: 'rec://2', text: pick(words) } }], structuredContent: value },
+        { content: [{ type: 'text', text }] },
+      ];
+      for (const output of outputs) {
+        const expected = reference.screenOutput(output);
+        expect({ output, findings: screenOutput(output) }).toEqual({ output, findings: expected });
+        if (expected.some((f) => f.path === 'result (across strings)')) across++;
+      }
+    }
+    expect(across).toBeGreaterThan(10);
   });
 });

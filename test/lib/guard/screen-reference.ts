@@ -4,7 +4,8 @@
  * oracle of test/lib/guard/screen-fast-paths.test.ts: the loops and gates that replaced them
  * must read every text exactly as these did. Not used by the guard.
  */
-import type { FindingKind } from '../../../lib/guard/screen';
+import type { FindingKind, ScreenFinding } from '../../../lib/guard/screen';
+import { mapOutputStrings, pathText, type OutputPath, type ToolOutput } from '../../../lib/guard/screen-output';
 import { LATIN_LANGUAGE_PATTERNS, SCRIPT_PATTERNS } from '../../../lib/guard/screen-languages';
 import { COMMENT_INSTRUCTION_WORDS, COMPACT_PHRASES, htmlCommentBodies, INSTRUCTION_PATTERNS, LONG_COMPACT_PHRASES, TAG_PATTERNS } from '../../../lib/guard/screen-patterns';
 
@@ -403,3 +404,76 @@ function readMarkers(text: string, level: number, via: string, forOutput: boolea
   return out;
 }
 
+
+// ---- output screening as session 4 wrote it (screen-output.ts at 7147a34), over the readings above
+
+/**
+ * Put between the strings of a result when they are screened as one text. The newlines keep
+ * line-anchored tags line-anchored, `-->` closes a comment a string left open (as the end of
+ * that string would), and the word keeps phrases and letter runs from joining across strings.
+ */
+const SEPARATOR = '\n-->qx\n';
+
+/** The path reported when only the joined text matched (a phrase split across two strings). */
+const ACROSS_STRINGS = 'result (across strings)';
+
+/** True when `text` is `value` serialised as JSON (compact or 2-space indented, as tools write it). */
+function isJsonOf(text: string, value: unknown): boolean {
+  const c = text.charCodeAt(0);
+  if (c !== 0x7b /* { */) return false;
+  return text === JSON.stringify(value, null, text.charCodeAt(1) === 0x0a ? 2 : undefined);
+}
+
+/**
+ * Instruction phrases, chat-template tokens and poisoning tags in the strings a model reads
+ * (also when URL/HTML/\u-escaped, base64 or hex encoded). Hidden characters are the business
+ * of `stripOutputHidden`, so `hidden-unicode` is not reported here. Sorted by path.
+ *
+ * Cost: a result's strings are screened as ONE joined text (a result of 3,000 short strings
+ * paid a fixed per-string cost 3,000 times), and a text part that is just the JSON of
+ * `structuredContent` (what JSON tools return) is not screened twice. Every match in a single
+ * string is also a match in the joined text, so only a flagged result is screened again string
+ * by string, to name the paths.
+ */
+export function screenOutput(output: ToolOutput): ScreenFinding[] {
+  const sc = output.structuredContent;
+  const mirrors: string[] = [];
+  output.content.forEach((part, i) => {
+    if (part.type === 'text' && sc !== undefined && isJsonOf(part.text, sc)) mirrors.push(`content[${i}].text`);
+  });
+  // each distinct string once (keys and enum values repeat thousands of times in a listing)
+  const strings = new Map<string, OutputPath[]>();
+  mapOutputStrings(output, (text, path) => {
+    if (path.parent === undefined && mirrors.includes(path.key as string)) return text;
+    const paths = strings.get(text);
+    if (paths) paths.push(path);
+    else strings.set(text, [path]);
+    return text;
+  });
+  const markers = (text: string) => stringMarkers(text, 0, '', true).filter((f) => f.kind !== 'hidden-unicode');
+  const joined = markers([...strings.keys()].join(SEPARATOR));
+  if (joined.length === 0) return [];
+
+  const findings: ScreenFinding[] = [];
+  const seen = new Set<string>();
+  const add = (kind: FindingKind, path: string, detail: string) => {
+    const key = `${kind}\u0000${path}\u0000${detail}`;
+    if (seen.has(key)) return;
+    seen.add(key);
+    findings.push({ kind, path, detail });
+  };
+  for (const [text, paths] of strings) {
+    const found = markers(text);
+    if (found.length === 0) continue;
+    for (const path of paths) {
+      const shown = pathText(path);
+      for (const f of found) {
+        add(f.kind, shown, f.detail);
+        // the JSON text part carries the same string
+        if (shown.startsWith('structuredContent')) for (const m of mirrors) add(f.kind, m, f.detail);
+      }
+    }
+  }
+  if (findings.length === 0) for (const f of joined) add(f.kind, ACROSS_STRINGS, f.detail);
+  return findings.sort((a, b) => (a.path < b.path ? -1 : a.path > b.path ? 1 : 0));
+}

@@ -4,7 +4,7 @@
  * without a custom parser. Warden-specific fields live in `unmapped`. Arguments are never
  * logged, only their SHA-256 over canonical JSON: enough to prove what was sent, no PII in logs.
  */
-import { createHash, randomFillSync, randomUUID } from 'node:crypto';
+import { createHash, hash as cryptoHash, randomFillSync, randomUUID } from 'node:crypto';
 import type { AccessLevel, RedactionType } from '../config/schema';
 
 export const OCSF_VERSION = '1.8.0';
@@ -173,8 +173,11 @@ export function canonicalJson(value: unknown, depth = 0): string {
   return `{${keys.map((k) => `${JSON.stringify(k)}:${canonicalJson(obj[k], depth + 1)}`).join(',')}}`;
 }
 
+/** One-shot SHA-256 where the runtime has it (Node >= 20.12: no Hash object per call). */
+const sha256Hex = typeof cryptoHash === 'function' ? (text: string) => cryptoHash('sha256', text, 'hex') : (text: string) => createHash('sha256').update(text, 'utf8').digest('hex');
+
 export function argsSha256(args: unknown): string {
-  return createHash('sha256').update(canonicalJson(args), 'utf8').digest('hex');
+  return sha256Hex(canonicalJson(args));
 }
 
 const bounded = (s: string, max = 128): string => (s.length > max ? `${s.slice(0, max)}…` : s);

@@ -18,20 +18,36 @@ export class AdapterTimeout extends Error {
   }
 }
 
-/** `work`, or an AdapterTimeout rejection after `timeoutMs` (the work itself is left to settle). */
+/**
+ * `work`, or an AdapterTimeout rejection after `timeoutMs` (the work itself is left to settle).
+ * The timer is armed two microtask turns after the work started, and only if it has not
+ * settled by then: an in-memory store (the dev server's rate limiter, a cached status) answers
+ * at once and needs none, and creating and clearing a timer per call was a measurable part of
+ * a small call. Anything that waits for I/O is still pending then and gets its full bound.
+ */
 export function bounded<T>(work: () => Promise<T>, timeoutMs: number): Promise<T> {
-  let timer: ReturnType<typeof setTimeout> | undefined;
-  const timeout = new Promise<never>((_, reject) => {
-    timer = setTimeout(() => reject(new AdapterTimeout(timeoutMs)), timeoutMs);
-  });
   let running: Promise<T>;
   try {
     running = Promise.resolve(work());
   } catch (err) {
     running = Promise.reject(err);
   }
-  running.catch(() => undefined); // a late rejection after the timeout is not unhandled
-  return Promise.race([running, timeout]).finally(() => clearTimeout(timer));
+  let settled = false;
+  const mark = () => {
+    settled = true;
+  };
+  running.then(mark, mark); // also: a late rejection after the timeout is not unhandled
+  return new Promise<T>((resolve, reject) => {
+    running.then(resolve, reject);
+    void Promise.resolve()
+      .then(() => undefined)
+      .then(() => {
+        if (settled) return;
+        const timer = setTimeout(() => reject(new AdapterTimeout(timeoutMs)), timeoutMs);
+        const clear = () => clearTimeout(timer);
+        running.then(clear, clear);
+      });
+  });
 }
 
 /** How an adapter failure reads in an audit reason: "timed out after 1000 ms", "ThrottlingException". */

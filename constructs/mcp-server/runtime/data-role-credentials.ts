@@ -10,8 +10,9 @@
  * Sessions are cached per server, agent and access level until `refreshMarginMs` before expiry; callers
  * arriving while an AssumeRole is in flight share it, so a burst costs one STS call.
  */
-import { AssumeRoleCommand, type STSClient } from '@aws-sdk/client-sts';
+import type { STSClient } from '@aws-sdk/client-sts';
 import { SESSION_TAG_ACCESS, SESSION_TAG_AGENT, SESSION_TAG_SERVER } from '../../agent-identity/session-tags';
+import { sdkAssumeRole, type AssumeRoleApi } from './sts-assume-role';
 
 export interface DataRoleSession {
   readonly accessKeyId: string;
@@ -23,7 +24,8 @@ export interface DataRoleSession {
 export type DataAccess = 'read' | 'write';
 
 export interface DataRoleCredentialsOptions {
-  readonly sts: STSClient;
+  /** Sends AssumeRole: the function's own STS call (sts-assume-role.ts), or an SDK client. */
+  readonly sts: AssumeRoleApi | Pick<STSClient, 'send'>;
   /** The MCP server this function serves; sent as the `warden:server` session tag. */
   readonly server: string;
   /** ARN of an agent's data role, e.g. `arn:aws:iam::123456789012:role/shop-prod-inventory-agent-data`. */
@@ -58,8 +60,10 @@ export class DataRoleCredentials {
   private readonly sessionSeconds: number;
   private readonly refreshMarginMs: number;
   private readonly now: () => number;
+  private readonly sts: AssumeRoleApi;
 
   constructor(private readonly options: DataRoleCredentialsOptions) {
+    this.sts = 'assumeRole' in options.sts ? options.sts : sdkAssumeRole(options.sts);
     this.sessionSeconds = options.sessionSeconds ?? 900;
     this.refreshMarginMs = options.refreshMarginMs ?? 5 * 60_000;
     this.now = options.now ?? Date.now;
@@ -103,29 +107,18 @@ export class DataRoleCredentials {
     return this.cache.size;
   }
 
-  private async assume(agent: string, access: DataAccess): Promise<DataRoleSession> {
-    const { Credentials } = await this.options.sts.send(
-      new AssumeRoleCommand({
-        RoleArn: this.options.roleArnOf(agent),
-        // shows up in CloudTrail on every data access: who, and with which access
-        RoleSessionName: `warden-${access}-${agent}`.slice(0, 64),
-        DurationSeconds: this.sessionSeconds,
-        Tags: [
-          { Key: SESSION_TAG_AGENT, Value: agent },
-          { Key: SESSION_TAG_SERVER, Value: this.options.server },
-          { Key: SESSION_TAG_ACCESS, Value: access },
-        ],
-        Policy: access === 'read' ? READ_ONLY_SESSION_POLICY : undefined,
-      }),
-    );
-    if (!Credentials?.AccessKeyId || !Credentials.SecretAccessKey || !Credentials.SessionToken || !Credentials.Expiration) {
-      throw new Error(`STS returned no credentials for the data role of agent "${agent}"`);
-    }
-    return {
-      accessKeyId: Credentials.AccessKeyId,
-      secretAccessKey: Credentials.SecretAccessKey,
-      sessionToken: Credentials.SessionToken,
-      expiration: Credentials.Expiration,
-    };
+  private assume(agent: string, access: DataAccess): Promise<DataRoleSession> {
+    return this.sts.assumeRole({
+      RoleArn: this.options.roleArnOf(agent),
+      // shows up in CloudTrail on every data access: who, and with which access
+      RoleSessionName: `warden-${access}-${agent}`.slice(0, 64),
+      DurationSeconds: this.sessionSeconds,
+      Tags: [
+        { Key: SESSION_TAG_AGENT, Value: agent },
+        { Key: SESSION_TAG_SERVER, Value: this.options.server },
+        { Key: SESSION_TAG_ACCESS, Value: access },
+      ],
+      Policy: access === 'read' ? READ_ONLY_SESSION_POLICY : undefined,
+    });
   }
 }

@@ -1,15 +1,15 @@
 /**
  * Hands each tool call a `DatasetClient` for its own dataset, signed with the calling agent's
  * data-role session (read tools: a read-only session, and a client whose write methods throw).
- * DynamoDB clients are kept per agent and access level: they hold connection pools, and their
- * credentials refresh through `DataRoleCredentials`.
+ * DynamoDB clients are kept per agent and access level; their credentials refresh through
+ * `DataRoleCredentials` (asked on every request, cached there).
  */
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import type { Manifest, ToolSpec } from '../../../lib/config/schema';
 import { readOnlyDataset, type DatasetClient } from '../../../lib/runtime/dataset-client';
 import type { DataAccess, DataRoleCredentials, DataRoleSession } from './data-role-credentials';
+import type { DocumentClientLike } from './document-calls';
 import { DynamoDataset } from './dynamo-dataset';
+import { dynamoJsonClient } from './dynamodb-json-client';
 
 export type CredentialsProvider = () => Promise<DataRoleSession>;
 
@@ -20,19 +20,18 @@ export interface DynamoDatasetFactoryOptions {
   /** Table name of each dataset the server's tools use. */
   readonly tables: Readonly<Record<string, string>>;
   readonly credentials: DataRoleCredentials;
-  /** @default - a DynamoDBDocumentClient in the Lambda's region, signing with `credentials` */
-  readonly documentClient?: (credentials: CredentialsProvider) => DynamoDBDocumentClient;
+  /** @default - the function's DynamoDB JSON client in the Lambda's region, signing with `credentials` */
+  readonly documentClient?: (credentials: CredentialsProvider) => DocumentClientLike;
 }
 
-export function defaultDocumentClient(credentials: CredentialsProvider): DynamoDBDocumentClient {
-  return DynamoDBDocumentClient.from(new DynamoDBClient({ credentials }), {
-    marshallOptions: { removeUndefinedValues: true },
-  });
+/** A dataset's client: undefined attributes of an item are dropped, not refused (as the SDK document client was configured). */
+export function defaultDocumentClient(credentials: CredentialsProvider): DocumentClientLike {
+  return dynamoJsonClient({ credentials, marshallOptions: { removeUndefinedValues: true } });
 }
 
 export class DynamoDatasetFactory {
-  private readonly clients = new Map<string, DynamoDBDocumentClient>();
-  private readonly makeClient: (credentials: CredentialsProvider) => DynamoDBDocumentClient;
+  private readonly clients = new Map<string, DocumentClientLike>();
+  private readonly makeClient: (credentials: CredentialsProvider) => DocumentClientLike;
 
   constructor(private readonly options: DynamoDatasetFactoryOptions) {
     this.makeClient = options.documentClient ?? defaultDocumentClient;
@@ -60,15 +59,15 @@ export class DynamoDatasetFactory {
   }
 
   /**
-   * Drops everything held for `agent`: its DynamoDB clients (the SDK caches resolved credentials
-   * inside each client) and its data-role sessions. Called when the agent is found contained.
+   * Drops everything held for `agent`: its DynamoDB clients (an SDK client caches resolved
+   * credentials inside it) and its data-role sessions. Called when the agent is found contained.
    */
   public forget(agent: string): void {
     for (const access of ['read', 'write'] as const) this.clients.delete(`${agent}\n${access}`);
     this.options.credentials.clear(agent);
   }
 
-  private client(agent: string, access: DataAccess): DynamoDBDocumentClient {
+  private client(agent: string, access: DataAccess): DocumentClientLike {
     const key = `${agent}\n${access}`;
     let client = this.clients.get(key);
     if (!client) {

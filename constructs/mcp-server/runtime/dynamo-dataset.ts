@@ -3,8 +3,6 @@
  * method is one DynamoDB operation (scan may page). The client it is given was built with
  * the calling agent's data-role credentials; this class never sees the server's own role.
  */
-import { ConditionalCheckFailedException } from '@aws-sdk/client-dynamodb';
-import { DeleteCommand, GetCommand, PutCommand, QueryCommand, ScanCommand, UpdateCommand, type DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
 import {
   DatasetConflictError,
   MAX_PAGE_SIZE,
@@ -20,6 +18,7 @@ import {
   type UpdateOptions,
 } from '../../../lib/runtime/dataset-client';
 import { readUnitsFor, type ReadBudget } from '../../../lib/runtime/read-budget';
+import { documentCalls, isConditionalCheckFailed, type DocumentCalls, type DocumentClientLike } from './document-calls';
 
 /**
  * Most 1 MB pages one `scan` reads looking for matches, bounding the latency of one tool call.
@@ -35,7 +34,7 @@ interface ReadOutput {
 }
 
 export interface DynamoDatasetOptions {
-  readonly client: DynamoDBDocumentClient;
+  readonly client: DocumentClientLike;
   readonly tableName: string;
   /** The dataset's name in the manifest. */
   readonly name: string;
@@ -79,13 +78,13 @@ export class DynamoDataset implements DatasetClient {
   public readonly partitionKey: string;
   public readonly sortKey?: string;
   public readonly writable = true;
-  private readonly client: DynamoDBDocumentClient;
+  private readonly client: DocumentCalls;
   private readonly tableName: string;
   private readonly budget?: ReadBudget;
 
   constructor(private readonly options: DynamoDatasetOptions) {
     this.budget = options.readBudget;
-    this.client = options.client;
+    this.client = documentCalls(options.client);
     this.tableName = options.tableName;
     this.name = options.name;
     this.partitionKey = options.partitionKey ?? 'pk';
@@ -99,7 +98,7 @@ export class DynamoDataset implements DatasetClient {
 
   public async get(key: KeyInput): Promise<DatasetItem | undefined> {
     this.budget?.ensureRemaining();
-    const output = await this.client.send(new GetCommand({ TableName: this.tableName, Key: this.key(key), ...this.capacity() }));
+    const output = await this.client.call('GetItem', { TableName: this.tableName, Key: this.key(key), ...this.capacity() });
     this.charge(output);
     return output.Item as DatasetItem | undefined;
   }
@@ -115,17 +114,15 @@ export class DynamoDataset implements DatasetClient {
       else conditions.push(`${sk} BETWEEN ${expr.value(cond.between[0])} AND ${expr.value(cond.between[1])}`);
     }
     this.budget?.ensureRemaining();
-    const output = await this.client.send(
-      new QueryCommand({
-        TableName: this.tableName,
-        KeyConditionExpression: conditions.join(' AND '),
-        ...expr.attributes(),
-        Limit: pageSize(options.limit),
-        ScanIndexForward: options.ascending !== false,
-        ExclusiveStartKey: options.cursor ? this.decodeCursor(options.cursor) : undefined,
-        ...this.capacity(),
-      }),
-    );
+    const output = await this.client.call('Query', {
+      TableName: this.tableName,
+      KeyConditionExpression: conditions.join(' AND '),
+      ...expr.attributes(),
+      Limit: pageSize(options.limit),
+      ScanIndexForward: options.ascending !== false,
+      ExclusiveStartKey: options.cursor ? this.decodeCursor(options.cursor) : undefined,
+      ...this.capacity(),
+    });
     this.charge(output);
     return this.page((output.Items ?? []) as DatasetItem[], output.LastEvaluatedKey);
   }
@@ -143,9 +140,7 @@ export class DynamoDataset implements DatasetClient {
     // the call's read budget lasts (then the cursor says where to go on)
     for (let pages = 0; pages < MAX_SCAN_PAGES; pages++) {
       if (pages > 0 && this.budget?.exhausted) break;
-      const output = await this.client.send(
-        new ScanCommand({ TableName: this.tableName, ...(filter ? { FilterExpression: filter } : {}), ...expr.attributes(), ExclusiveStartKey: startKey, ...this.capacity() }),
-      );
+      const output = await this.client.call('Scan', { TableName: this.tableName, ...(filter ? { FilterExpression: filter } : {}), ...expr.attributes(), ExclusiveStartKey: startKey, ...this.capacity() });
       this.charge(output);
       const { Items, LastEvaluatedKey } = output;
       const found = (Items ?? []) as DatasetItem[];
@@ -164,7 +159,7 @@ export class DynamoDataset implements DatasetClient {
 
   public async put(item: DatasetItem): Promise<void> {
     this.keyOf(item); // refuses an item without its key attributes, before DynamoDB does less clearly
-    await this.client.send(new PutCommand({ TableName: this.tableName, Item: item }));
+    await this.client.call('PutItem', { TableName: this.tableName, Item: item });
   }
 
   public async update(key: KeyInput, patch: DatasetItem, options: UpdateOptions = {}): Promise<DatasetItem> {
@@ -184,25 +179,23 @@ export class DynamoDataset implements DatasetClient {
       return current;
     }
     try {
-      const { Attributes } = await this.client.send(
-        new UpdateCommand({
-          TableName: this.tableName,
-          Key: resolved,
-          UpdateExpression: `SET ${assignments.join(', ')}`,
-          ConditionExpression: conditions.join(' AND '),
-          ...expr.attributes(),
-          ReturnValues: 'ALL_NEW',
-        }),
-      );
+      const { Attributes } = await this.client.call('UpdateItem', {
+        TableName: this.tableName,
+        Key: resolved,
+        UpdateExpression: `SET ${assignments.join(', ')}`,
+        ConditionExpression: conditions.join(' AND '),
+        ...expr.attributes(),
+        ReturnValues: 'ALL_NEW',
+      });
       return Attributes as DatasetItem;
     } catch (err) {
-      if (err instanceof ConditionalCheckFailedException) throw this.conflict(resolved, options);
+      if (isConditionalCheckFailed(err)) throw this.conflict(resolved, options);
       throw err;
     }
   }
 
   public async delete(key: KeyInput): Promise<void> {
-    await this.client.send(new DeleteCommand({ TableName: this.tableName, Key: this.key(key) }));
+    await this.client.call('DeleteItem', { TableName: this.tableName, Key: this.key(key) });
   }
 
   /** Ask DynamoDB for the capacity a read consumed, when there is a budget to charge. */

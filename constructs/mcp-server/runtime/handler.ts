@@ -12,10 +12,9 @@
  * become a JSON-RPC internal error naming only the request id.
  */
 import type { BedrockRuntimeClient } from '@aws-sdk/client-bedrock-runtime';
-import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import type { KMSClient } from '@aws-sdk/client-kms';
-import { STSClient } from '@aws-sdk/client-sts';
-import { DynamoDBDocumentClient } from '@aws-sdk/lib-dynamodb';
+import type { SNSClient } from '@aws-sdk/client-sns';
+import type { STSClient } from '@aws-sdk/client-sts';
 import type { APIGatewayProxyEvent, APIGatewayProxyResult } from 'aws-lambda';
 import { agentRoleNames } from '../../../lib/config/role-names';
 import { injectionSettings, type Manifest } from '../../../lib/config/schema';
@@ -32,14 +31,16 @@ import type { HttpResponseLike } from '../../../lib/runtime/http-types';
 import { jsonLogger, leastClearedLogger, type ToolLogger } from '../../../lib/runtime/tool-logger';
 import { DynamoAgentStatusStore } from './agent-status-store';
 import { DataRoleCredentials } from './data-role-credentials';
-import { defaultDocumentClient, DynamoDatasetFactory, type CredentialsProvider } from './dynamo-dataset-factory';
+import { DynamoDatasetFactory, type CredentialsProvider } from './dynamo-dataset-factory';
 import { CallerProofVerifier, type ProofVerdict } from './caller-proof-verifier';
 import { DynamoRateLimiter } from './rate-limiter';
 import { httpsStsFetch, type StsFetch } from './sts-https';
 import { RUNTIME_ENV } from './runtime-env';
-import { SNSClient } from '@aws-sdk/client-sns';
 import { createApprovalGate, type ApprovalGate } from '../../../lib/approvals';
-import { DynamoApprovalsStore, SnsApprovalNotifier } from '../../approvals/runtime';
+import { documentCalls, type DocumentClientLike } from './document-calls';
+import { dynamoJsonClient } from './dynamodb-json-client';
+import { lazyApprovalAdapters } from './lazy-approvals';
+import { httpsAssumeRole, type AssumeRoleApi } from './sts-assume-role';
 import { datasetTableName } from './dataset-table-name';
 import { ServerKeys } from './server-keys';
 
@@ -55,13 +56,19 @@ export interface LambdaHandlerOptions {
   readonly decisions?: DecisionTable;
   /** @default process.env */
   readonly env?: NodeJS.ProcessEnv;
-  /** SDK clients and sinks; tests inject them. @default - real clients in the Lambda's region, stdout sinks */
+  /**
+   * AWS clients and sinks; tests inject them. @default - the function's own DynamoDB JSON and
+   * STS AssumeRole clients (node:https, SigV4) in the Lambda's region, SDK clients loaded on first
+   * use for the rest, stdout sinks
+   */
   readonly clients?: {
-    readonly dynamodb?: DynamoDBDocumentClient;
-    readonly sts?: STSClient;
+    /** Kill switch, rate limit (and, when an SDK document client, approvals). */
+    readonly dynamodb?: DocumentClientLike;
+    /** AssumeRole of the agents' data roles. */
+    readonly sts?: AssumeRoleApi | Pick<STSClient, 'send'>;
     /** For `guard.injection.engine: bedrock-guardrails`. @default - a client in the Lambda's region */
     readonly bedrock?: BedrockRuntimeClient;
-    readonly documentClient?: (credentials: CredentialsProvider) => DynamoDBDocumentClient;
+    readonly documentClient?: (credentials: CredentialsProvider) => DocumentClientLike;
     /** Sends caller proofs to STS. @default - node:https to the regional STS host (or AWS_ENDPOINT_URL_STS) */
     readonly stsFetch?: StsFetch;
     /** Approval notices. @default - a client in the Lambda's region, when a tool needs approval */
@@ -95,8 +102,6 @@ export function createLambdaHandler(options: LambdaHandlerOptions): LambdaHandle
   const rawLogger = options.logger ?? jsonLogger({ write: stdout });
   // the handler's own lines are redacted like the runtime's (createMcpHandler wraps its copy)
   const logger = leastClearedLogger(rawLogger, manifest);
-  const dynamodb = options.clients?.dynamodb ?? DynamoDBDocumentClient.from(new DynamoDBClient({}));
-  const sts = options.clients?.sts ?? new STSClient({});
   const roleArnPrefix = required(RUNTIME_ENV.dataRoleArnPrefix);
   const accountId = accountOfRoleArnPrefix(roleArnPrefix);
   const proofs = new CallerProofVerifier({
@@ -105,12 +110,15 @@ export function createLambdaHandler(options: LambdaHandlerOptions): LambdaHandle
     fetch: options.clients?.stsFetch ?? httpsStsFetch(env),
     now: options.now,
   });
+  // not the AWS SDK: loading its DynamoDB and STS clients was ~80 ms of every cold start
+  const dynamodb = options.clients?.dynamodb ?? dynamoJsonClient({ env });
+  const sts = options.clients?.sts ?? httpsAssumeRole({ env });
   // A role named like an agent's caller role in another account is not that agent. The API's
   // resource policy already admits only this account's roles; pinning the account here keeps
   // identity sound even if that policy is loosened (e.g. `additionalApiEndpoints`, a hand edit).
   const resolvePrincipal = principalResolver(manifest, { accountId });
 
-  const approvals = approvalGateOf(manifest, server, env, dynamodb, options.clients?.sns, logger);
+  const approvals = approvalGateOf(manifest, server, env, options.clients?.dynamodb, options.clients?.sns, logger);
   // the kill switch's containment drops the agent's cached sessions and clients (set once both exist)
   let forgetAgent: (agent: string) => void = () => undefined;
   const guard = createGuard({
@@ -121,8 +129,8 @@ export function createLambdaHandler(options: LambdaHandlerOptions): LambdaHandle
     onContained: (agent) => forgetAgent(agent),
     adapters: {
       injectionEngine: injectionEngineOf(manifest, options.clients?.bedrock),
-      status: new DynamoAgentStatusStore({ client: dynamodb, tableName: required(RUNTIME_ENV.agentStatusTable) }),
-      rateLimiter: new DynamoRateLimiter({ client: dynamodb, tableName: required(RUNTIME_ENV.rateLimitTable) }),
+      status: new DynamoAgentStatusStore({ client: documentCalls(dynamodb), tableName: required(RUNTIME_ENV.agentStatusTable) }),
+      rateLimiter: new DynamoRateLimiter({ client: documentCalls(dynamodb), tableName: required(RUNTIME_ENV.rateLimitTable) }),
       audit: options.audit ?? jsonLinesAuditSink(records.write),
       metrics: options.metrics ?? emfMetricsSink(records.write),
       now: options.now,
@@ -141,7 +149,11 @@ export function createLambdaHandler(options: LambdaHandlerOptions): LambdaHandle
   const tables = Object.fromEntries(manifest.datasets.filter((d) => usedDatasets.has(d.name)).map((d) => [d.name, datasetTableName(manifest, d)]));
   // every instance of this server derives the same requestState key; other servers cannot (KMS key policy and function policy)
   const serverKeys = new ServerKeys({ client: options.clients?.kms, keyId: required(RUNTIME_ENV.serverKey) });
-  const datasets = new DynamoDatasetFactory({ manifest, server, tables, credentials, documentClient: options.clients?.documentClient ?? defaultDocumentClient });
+  const datasets = new DynamoDatasetFactory({
+    manifest, server, tables, credentials,
+    // a dataset's client drops undefined attributes of an item (as the SDK document client was configured to)
+    documentClient: options.clients?.documentClient ?? ((session) => dynamoJsonClient({ env, credentials: session, marshallOptions: { removeUndefinedValues: true } })),
+  });
   forgetAgent = (agent) => datasets.forget(agent);
   if (!serverSpec) throw new Error(`server "${server}" is not in the bundled manifest; redeploy the stack`);
   const mcp = createMcpHandler({
@@ -316,16 +328,28 @@ function injectionEngineOf(manifest: Manifest, client: BedrockRuntimeClient | un
  * and topic the McpServer construct names. Missing either, the function does not start: a tool
  * that needs approval must never run without one.
  */
-function approvalGateOf(manifest: Manifest, server: string, env: NodeJS.ProcessEnv, dynamodb: DynamoDBDocumentClient, sns: SNSClient | undefined, logger: ToolLogger): ApprovalGate | undefined {
+function approvalGateOf(manifest: Manifest, server: string, env: NodeJS.ProcessEnv, dynamodb: DocumentClientLike | undefined, sns: SNSClient | undefined, logger: ToolLogger): ApprovalGate | undefined {
   const needed = manifest.servers.find((s) => s.name === server)?.tools.some((t) => t.approval !== undefined);
   if (!needed) return undefined;
   const tableName = env[RUNTIME_ENV.approvalsTable];
   const topicArn = env[RUNTIME_ENV.approvalsTopic];
   if (!tableName || !topicArn) throw new Error(`a tool of server "${server}" needs approval but ${RUNTIME_ENV.approvalsTable} or ${RUNTIME_ENV.approvalsTopic} is not set; deploy this function with the warden stacks (ApprovalsTable)`);
+  // the approvals store and notifier run on the AWS SDK: loaded when a call is first held, not at every cold start
+  const { store, notifier } = lazyApprovalAdapters(() => {
+    /* eslint-disable @typescript-eslint/no-require-imports */
+    const { DynamoApprovalsStore, SnsApprovalNotifier } = require('../../approvals/runtime') as typeof import('../../approvals/runtime');
+    const sdkClient = dynamodb !== undefined && !('call' in dynamodb) ? dynamodb : undefined;
+    const client = sdkClient ?? (require('@aws-sdk/lib-dynamodb') as typeof import('@aws-sdk/lib-dynamodb')).DynamoDBDocumentClient.from(
+      new (require('@aws-sdk/client-dynamodb') as typeof import('@aws-sdk/client-dynamodb')).DynamoDBClient({}),
+    );
+    const snsClient = sns ?? new (require('@aws-sdk/client-sns') as typeof import('@aws-sdk/client-sns')).SNSClient({});
+    /* eslint-enable @typescript-eslint/no-require-imports */
+    return { store: new DynamoApprovalsStore({ client, tableName }), notifier: new SnsApprovalNotifier({ client: snsClient, topicArn }) };
+  });
   return createApprovalGate({
     manifest,
-    store: new DynamoApprovalsStore({ client: dynamodb, tableName }),
-    notifier: new SnsApprovalNotifier({ client: sns ?? new SNSClient({}), topicArn }),
+    store,
+    notifier,
     onNotifyError: (err, approvalId) => logger.error('approval notice not sent', { approvalId, error: err }),
   });
 }

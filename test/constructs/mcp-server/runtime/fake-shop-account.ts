@@ -40,7 +40,7 @@ export function fakeShopAccount(
   tables: Record<string, string>,
   mocks: { ddb: AwsClientStub<DynamoDBDocumentClient>; sts: AwsClientStub<STSClient>; kms?: AwsClientStub<KMSClient> },
   options: { statuses?: Record<string, unknown>[]; now?: () => number; kms?: FakeKms } = {},
-): { fake: FakeDynamoDB; sts: FakeSts; kms: FakeKms; proofs: CallerProofs; clients: NonNullable<LambdaHandlerOptions['clients']> } {
+): { fake: FakeDynamoDB; sts: FakeSts; kms: FakeKms; proofs: CallerProofs; clients: NonNullable<LambdaHandlerOptions['clients']> & { dynamodb: DynamoDBDocumentClient } } {
   const fake = new FakeDynamoDB();
   fake.createTable(SHOP_LAMBDA_ENV.WARDEN_AGENT_STATUS_TABLE, { partitionKey: 'agent' }, options.statuses);
   fake.createTable(SHOP_LAMBDA_ENV.WARDEN_RATE_LIMIT_TABLE, { partitionKey: 'pk' });

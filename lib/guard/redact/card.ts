@@ -98,9 +98,10 @@ export const findCards: Detector = (text, out) => findCardsIn(text, digitWindows
 const MIN_CARD_DIGITS = 12;
 
 /** findCards on the given windows of `text` (digit-windows.ts): every match of the patterns lies in one. */
-export function findCardsIn(text: string, windows: readonly DigitWindow[], out: Finding[]): void {
+export function findCardsIn(text: string, all: readonly DigitWindow[], out: Finding[]): void {
+  const windows = all.filter((w) => w.digits >= MIN_CARD_DIGITS);
+  if (windows.length === 0) return;
   for (const w of windows) {
-    if (w.digits < MIN_CARD_DIGITS) continue;
     eachMatchIn(DIGIT_RUN, text, w, (m, index) => {
       const run = m[0];
       if (run.length < 12) return;
@@ -118,14 +119,11 @@ export function findCardsIn(text: string, windows: readonly DigitWindow[], out: 
       for (const g of groups) if (g.end - g.start > MAX_DIGITS) gluedDigits(text, g, out);
     });
   }
-  let joins: Uint8Array | undefined;
+  const joins = joinsOf(text, windows);
   for (let k = 0; k < SPELLED_OUT.length; k++) {
     const shape = SPELLED_OUT[k]!;
     for (let i = 0; i < windows.length; i++) {
-      const w = windows[i]!;
-      if (w.digits < MIN_CARD_DIGITS) continue;
-      joins ??= joinsOf(text, windows);
-      if ((joins[i]! & SPELLED_OUT_JOIN[k]!) !== 0) eachMatchIn(shape, text, w, (m, index) => spelledOut(text, index, index + m[0].length, out));
+      if ((joins[i]! & SPELLED_OUT_JOIN[k]!) !== 0) eachMatchIn(shape, text, windows[i]!, (m, index) => spelledOut(text, index, index + m[0].length, out));
     }
   }
 }
@@ -136,12 +134,11 @@ const PLUS_BAR_STAR = 2;
 const DASH = 4;
 const SPELLED_OUT_JOIN = [COMMA, COMMA, PLUS_BAR_STAR, COMMA, DASH];
 
-/** Which of those joins each window of 12+ digits holds (one pass over those windows only). */
+/** Which of those joins each window holds. */
 function joinsOf(text: string, windows: readonly DigitWindow[]): Uint8Array {
   const joins = new Uint8Array(windows.length);
   for (let i = 0; i < windows.length; i++) {
     const w = windows[i]!;
-    if (w.digits < MIN_CARD_DIGITS) continue;
     let seen = 0;
     for (let k = w.start; k < w.end; k++) {
       const c = text.charCodeAt(k);

@@ -41,10 +41,16 @@ function mayStartGrouped(text: string, at: number): boolean {
   const sep = text.charCodeAt(at + 3);
   return (sep === 0x2d || sep === 0x20 || sep === 0x2e) && digitAt(text, at + 4) && digitAt(text, at + 5) && text.charCodeAt(at + 6) === sep;
 }
-/** `\d{3} ?-`, after threeDigitsStart. */
+/** `\d{3} ?- ?\d{2} ?-`, after threeDigitsStart (each optional space is taken when it is there: a dash must follow). */
 function mayStartSpaced(text: string, at: number): boolean {
-  const next = text.charCodeAt(at + 3);
-  return (next === 0x2d || (next === 0x20 && text.charCodeAt(at + 4) === 0x2d));
+  let k = at + 3;
+  if (text.charCodeAt(k) === 0x20) k++;
+  if (text.charCodeAt(k++) !== 0x2d) return false;
+  if (text.charCodeAt(k) === 0x20) k++;
+  if (!digitAt(text, k) || !digitAt(text, k + 1)) return false;
+  k += 2;
+  if (text.charCodeAt(k) === 0x20) k++;
+  return text.charCodeAt(k) === 0x2d;
 }
 /** `\d{9}`, after threeDigitsStart. */
 function mayStartBare(text: string, at: number): boolean {

@@ -1,7 +1,7 @@
 /**
  * The server Lambda as it ships: the commerce server's entry as McpServer writes it, bundled by
  * esbuild with McpServer's settings (minified, source map without sources, AWS SDK and Smithy
- * external, the Cedar WebAssembly beside it). Reported: the bundle's size (JS, map, wasm, and the
+ * external, zod without its locales, the Cedar WebAssembly beside it). Reported: the bundle's size (JS, map, wasm, and the
  * largest packages in the JS), and its cold init measured locally, each run in a fresh Node
  * process as Lambda starts one: module load (require of the bundle, which builds the handler:
  * manifest, guard, policies, SDK clients) and the first `tools/call`, with the caller proof
@@ -20,7 +20,7 @@ import { CreateTableCommand, DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { DynamoDBDocumentClient, PutCommand } from '@aws-sdk/lib-dynamodb';
 import { build } from 'esbuild';
 import { writeHandlerEntry } from '../constructs/mcp-server/handler-entry';
-import { BUNDLE_ALIASES, CEDAR_WASM } from '../constructs/mcp-server/mcp-server';
+import { bundleAliases, CEDAR_WASM } from '../constructs/mcp-server/mcp-server';
 import { sampleData } from '../examples/shop/sample-data';
 import { loadManifest } from '../lib/config';
 import { precomputeDecisions } from '../lib/policy/precompute-decisions';
@@ -70,7 +70,7 @@ export async function run(): Promise<object[]> {
   const external = process.env.BENCH_LAMBDA_BUNDLE_SDK ? [] : ['@aws-sdk/*', '@smithy/*'];
   const built = await build({
     entryPoints: [entry], outfile: bundle, bundle: true, platform: 'node', target: `node${process.versions.node.split('.')[0]}`, format: 'cjs',
-    minify: true, sourcemap: true, sourcesContent: false, external, alias: { ...BUNDLE_ALIASES }, metafile: true, logLevel: 'silent',
+    minify: true, sourcemap: true, sourcesContent: false, external, alias: bundleAliases(join(outDir, 'entry')), metafile: true, logLevel: 'silent',
   });
   copyFileSync(CEDAR_WASM, join(outDir, 'asset', 'cedar_wasm_bg.wasm'));
   const js = Object.values(built.metafile.outputs).find((o) => o.entryPoint)!;

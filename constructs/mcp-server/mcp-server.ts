@@ -37,6 +37,7 @@ import { accessLogFormat } from './access-log-format';
 import { type ExecutionLogging, StageExecutionLogs } from './api-execution-logging';
 import { apiResourcePolicy, type CallerAdmission, chooseCallerAdmission } from './caller-admission';
 import { writeHandlerEntry } from './handler-entry';
+import { zodWithoutLocalesAliases } from './zod-without-locales';
 import { addJsonRpcGatewayResponses, addMethodNotAllowed } from './json-rpc-edge';
 import { AGENT_STATUS_TABLE, RATE_LIMIT_TABLE } from './runtime/table-schemas';
 import { RUNTIME_ENV, SERVER_KEY_MAC_ALGORITHM } from './runtime/runtime-env';
@@ -140,6 +141,14 @@ export const CEDAR_WASM = join(dirname(require.resolve('@cedar-policy/cedar-wasm
 export const BUNDLE_ALIASES: Readonly<Record<string, string>> = {
   '@modelcontextprotocol/server/_shims': join(__dirname, 'runtime', 'sdk-shims'),
 };
+
+/**
+ * Every esbuild alias of the server bundle: BUNDLE_ALIASES and zod without its locales
+ * (zod-without-locales.ts, whose entry is written under `dir`). Exported for the benchmark.
+ */
+export function bundleAliases(dir: string): Record<string, string> {
+  return { ...BUNDLE_ALIASES, ...zodWithoutLocalesAliases(dir) };
+}
 /** The methods API Gateway routes: POST reaches the function, the others the 405 of `ANY /mcp`. */
 const HTTP_METHODS = ['POST', 'GET', 'PUT', 'PATCH', 'DELETE', 'HEAD', 'OPTIONS'] as const;
 
@@ -405,7 +414,7 @@ export class McpServer extends Construct {
         target: 'node24',
         // the Node.js 24 runtime ships AWS SDK v3; @smithy/* too (feature flag sdkV3ExcludeSmithyPackages)
         externalModules: ['@aws-sdk/*', '@smithy/*'],
-        esbuildArgs: Object.fromEntries(Object.entries(BUNDLE_ALIASES).map(([from, to]) => [`--alias:${from}`, to])),
+        esbuildArgs: Object.fromEntries(Object.entries(bundleAliases(entryDir)).map(([from, to]) => [`--alias:${from}`, to])),
         commandHooks: {
           beforeBundling: () => [],
           beforeInstall: () => [],

@@ -64,14 +64,34 @@ function structureEnd(text: string, at: number): number {
  */
 const KEY_WORD = /p(?:ass|wd|an|hone)|s(?:ecret|ecurity|sn|ocial|treet)|key|t(?:oken|el)|jwt|c(?:v[vcnd]|sc|av|ard|c)|verification|iban|email|mobile|fax|address/i;
 
+/**
+ * Characters a key may hold between the letters of its key word (KEY_NAME's, minus letters and
+ * digits): `s-e-c-r-e-t` and `card number` are compared as `secret` and `cardnumber`.
+ */
+const KEY_SEPARATOR = /[_$ .\-]/;
+const KEY_WORDS = ['pass', 'pwd', 'pan', 'phone', 'secret', 'security', 'ssn', 'social', 'street', 'key', 'token', 'tel', 'jwt', 'cvv', 'cvc', 'cvn', 'cvd', 'csc', 'cav', 'card', 'cc', 'verification', 'iban', 'email', 'mobile', 'fax', 'address'];
+/**
+ * A key word split by separators has its first separator run between two letters that follow
+ * each other in the word (`s-e`, `r e`, `p_w`): text with no such pair has no split key word.
+ */
+const SPLIT_KEY_WORD = ((): RegExp => {
+  const next = new Map<string, Set<string>>();
+  for (const word of KEY_WORDS) for (let i = 0; i + 1 < word.length; i++) next.set(word[i]!, (next.get(word[i]!) ?? new Set()).add(word[i + 1]!));
+  return new RegExp([...next].map(([a, bs]) => `${a}[_$ .\\-]+[${[...bs].join('')}]`).join('|'), 'i');
+})();
+
 /** Appends a finding for each value of a key whose type is in `hidden`. */
 export function findKeyedValues(text: string, hidden: ReadonlySet<RedactionType>, out: Finding[], scan: 'anchored' | 'global' = 'anchored'): void {
-  if (text.length < 4 || !KEY_WORD.test(text)) return;
+  if (text.length < 4) return;
+  // no key word written whole: a sensitive key can only be one whose word is split by separators
+  const splitOnly = !KEY_WORD.test(text);
+  if (splitOnly && !SPLIT_KEY_WORD.test(text)) return;
   KEY_END.lastIndex = 0;
   for (let m = KEY_END.exec(text); m !== null; m = KEY_END.exec(text)) {
     const open = text.lastIndexOf(m[1]!, m.index - 1);
     if (open < 0 || m.index - open > 65) continue;
     const key = text.slice(open + 1, m.index);
+    if (splitOnly && !KEY_SEPARATOR.test(key)) continue;
     // the (memoised) key type first: most keys are not sensitive, and both must hold
     const type = sensitiveKeyType(key);
     if (type === undefined || !hidden.has(type) || !KEY_NAME.test(key)) continue;
@@ -98,6 +118,7 @@ export function findKeyedValues(text: string, hidden: ReadonlySet<RedactionType>
   for (const type of CREDENTIALS) credentials ||= hidden.has(type);
   if (!credentials) return;
   eachBareKey(text, scan, (m) => {
+    if (splitOnly && !KEY_SEPARATOR.test(m[1]!)) return undefined;
     const type = sensitiveKeyType(m[1]!);
     if (type === undefined || !CREDENTIALS.has(type) || !hidden.has(type)) return undefined;
     let at = m.index + m[0].length;

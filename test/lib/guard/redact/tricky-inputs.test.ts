@@ -148,3 +148,46 @@ describe('redactJson: sensitive numbers and key context', () => {
     expect(redactJson({ card }, 'public', shopPolicy).value).toEqual({ card });
   });
 });
+
+describe('keys whose key word is split by separators, in free text', () => {
+  // keys compare case- and separator-insensitively (sensitive-keys.ts), so the text scan must
+  // not skip a text just because no key word is written whole
+  it('hides the value of a JSON fragment key written s-e-c-r-e-t, with no other key word in the text', () => {
+    const out = redact('log: {"s-e-c-r-e-t": "hunter2!xyz"}', 'public', shopPolicy);
+    expect(out.text).toBe('log: {"s-e-c-r-e-t": "[REDACTED:aws-secret]"}');
+    expect(out.counts).toEqual({ 'aws-secret': 1 });
+  });
+
+  it('hides a c.v.v, a p_w_d and an i b a n key\'s value in a Python-dict fragment and a key=value line', () => {
+    expect(redact("row {'c.v.v': '123'} ok", 'public', shopPolicy).text).toBe("row {'c.v.v': '[REDACTED:cvv]'} ok");
+    expect(redact('connect p_w_d=Zx9!long-enough user=app', 'public', shopPolicy).text).toBe('connect p_w_d=[REDACTED:aws-secret] user=app');
+    expect(redact('got {"i b a n": "not-a-real-one"}', 'public', shopPolicy).text).toBe('got {"i b a n": "[REDACTED:iban]"}');
+  });
+
+  it('still leaves keys that only look split alone ("s-e-q": not a key word) and prose with no key', () => {
+    for (const text of ['{"s-e-q": "abc123!"}', 'the c v s pharmacy: open', 'p-w-n=1']) expect(redact(text, 'public', shopPolicy).text).toBe(text);
+  });
+});
+
+describe('split key words, generated', () => {
+  // a seeded LCG: the same cases every run
+  let seed = 20261203;
+  const rand = (n: number) => ((seed = (seed * 1103515245 + 12345) % 2 ** 31) % n);
+  const KEYS = ['password', 'passwd', 'pwd', 'secret', 'clientSecret', 'apiKey', 'accessToken', 'sessionToken', 'privateKey', 'cvv', 'cvc2', 'cardNumber', 'pan', 'ssn', 'iban', 'email', 'phone', 'mobile', 'fax', 'street', 'address', 'socialSecurityNumber', 'jwt', 'idToken', 'securityCode', 'db_password', 'billing_iban'];
+  const SEPARATORS = ['_', '$', ' ', '.', '-', '__', ' - '];
+  const split = (key: string) => [...key].map((c, i) => (i > 0 && rand(3) === 0 ? SEPARATORS[rand(SEPARATORS.length)]! : '') + c).join('');
+
+  it('hides the value under every sensitive key with separators put between its letters, in prose with no other key word', () => {
+    let cases = 0;
+    for (let round = 0; round < 40; round++) {
+      for (const key of KEYS) {
+        const written = split(key);
+        const text = `trace ${round}: {"${written}": "Zq9!-value-${round}"} done`;
+        const out = redact(text, 'public', shopPolicy);
+        expect({ written, text: out.text }).toEqual({ written, text: expect.stringContaining(`{"${written}": "[REDACTED:`) });
+        cases++;
+      }
+    }
+    expect(cases).toBe(40 * KEYS.length);
+  });
+});

@@ -19,10 +19,9 @@ for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789.
 /**
  * findEmails; `scan: 'global'` runs EMAIL over the whole text (the reference in tests). The
  * default starts from each `@` (native search): a match holds exactly one `@`, and its local part
- * is the whole run of local-part characters before it (the lookbehind), at most 64. For an ASCII
- * run that start is found directly; a run with other characters (letters and digits of any
- * script) has the pattern tried at each index of the 128 UTF-16 units before the `@`. Either is
- * what the global scan tries, which resumes after each match.
+ * is the whole run of local-part characters before it (the lookbehind), at most 64 code points,
+ * so the pattern is tried once, where that run starts: the one index the global scan (which
+ * resumes after each match) can match at for this `@`. Linear: each `@` reads at most 65 code points back.
  */
 export function findEmailsIn(text: string, out: Finding[], scan: 'anchored' | 'global'): void {
   if (!text.includes('@')) return;
@@ -39,31 +38,33 @@ export function findEmailsIn(text: string, out: Finding[], scan: 'anchored' | 'g
   }
   let from = 0;
   for (let at = text.indexOf('@'); at >= 0; at = text.indexOf('@', at + 1)) {
+    // back over the local part: at most 64 code points, one more to see where the run starts
     let start = at;
-    while (start > 0 && at - start <= 64 && LOCAL_ASCII[text.charCodeAt(start - 1)] === 1) start--;
-    const c = text.charCodeAt(start - 1);
-    if (start > 0 && c >= 0x80) {
-      // a local part with other scripts: every index it may start at
-      for (let p = Math.max(from, at - 128); p < at; p++) {
-        // the global scan steps by code points: never inside a surrogate pair
-        if (isLowSurrogate(text.charCodeAt(p)) && isHighSurrogate(text.charCodeAt(p - 1))) continue;
-        EMAIL_AT.lastIndex = p;
-        const m = EMAIL_AT.exec(text);
-        if (m === null) continue;
-        report(m, p);
-        from = p + m[0].length;
-        break;
-      }
-      continue;
+    let points = 0;
+    while (start > 0 && points <= 64) {
+      const width = localCharBefore(text, start);
+      if (width === 0) break;
+      start -= width;
+      points++;
     }
-    // 1-64 characters after one the lookbehind allows (`@` and what is not ASCII are handled above)
-    if (start === at || at - start > 64 || start < from) continue;
+    // 1-64 code points after a character the lookbehind allows (not one of them)
+    if (points === 0 || points > 64 || start < from) continue;
     EMAIL_AT.lastIndex = start;
     const m = EMAIL_AT.exec(text);
     if (m === null) continue;
     report(m, start);
     from = start + m[0].length;
   }
+}
+
+const LOCAL_CHAR = /^[\p{L}\p{N}._%+\-]$/u;
+
+/** The UTF-16 width of the local-part character (code point) ending at `end`, or 0 when there is none. */
+function localCharBefore(text: string, end: number): number {
+  const c = text.charCodeAt(end - 1);
+  if (c < 0x80) return LOCAL_ASCII[c] === 1 ? 1 : 0;
+  const pair = isLowSurrogate(c) && end >= 2 && isHighSurrogate(text.charCodeAt(end - 2));
+  return LOCAL_CHAR.test(pair ? text.slice(end - 2, end) : text[end - 1]!) ? (pair ? 2 : 1) : 0;
 }
 
 const isHighSurrogate = (c: number): boolean => c >= 0xd800 && c <= 0xdbff;

@@ -72,6 +72,19 @@ const HOSTILE: Record<string, string> = {
   'JSON array of card groups': JSON.stringify(Array.from({ length: 150_000 }, () => '4111')),
   'JSON array of small numbers': JSON.stringify(Array.from({ length: 150_000 }, (_, i) => i % 10_000)),
   'dense real PII': fill('Call +44 20 7946 0958 or 4111 1111 1111 1111, mail a@b.co, 10 Downing Street. '),
+  // session 5: the scans that start from an anchor (`@`, `:`/`=`, `iban`, whitespace, digit windows)
+  'non-ASCII local parts': fill('é@'),
+  'long non-ASCII local parts': fill(`${'名'.repeat(70)}@`),
+  'astral letters before @': fill('\u{1d400}@'),
+  'key-length runs before colons': fill(`${'a'.repeat(41)}:`),
+  'keys and spaces before equals': fill('ab  ='),
+  'iban words': fill('iban'),
+  'iban words before country codes': fill('ibanDE89'),
+  'house numbers with bis before spaces': fill('12bis '),
+  'capitalised words before numbers': fill('Aaaa 1'),
+  'lower-case runs before numbers': `${fill('a')} 1`,
+  'dates glued to words': fill('2024-01-15T'),
+  'SSN-shaped spaced groups': fill('536 - 22 -'),
 };
 
 // No stopwatch (timings belong in `npm run bench`): the test's timeout is the bound. These run in
